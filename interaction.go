@@ -1,0 +1,42 @@
+package rapport
+
+import "time"
+
+// By says who initiated or gave an interaction.
+type By string
+
+// The sides of an interaction.
+const (
+	ByMe   By = "me"
+	ByThem By = "them"
+	ByBoth By = "both"
+)
+
+// ParseBy validates a side typed by a user.
+func ParseBy(s string) (By, error) {
+	switch By(s) {
+	case ByMe, ByThem, ByBoth:
+		return By(s), nil
+	case "":
+		return ByBoth, nil
+	}
+	return "", Errorf(EINVALID, "--by %q: expected me, them or both", s)
+}
+
+// Interaction is one touch with one or more people: the conversation history.
+type Interaction struct {
+	ID      string      `json:"id"`
+	At      time.Time   `json:"at"`
+	Kind    string      `json:"kind"`
+	By      By          `json:"by"`
+	Channel string      `json:"channel"`
+	Minutes int         `json:"minutes"`
+	Note    string      `json:"note"`
+	People  []PersonRef `json:"people"`
+}
+
+// PersonRef names a person in a listing.
+type PersonRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}

@@ -1,0 +1,103 @@
+// Package model computes tie strength, layers and the actionable network from
+// plain values and an explicit moment. It does no I/O; every figure is a pure
+// function of the history and the time asked about. docs/model.md gives the
+// maths and the research behind the defaults.
+package model
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/rapport-app/rapport"
+)
+
+// Params are the model's tunable constants. Zero values are not meaningful;
+// start from DefaultParams.
+type Params struct {
+	// HalfLife is how long it takes the depth of a tie (and every decayed sum)
+	// to halve without contact.
+	HalfLife time.Duration
+	// HistoryHalfLife is the slower half-life of the history component: a tie
+	// known for years across several modes keeps more of its strength in a gap.
+	HistoryHalfLife time.Duration
+	// ShallowCap bounds, in raw points, the total that shallow kinds (likes,
+	// follows, views) can ever add.
+	ShallowCap float64
+	// Reciprocity is the bonus, as a fraction of depth, of a perfectly
+	// balanced tie over a one-way tie with the same touches.
+	Reciprocity float64
+	// HistoryMax is the raw points of a tie active for DurationFull or more
+	// across every mode.
+	HistoryMax float64
+	// DurationFull is the span of contact at which duration stops adding.
+	DurationFull time.Duration
+	// Scale turns raw points into 0-100: strength = 100 * (1 - exp(-raw/Scale)).
+	Scale float64
+	// Layers are the Dunbar circles from the inside out.
+	Layers []LayerRule
+}
+
+// LayerRule is one Dunbar circle: at most Capacity people (counted with the
+// circles inside it) whose strength is at least Min.
+type LayerRule struct {
+	Name     string  `json:"name"`
+	Capacity int     `json:"capacity"`
+	Min      float64 `json:"min"`
+}
+
+// Day is 24 hours; the model measures time in days.
+const Day = 24 * time.Hour
+
+// DefaultParams returns the defaults documented in docs/model.md.
+func DefaultParams() Params {
+	return Params{
+		HalfLife:        120 * Day,
+		HistoryHalfLife: 730 * Day,
+		ShallowCap:      3,
+		Reciprocity:     0.3,
+		HistoryMax:      15,
+		DurationFull:    10 * 365 * Day,
+		Scale:           30,
+		Layers: []LayerRule{
+			{Name: "inner", Capacity: 5, Min: 70},
+			{Name: "close", Capacity: 15, Min: 45},
+			{Name: "active", Capacity: 50, Min: 15},
+			{Name: "network", Capacity: 150, Min: 10},
+			{Name: "acquaintance", Capacity: 500, Min: 2},
+		},
+	}
+}
+
+// Known is the layer of everyone outside the circles.
+const Known = "known"
+
+// Validate checks that the parameters make sense together.
+func (p Params) Validate() error {
+	switch {
+	case p.HalfLife < Day:
+		return rapport.Errorf(rapport.EINVALID, "half_life: must be at least one day")
+	case p.HistoryHalfLife < Day:
+		return rapport.Errorf(rapport.EINVALID, "history_half_life: must be at least one day")
+	case p.DurationFull < Day:
+		return rapport.Errorf(rapport.EINVALID, "duration_full: must be at least one day")
+	case !(p.ShallowCap >= 0), !(p.Reciprocity >= 0), !(p.HistoryMax >= 0):
+		return rapport.Errorf(rapport.EINVALID, "shallow_cap, reciprocity and history_max must not be negative")
+	case !(p.Scale > 0):
+		return rapport.Errorf(rapport.EINVALID, "scale: must be positive")
+	}
+	prevCap, prevMin := 0, math.Inf(1)
+	for _, l := range p.Layers {
+		if l.Capacity <= prevCap || l.Min > prevMin {
+			return rapport.Errorf(rapport.EINVALID, "layer %s: capacities must grow and minimums must fall from the inside out", l.Name)
+		}
+		prevCap, prevMin = l.Capacity, l.Min
+	}
+	return nil
+}
+
+// String shows the parameters on one line, for logs.
+func (p Params) String() string {
+	return fmt.Sprintf("half_life=%s history_half_life=%s shallow_cap=%g reciprocity=%g history_max=%g scale=%g",
+		p.HalfLife, p.HistoryHalfLife, p.ShallowCap, p.Reciprocity, p.HistoryMax, p.Scale)
+}

@@ -1,0 +1,124 @@
+package rapport
+
+import (
+	"net/mail"
+	"net/url"
+	"strings"
+	"time"
+	"unicode"
+)
+
+// Person is someone in your network, with everything you know about them.
+type Person struct {
+	ID        string    `json:"id"`
+	Name      string    `json:"name"`
+	Emails    []string  `json:"emails"`
+	Phones    []string  `json:"phones"`
+	URLs      []string  `json:"urls"`
+	Org       string    `json:"org"`
+	Title     string    `json:"title"`
+	Tags      []string  `json:"tags"`
+	Met       string    `json:"met"`
+	Notes     []Item    `json:"notes"`
+	Wants     []Item    `json:"wants"`
+	Offers    []Item    `json:"offers"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// Item is one dated line about a person: a note, a want or an offer.
+type Item struct {
+	ID   string     `json:"id"`
+	Text string     `json:"text"`
+	At   time.Time  `json:"at"`
+	Due  *time.Time `json:"due,omitempty"`
+}
+
+// Item kinds, as stored.
+const (
+	ItemNote  = "note"
+	ItemWant  = "want"
+	ItemOffer = "offer"
+)
+
+// Handle kinds: the identifiers that make two records the same person.
+const (
+	HandleEmail = "email"
+	HandlePhone = "phone"
+	HandleURL   = "url"
+)
+
+// NormalizeHandle validates value as a handle of the given kind and returns the
+// key under which it is unique: a lower-cased email, a phone's digits with its
+// leading +, a URL without scheme, "www." or trailing slash.
+func NormalizeHandle(kind, value string) (string, error) {
+	v := strings.TrimSpace(value)
+	if v == "" {
+		return "", Errorf(EINVALID, "%s: empty value", kind)
+	}
+	switch kind {
+	case HandleEmail:
+		a, err := mail.ParseAddress(v)
+		if err != nil {
+			return "", Errorf(EINVALID, "email %q: not an email address", value)
+		}
+		return strings.ToLower(a.Address), nil
+	case HandlePhone:
+		var b strings.Builder
+		for i, r := range v {
+			switch {
+			case r == '+' && i == 0:
+				b.WriteRune(r)
+			case unicode.IsDigit(r):
+				b.WriteRune(r)
+			case strings.ContainsRune(" -.()/", r):
+			default:
+				return "", Errorf(EINVALID, "phone %q: unexpected character %q", value, r)
+			}
+		}
+		n := strings.TrimPrefix(b.String(), "+")
+		if len(n) < 3 || len(n) > 17 {
+			return "", Errorf(EINVALID, "phone %q: expected 3 to 17 digits", value)
+		}
+		return b.String(), nil
+	case HandleURL:
+		s := v
+		if !strings.Contains(s, "://") {
+			s = "https://" + s
+		}
+		u, err := url.Parse(s)
+		if err != nil || u.Host == "" || strings.ContainsAny(u.Host, " ") {
+			return "", Errorf(EINVALID, "url %q: not a web address", value)
+		}
+		host := strings.TrimPrefix(strings.ToLower(u.Host), "www.")
+		return host + strings.TrimRight(u.EscapedPath(), "/"), nil
+	}
+	return "", Errorf(EINVALID, "unknown handle kind %q", kind)
+}
+
+// NormalizeTag returns the stored form of a tag: trimmed, lower-cased, inner
+// spaces turned into dashes.
+func NormalizeTag(tag string) (string, error) {
+	t := strings.Join(strings.Fields(strings.ToLower(tag)), "-")
+	if t == "" {
+		return "", Errorf(EINVALID, "tag: empty value")
+	}
+	return t, nil
+}
+
+// NameKey is the form in which names are compared: lower-cased, with runs of
+// white space folded.
+func NameKey(name string) string {
+	return strings.Join(strings.Fields(strings.ToLower(name)), " ")
+}
+
+// ValidateName checks a person's name.
+func ValidateName(name string) error {
+	if strings.TrimSpace(name) == "" {
+		return Errorf(EINVALID, "name: must not be empty")
+	}
+	if len(name) > 200 {
+		return Errorf(EINVALID, "name: longer than 200 bytes")
+	}
+	return nil
+}

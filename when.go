@@ -1,0 +1,61 @@
+package rapport
+
+import (
+	"strconv"
+	"strings"
+	"time"
+)
+
+// ParseTime reads a moment typed by a user: RFC 3339, "YYYY-MM-DD",
+// "YYYY-MM-DD HH:MM" (UTC), or relative to now: "now", "today", "yesterday",
+// "3d ago", "2w ago", "5h ago". The result is in UTC.
+func ParseTime(s string, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	switch strings.ToLower(s) {
+	case "now":
+		return now.UTC(), nil
+	case "today":
+		return now.UTC(), nil
+	case "yesterday":
+		return now.UTC().AddDate(0, 0, -1), nil
+	}
+	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	if rest, ok := strings.CutSuffix(strings.ToLower(s), " ago"); ok && len(rest) > 1 {
+		n, err := strconv.Atoi(rest[:len(rest)-1])
+		if err == nil && n >= 0 {
+			switch rest[len(rest)-1] {
+			case 'h':
+				return now.UTC().Add(-time.Duration(n) * time.Hour), nil
+			case 'd':
+				return now.UTC().AddDate(0, 0, -n), nil
+			case 'w':
+				return now.UTC().AddDate(0, 0, -7*n), nil
+			}
+		}
+	}
+	return time.Time{}, Errorf(EINVALID, "time %q: expected YYYY-MM-DD, RFC 3339 (2026-11-22T09:30:00Z), today, yesterday or \"3d ago\"", s)
+}
+
+// ParseMinutes reads a duration typed by a user as minutes: "45", "45m",
+// "1h30m", "2h". Negative durations are refused.
+func ParseMinutes(s string) (int, error) {
+	s = strings.TrimSpace(s)
+	if n, err := strconv.Atoi(s); err == nil {
+		if n < 0 {
+			return 0, Errorf(EINVALID, "minutes %q: must not be negative", s)
+		}
+		return n, nil
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		return 0, Errorf(EINVALID, "minutes %q: expected a number of minutes or a duration like 1h30m", s)
+	}
+	if d < 0 {
+		return 0, Errorf(EINVALID, "minutes %q: must not be negative", s)
+	}
+	return int(d.Round(time.Minute) / time.Minute), nil
+}
