@@ -1,0 +1,124 @@
+// Package app is Rapport's set of operations: what the CLI and the web call.
+// It resolves references, validates input, runs each change in one
+// transaction and turns stored history into figures through internal/model,
+// always as of the injected clock.
+package app
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/model"
+	"github.com/rapport-app/rapport/internal/store"
+)
+
+// App runs Rapport's operations on one database as of Now.
+type App struct {
+	DB  *store.DB
+	Now func() time.Time
+}
+
+// New returns an App on db with the given clock.
+func New(db *store.DB, now func() time.Time) *App {
+	return &App{DB: db, Now: now}
+}
+
+func (a *App) now() time.Time { return a.Now().UTC() }
+
+// newID returns a time-ordered id (UUIDv7), made by the application so the
+// schema stays portable.
+func newID() string { return uuid.Must(uuid.NewV7()).String() }
+
+// Scored is a person with their figures as of now.
+type Scored struct {
+	store.PersonRow
+	Strength float64
+	Layer    string
+}
+
+// scores computes everyone's strength and layer at now. A tie whose history
+// runs past now (when now is set in the past) is recomputed from its history.
+func (a *App) scores(ctx context.Context, tx *store.Tx, p model.Params) ([]Scored, error) {
+	rows, err := tx.People(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	var kinds map[string]rapport.Kind
+	out := make([]Scored, len(rows))
+	strengths := make([]float64, len(rows))
+	for i, r := range rows {
+		tie := r.Tie
+		if tie.Touches > 0 && tie.Seen.After(now) {
+			if kinds == nil {
+				if kinds, err = a.kindMap(ctx, tx); err != nil {
+					return nil, err
+				}
+			}
+			if tie, err = a.tieAt(ctx, tx, r.ID, kinds, p); err != nil {
+				return nil, err
+			}
+			r.Tie = tie
+		}
+		out[i] = Scored{PersonRow: r, Strength: round1(tie.Strength(now, p))}
+		strengths[i] = out[i].Strength
+	}
+	for i, l := range model.AssignLayers(strengths, p.Layers) {
+		out[i].Layer = l
+	}
+	return out, nil
+}
+
+// tieAt rebuilds one tie from its history, counting only what happened by now.
+func (a *App) tieAt(ctx context.Context, tx *store.Tx, personID string, kinds map[string]rapport.Kind, p model.Params) (model.Tie, error) {
+	touches, _, err := a.touches(ctx, tx, personID, kinds)
+	if err != nil {
+		return model.Tie{}, err
+	}
+	return model.TieOf(touches, a.now(), p), nil
+}
+
+func (a *App) touches(ctx context.Context, tx *store.Tx, personID string, kinds map[string]rapport.Kind) ([]model.Touch, []store.HistoryItem, error) {
+	hist, err := tx.History(ctx, personID)
+	if err != nil {
+		return nil, nil, err
+	}
+	touches := make([]model.Touch, len(hist))
+	for i, h := range hist {
+		touches[i] = model.TouchOf(kinds[h.Kind], h.At, h.By, h.Minutes, h.Participants)
+	}
+	return touches, hist, nil
+}
+
+func (a *App) kindMap(ctx context.Context, tx *store.Tx) (map[string]rapport.Kind, error) {
+	ks, err := tx.Kinds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	m := make(map[string]rapport.Kind, len(ks))
+	for _, k := range ks {
+		m[k.Name] = k
+	}
+	return m, nil
+}
+
+func round1(v float64) float64 {
+	r := float64(int64(v*10+0.5)) / 10
+	return r
+}
+
+// byStrength orders people strongest first, then by name and id.
+func byStrength(s []Scored) {
+	sort.SliceStable(s, func(i, j int) bool {
+		if s[i].Strength != s[j].Strength {
+			return s[i].Strength > s[j].Strength
+		}
+		if s[i].Name != s[j].Name {
+			return s[i].Name < s[j].Name
+		}
+		return s[i].ID < s[j].ID
+	})
+}

@@ -1,0 +1,348 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/model"
+	"github.com/rapport-app/rapport/internal/store"
+)
+
+// PersonEdit is a change to a person; nil and empty fields leave things as
+// they are. Wants and offers may end in "@YYYY-MM-DD" to give them a date.
+// Removals name a value, or an item's text or id.
+type PersonEdit struct {
+	Name, Org, Title, Met                  *string
+	AddEmails, AddPhones, AddURLs, AddTags []string
+	RmEmails, RmPhones, RmURLs, RmTags     []string
+	AddWants, AddOffers, AddNotes          []string
+	RmWants, RmOffers, RmNotes             []string
+}
+
+// AddPerson creates a person named name with the details in e.
+func (a *App) AddPerson(ctx context.Context, name string, e PersonEdit) (*PersonDetail, error) {
+	now := a.now()
+	p := &rapport.Person{ID: newID(), CreatedAt: now}
+	e.Name = &name
+	if err := applyEdit(p, e, now); err != nil {
+		return nil, err
+	}
+	err := a.DB.Update(ctx, func(tx *store.Tx) error { return tx.SavePerson(ctx, p) })
+	if err != nil {
+		return nil, err
+	}
+	return a.Show(ctx, p.ID)
+}
+
+// EditPerson applies e to the person ref names.
+func (a *App) EditPerson(ctx context.Context, ref string, e PersonEdit) (*PersonDetail, error) {
+	var id string
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		r, err := tx.Resolve(ctx, ref)
+		if err != nil {
+			return err
+		}
+		id = r.ID
+		p, err := tx.Person(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		if err := applyEdit(p, e, a.now()); err != nil {
+			return err
+		}
+		return tx.SavePerson(ctx, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.Show(ctx, id)
+}
+
+func applyEdit(p *rapport.Person, e PersonEdit, now time.Time) error {
+	if e.Name != nil {
+		if err := rapport.ValidateName(*e.Name); err != nil {
+			return err
+		}
+		p.Name = strings.TrimSpace(*e.Name)
+	}
+	for _, f := range []struct {
+		dst *string
+		src *string
+	}{{&p.Org, e.Org}, {&p.Title, e.Title}, {&p.Met, e.Met}} {
+		if f.src != nil {
+			*f.dst = strings.TrimSpace(*f.src)
+		}
+	}
+	var err error
+	if p.Emails, err = editHandles(p.Emails, rapport.HandleEmail, e.AddEmails, e.RmEmails); err != nil {
+		return err
+	}
+	if p.Phones, err = editHandles(p.Phones, rapport.HandlePhone, e.AddPhones, e.RmPhones); err != nil {
+		return err
+	}
+	if p.URLs, err = editHandles(p.URLs, rapport.HandleURL, e.AddURLs, e.RmURLs); err != nil {
+		return err
+	}
+	for _, t := range e.RmTags {
+		n, err := rapport.NormalizeTag(t)
+		if err != nil {
+			return err
+		}
+		i := slices.Index(p.Tags, n)
+		if i < 0 {
+			return rapport.Errorf(rapport.EINVALID, "--rm-tag %q: %s has no such tag", t, p.Name)
+		}
+		p.Tags = slices.Delete(p.Tags, i, i+1)
+	}
+	for _, t := range e.AddTags {
+		n, err := rapport.NormalizeTag(t)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(p.Tags, n) {
+			p.Tags = append(p.Tags, n)
+		}
+	}
+	sort.Strings(p.Tags)
+	if p.Wants, err = editItems(p.Wants, "want", e.AddWants, e.RmWants, now, true); err != nil {
+		return err
+	}
+	if p.Offers, err = editItems(p.Offers, "offer", e.AddOffers, e.RmOffers, now, true); err != nil {
+		return err
+	}
+	if p.Notes, err = editItems(p.Notes, "note", e.AddNotes, e.RmNotes, now, false); err != nil {
+		return err
+	}
+	p.UpdatedAt = now
+	return nil
+}
+
+func editHandles(have []string, kind string, add, rm []string) ([]string, error) {
+	for _, v := range rm {
+		norm, err := rapport.NormalizeHandle(kind, v)
+		if err != nil {
+			return nil, err
+		}
+		i := slices.IndexFunc(have, func(h string) bool { n, _ := rapport.NormalizeHandle(kind, h); return n == norm })
+		if i < 0 {
+			return nil, rapport.Errorf(rapport.EINVALID, "--rm-%s %q: no such %s", kind, v, kind)
+		}
+		have = slices.Delete(have, i, i+1)
+	}
+	for _, v := range add {
+		norm, err := rapport.NormalizeHandle(kind, v)
+		if err != nil {
+			return nil, err
+		}
+		if slices.ContainsFunc(have, func(h string) bool { n, _ := rapport.NormalizeHandle(kind, h); return n == norm }) {
+			continue
+		}
+		have = append(have, strings.TrimSpace(v))
+	}
+	if have == nil {
+		have = []string{}
+	}
+	return have, nil
+}
+
+func editItems(have []rapport.Item, what string, add, rm []string, now time.Time, dated bool) ([]rapport.Item, error) {
+	for _, v := range rm {
+		key := strings.ToLower(strings.TrimSpace(v))
+		i := slices.IndexFunc(have, func(it rapport.Item) bool {
+			return strings.ToLower(it.Text) == key || len(key) >= 6 && strings.HasPrefix(it.ID, key)
+		})
+		if i < 0 {
+			return nil, rapport.Errorf(rapport.EINVALID, "--rm-%s %q: no %s with that text or id", what, v, what)
+		}
+		have = slices.Delete(have, i, i+1)
+	}
+	for _, v := range add {
+		it := rapport.Item{ID: newID(), Text: strings.TrimSpace(v), At: now}
+		if dated {
+			if i := strings.LastIndex(it.Text, "@"); i >= 0 {
+				if d, err := time.Parse("2006-01-02", strings.TrimSpace(it.Text[i+1:])); err == nil {
+					it.Text, it.Due = strings.TrimSpace(it.Text[:i]), &d
+				}
+			}
+		}
+		if it.Text == "" {
+			return nil, rapport.Errorf(rapport.EINVALID, "--%s: empty text", what)
+		}
+		have = append(have, it)
+	}
+	if have == nil {
+		have = []rapport.Item{}
+	}
+	return have, nil
+}
+
+// PeopleFilter selects and orders the people listing.
+type PeopleFilter struct {
+	Search string // a fragment of name, organisation, title, email or tag
+	Tag    string
+	Layer  string
+	Sort   string // strength (default), name or last
+	Limit  int
+}
+
+// PersonSummary is one line of `rapport people`.
+type PersonSummary struct {
+	ID          string     `json:"id"`
+	Name        string     `json:"name"`
+	Org         string     `json:"org"`
+	Title       string     `json:"title"`
+	Tags        []string   `json:"tags"`
+	Strength    float64    `json:"strength"`
+	Layer       string     `json:"layer"`
+	LastContact *time.Time `json:"last_contact"`
+}
+
+func summary(s Scored) PersonSummary {
+	return PersonSummary{ID: s.ID, Name: s.Name, Org: s.Org, Title: s.Title, Tags: s.Tags,
+		Strength: s.Strength, Layer: s.Layer, LastContact: lastContact(s.Tie)}
+}
+
+func lastContact(t model.Tie) *time.Time {
+	if t.Touches == 0 {
+		return nil
+	}
+	s := t.Seen
+	return &s
+}
+
+// People lists people matching f.
+func (a *App) People(ctx context.Context, f PeopleFilter) ([]PersonSummary, error) {
+	tx := a.DB.View()
+	p, err := a.params(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	if f.Limit < 0 {
+		return nil, rapport.Errorf(rapport.EINVALID, "--limit %d: must not be negative", f.Limit)
+	}
+	if f.Layer != "" && !slices.Contains(model.LayerNames(p.Layers), f.Layer) {
+		return nil, rapport.Errorf(rapport.EINVALID, "--layer %q: expected one of %s", f.Layer, strings.Join(model.LayerNames(p.Layers), ", "))
+	}
+	tag := ""
+	if f.Tag != "" {
+		if tag, err = rapport.NormalizeTag(f.Tag); err != nil {
+			return nil, err
+		}
+	}
+	all, err := a.scores(ctx, tx, p)
+	if err != nil {
+		return nil, err
+	}
+	q := strings.ToLower(strings.TrimSpace(f.Search))
+	var sel []Scored
+	for _, s := range all {
+		if tag != "" && !slices.Contains(s.Tags, tag) || f.Layer != "" && s.Layer != f.Layer {
+			continue
+		}
+		if q != "" && !matches(s.PersonRow, q) {
+			continue
+		}
+		sel = append(sel, s)
+	}
+	switch f.Sort {
+	case "", "strength":
+		byStrength(sel)
+	case "name":
+		sort.SliceStable(sel, func(i, j int) bool {
+			ni, nj := strings.ToLower(sel[i].Name), strings.ToLower(sel[j].Name)
+			if ni != nj {
+				return ni < nj
+			}
+			return sel[i].ID < sel[j].ID
+		})
+	case "last":
+		sort.SliceStable(sel, func(i, j int) bool {
+			ti, tj := sel[i].Tie.Seen, sel[j].Tie.Seen
+			if !ti.Equal(tj) {
+				return ti.After(tj)
+			}
+			return sel[i].ID < sel[j].ID
+		})
+	default:
+		return nil, rapport.Errorf(rapport.EINVALID, "--sort %q: expected strength, name or last", f.Sort)
+	}
+	if f.Limit > 0 && len(sel) > f.Limit {
+		sel = sel[:f.Limit]
+	}
+	out := make([]PersonSummary, len(sel))
+	for i, s := range sel {
+		out[i] = summary(s)
+	}
+	return out, nil
+}
+
+func matches(r store.PersonRow, q string) bool {
+	if strings.Contains(strings.ToLower(r.Name), q) || strings.Contains(strings.ToLower(r.Org), q) ||
+		strings.Contains(strings.ToLower(r.Title), q) {
+		return true
+	}
+	for _, l := range [][]string{r.Tags, r.Emails} {
+		for _, v := range l {
+			if strings.Contains(v, q) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// PersonDetail is everything `rapport show` tells about a person.
+type PersonDetail struct {
+	*rapport.Person
+	Strength     float64               `json:"strength"`
+	Layer        string                `json:"layer"`
+	LastContact  *time.Time            `json:"last_contact"`
+	Interactions int                   `json:"interactions"`
+	Timeline     []rapport.Interaction `json:"timeline"`
+}
+
+// Show returns the whole person ref names, with their timeline, newest first.
+func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
+	tx := a.DB.View()
+	r, err := tx.Resolve(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	p, err := tx.Person(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	params, err := a.params(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	all, err := a.scores(ctx, tx, params)
+	if err != nil {
+		return nil, err
+	}
+	d := &PersonDetail{Person: p, Layer: model.Known, Timeline: []rapport.Interaction{}}
+	for _, s := range all {
+		if s.ID == p.ID {
+			d.Strength, d.Layer, d.LastContact = s.Strength, s.Layer, lastContact(s.Tie)
+		}
+	}
+	hist, err := tx.History(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	for i := len(hist) - 1; i >= 0; i-- {
+		if !hist[i].At.After(now) {
+			d.Timeline = append(d.Timeline, hist[i].Interaction)
+		}
+	}
+	d.Interactions = len(d.Timeline)
+	if err := tx.Participants(ctx, d.Timeline); err != nil {
+		return nil, err
+	}
+	return d, nil
+}

@@ -1,0 +1,222 @@
+// Package cli is Rapport's command line: flags in, app operations, text or
+// --json out, and an exit code. It holds no logic of its own beyond parsing
+// and presenting.
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/app"
+	"github.com/rapport-app/rapport/internal/store"
+	"github.com/spf13/cobra"
+)
+
+// Exit codes.
+const (
+	ExitOK    = 0
+	ExitError = 1
+	ExitUsage = 2
+	ExitGuard = 3
+)
+
+// Env is what a run of the CLI sees of the world.
+type Env struct {
+	Stdout, Stderr io.Writer
+	Getenv         func(string) string
+	Clock          func() time.Time
+	IsTerminal     bool
+}
+
+// runner holds one invocation's state: the global flags and the open app.
+type runner struct {
+	env     Env
+	dbPath  string
+	nowFlag string
+	json    bool
+	verbose bool
+	log     *slog.Logger
+	app     *app.App
+	db      *store.DB
+}
+
+type usageError struct{ err error }
+
+func (u usageError) Error() string { return u.err.Error() }
+
+// Run runs one command line and returns its exit code.
+func Run(ctx context.Context, args []string, env Env) int {
+	r := &runner{env: env}
+	root := r.root()
+	root.SetArgs(args)
+	root.SetOut(env.Stdout)
+	root.SetErr(env.Stderr)
+	err := root.ExecuteContext(ctx)
+	if r.db != nil {
+		if cerr := r.db.Close(); err == nil && cerr != nil {
+			err = cerr
+		}
+	}
+	if err == nil {
+		return ExitOK
+	}
+	return r.fail(err)
+}
+
+func (r *runner) fail(err error) int {
+	code := ExitError
+	var ue usageError
+	var ge guardError
+	switch {
+	case errors.As(err, &ue):
+		code = ExitUsage
+	case errors.As(err, &ge):
+		code = ExitGuard
+	default:
+		switch rapport.ErrorCode(err) {
+		case rapport.EINVALID, rapport.ENOTFOUND, rapport.EAMBIGUOUS:
+			code = ExitUsage
+		}
+	}
+	var rerr *rapport.Error
+	errors.As(err, &rerr)
+	if r.json {
+		out := map[string]any{"code": rapport.ErrorCode(err), "message": rapport.ErrorMessage(err)}
+		if rerr != nil && len(rerr.Candidates) > 0 {
+			out["candidates"] = rerr.Candidates
+		}
+		b, _ := json.Marshal(map[string]any{"error": out})
+		fmt.Fprintln(r.env.Stderr, string(b))
+		return code
+	}
+	fmt.Fprintf(r.env.Stderr, "rapport: %s\n", rapport.ErrorMessage(err))
+	if rerr != nil {
+		for _, c := range rerr.Candidates {
+			fmt.Fprintf(r.env.Stderr, "  %s\n", c)
+		}
+	}
+	if code == ExitUsage && errors.As(err, &ue) {
+		fmt.Fprintln(r.env.Stderr, "Run 'rapport --help' for usage.")
+	}
+	return code
+}
+
+// guardError is a refusal by a guard (exit 3).
+type guardError struct{ error }
+
+func (r *runner) root() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "rapport",
+		Short: "Rapport: grow the part of your network that would act for you",
+		Long: `Rapport keeps your people and your history with them, measures each tie by what it
+can carry (the action ladder), and shows how many people stand above each rung.
+
+Data lives in an SQLite file: --db, else $RAPPORT_DB, else
+$XDG_DATA_HOME/rapport/rapport.db (~/.local/share/rapport/rapport.db).`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, args []string) error {
+			level := slog.LevelWarn
+			if r.verbose {
+				level = slog.LevelDebug
+			}
+			r.log = slog.New(slog.NewTextHandler(r.env.Stderr, &slog.HandlerOptions{Level: level}))
+			return nil
+		},
+	}
+	pf := root.PersistentFlags()
+	pf.StringVar(&r.dbPath, "db", "", "database file (default $RAPPORT_DB, else ~/.local/share/rapport/rapport.db)")
+	pf.StringVar(&r.nowFlag, "now", "", "compute as of this moment: RFC 3339 or YYYY-MM-DD (default $RAPPORT_NOW, else the clock)")
+	pf.BoolVar(&r.json, "json", false, "print JSON with stable snake_case fields")
+	pf.BoolVarP(&r.verbose, "verbose", "v", false, "log what happens to stderr")
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.CompletionOptions.HiddenDefaultCmd = true
+
+	root.AddCommand(r.addCmd(), r.editCmd(), r.peopleCmd(), r.showCmd(), r.logCmd(), r.giveCmd("give"), r.giveCmd("got"),
+		r.whyCmd(), r.ladderCmd(), r.whoCmd(), r.kindsCmd(), r.demoCmd(), r.configCmd(), r.versionCmd())
+	for _, c := range root.Commands() {
+		wrapArgs(c)
+	}
+	return root
+}
+
+// wrapArgs turns argument-count errors into usage errors (exit 2).
+func wrapArgs(c *cobra.Command) {
+	if c.Args != nil {
+		check := c.Args
+		c.Args = func(cmd *cobra.Command, args []string) error {
+			if err := check(cmd, args); err != nil {
+				return usageError{fmt.Errorf("%s: %w", cmd.CommandPath(), err)}
+			}
+			return nil
+		}
+	}
+	for _, sub := range c.Commands() {
+		wrapArgs(sub)
+	}
+}
+
+// open opens the database and builds the app, once per run.
+func (r *runner) open(ctx context.Context) (*app.App, error) {
+	if r.app != nil {
+		return r.app, nil
+	}
+	clock := r.env.Clock
+	nowText := r.nowFlag
+	if nowText == "" {
+		nowText = r.env.Getenv("RAPPORT_NOW")
+	}
+	if nowText != "" {
+		t, err := rapport.ParseTime(nowText, clock())
+		if err != nil {
+			return nil, rapport.Errorf(rapport.EINVALID, "--now: %s", rapport.ErrorMessage(err))
+		}
+		clock = func() time.Time { return t }
+	}
+	path := r.dbPath
+	if path == "" {
+		path = r.env.Getenv("RAPPORT_DB")
+	}
+	if path == "" {
+		var err error
+		if path, err = store.DefaultPath(); err != nil {
+			return nil, err
+		}
+	}
+	start := time.Now()
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	r.log.Debug("opened database", "path", path, "took", time.Since(start))
+	r.db = db
+	r.app = app.New(db, clock)
+	return r.app, nil
+}
+
+// emit prints v as JSON with --json, else calls text.
+func (r *runner) emit(v any, text func(w io.Writer)) error {
+	if r.json {
+		enc := json.NewEncoder(r.env.Stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(v)
+	}
+	text(r.env.Stdout)
+	return nil
+}
+
+// IsTerminal reports whether f is a terminal (for progress output).
+func IsTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+func joinArgs(args []string) string { return strings.Join(args, " ") }

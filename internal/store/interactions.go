@@ -1,0 +1,175 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/model"
+)
+
+// InsertInteraction stores one interaction and who took part in it.
+func (tx *Tx) InsertInteraction(ctx context.Context, in *rapport.Interaction, createdMs int64) error {
+	_, err := tx.q.ExecContext(ctx, `
+		INSERT INTO interactions (id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.ID, ms(in.At), in.Kind, string(in.By), in.Channel, in.Minutes, in.Note, len(in.People), createdMs)
+	if err != nil {
+		return fmt.Errorf("log %s: %w", in.Kind, mapErr(err))
+	}
+	for _, p := range in.People {
+		if _, err := tx.q.ExecContext(ctx, `INSERT INTO interaction_people (interaction_id, person_id) VALUES (?, ?)`, in.ID, p.ID); err != nil {
+			if isUniqueViolation(err) {
+				return rapport.Errorf(rapport.EINVALID, "%s is named twice in one interaction", p.Name)
+			}
+			return fmt.Errorf("log %s with %s: %w", in.Kind, p.Name, mapErr(err))
+		}
+	}
+	return nil
+}
+
+// HistoryItem is an interaction as one person's history sees it.
+type HistoryItem struct {
+	rapport.Interaction
+	Participants int
+}
+
+// History returns a person's interactions, oldest first, without participant names.
+func (tx *Tx) History(ctx context.Context, personID string) ([]HistoryItem, error) {
+	rows, err := tx.q.QueryContext(ctx, `
+		SELECT i.id, i.at_ms, i.kind, i.by_side, i.channel, i.minutes, i.note, i.participants
+		FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
+		WHERE ip.person_id = ? ORDER BY i.at_ms, i.id`, personID)
+	if err != nil {
+		return nil, fmt.Errorf("read history of %s: %w", personID, err)
+	}
+	var out []HistoryItem
+	for rows.Next() {
+		var h HistoryItem
+		var at int64
+		var by string
+		if err := rows.Scan(&h.ID, &at, &h.Kind, &by, &h.Channel, &h.Minutes, &h.Note, &h.Participants); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read history of %s: %w", personID, err)
+		}
+		h.At, h.By = fromMs(at), rapport.By(by)
+		out = append(out, h)
+	}
+	return out, closeRows(rows)
+}
+
+// Participants fills in the people of each interaction.
+func (tx *Tx) Participants(ctx context.Context, items []rapport.Interaction) error {
+	if len(items) == 0 {
+		return nil
+	}
+	index := map[string]int{}
+	args := make([]any, len(items))
+	for i, in := range items {
+		index[in.ID] = i
+		args[i] = in.ID
+		items[i].People = []rapport.PersonRef{}
+	}
+	rows, err := tx.q.QueryContext(ctx, `
+		SELECT ip.interaction_id, p.id, p.name FROM interaction_people ip JOIN people p ON p.id = ip.person_id
+		WHERE ip.interaction_id IN (?`+strings.Repeat(", ?", len(items)-1)+`) ORDER BY p.name, p.id`, args...)
+	if err != nil {
+		return fmt.Errorf("read participants: %w", err)
+	}
+	for rows.Next() {
+		var iid string
+		var r rapport.PersonRef
+		if err := rows.Scan(&iid, &r.ID, &r.Name); err != nil {
+			rows.Close()
+			return fmt.Errorf("read participants: %w", err)
+		}
+		items[index[iid]].People = append(items[index[iid]].People, r)
+	}
+	return closeRows(rows)
+}
+
+// RebuildTies recomputes every tie from the whole interaction log, for when
+// the model's parameters or the kinds' weights change.
+func (tx *Tx) RebuildTies(ctx context.Context, kinds map[string]rapport.Kind, p model.Params) (int, error) {
+	rows, err := tx.q.QueryContext(ctx, `
+		SELECT ip.person_id, i.at_ms, i.kind, i.by_side, i.minutes, i.participants
+		FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id`)
+	if err != nil {
+		return 0, fmt.Errorf("rebuild ties: %w", err)
+	}
+	ties := map[string]*model.Tie{}
+	for rows.Next() {
+		var id, kind, by string
+		var at int64
+		var minutes, participants int
+		if err := rows.Scan(&id, &at, &kind, &by, &minutes, &participants); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("rebuild ties: %w", err)
+		}
+		t := ties[id]
+		if t == nil {
+			t = &model.Tie{}
+			ties[id] = t
+		}
+		t.Add(model.TouchOf(kinds[kind], fromMs(at), rapport.By(by), minutes, participants), p)
+	}
+	if err := closeRows(rows); err != nil {
+		return 0, fmt.Errorf("rebuild ties: %w", err)
+	}
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM ties`); err != nil {
+		return 0, fmt.Errorf("rebuild ties: %w", err)
+	}
+	for id, t := range ties {
+		if err := tx.PutTie(ctx, id, *t); err != nil {
+			return 0, err
+		}
+	}
+	return len(ties), nil
+}
+
+// CountInteractions counts a person's interactions.
+func (tx *Tx) CountInteractions(ctx context.Context, personID string) (int, error) {
+	var n int
+	err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM interaction_people WHERE person_id = ?`, personID).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count interactions of %s: %w", personID, err)
+	}
+	return n, nil
+}
+
+// InsertInteractions stores many interactions at once, in multi-row batches:
+// the fast path for generated and imported history.
+func (tx *Tx) InsertInteractions(ctx context.Context, items []rapport.Interaction, createdMs int64) error {
+	const batch = 200
+	for start := 0; start < len(items); start += batch {
+		chunk := items[start:min(start+batch, len(items))]
+		var links int
+		args := make([]any, 0, len(chunk)*9)
+		for _, in := range chunk {
+			args = append(args, in.ID, ms(in.At), in.Kind, string(in.By), in.Channel, in.Minutes, in.Note, len(in.People), createdMs)
+			links += len(in.People)
+		}
+		_, err := tx.q.ExecContext(ctx, `INSERT INTO interactions (id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms) VALUES `+
+			rowsOf(len(chunk), 9), args...)
+		if err != nil {
+			return fmt.Errorf("insert interactions: %w", mapErr(err))
+		}
+		args = args[:0]
+		for _, in := range chunk {
+			for _, p := range in.People {
+				args = append(args, in.ID, p.ID)
+			}
+		}
+		if _, err := tx.q.ExecContext(ctx, `INSERT INTO interaction_people (interaction_id, person_id) VALUES `+rowsOf(links, 2), args...); err != nil {
+			return fmt.Errorf("insert interaction people: %w", mapErr(err))
+		}
+	}
+	return nil
+}
+
+// rowsOf returns "(?, ?), (?, ?)" for n rows of width columns.
+func rowsOf(n, width int) string {
+	row := "(?" + strings.Repeat(", ?", width-1) + ")"
+	return row + strings.Repeat(", "+row, n-1)
+}

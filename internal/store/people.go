@@ -1,0 +1,320 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/model"
+)
+
+// SavePerson inserts p, or replaces the stored record with the same id, with
+// all its handles, tags, notes, wants and offers. A handle that belongs to
+// someone else is a conflict naming that person.
+func (tx *Tx) SavePerson(ctx context.Context, p *rapport.Person) error {
+	_, err := tx.q.ExecContext(ctx, `
+		INSERT INTO people (id, name, name_key, org, title, met, created_ms, updated_ms)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET name = excluded.name, name_key = excluded.name_key,
+			org = excluded.org, title = excluded.title, met = excluded.met, updated_ms = excluded.updated_ms`,
+		p.ID, p.Name, rapport.NameKey(p.Name), p.Org, p.Title, p.Met, ms(p.CreatedAt), ms(p.UpdatedAt))
+	if err != nil {
+		return fmt.Errorf("save person %s: %w", p.Name, mapErr(err))
+	}
+	for _, table := range []string{"handles", "tags", "person_items"} {
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM `+table+` WHERE person_id = ?`, p.ID); err != nil {
+			return fmt.Errorf("save person %s: clear %s: %w", p.Name, table, err)
+		}
+	}
+	for kind, values := range map[string][]string{rapport.HandleEmail: p.Emails, rapport.HandlePhone: p.Phones, rapport.HandleURL: p.URLs} {
+		for i, v := range values {
+			norm, err := rapport.NormalizeHandle(kind, v)
+			if err != nil {
+				return err
+			}
+			_, err = tx.q.ExecContext(ctx, `INSERT INTO handles (person_id, kind, value, norm, ord) VALUES (?, ?, ?, ?, ?)`,
+				p.ID, kind, v, norm, i)
+			if isUniqueViolation(err) {
+				owner, _ := tx.handleOwner(ctx, kind, norm)
+				if owner.ID == p.ID {
+					return rapport.Errorf(rapport.EINVALID, "%s %s is given twice", kind, v)
+				}
+				return rapport.Errorf(rapport.ECONFLICT, "%s %s already belongs to %s (%s)", kind, v, owner.Name, owner.ID)
+			}
+			if err != nil {
+				return fmt.Errorf("save person %s: %s %s: %w", p.Name, kind, v, err)
+			}
+		}
+	}
+	for _, t := range p.Tags {
+		if _, err := tx.q.ExecContext(ctx, `INSERT INTO tags (person_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING`, p.ID, t); err != nil {
+			return fmt.Errorf("save person %s: tag %s: %w", p.Name, t, err)
+		}
+	}
+	for kind, items := range map[string][]rapport.Item{rapport.ItemNote: p.Notes, rapport.ItemWant: p.Wants, rapport.ItemOffer: p.Offers} {
+		for _, it := range items {
+			_, err := tx.q.ExecContext(ctx, `INSERT INTO person_items (id, person_id, kind, text, at_ms, due_ms) VALUES (?, ?, ?, ?, ?, ?)`,
+				it.ID, p.ID, kind, it.Text, ms(it.At), nullMs(it.Due))
+			if err != nil {
+				return fmt.Errorf("save person %s: %s: %w", p.Name, kind, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (tx *Tx) handleOwner(ctx context.Context, kind, norm string) (rapport.PersonRef, error) {
+	var r rapport.PersonRef
+	err := tx.q.QueryRowContext(ctx, `SELECT p.id, p.name FROM handles h JOIN people p ON p.id = h.person_id WHERE h.kind = ? AND h.norm = ?`,
+		kind, norm).Scan(&r.ID, &r.Name)
+	return r, err
+}
+
+// Person returns one whole person.
+func (tx *Tx) Person(ctx context.Context, id string) (*rapport.Person, error) {
+	p := &rapport.Person{ID: id, Emails: []string{}, Phones: []string{}, URLs: []string{}, Tags: []string{},
+		Notes: []rapport.Item{}, Wants: []rapport.Item{}, Offers: []rapport.Item{}}
+	var created, updated int64
+	err := tx.q.QueryRowContext(ctx, `SELECT name, org, title, met, created_ms, updated_ms FROM people WHERE id = ?`, id).
+		Scan(&p.Name, &p.Org, &p.Title, &p.Met, &created, &updated)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, rapport.Errorf(rapport.ENOTFOUND, "no person with id %s", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read person %s: %w", id, err)
+	}
+	p.CreatedAt, p.UpdatedAt = fromMs(created), fromMs(updated)
+
+	rows, err := tx.q.QueryContext(ctx, `SELECT kind, value FROM handles WHERE person_id = ? ORDER BY kind, ord`, id)
+	if err != nil {
+		return nil, fmt.Errorf("read handles of %s: %w", id, err)
+	}
+	for rows.Next() {
+		var kind, value string
+		if err := rows.Scan(&kind, &value); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		switch kind {
+		case rapport.HandleEmail:
+			p.Emails = append(p.Emails, value)
+		case rapport.HandlePhone:
+			p.Phones = append(p.Phones, value)
+		case rapport.HandleURL:
+			p.URLs = append(p.URLs, value)
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, fmt.Errorf("read handles of %s: %w", id, err)
+	}
+
+	if p.Tags, err = tx.strings(ctx, `SELECT tag FROM tags WHERE person_id = ? ORDER BY tag`, id); err != nil {
+		return nil, fmt.Errorf("read tags of %s: %w", id, err)
+	}
+
+	rows, err = tx.q.QueryContext(ctx, `SELECT id, kind, text, at_ms, due_ms FROM person_items WHERE person_id = ? ORDER BY at_ms, id`, id)
+	if err != nil {
+		return nil, fmt.Errorf("read notes of %s: %w", id, err)
+	}
+	for rows.Next() {
+		var it rapport.Item
+		var kind string
+		var at int64
+		var due sql.NullInt64
+		if err := rows.Scan(&it.ID, &kind, &it.Text, &at, &due); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		it.At, it.Due = fromMs(at), msPtr(due)
+		switch kind {
+		case rapport.ItemNote:
+			p.Notes = append(p.Notes, it)
+		case rapport.ItemWant:
+			p.Wants = append(p.Wants, it)
+		case rapport.ItemOffer:
+			p.Offers = append(p.Offers, it)
+		}
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, fmt.Errorf("read notes of %s: %w", id, err)
+	}
+	return p, nil
+}
+
+func (tx *Tx) strings(ctx context.Context, query string, args ...any) ([]string, error) {
+	rows, err := tx.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	out := []string{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, closeRows(rows)
+}
+
+func closeRows(rows *sql.Rows) error {
+	err := rows.Err()
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// Resolve finds the one person a reference names: an id, a unique id prefix
+// of at least 6 characters (or suffix: ids are time-ordered, so their random
+// tail tells people apart sooner), an exact email, a case-insensitive name, or a
+// unique fragment of a name. Several matches are an ambiguity listing them.
+func (tx *Tx) Resolve(ctx context.Context, ref string) (rapport.PersonRef, error) {
+	ref = strings.TrimSpace(ref)
+	if ref == "" {
+		return rapport.PersonRef{}, rapport.Errorf(rapport.EINVALID, "empty person reference")
+	}
+	steps := []struct {
+		ok    bool
+		query string
+		arg   string
+	}{
+		{true, `SELECT id, name FROM people WHERE id = ?`, ref},
+		{len(ref) >= 6 && strings.Trim(strings.ToLower(ref), "0123456789abcdef-") == "",
+			`SELECT id, name FROM people WHERE id LIKE ? ESCAPE '\' ORDER BY name, id LIMIT 11`, likeEscape(strings.ToLower(ref)) + "%"},
+		{len(ref) >= 6 && strings.Trim(strings.ToLower(ref), "0123456789abcdef-") == "",
+			`SELECT id, name FROM people WHERE id LIKE ? ESCAPE '\' ORDER BY name, id LIMIT 11`, "%" + likeEscape(strings.ToLower(ref))},
+		{strings.Contains(ref, "@"),
+			`SELECT p.id, p.name FROM handles h JOIN people p ON p.id = h.person_id WHERE h.kind = 'email' AND h.norm = ?`, strings.ToLower(ref)},
+		{true, `SELECT id, name FROM people WHERE name_key = ? ORDER BY name, id LIMIT 11`, rapport.NameKey(ref)},
+		{true, `SELECT id, name FROM people WHERE name_key LIKE ? ESCAPE '\' ORDER BY name, id LIMIT 11`, "%" + likeEscape(rapport.NameKey(ref)) + "%"},
+	}
+	for _, s := range steps {
+		if !s.ok {
+			continue
+		}
+		found, err := tx.refs(ctx, s.query, s.arg)
+		if err != nil {
+			return rapport.PersonRef{}, fmt.Errorf("resolve %q: %w", ref, err)
+		}
+		switch {
+		case len(found) == 1:
+			return found[0], nil
+		case len(found) > 1:
+			e := rapport.Errorf(rapport.EAMBIGUOUS, "%q matches several people; use an id or a fuller name", ref)
+			for i, f := range found {
+				if i == 10 {
+					e.Candidates = append(e.Candidates, "…")
+					break
+				}
+				e.Candidates = append(e.Candidates, f.ID+"  "+f.Name)
+			}
+			return rapport.PersonRef{}, e
+		}
+	}
+	return rapport.PersonRef{}, rapport.Errorf(rapport.ENOTFOUND, "no person matches %q", ref)
+}
+
+func (tx *Tx) refs(ctx context.Context, query string, args ...any) ([]rapport.PersonRef, error) {
+	rows, err := tx.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	var out []rapport.PersonRef
+	for rows.Next() {
+		var r rapport.PersonRef
+		if err := rows.Scan(&r.ID, &r.Name); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, closeRows(rows)
+}
+
+// PersonRow is one line of the people listing: enough to filter, rank and show.
+type PersonRow struct {
+	ID     string
+	Name   string
+	Org    string
+	Title  string
+	Tags   []string
+	Emails []string
+	Tie    model.Tie
+}
+
+// People returns every person with their tie state, ordered by id.
+func (tx *Tx) People(ctx context.Context) ([]PersonRow, error) {
+	rows, err := tx.q.QueryContext(ctx, `
+		SELECT p.id, p.name, p.org, p.title,
+			t.ref_ms, t.depth, t.shallow, t.mine, t.theirs, t.first_ms, t.last_ms, t.seen_ms, t.modes, t.touches
+		FROM people p LEFT JOIN ties t ON t.person_id = p.id
+		ORDER BY p.id`)
+	if err != nil {
+		return nil, fmt.Errorf("list people: %w", err)
+	}
+	var out []PersonRow
+	index := map[string]int{}
+	for rows.Next() {
+		var r PersonRow
+		var ts tieScan
+		if err := rows.Scan(&r.ID, &r.Name, &r.Org, &r.Title, &ts.ref, &ts.depth, &ts.shallow, &ts.mine, &ts.theirs,
+			&ts.first, &ts.last, &ts.seen, &ts.modes, &ts.touches); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("list people: %w", err)
+		}
+		r.Tie = ts.tie()
+		index[r.ID] = len(out)
+		out = append(out, r)
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, fmt.Errorf("list people: %w", err)
+	}
+	lists := []struct {
+		query string
+		add   func(r *PersonRow, v string)
+	}{
+		{`SELECT person_id, tag FROM tags ORDER BY person_id, tag`, func(r *PersonRow, v string) { r.Tags = append(r.Tags, v) }},
+		{`SELECT person_id, norm FROM handles WHERE kind = 'email' ORDER BY person_id, ord`, func(r *PersonRow, v string) { r.Emails = append(r.Emails, v) }},
+	}
+	for _, l := range lists {
+		rows, err := tx.q.QueryContext(ctx, l.query)
+		if err != nil {
+			return nil, fmt.Errorf("list people: %w", err)
+		}
+		for rows.Next() {
+			var id, v string
+			if err := rows.Scan(&id, &v); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("list people: %w", err)
+			}
+			if i, ok := index[id]; ok {
+				l.add(&out[i], v)
+			}
+		}
+		if err := closeRows(rows); err != nil {
+			return nil, fmt.Errorf("list people: %w", err)
+		}
+	}
+	for i := range out {
+		if out[i].Tags == nil {
+			out[i].Tags = []string{}
+		}
+		sort.Strings(out[i].Tags)
+	}
+	return out, nil
+}
+
+// CountPeople returns how many people there are.
+func (tx *Tx) CountPeople(ctx context.Context) (int, error) {
+	var n int
+	if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM people`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count people: %w", err)
+	}
+	return n, nil
+}

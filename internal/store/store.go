@@ -1,0 +1,222 @@
+// Package store keeps Rapport's data in SQLite (the embedded default) through
+// hand-written, portable SQL. Migrations are embedded and applied on open; a
+// database written by a newer Rapport is refused rather than damaged.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/pressly/goose/v3"
+	"github.com/rapport-app/rapport"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+//go:embed migrations/sqlite/*.sql
+var migrations embed.FS
+
+// DB is an open Rapport database.
+type DB struct {
+	sql  *sql.DB
+	path string
+}
+
+// DefaultPath is where the database lives when neither --db nor RAPPORT_DB
+// says otherwise: $XDG_DATA_HOME/rapport/rapport.db, else
+// ~/.local/share/rapport/rapport.db.
+func DefaultPath() (string, error) {
+	if d := os.Getenv("XDG_DATA_HOME"); d != "" {
+		return filepath.Join(d, "rapport", "rapport.db"), nil
+	}
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("find the default database: %w (set --db or RAPPORT_DB)", err)
+	}
+	return filepath.Join(home, ".local", "share", "rapport", "rapport.db"), nil
+}
+
+// Open opens (creating it if needed) the database at path and brings its
+// schema up to date. Every pooled connection waits for locks (busy_timeout),
+// writes ahead (WAL), enforces foreign keys, and starts write transactions
+// with BEGIN IMMEDIATE so concurrent writers queue instead of failing.
+func Open(ctx context.Context, path string) (*DB, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	q := url.Values{}
+	q.Add("_pragma", "busy_timeout(20000)")
+	q.Add("_pragma", "journal_mode(WAL)")
+	q.Add("_pragma", "synchronous(NORMAL)")
+	q.Add("_pragma", "foreign_keys(1)")
+	q.Set("_txlock", "immediate")
+	db, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("open database %s: %w", path, err)
+	}
+	d := &DB{sql: db, path: path}
+	if err := d.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := d.seed(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// Path is the database file.
+func (db *DB) Path() string { return db.path }
+
+// Close closes the database.
+func (db *DB) Close() error { return db.sql.Close() }
+
+// SchemaVersion is the newest migration this build knows.
+func SchemaVersion() int64 {
+	entries, _ := fs.Glob(migrations, "migrations/sqlite/*.sql")
+	var v int64
+	for _, e := range entries {
+		var n int64
+		fmt.Sscanf(filepath.Base(e), "%d_", &n)
+		v = max(v, n)
+	}
+	return v
+}
+
+func (db *DB) migrate(ctx context.Context) error {
+	fsys, err := fs.Sub(migrations, "migrations/sqlite")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db.sql, fsys)
+	if err != nil {
+		return fmt.Errorf("load migrations: %w", err)
+	}
+	current, err := p.GetDBVersion(ctx)
+	if err != nil {
+		return fmt.Errorf("read the schema version of %s: %w", db.path, err)
+	}
+	if known := SchemaVersion(); current > known {
+		return rapport.Errorf(rapport.EINVALID,
+			"database %s has schema version %d, written by a newer Rapport (this one knows up to %d): upgrade rapport; the file was not changed",
+			db.path, current, known)
+	}
+	if current == SchemaVersion() {
+		return nil
+	}
+	if _, err := p.Up(ctx); err != nil {
+		// Another process may have migrated the same new file at the same
+		// moment; if the schema is now current, that is fine.
+		if v, verr := p.GetDBVersion(ctx); verr == nil && v == SchemaVersion() {
+			return nil
+		}
+		return fmt.Errorf("migrate %s: %w", db.path, err)
+	}
+	return nil
+}
+
+func (db *DB) seed(ctx context.Context) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		var n int
+		if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM kinds`).Scan(&n); err != nil {
+			return fmt.Errorf("count kinds: %w", err)
+		}
+		if n > 0 {
+			return nil
+		}
+		for _, k := range rapport.DefaultKinds() {
+			k.Builtin = true
+			if err := tx.PutKind(ctx, k); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// Tx runs queries, inside a write transaction (Update) or straight on the
+// pool (View).
+type Tx struct {
+	q querier
+}
+
+// View returns a Tx for reads outside any transaction.
+func (db *DB) View() *Tx { return &Tx{q: db.sql} }
+
+// Update runs fn in one write transaction: all of it is kept, or none.
+func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := db.sql.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", mapErr(err))
+	}
+	if err := fn(&Tx{q: tx}); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", mapErr(err))
+	}
+	return nil
+}
+
+// mapErr turns driver errors a user can act on into coded errors.
+func mapErr(err error) error {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+			return rapport.Errorf(rapport.EINTERNAL, "the database is busy (another rapport is writing): try again")
+		case sqlite3.SQLITE_READONLY:
+			return rapport.Errorf(rapport.EINTERNAL, "the database is read-only")
+		}
+	}
+	return err
+}
+
+func isUniqueViolation(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		return se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+	}
+	return false
+}
+
+func ms(t time.Time) int64 { return t.UnixMilli() }
+
+func fromMs(v int64) time.Time { return time.UnixMilli(v).UTC() }
+
+func nullMs(t *time.Time) any {
+	if t == nil || t.IsZero() {
+		return nil
+	}
+	return t.UnixMilli()
+}
+
+func msPtr(v sql.NullInt64) *time.Time {
+	if !v.Valid {
+		return nil
+	}
+	t := fromMs(v.Int64)
+	return &t
+}
+
+// likeEscape escapes s for a LIKE pattern with ESCAPE '\'.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
