@@ -1,0 +1,216 @@
+package store
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/model"
+)
+
+func open(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "sub", "r.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+var t0 = time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+
+func save(t *testing.T, db *DB, p rapport.Person) {
+	t.Helper()
+	if p.CreatedAt.IsZero() {
+		p.CreatedAt, p.UpdatedAt = t0, t0
+	}
+	if err := db.Update(context.Background(), func(tx *Tx) error { return tx.SavePerson(context.Background(), &p) }); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestOpenSeedsKindsOnce(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.db")
+	for range 2 {
+		db, err := Open(context.Background(), path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ks, err := db.View().Kinds(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(ks) != len(rapport.DefaultKinds()) {
+			t.Fatalf("%d kinds after open, want %d", len(ks), len(rapport.DefaultKinds()))
+		}
+		db.Close()
+	}
+}
+
+func TestNewerSchemaIsRefusedAndUntouched(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.db")
+	db, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	future := SchemaVersion() + 5
+	if _, err := db.sql.Exec(`INSERT INTO goose_db_version (version_id, is_applied) VALUES (?, 1)`, future); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.sql.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	before, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	_, err = Open(context.Background(), path)
+	if err == nil || !strings.Contains(err.Error(), "newer Rapport") || rapport.ErrorCode(err) != rapport.EINVALID {
+		t.Fatalf("open of a newer schema: %v, want a refusal naming a newer Rapport", err)
+	}
+	after, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(before) != string(after) {
+		t.Error("the refused database file was changed")
+	}
+}
+
+func TestResolve(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	save(t, db, rapport.Person{ID: "0190aaaa-0000-7000-8000-00000000a1a1", Name: "Ada Lovelace", Emails: []string{"Ada@Example.com"}})
+	save(t, db, rapport.Person{ID: "0190aaaa-0000-7000-8000-00000000b2b2", Name: "Ada Byron"})
+	save(t, db, rapport.Person{ID: "0190aaab-0000-7000-8000-00000000c3c3", Name: "Grace Hopper"})
+	save(t, db, rapport.Person{ID: "0190aaab-0000-7000-8000-00000000d4d4", Name: "Ann"})
+	save(t, db, rapport.Person{ID: "0190aaab-0000-7000-8000-00000000e5e5", Name: "Annabel Lee"})
+
+	for _, c := range []struct {
+		ref, want, code string
+	}{
+		{"0190aaaa-0000-7000-8000-00000000a1a1", "Ada Lovelace", ""},
+		{"0190aaab-0000-7000-8000-00000000c", "Grace Hopper", ""},
+		{"00c3c3", "Grace Hopper", ""},   // unique suffix
+		{"0190aa", "", rapport.EAMBIGUOUS}, // prefix shared by all
+		{"ada@example.COM", "Ada Lovelace", ""},
+		{"  grace HOPPER ", "Grace Hopper", ""},
+		{"hopp", "Grace Hopper", ""},
+		{"ada", "", rapport.EAMBIGUOUS},
+		{"ann", "Ann", ""}, // an exact name wins over fragments
+		{"lovelace", "Ada Lovelace", ""},
+		{"nobody", "", rapport.ENOTFOUND},
+		{"", "", rapport.EINVALID},
+		{"50%", "", rapport.ENOTFOUND}, // LIKE wildcards are literal
+		{"_", "", rapport.ENOTFOUND},
+	} {
+		r, err := db.View().Resolve(ctx, c.ref)
+		if c.code != "" {
+			if rapport.ErrorCode(err) != c.code {
+				t.Errorf("Resolve(%q) = %v, %v; want code %s", c.ref, r, err, c.code)
+			}
+			continue
+		}
+		if err != nil || r.Name != c.want {
+			t.Errorf("Resolve(%q) = %v, %v; want %s", c.ref, r, err, c.want)
+		}
+	}
+	_, err := db.View().Resolve(ctx, "ada")
+	if e, ok := err.(*rapport.Error); !ok || len(e.Candidates) != 2 {
+		t.Errorf("ambiguous ada: %#v, want two candidates", err)
+	}
+}
+
+func TestHandleConflict(t *testing.T) {
+	db := open(t)
+	save(t, db, rapport.Person{ID: "a", Name: "Ada", Emails: []string{"ada@example.com"}, Phones: []string{"+44 20 7946 0000"}})
+	for _, p := range []rapport.Person{
+		{ID: "b", Name: "Other", Emails: []string{"ADA@example.com"}},
+		{ID: "c", Name: "Other", Phones: []string{"+44 (20) 7946-0000"}},
+	} {
+		p.CreatedAt = t0
+		err := db.Update(context.Background(), func(tx *Tx) error { return tx.SavePerson(context.Background(), &p) })
+		if rapport.ErrorCode(err) != rapport.ECONFLICT || !strings.Contains(err.Error(), "Ada") {
+			t.Errorf("saving %v: %v, want a conflict naming Ada", p, err)
+		}
+	}
+	n, _ := db.View().CountPeople(context.Background())
+	if n != 1 {
+		t.Errorf("%d people after refused saves, want 1", n)
+	}
+}
+
+func TestPersonRoundTrip(t *testing.T) {
+	db := open(t)
+	due := time.Date(2027, 3, 1, 0, 0, 0, 0, time.UTC)
+	in := rapport.Person{ID: "p1", Name: "Ada Lovelace", Emails: []string{"ada@example.com", "ada@work.example"},
+		Phones: []string{"+1 555 0100"}, URLs: []string{"https://linkedin.com/in/ada"}, Org: "AE", Title: "Countess",
+		Tags: []string{"math", "mentor"}, Met: "at a salon",
+		Notes:  []rapport.Item{{ID: "n1", Text: "likes poetry", At: t0}},
+		Wants:  []rapport.Item{{ID: "w1", Text: "a first hire", At: t0, Due: &due}},
+		Offers: []rapport.Item{{ID: "o1", Text: "code review", At: t0}},
+		CreatedAt: t0, UpdatedAt: t0}
+	save(t, db, in)
+	got, err := db.View().Person(context.Background(), "p1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Name != in.Name || got.Org != in.Org || len(got.Emails) != 2 || got.Emails[1] != "ada@work.example" ||
+		len(got.Tags) != 2 || got.Wants[0].Due == nil || !got.Wants[0].Due.Equal(due) || got.Notes[0].Text != "likes poetry" ||
+		got.Offers[0].Text != "code review" || got.URLs[0] != in.URLs[0] || got.Phones[0] != in.Phones[0] {
+		t.Errorf("round trip changed the person:\n got %+v\nwant %+v", got, in)
+	}
+	if _, err := db.View().Person(context.Background(), "nope"); rapport.ErrorCode(err) != rapport.ENOTFOUND {
+		t.Errorf("missing person: %v, want not found", err)
+	}
+}
+
+// Rebuilding from the log gives the ties that constant-time updates built.
+func TestRebuildTiesMatchesIncremental(t *testing.T) {
+	db := open(t)
+	ctx := context.Background()
+	p := model.DefaultParams()
+	save(t, db, rapport.Person{ID: "a", Name: "A"})
+	save(t, db, rapport.Person{ID: "b", Name: "B"})
+	kinds := map[string]rapport.Kind{}
+	for _, k := range rapport.DefaultKinds() {
+		kinds[k.Name] = k
+	}
+	ties := map[string]*model.Tie{"a": {}, "b": {}}
+	err := db.Update(ctx, func(tx *Tx) error {
+		for i, k := range []string{"call", "like", "meal", "email", "help-hour", "view"} {
+			in := rapport.Interaction{ID: k, At: t0.AddDate(0, 0, -37*i), Kind: k, By: []rapport.By{"me", "them", "both"}[i%3],
+				Minutes: 10 * i, People: []rapport.PersonRef{{ID: "a"}}}
+			if i%2 == 0 {
+				in.People = append(in.People, rapport.PersonRef{ID: "b"})
+			}
+			if err := tx.InsertInteraction(ctx, &in, 0); err != nil {
+				return err
+			}
+			for _, r := range in.People {
+				ties[r.ID].Add(model.TouchOf(kinds[k], in.At, in.By, in.Minutes, len(in.People)), p)
+			}
+		}
+		_, err := tx.RebuildTies(ctx, kinds, p)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for id, want := range ties {
+		got, err := db.View().Tie(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g, w := got.Strength(t0, p), want.Strength(t0, p); g-w > 1e-9 || w-g > 1e-9 || got.Touches != want.Touches {
+			t.Errorf("%s: rebuilt %.9f (%d touches), incremental %.9f (%d)", id, g, got.Touches, w, want.Touches)
+		}
+	}
+}
