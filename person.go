@@ -90,7 +90,10 @@ func NormalizeHandle(kind, value string) (string, error) {
 		if err != nil || u.Host == "" || strings.ContainsAny(u.Host, " ") {
 			return "", Errorf(EINVALID, "url %q: not a web address", value)
 		}
-		host := strings.TrimPrefix(strings.ToLower(u.Host), "www.")
+		host := strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+		if !strings.Contains(strings.Trim(host, "."), ".") && host != "localhost" {
+			return "", Errorf(EINVALID, "url %q: %q is not a web host", value, u.Host)
+		}
 		return host + strings.TrimRight(u.EscapedPath(), "/"), nil
 	}
 	return "", Errorf(EINVALID, "unknown handle kind %q", kind)

@@ -5,12 +5,16 @@ import (
 	"context"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"time"
 
 	"github.com/rapport-app/rapport/internal/cli"
 )
 
 func main() {
+	// A command lives for milliseconds and reads at most a few tens of MB:
+	// collecting less often saves time at a small cost in peak memory.
+	debug.SetGCPercent(400)
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	code := cli.Run(ctx, os.Args[1:], cli.Env{
 		Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Clock: time.Now,

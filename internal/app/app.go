@@ -32,25 +32,41 @@ func (a *App) now() time.Time { return a.Now().UTC() }
 // schema stays portable.
 func newID() string { return uuid.Must(uuid.NewV7()).String() }
 
-// Scored is a person with their figures as of now.
-type Scored struct {
-	store.PersonRow
+// Score is one person's figures as of now.
+type Score struct {
+	ID       string
+	Tie      model.Tie
 	Strength float64
 	Layer    string
 }
 
-// scores computes everyone's strength and layer at now. A tie whose history
-// runs past now (when now is set in the past) is recomputed from its history.
-func (a *App) scores(ctx context.Context, tx *store.Tx, p model.Params) ([]Scored, error) {
-	rows, err := tx.People(ctx)
+// Scores are everyone's figures: those with a history strongest first (equal
+// strengths by id), and an index by id. Anyone else has strength 0 and is Known.
+type Scores struct {
+	List []Score
+	byID map[string]int
+}
+
+// Of returns the score of one person.
+func (s *Scores) Of(id string) Score {
+	if i, ok := s.byID[id]; ok {
+		return s.List[i]
+	}
+	return Score{ID: id, Layer: model.Known}
+}
+
+// scores computes everyone's strength and layer at now from the stored tie
+// states: one scan, no history. A tie whose history runs past now (when now is
+// set in the past) is recomputed from its history instead.
+func (a *App) scores(ctx context.Context, tx *store.Tx, p model.Params) (*Scores, error) {
+	ties, err := tx.Ties(ctx)
 	if err != nil {
 		return nil, err
 	}
 	now := a.now()
 	var kinds map[string]rapport.Kind
-	out := make([]Scored, len(rows))
-	strengths := make([]float64, len(rows))
-	for i, r := range rows {
+	list := make([]Score, len(ties))
+	for i, r := range ties {
 		tie := r.Tie
 		if tie.Touches > 0 && tie.Seen.After(now) {
 			if kinds == nil {
@@ -61,13 +77,23 @@ func (a *App) scores(ctx context.Context, tx *store.Tx, p model.Params) ([]Score
 			if tie, err = a.tieAt(ctx, tx, r.ID, kinds, p); err != nil {
 				return nil, err
 			}
-			r.Tie = tie
 		}
-		out[i] = Scored{PersonRow: r, Strength: round1(tie.Strength(now, p))}
-		strengths[i] = out[i].Strength
+		list[i] = Score{ID: r.ID, Tie: tie, Strength: round1(tie.Strength(now, p))}
 	}
+	sort.Slice(list, func(i, j int) bool {
+		if list[i].Strength != list[j].Strength {
+			return list[i].Strength > list[j].Strength
+		}
+		return list[i].ID < list[j].ID
+	})
+	strengths := make([]float64, len(list))
+	for i, s := range list {
+		strengths[i] = s.Strength
+	}
+	out := &Scores{List: list, byID: make(map[string]int, len(list))}
 	for i, l := range model.AssignLayers(strengths, p.Layers) {
-		out[i].Layer = l
+		out.List[i].Layer = l
+		out.byID[list[i].ID] = i
 	}
 	return out, nil
 }
@@ -108,17 +134,4 @@ func (a *App) kindMap(ctx context.Context, tx *store.Tx) (map[string]rapport.Kin
 func round1(v float64) float64 {
 	r := float64(int64(v*10+0.5)) / 10
 	return r
-}
-
-// byStrength orders people strongest first, then by name and id.
-func byStrength(s []Scored) {
-	sort.SliceStable(s, func(i, j int) bool {
-		if s[i].Strength != s[j].Strength {
-			return s[i].Strength > s[j].Strength
-		}
-		if s[i].Name != s[j].Name {
-			return s[i].Name < s[j].Name
-		}
-		return s[i].ID < s[j].ID
-	})
 }

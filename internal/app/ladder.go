@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"sort"
 	"strings"
 
 	"github.com/rapport-app/rapport"
@@ -34,21 +35,22 @@ func (a *App) Ladder(ctx context.Context) (*Ladder, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, err := a.scores(ctx, tx, p)
+	sc, err := a.scores(ctx, tx, p)
 	if err != nil {
 		return nil, err
 	}
-	l := &Ladder{Contacts: len(all), Rungs: []Rung{}}
+	contacts, err := tx.CountPeople(ctx)
+	if err != nil {
+		return nil, err
+	}
+	l := &Ladder{Contacts: contacts, Rungs: []Rung{}}
 	for _, k := range kinds {
 		if !k.OnLadder() {
 			continue
 		}
 		r := Rung{Action: k.Name, Description: k.Description, Threshold: *k.Threshold, Minutes: k.Minutes}
-		for _, s := range all {
-			if s.Strength >= r.Threshold {
-				r.People++
-			}
-		}
+		// The list is strongest first: count the prefix at or above the threshold.
+		r.People = sort.Search(len(sc.List), func(i int) bool { return sc.List[i].Strength < r.Threshold })
 		l.Rungs = append(l.Rungs, r)
 	}
 	return l, nil
@@ -80,17 +82,25 @@ func (a *App) Who(ctx context.Context, action string, limit int) (*Who, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, err := a.scores(ctx, tx, p)
+	sc, err := a.scores(ctx, tx, p)
 	if err != nil {
 		return nil, err
 	}
-	byStrength(all)
-	w := &Who{Action: k.Name, Threshold: *k.Threshold, People: []WhoPerson{}}
-	for _, s := range all {
-		if s.Strength < w.Threshold || limit > 0 && len(w.People) == limit {
+	var ids []string
+	for _, s := range sc.List {
+		if s.Strength < *k.Threshold || limit > 0 && len(ids) == limit {
 			break
 		}
-		w.People = append(w.People, WhoPerson{ID: s.ID, Name: s.Name, Strength: s.Strength, Layer: s.Layer})
+		ids = append(ids, s.ID)
+	}
+	rows, err := tx.PeopleByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	w := &Who{Action: k.Name, Threshold: *k.Threshold, People: []WhoPerson{}}
+	for _, r := range rows {
+		s := sc.Of(r.ID)
+		w.People = append(w.People, WhoPerson{ID: r.ID, Name: r.Name, Strength: s.Strength, Layer: s.Layer})
 	}
 	return w, nil
 }

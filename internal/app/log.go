@@ -143,14 +143,10 @@ func (a *App) Why(ctx context.Context, ref string, top int) (*Why, error) {
 		h := hist[c.Index]
 		w.Top = append(w.Top, WhyTouch{At: h.At, Kind: h.Kind, By: h.By, Note: h.Note, Points: round1(c.Points)})
 	}
-	all, err := a.scores(ctx, tx, p)
+	sc, err := a.scores(ctx, tx, p)
 	if err != nil {
 		return nil, err
 	}
-	for _, s := range all {
-		if s.ID == r.ID {
-			w.Layer = s.Layer
-		}
-	}
+	w.Layer = sc.Of(r.ID).Layer
 	return w, nil
 }

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"math"
 	"slices"
 	"sort"
 	"strings"
@@ -201,8 +202,8 @@ type PersonSummary struct {
 	LastContact *time.Time `json:"last_contact"`
 }
 
-func summary(s Scored) PersonSummary {
-	return PersonSummary{ID: s.ID, Name: s.Name, Org: s.Org, Title: s.Title, Tags: s.Tags,
+func summary(r store.PersonRow, s Score) PersonSummary {
+	return PersonSummary{ID: r.ID, Name: r.Name, Org: r.Org, Title: r.Title, Tags: r.Tags,
 		Strength: s.Strength, Layer: s.Layer, LastContact: lastContact(s.Tie)}
 }
 
@@ -214,7 +215,8 @@ func lastContact(t model.Tie) *time.Time {
 	return &s
 }
 
-// People lists people matching f.
+// People lists people matching f. Without a search or a sort by name it ranks
+// ids from the tie scan and reads the details of only the people it returns.
 func (a *App) People(ctx context.Context, f PeopleFilter) ([]PersonSummary, error) {
 	tx := a.DB.View()
 	p, err := a.params(ctx, tx)
@@ -227,57 +229,133 @@ func (a *App) People(ctx context.Context, f PeopleFilter) ([]PersonSummary, erro
 	if f.Layer != "" && !slices.Contains(model.LayerNames(p.Layers), f.Layer) {
 		return nil, rapport.Errorf(rapport.EINVALID, "--layer %q: expected one of %s", f.Layer, strings.Join(model.LayerNames(p.Layers), ", "))
 	}
+	if !slices.Contains([]string{"", "strength", "name", "last"}, f.Sort) {
+		return nil, rapport.Errorf(rapport.EINVALID, "--sort %q: expected strength, name or last", f.Sort)
+	}
 	tag := ""
 	if f.Tag != "" {
 		if tag, err = rapport.NormalizeTag(f.Tag); err != nil {
 			return nil, err
 		}
 	}
-	all, err := a.scores(ctx, tx, p)
+	sc, err := a.scores(ctx, tx, p)
 	if err != nil {
 		return nil, err
 	}
-	q := strings.ToLower(strings.TrimSpace(f.Search))
-	var sel []Scored
-	for _, s := range all {
-		if tag != "" && !slices.Contains(s.Tags, tag) || f.Layer != "" && s.Layer != f.Layer {
-			continue
+
+	var ids []string
+	switch {
+	case tag == "" && f.Layer == "" && f.Search == "" && (f.Sort == "" || f.Sort == "strength") &&
+		f.Limit > 0 && f.Limit <= len(sc.List):
+		// The common case, `people --limit N`: the scores are already ranked.
+		for _, s := range sc.List[:f.Limit] {
+			ids = append(ids, s.ID)
 		}
-		if q != "" && !matches(s.PersonRow, q) {
-			continue
+	case tag != "":
+		ids, err = tx.PersonIDsTagged(ctx, tag)
+	case f.Layer != "" && f.Layer != model.Known:
+		for _, s := range sc.List {
+			if s.Layer == f.Layer {
+				ids = append(ids, s.ID)
+			}
 		}
-		sel = append(sel, s)
-	}
-	switch f.Sort {
-	case "", "strength":
-		byStrength(sel)
-	case "name":
-		sort.SliceStable(sel, func(i, j int) bool {
-			ni, nj := strings.ToLower(sel[i].Name), strings.ToLower(sel[j].Name)
-			if ni != nj {
-				return ni < nj
-			}
-			return sel[i].ID < sel[j].ID
-		})
-	case "last":
-		sort.SliceStable(sel, func(i, j int) bool {
-			ti, tj := sel[i].Tie.Seen, sel[j].Tie.Seen
-			if !ti.Equal(tj) {
-				return ti.After(tj)
-			}
-			return sel[i].ID < sel[j].ID
-		})
 	default:
-		return nil, rapport.Errorf(rapport.EINVALID, "--sort %q: expected strength, name or last", f.Sort)
+		ids, err = tx.PersonIDs(ctx)
 	}
-	if f.Limit > 0 && len(sel) > f.Limit {
-		sel = sel[:f.Limit]
+	if err != nil {
+		return nil, err
 	}
-	out := make([]PersonSummary, len(sel))
-	for i, s := range sel {
-		out[i] = summary(s)
+	if f.Layer != "" {
+		ids = slices.DeleteFunc(ids, func(id string) bool { return sc.Of(id).Layer != f.Layer })
+	}
+
+	q := strings.ToLower(strings.TrimSpace(f.Search))
+	var rows []store.PersonRow
+	if q == "" && f.Sort != "name" {
+		sortIDs(ids, sc, f.Sort)
+		if f.Limit > 0 && len(ids) > f.Limit {
+			ids = ids[:f.Limit]
+		}
+		if rows, err = tx.PeopleByID(ctx, ids); err != nil {
+			return nil, err
+		}
+	} else {
+		keep := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			keep[id] = true
+		}
+		all, err := tx.People(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range all {
+			if keep[r.ID] && (q == "" || matches(r, q)) {
+				rows = append(rows, r)
+			}
+		}
+		if f.Sort == "name" {
+			sort.SliceStable(rows, func(i, j int) bool {
+				ni, nj := strings.ToLower(rows[i].Name), strings.ToLower(rows[j].Name)
+				if ni != nj {
+					return ni < nj
+				}
+				return rows[i].ID < rows[j].ID
+			})
+		} else {
+			order := make([]string, len(rows))
+			for i, r := range rows {
+				order[i] = r.ID
+			}
+			sortIDs(order, sc, f.Sort)
+			pos := make(map[string]int, len(order))
+			for i, id := range order {
+				pos[id] = i
+			}
+			sort.Slice(rows, func(i, j int) bool { return pos[rows[i].ID] < pos[rows[j].ID] })
+		}
+		if f.Limit > 0 && len(rows) > f.Limit {
+			rows = rows[:f.Limit]
+		}
+	}
+	out := make([]PersonSummary, len(rows))
+	for i, r := range rows {
+		out[i] = summary(r, sc.Of(r.ID))
 	}
 	return out, nil
+}
+
+// sortIDs orders ids by strength (strongest first) or by last contact (most
+// recent first, never last), equal keys by id.
+func sortIDs(ids []string, sc *Scores, by string) {
+	type key struct {
+		id       string
+		strength float64
+		seen     int64
+	}
+	keys := make([]key, len(ids))
+	for i, id := range ids {
+		s := sc.Of(id)
+		keys[i] = key{id: id, strength: s.Strength}
+		if s.Tie.Touches > 0 {
+			keys[i].seen = s.Tie.Seen.UnixMilli()
+		} else {
+			keys[i].seen = math.MinInt64
+		}
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		a, b := keys[i], keys[j]
+		if by == "last" {
+			if a.seen != b.seen {
+				return a.seen > b.seen
+			}
+		} else if a.strength != b.strength {
+			return a.strength > b.strength
+		}
+		return a.id < b.id
+	})
+	for i, k := range keys {
+		ids[i] = k.id
+	}
 }
 
 func matches(r store.PersonRow, q string) bool {
@@ -320,16 +398,12 @@ func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 	if err != nil {
 		return nil, err
 	}
-	all, err := a.scores(ctx, tx, params)
+	sc, err := a.scores(ctx, tx, params)
 	if err != nil {
 		return nil, err
 	}
-	d := &PersonDetail{Person: p, Layer: model.Known, Timeline: []rapport.Interaction{}}
-	for _, s := range all {
-		if s.ID == p.ID {
-			d.Strength, d.Layer, d.LastContact = s.Strength, s.Layer, lastContact(s.Tie)
-		}
-	}
+	s := sc.Of(p.ID)
+	d := &PersonDetail{Person: p, Strength: s.Strength, Layer: s.Layer, LastContact: lastContact(s.Tie), Timeline: []rapport.Interaction{}}
 	hist, err := tx.History(ctx, p.ID)
 	if err != nil {
 		return nil, err

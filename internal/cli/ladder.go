@@ -53,7 +53,7 @@ func printLadder(w io.Writer, l *app.Ladder) {
 	tw.Flush()
 	if n := len(l.Rungs); n > 0 && l.Contacts > 0 {
 		top := l.Rungs[n-1]
-		fmt.Fprintf(w, "\nOf %d contacts, %d would %s (%.1f%%). Bars are on a log scale.\n",
+		fmt.Fprintf(w, "\nOf %d contacts, %d would %s (%.2g%%). Bars are on a log scale.\n",
 			l.Contacts, top.People, top.Description, 100*float64(top.People)/float64(l.Contacts))
 	}
 }

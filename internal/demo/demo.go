@@ -46,7 +46,7 @@ var classes = []class{
 	{name: "tail", share: 1, deep: 0.05, light: 2, kinds: []string{"message", "comment", "reply"}, lapse: 0.4, startBias: 0.5},
 }
 
-var lightKinds = []string{"like", "like", "like", "view", "view", "share", "follow", "comment"}
+var lightKinds = []string{"like", "like", "like", "view", "view", "share", "follow"}
 
 // Network is a generated network: its people, and a function that streams
 // its interactions oldest-first per person through emit.

@@ -9,7 +9,6 @@ import (
 	"strings"
 
 	"github.com/rapport-app/rapport"
-	"github.com/rapport-app/rapport/internal/model"
 )
 
 // SavePerson inserts p, or replaces the stored record with the same id, with
@@ -237,7 +236,7 @@ func (tx *Tx) refs(ctx context.Context, query string, args ...any) ([]rapport.Pe
 	return out, closeRows(rows)
 }
 
-// PersonRow is one line of the people listing: enough to filter, rank and show.
+// PersonRow is one line of the people listing: enough to filter and show.
 type PersonRow struct {
 	ID     string
 	Name   string
@@ -245,30 +244,56 @@ type PersonRow struct {
 	Title  string
 	Tags   []string
 	Emails []string
-	Tie    model.Tie
 }
 
-// People returns every person with their tie state, ordered by id.
+// People returns every person, ordered by id.
 func (tx *Tx) People(ctx context.Context) ([]PersonRow, error) {
-	rows, err := tx.q.QueryContext(ctx, `
-		SELECT p.id, p.name, p.org, p.title,
-			t.ref_ms, t.depth, t.shallow, t.mine, t.theirs, t.first_ms, t.last_ms, t.seen_ms, t.modes, t.touches
-		FROM people p LEFT JOIN ties t ON t.person_id = p.id
-		ORDER BY p.id`)
+	return tx.personRows(ctx, `SELECT id, name, org, title FROM people ORDER BY id`, nil, "")
+}
+
+// PeopleByID returns the people with the given ids, in that order.
+func (tx *Tx) PeopleByID(ctx context.Context, ids []string) ([]PersonRow, error) {
+	const batch = 500
+	out := make([]PersonRow, 0, len(ids))
+	for start := 0; start < len(ids); start += batch {
+		chunk := ids[start:min(start+batch, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		in := "(?" + strings.Repeat(", ?", len(chunk)-1) + ")"
+		rows, err := tx.personRows(ctx, `SELECT id, name, org, title FROM people WHERE id IN `+in, args, ` WHERE person_id IN `+in)
+		if err != nil {
+			return nil, err
+		}
+		byID := make(map[string]PersonRow, len(rows))
+		for _, r := range rows {
+			byID[r.ID] = r
+		}
+		for _, id := range chunk {
+			if r, ok := byID[id]; ok {
+				out = append(out, r)
+			}
+		}
+	}
+	return out, nil
+}
+
+// personRows runs query for the people and fills in their tags and emails,
+// selected by where (over person_id) with the same args.
+func (tx *Tx) personRows(ctx context.Context, query string, args []any, where string) ([]PersonRow, error) {
+	rows, err := tx.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list people: %w", err)
 	}
 	var out []PersonRow
 	index := map[string]int{}
 	for rows.Next() {
-		var r PersonRow
-		var ts tieScan
-		if err := rows.Scan(&r.ID, &r.Name, &r.Org, &r.Title, &ts.ref, &ts.depth, &ts.shallow, &ts.mine, &ts.theirs,
-			&ts.first, &ts.last, &ts.seen, &ts.modes, &ts.touches); err != nil {
+		r := PersonRow{Tags: []string{}}
+		if err := rows.Scan(&r.ID, &r.Name, &r.Org, &r.Title); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("list people: %w", err)
 		}
-		r.Tie = ts.tie()
 		index[r.ID] = len(out)
 		out = append(out, r)
 	}
@@ -277,24 +302,30 @@ func (tx *Tx) People(ctx context.Context) ([]PersonRow, error) {
 	}
 	lists := []struct {
 		query string
-		add   func(r *PersonRow, v string)
+		add   func(r *PersonRow, kind, v string)
 	}{
-		{`SELECT person_id, tag FROM tags ORDER BY person_id, tag`, func(r *PersonRow, v string) { r.Tags = append(r.Tags, v) }},
-		{`SELECT person_id, norm FROM handles WHERE kind = 'email' ORDER BY person_id, ord`, func(r *PersonRow, v string) { r.Emails = append(r.Emails, v) }},
+		{`SELECT person_id, '', tag FROM tags` + where, func(r *PersonRow, _, v string) { r.Tags = append(r.Tags, v) }},
+		// The kind is checked here rather than in SQL so that the planner
+		// keeps to the person_id index whatever its statistics say.
+		{`SELECT person_id, kind, norm FROM handles` + where, func(r *PersonRow, kind, v string) {
+			if kind == rapport.HandleEmail {
+				r.Emails = append(r.Emails, v)
+			}
+		}},
 	}
 	for _, l := range lists {
-		rows, err := tx.q.QueryContext(ctx, l.query)
+		rows, err := tx.q.QueryContext(ctx, l.query, args...)
 		if err != nil {
 			return nil, fmt.Errorf("list people: %w", err)
 		}
 		for rows.Next() {
-			var id, v string
-			if err := rows.Scan(&id, &v); err != nil {
+			var id, kind, v string
+			if err := rows.Scan(&id, &kind, &v); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("list people: %w", err)
 			}
 			if i, ok := index[id]; ok {
-				l.add(&out[i], v)
+				l.add(&out[i], kind, v)
 			}
 		}
 		if err := closeRows(rows); err != nil {
@@ -302,12 +333,27 @@ func (tx *Tx) People(ctx context.Context) ([]PersonRow, error) {
 		}
 	}
 	for i := range out {
-		if out[i].Tags == nil {
-			out[i].Tags = []string{}
-		}
 		sort.Strings(out[i].Tags)
 	}
 	return out, nil
+}
+
+// PersonIDs returns every person's id.
+func (tx *Tx) PersonIDs(ctx context.Context) ([]string, error) {
+	ids, err := tx.strings(ctx, `SELECT id FROM people`)
+	if err != nil {
+		return nil, fmt.Errorf("list people: %w", err)
+	}
+	return ids, nil
+}
+
+// PersonIDsTagged returns the ids of the people with a tag.
+func (tx *Tx) PersonIDsTagged(ctx context.Context, tag string) ([]string, error) {
+	ids, err := tx.strings(ctx, `SELECT person_id FROM tags WHERE tag = ?`, tag)
+	if err != nil {
+		return nil, fmt.Errorf("list people tagged %s: %w", tag, err)
+	}
+	return ids, nil
 }
 
 // CountPeople returns how many people there are.

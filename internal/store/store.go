@@ -126,6 +126,14 @@ func (db *DB) migrate(ctx context.Context) error {
 }
 
 func (db *DB) seed(ctx context.Context) error {
+	// Read first: most opens find the catalogue there and take no write lock.
+	var n int
+	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM kinds`).Scan(&n); err != nil {
+		return fmt.Errorf("count kinds: %w", err)
+	}
+	if n > 0 {
+		return nil
+	}
 	return db.Update(ctx, func(tx *Tx) error {
 		var n int
 		if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM kinds`).Scan(&n); err != nil {

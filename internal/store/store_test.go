@@ -98,7 +98,7 @@ func TestResolve(t *testing.T) {
 	}{
 		{"0190aaaa-0000-7000-8000-00000000a1a1", "Ada Lovelace", ""},
 		{"0190aaab-0000-7000-8000-00000000c", "Grace Hopper", ""},
-		{"00c3c3", "Grace Hopper", ""},   // unique suffix
+		{"00c3c3", "Grace Hopper", ""},     // unique suffix
 		{"0190aa", "", rapport.EAMBIGUOUS}, // prefix shared by all
 		{"ada@example.COM", "Ada Lovelace", ""},
 		{"  grace HOPPER ", "Grace Hopper", ""},
@@ -153,9 +153,9 @@ func TestPersonRoundTrip(t *testing.T) {
 	in := rapport.Person{ID: "p1", Name: "Ada Lovelace", Emails: []string{"ada@example.com", "ada@work.example"},
 		Phones: []string{"+1 555 0100"}, URLs: []string{"https://linkedin.com/in/ada"}, Org: "AE", Title: "Countess",
 		Tags: []string{"math", "mentor"}, Met: "at a salon",
-		Notes:  []rapport.Item{{ID: "n1", Text: "likes poetry", At: t0}},
-		Wants:  []rapport.Item{{ID: "w1", Text: "a first hire", At: t0, Due: &due}},
-		Offers: []rapport.Item{{ID: "o1", Text: "code review", At: t0}},
+		Notes:     []rapport.Item{{ID: "n1", Text: "likes poetry", At: t0}},
+		Wants:     []rapport.Item{{ID: "w1", Text: "a first hire", At: t0, Due: &due}},
+		Offers:    []rapport.Item{{ID: "o1", Text: "code review", At: t0}},
 		CreatedAt: t0, UpdatedAt: t0}
 	save(t, db, in)
 	got, err := db.View().Person(context.Background(), "p1")
@@ -211,6 +211,28 @@ func TestRebuildTiesMatchesIncremental(t *testing.T) {
 		}
 		if g, w := got.Strength(t0, p), want.Strength(t0, p); g-w > 1e-9 || w-g > 1e-9 || got.Touches != want.Touches {
 			t.Errorf("%s: rebuilt %.9f (%d touches), incremental %.9f (%d)", id, g, got.Touches, w, want.Touches)
+		}
+	}
+}
+
+func TestTieEncodingRoundTrips(t *testing.T) {
+	for _, tie := range []model.Tie{
+		{Ref: t0, Depth: 1.0 / 3, Shallow: 2.5e-9, Me: 12345.678, Them: 0, Seen: t0, Modes: 31, Touches: 7},
+		{Ref: t0, First: t0.AddDate(-3, 0, 0), Last: t0, Seen: t0, Depth: 3, Touches: 1},
+	} {
+		got, err := decodeTie(encodeTie(tie))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != tie {
+			t.Errorf("round trip:\n got %+v\nwant %+v", got, tie)
+		}
+	}
+	wrongFormat := encodeTie(model.Tie{})
+	wrongFormat[0] = 9
+	for _, bad := range [][]byte{nil, {1, 2, 3}, wrongFormat} {
+		if _, err := decodeTie(bad); err == nil {
+			t.Errorf("decodeTie(%v) accepted", bad)
 		}
 	}
 }

@@ -78,18 +78,12 @@ CREATE INDEX interaction_people_person ON interaction_people (person_id, interac
 
 -- The running state of each tie (internal/model.Tie): derived from
 -- interactions, updated in constant time, rebuilt when the model changes.
+-- state packs the decayed sums and moments into 81 bytes (see
+-- internal/store/ties.go), because ranking reads every row at once.
+-- (BYTEA on PostgreSQL.)
 CREATE TABLE ties (
-    person_id  TEXT PRIMARY KEY REFERENCES people (id) ON DELETE CASCADE,
-    ref_ms     BIGINT NOT NULL,
-    depth      DOUBLE PRECISION NOT NULL,
-    shallow    DOUBLE PRECISION NOT NULL,
-    mine       DOUBLE PRECISION NOT NULL,
-    theirs     DOUBLE PRECISION NOT NULL,
-    first_ms   BIGINT,
-    last_ms    BIGINT,
-    seen_ms    BIGINT NOT NULL,
-    modes      INTEGER NOT NULL,
-    touches    INTEGER NOT NULL
+    person_id TEXT PRIMARY KEY REFERENCES people (id) ON DELETE CASCADE,
+    state     BLOB NOT NULL
 );
 
 CREATE TABLE settings (

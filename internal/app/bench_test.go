@@ -1,0 +1,72 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rapport-app/rapport/internal/demo"
+	"github.com/rapport-app/rapport/internal/store"
+)
+
+// benchApp opens the benchmark network: the database named by
+// RAPPORT_BENCH_DB (made with `rapport demo --people 20000 --interactions
+// 2000000`, see docs/benchmarks.md), or else a small demo made on the spot.
+func benchApp(b *testing.B) *App {
+	b.Helper()
+	ctx := context.Background()
+	now := time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)
+	path := os.Getenv("RAPPORT_BENCH_DB")
+	fresh := path == ""
+	if fresh {
+		path = filepath.Join(b.TempDir(), "bench.db")
+	}
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	a := New(db, func() time.Time { return now })
+	if fresh {
+		if _, err := a.Demo(ctx, demo.Options{People: 2000, Years: 5, Seed: 1, Interactions: 100000}, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return a
+}
+
+func BenchmarkPeopleTop50(b *testing.B) {
+	a := benchApp(b)
+	for b.Loop() {
+		if _, err := a.People(context.Background(), PeopleFilter{Sort: "strength", Limit: 50}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLadder(b *testing.B) {
+	a := benchApp(b)
+	for b.Loop() {
+		if _, err := a.Ladder(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkLog(b *testing.B) {
+	a := benchApp(b)
+	people, err := a.People(context.Background(), PeopleFilter{Limit: 100})
+	if err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		p := people[i%len(people)]
+		i++
+		if _, err := a.Log(context.Background(), LogInput{Ref: p.ID, Kind: "message", At: "2026-11-21"}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
