@@ -156,6 +156,11 @@ func TestDemoIsDeterministicAndRefusesRealData(t *testing.T) {
 			t.Fatalf("row %d differs between two runs with the same seed: %+v vs %+v", i, x[i], y[i])
 		}
 	}
+	again := newApp(t, now)
+	must[*DemoResult](t)(again.Demo(ctx, demo.Options{People: 50, Years: 1, Seed: 3}, nil))
+	if r := must[*DemoResult](t)(again.Demo(ctx, demo.Options{People: 50, Years: 1, Seed: 3}, nil)); !r.Existing || r.People != 50 {
+		t.Errorf("a second demo on a demo database: %+v, want it left as it was", r)
+	}
 	a := newApp(t, now)
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Ada", PersonEdit{}))
 	if _, err := a.Demo(ctx, demo.Options{People: 10, Years: 1, Seed: 1}, nil); rapport.ErrorCode(err) != rapport.ECONFLICT {

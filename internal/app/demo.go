@@ -12,8 +12,9 @@ import (
 
 // DemoResult says what `rapport demo` made.
 type DemoResult struct {
-	People       int `json:"people"`
-	Interactions int `json:"interactions"`
+	People       int  `json:"people"`
+	Interactions int  `json:"interactions"`
+	Existing     bool `json:"existing"` // the database already held a demo network: nothing was done
 }
 
 // Demo fills an empty database with a generated network, in one transaction.
@@ -30,6 +31,14 @@ func (a *App) Demo(ctx context.Context, opts demo.Options, progress func(done, t
 		n, err := tx.CountPeople(ctx)
 		if err != nil {
 			return err
+		}
+		settings, err := tx.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		if _, demoDB := settings["demo.seed"]; n > 0 && demoDB {
+			res.People, res.Existing = n, true
+			return nil
 		}
 		if n > 0 {
 			return rapport.Errorf(rapport.ECONFLICT, "the database %s already has %d people: run the demo on another file (--db demo.db)", a.DB.Path(), n)
