@@ -135,3 +135,7 @@ func round1(v float64) float64 {
 	r := float64(int64(v*10+0.5)) / 10
 	return r
 }
+
+func sortEntries(e []LedgerEntry) {
+	sort.SliceStable(e, func(i, j int) bool { return e[i].At.Before(e[j].At) })
+}

@@ -53,6 +53,8 @@ func settings() []setting {
 		daysSetting("half_life", "days for a tie's depth to halve without contact", func(p *model.Params) *time.Duration { return &p.HalfLife }),
 		daysSetting("history_half_life", "days for the history component to halve without contact", func(p *model.Params) *time.Duration { return &p.HistoryHalfLife }),
 		daysSetting("duration_full", "days of contact at which duration stops adding", func(p *model.Params) *time.Duration { return &p.DurationFull }),
+		daysSetting("ask_window", "days an unanswered or declined ask blocks asking that person again", func(p *model.Params) *time.Duration { return &p.AskWindow }),
+		daysSetting("balance_span", "days over which the ask guard compares asks and gives", func(p *model.Params) *time.Duration { return &p.BalanceSpan }),
 		floatSetting("shallow_cap", "raw points that likes, follows and views can add at most", func(p *model.Params) *float64 { return &p.ShallowCap }),
 		floatSetting("reciprocity", "bonus of a balanced tie, as a fraction of depth", func(p *model.Params) *float64 { return &p.Reciprocity }),
 		floatSetting("history_max", "raw points of a long tie across every mode", func(p *model.Params) *float64 { return &p.HistoryMax }),

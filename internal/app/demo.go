@@ -67,9 +67,10 @@ func (a *App) Demo(ctx context.Context, opts demo.Options, progress func(done, t
 		}
 		ties := make([]model.Tie, len(net.People))
 		var pending []rapport.Interaction
+		var before [][]float64
 		flush := func() error {
-			err := tx.InsertInteractions(ctx, pending, now.UnixMilli())
-			pending = pending[:0]
+			err := tx.InsertInteractions(ctx, pending, now.UnixMilli(), before)
+			pending, before = pending[:0], before[:0]
 			return err
 		}
 		total := opts.Interactions
@@ -79,10 +80,16 @@ func (a *App) Demo(ctx context.Context, opts demo.Options, progress func(done, t
 				in.People = append(in.People, refs[i])
 			}
 			touch := model.TouchOf(kinds[in.Kind], in.At, in.By, in.Minutes, len(people))
-			for _, i := range people {
+			b := make([]float64, len(people))
+			for j, i := range people {
+				at := in.At
+				if ties[i].Seen.After(at) { // group events come after each person's own history
+					at = ties[i].Seen
+				}
+				b[j] = ties[i].Strength(at, p)
 				ties[i].Add(touch, p)
 			}
-			pending = append(pending, in)
+			pending, before = append(pending, in), append(before, b)
 			res.Interactions++
 			if len(pending) == 2000 {
 				if progress != nil {

@@ -68,25 +68,28 @@ func (a *App) Log(ctx context.Context, in LogInput) (*rapport.Interaction, error
 			seen[r.ID] = true
 			it.People = append(it.People, r)
 		}
-		if err := tx.InsertInteraction(ctx, it, now.UnixMilli()); err != nil {
-			return err
-		}
 		p, err := a.params(ctx, tx)
 		if err != nil {
 			return err
 		}
 		touch := model.TouchOf(kind, it.At, it.By, it.Minutes, len(it.People))
-		for _, r := range it.People {
+		before := make([]float64, len(it.People))
+		for i, r := range it.People {
 			tie, err := tx.Tie(ctx, r.ID)
 			if err != nil {
 				return err
+			}
+			if !tie.Seen.After(it.At) {
+				before[i] = tie.Strength(it.At, p)
+			} else {
+				before[i] = tie.Strength(tie.Seen, p) // logged late: the best estimate at hand
 			}
 			tie.Add(touch, p)
 			if err := tx.PutTie(ctx, r.ID, tie); err != nil {
 				return err
 			}
 		}
-		return nil
+		return tx.InsertInteraction(ctx, it, now.UnixMilli(), before)
 	})
 	if err != nil {
 		return nil, err

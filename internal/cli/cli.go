@@ -141,7 +141,8 @@ $XDG_DATA_HOME/rapport/rapport.db (~/.local/share/rapport/rapport.db).`,
 	root.CompletionOptions.HiddenDefaultCmd = true
 
 	root.AddCommand(r.addCmd(), r.editCmd(), r.peopleCmd(), r.showCmd(), r.logCmd(), r.giveCmd("give"), r.giveCmd("got"),
-		r.whyCmd(), r.ladderCmd(), r.whoCmd(), r.kindsCmd(), r.demoCmd(), r.configCmd(), r.versionCmd())
+		r.whyCmd(), r.ladderCmd(), r.whoCmd(), r.kindsCmd(), r.demoCmd(), r.configCmd(), r.versionCmd(),
+		r.askCmd(), r.answerCmd(), r.ledgerCmd())
 	for _, c := range root.Commands() {
 		wrapArgs(c)
 	}

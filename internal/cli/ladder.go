@@ -13,6 +13,7 @@ import (
 )
 
 func (r *runner) ladderCmd() *cobra.Command {
+	var calibrate, apply bool
 	c := &cobra.Command{
 		Use:   "ladder",
 		Short: "The action ladder: how many people stand above each rung, beside your contact count",
@@ -22,6 +23,16 @@ func (r *runner) ladderCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
+			if apply && !calibrate {
+				return usageError{fmt.Errorf("--apply goes with --calibrate")}
+			}
+			if calibrate {
+				list, err := a.Calibrate(cmd.Context(), apply)
+				if err != nil {
+					return err
+				}
+				return r.emit(list, func(w io.Writer) { printCalibration(w, list, apply) })
+			}
 			l, err := a.Ladder(cmd.Context())
 			if err != nil {
 				return err
@@ -29,6 +40,8 @@ func (r *runner) ladderCmd() *cobra.Command {
 			return r.emit(l, func(w io.Writer) { printLadder(w, l) })
 		},
 	}
+	c.Flags().BoolVar(&calibrate, "calibrate", false, "fit each rung's threshold to your asks and favours received")
+	c.Flags().BoolVar(&apply, "apply", false, "with --calibrate: use the fitted thresholds")
 	c.AddCommand(r.rungCmd("set"), r.rungCmd("add"), r.ladderRmCmd())
 	return c
 }

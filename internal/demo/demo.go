@@ -205,6 +205,7 @@ func (n *Network) Interactions(emit func(in rapport.Interaction, people []int) e
 	r := rand.New(rand.NewPCG(n.opts.Seed, 0x1a7e))
 	for i, p := range n.plan {
 		years := p.end.Sub(p.start).Hours() / 24 / 365
+		var mine []rapport.Interaction
 		for _, stream := range []struct {
 			rate  float64
 			kinds []string
@@ -220,10 +221,14 @@ func (n *Network) Interactions(emit func(in rapport.Interaction, people []int) e
 				case x > 0.9:
 					by = rapport.ByBoth
 				}
-				in := rapport.Interaction{At: at.Truncate(time.Minute), Kind: kind, By: by}
-				if err := emit(in, []int{i}); err != nil {
-					return err
-				}
+				mine = append(mine, rapport.Interaction{At: at.Truncate(time.Minute), Kind: kind, By: by})
+			}
+		}
+		// Each person's history in the order it happened.
+		sort.SliceStable(mine, func(a, b int) bool { return mine[a].At.Before(mine[b].At) })
+		for _, in := range mine {
+			if err := emit(in, []int{i}); err != nil {
+				return err
 			}
 		}
 	}

@@ -36,6 +36,10 @@ type Params struct {
 	Scale float64
 	// Layers are the Dunbar circles from the inside out.
 	Layers []LayerRule
+	// AskWindow is how long an unanswered or declined ask blocks another.
+	AskWindow time.Duration
+	// BalanceSpan is the span over which the guard compares asks and gives.
+	BalanceSpan time.Duration
 }
 
 // LayerRule is one Dunbar circle: at most Capacity people (counted with the
@@ -66,6 +70,8 @@ func DefaultParams() Params {
 			{Name: "network", Capacity: 150, Min: 10},
 			{Name: "acquaintance", Capacity: 500, Min: 2},
 		},
+		AskWindow:   30 * Day,
+		BalanceSpan: 365 * Day,
 	}
 }
 
@@ -79,6 +85,8 @@ func (p Params) Validate() error {
 		return rapport.Errorf(rapport.EINVALID, "half_life: must be at least one day")
 	case p.HistoryHalfLife < Day:
 		return rapport.Errorf(rapport.EINVALID, "history_half_life: must be at least one day")
+	case p.AskWindow < Day || p.BalanceSpan < Day:
+		return rapport.Errorf(rapport.EINVALID, "ask_window and balance_span: must be at least one day")
 	case p.DurationFull < Day:
 		return rapport.Errorf(rapport.EINVALID, "duration_full: must be at least one day")
 	case !(p.ShallowCap >= 0), !(p.Reciprocity >= 0), !(p.HistoryMax >= 0):

@@ -9,8 +9,9 @@ import (
 	"github.com/rapport-app/rapport/internal/model"
 )
 
-// InsertInteraction stores one interaction and who took part in it.
-func (tx *Tx) InsertInteraction(ctx context.Context, in *rapport.Interaction, createdMs int64) error {
+// InsertInteraction stores one interaction and who took part in it, with each
+// participant's tie strength just before it (before[i] for in.People[i]).
+func (tx *Tx) InsertInteraction(ctx context.Context, in *rapport.Interaction, createdMs int64, before []float64) error {
 	_, err := tx.q.ExecContext(ctx, `
 		INSERT INTO interactions (id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -18,8 +19,12 @@ func (tx *Tx) InsertInteraction(ctx context.Context, in *rapport.Interaction, cr
 	if err != nil {
 		return fmt.Errorf("log %s: %w", in.Kind, mapErr(err))
 	}
-	for _, p := range in.People {
-		if _, err := tx.q.ExecContext(ctx, `INSERT INTO interaction_people (interaction_id, person_id) VALUES (?, ?)`, in.ID, p.ID); err != nil {
+	for i, p := range in.People {
+		var b any
+		if i < len(before) {
+			b = before[i]
+		}
+		if _, err := tx.q.ExecContext(ctx, `INSERT INTO interaction_people (interaction_id, person_id, strength_before) VALUES (?, ?, ?)`, in.ID, p.ID, b); err != nil {
 			if isUniqueViolation(err) {
 				return rapport.Errorf(rapport.EINVALID, "%s is named twice in one interaction", p.Name)
 			}
@@ -139,8 +144,9 @@ func (tx *Tx) CountInteractions(ctx context.Context, personID string) (int, erro
 }
 
 // InsertInteractions stores many interactions at once, in multi-row batches:
-// the fast path for generated and imported history.
-func (tx *Tx) InsertInteractions(ctx context.Context, items []rapport.Interaction, createdMs int64) error {
+// the fast path for generated and imported history. before[i][j] is the
+// strength of items[i].People[j]'s tie just before it.
+func (tx *Tx) InsertInteractions(ctx context.Context, items []rapport.Interaction, createdMs int64, before [][]float64) error {
 	const batch = 200
 	for start := 0; start < len(items); start += batch {
 		chunk := items[start:min(start+batch, len(items))]
@@ -156,12 +162,16 @@ func (tx *Tx) InsertInteractions(ctx context.Context, items []rapport.Interactio
 			return fmt.Errorf("insert interactions: %w", mapErr(err))
 		}
 		args = args[:0]
-		for _, in := range chunk {
-			for _, p := range in.People {
-				args = append(args, in.ID, p.ID)
+		for i, in := range chunk {
+			for j, p := range in.People {
+				var b any
+				if start+i < len(before) && j < len(before[start+i]) {
+					b = before[start+i][j]
+				}
+				args = append(args, in.ID, p.ID, b)
 			}
 		}
-		if _, err := tx.q.ExecContext(ctx, `INSERT INTO interaction_people (interaction_id, person_id) VALUES `+rowsOf(links, 2), args...); err != nil {
+		if _, err := tx.q.ExecContext(ctx, `INSERT INTO interaction_people (interaction_id, person_id, strength_before) VALUES `+rowsOf(links, 3), args...); err != nil {
 			return fmt.Errorf("insert interaction people: %w", mapErr(err))
 		}
 	}

@@ -191,7 +191,7 @@ func TestRebuildTiesMatchesIncremental(t *testing.T) {
 			if i%2 == 0 {
 				in.People = append(in.People, rapport.PersonRef{ID: "b"})
 			}
-			if err := tx.InsertInteraction(ctx, &in, 0); err != nil {
+			if err := tx.InsertInteraction(ctx, &in, 0, nil); err != nil {
 				return err
 			}
 			for _, r := range in.People {

@@ -1,0 +1,269 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/model"
+	"github.com/rapport-app/rapport/internal/store"
+)
+
+// AskInput is an ask as a user types it.
+type AskInput struct {
+	Ref    string
+	Action string
+	Note   string
+	Force  bool // record it whatever the guard says
+	Check  bool // only show the verdict
+}
+
+// AskResult is the guard's verdict, and the ask if it was recorded.
+type AskResult struct {
+	ID             *string           `json:"id"`
+	Person         rapport.PersonRef `json:"person"`
+	Action         string            `json:"action"`
+	Verdict        string            `json:"verdict"`
+	Reasons        []string          `json:"reasons"`
+	SuggestedGives []model.Give      `json:"suggested_gives"`
+	Strength       float64           `json:"strength"`
+	Threshold      float64           `json:"threshold"`
+	Recorded       bool              `json:"recorded"`
+}
+
+// Ask runs the ask guard and records the ask when the verdict is go, or when
+// forced; a checked or refused ask writes nothing.
+func (a *App) Ask(ctx context.Context, in AskInput) (*AskResult, error) {
+	var res *AskResult
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		if res, err = a.judge(ctx, tx, in.Ref, in.Action); err != nil {
+			return err
+		}
+		if in.Check || res.Verdict != rapport.VerdictGo && !in.Force {
+			return nil
+		}
+		ask := &rapport.Ask{ID: newID(), Person: res.Person, Action: res.Action, At: a.now(),
+			Note: strings.TrimSpace(in.Note), Verdict: res.Verdict, Forced: res.Verdict != rapport.VerdictGo, Strength: res.Strength}
+		if err := tx.InsertAsk(ctx, ask); err != nil {
+			return err
+		}
+		res.ID, res.Recorded = &ask.ID, true
+		return nil
+	})
+	return res, err
+}
+
+// judge computes the guard's verdict on asking ref for action, now.
+func (a *App) judge(ctx context.Context, tx *store.Tx, ref, action string) (*AskResult, error) {
+	r, err := tx.Resolve(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	k, err := a.rung(ctx, tx, action)
+	if err != nil {
+		return nil, err
+	}
+	p, err := a.params(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	kinds, err := a.kindMap(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	tie, err := a.tieNow(ctx, tx, r.ID, kinds, p)
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	asks, err := tx.AsksOf(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	past := make([]model.PastAsk, len(asks))
+	for i, x := range asks {
+		past[i] = model.PastAsk{At: x.At, Action: x.Action, Outcome: x.Outcome}
+	}
+	gives, _, err := tx.Favours(ctx, r.ID, rapport.ByMe, now.Add(-p.BalanceSpan), now.Add(time.Millisecond))
+	if err != nil {
+		return nil, err
+	}
+	strength := round1(tie.Strength(now, p))
+	v := model.Guard(model.GuardInput{Now: now, Action: k.Name, Strength: strength, Threshold: *k.Threshold,
+		Asks: past, Gives: len(gives), Window: p.AskWindow, Balance: p.BalanceSpan})
+	res := &AskResult{Person: r, Action: k.Name, Verdict: v.Verdict, Reasons: v.Reasons, Strength: strength,
+		Threshold: *k.Threshold, SuggestedGives: []model.Give{}}
+	if v.Verdict == rapport.VerdictGiveFirst {
+		ks := make([]rapport.Kind, 0, len(kinds))
+		for _, kk := range kinds {
+			ks = append(ks, kk)
+		}
+		res.SuggestedGives = model.SuggestGives(tie, ks, now, p, 3)
+		person, err := tx.Person(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		// Point the deepest gives at what they hope for.
+		wants := openItems(person.Wants, now)
+		for i := range res.SuggestedGives {
+			if len(wants) == 0 {
+				break
+			}
+			if k := kinds[res.SuggestedGives[i].Action]; k.Mode == rapport.ModeHelp || k.Minutes >= 15 {
+				res.SuggestedGives[i].Toward, wants = wants[0].Text, wants[1:]
+			}
+		}
+	}
+	return res, nil
+}
+
+// tieNow is a person's tie as of now (recomputed from history if now is
+// before part of it).
+func (a *App) tieNow(ctx context.Context, tx *store.Tx, id string, kinds map[string]rapport.Kind, p model.Params) (model.Tie, error) {
+	tie, err := tx.Tie(ctx, id)
+	if err != nil {
+		return tie, err
+	}
+	if tie.Touches > 0 && tie.Seen.After(a.now()) {
+		return a.tieAt(ctx, tx, id, kinds, p)
+	}
+	return tie, nil
+}
+
+// openItems are the wants or offers whose date has not passed.
+func openItems(items []rapport.Item, now time.Time) []rapport.Item {
+	var out []rapport.Item
+	for _, it := range items {
+		if it.Due == nil || !it.Due.Before(now.Truncate(24*time.Hour)) {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// Answer records the outcome of an ask. A yes means they did it: it is also
+// logged as an interaction of that action by them, so the tie grows.
+func (a *App) Answer(ctx context.Context, ref, outcome, at string) (*rapport.Ask, error) {
+	outcome, err := rapport.ParseOutcome(strings.ToLower(strings.TrimSpace(outcome)))
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	when := now
+	if at != "" {
+		if when, err = rapport.ParseTime(at, now); err != nil {
+			return nil, err
+		}
+	}
+	var id string
+	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+		ask, err := tx.Ask(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if when.Before(ask.At) {
+			return rapport.Errorf(rapport.EINVALID, "--at %s is before the ask (%s)", when.Format(time.RFC3339), ask.At.Format(time.RFC3339))
+		}
+		id = ask.ID
+		return tx.AnswerAsk(ctx, ask.ID, outcome, when)
+	})
+	if err != nil {
+		return nil, err
+	}
+	ask, err := a.DB.View().Ask(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if outcome == rapport.OutcomeYes {
+		_, err := a.Log(ctx, LogInput{Ref: ask.Person.ID, Kind: ask.Action, By: string(rapport.ByThem),
+			At: when.Format(time.RFC3339Nano), Note: answeredNote})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return &ask, nil
+}
+
+// LedgerEntry is one give, favour received or ask with a person.
+type LedgerEntry struct {
+	At      time.Time `json:"at"`
+	Type    string    `json:"type"` // give, got, ask
+	Action  string    `json:"action"`
+	Value   float64   `json:"value"` // the action's weight
+	Outcome string    `json:"outcome,omitempty"`
+	Note    string    `json:"note,omitempty"`
+}
+
+// Ledger is the give-and-ask history with one person.
+type Ledger struct {
+	Person     rapport.PersonRef `json:"person"`
+	Entries    []LedgerEntry     `json:"entries"`
+	Gives      int               `json:"gives"`
+	Gots       int               `json:"gots"`
+	Asks       int               `json:"asks"`
+	GivenValue float64           `json:"given_value"`
+	AskedValue float64           `json:"asked_value"`
+	Balance    float64           `json:"balance"` // given value minus asked value
+}
+
+// Ledger returns the gives, favours received and asks with one person, oldest first.
+func (a *App) Ledger(ctx context.Context, ref string) (*Ledger, error) {
+	tx := a.DB.View()
+	r, err := tx.Resolve(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	kinds, err := a.kindMap(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	l := &Ledger{Person: r, Entries: []LedgerEntry{}}
+	for _, side := range []rapport.By{rapport.ByMe, rapport.ByThem} {
+		favours, _, err := tx.Favours(ctx, r.ID, side, time.Time{}, now.Add(time.Millisecond))
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range favours {
+			e := LedgerEntry{At: f.At, Type: "give", Action: f.Kind, Value: kinds[f.Kind].Weight, Note: f.Note}
+			if side == rapport.ByThem {
+				e.Type = "got"
+				l.Gots++
+			} else {
+				l.Gives++
+				l.GivenValue += e.Value
+			}
+			l.Entries = append(l.Entries, e)
+		}
+	}
+	asks, err := tx.AsksOf(ctx, r.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range asks {
+		if x.At.After(now) {
+			continue
+		}
+		v := kinds[x.Action].Weight
+		l.Entries = append(l.Entries, LedgerEntry{At: x.At, Type: "ask", Action: x.Action, Value: v, Outcome: outcomeText(x.Outcome), Note: x.Note})
+		l.Asks++
+		l.AskedValue += v
+	}
+	sortEntries(l.Entries)
+	l.GivenValue, l.AskedValue = round1(l.GivenValue), round1(l.AskedValue)
+	l.Balance = round1(l.GivenValue - l.AskedValue)
+	return l, nil
+}
+
+func outcomeText(o string) string {
+	if o == rapport.OutcomePending {
+		return "pending"
+	}
+	return o
+}
+
+// answeredNote marks the interaction logged for a yes, whose evidence the ask
+// already carries.
+const answeredNote = "said yes to your ask"

@@ -1,0 +1,315 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rapport-app/rapport"
+)
+
+// resolveID finds the one row of table whose id is ref, or starts or ends with
+// ref (at least 6 characters).
+func (tx *Tx) resolveID(ctx context.Context, table, what, ref string) (string, error) {
+	ref = strings.ToLower(strings.TrimSpace(ref))
+	if ref == "" {
+		return "", rapport.Errorf(rapport.EINVALID, "empty %s id", what)
+	}
+	ids, err := tx.strings(ctx, `SELECT id FROM `+table+` WHERE id = ?`, ref)
+	if err == nil && len(ids) == 0 && len(ref) >= 6 {
+		ids, err = tx.strings(ctx, `SELECT id FROM `+table+` WHERE id LIKE ? ESCAPE '\' OR id LIKE ? ESCAPE '\' ORDER BY id LIMIT 11`,
+			likeEscape(ref)+"%", "%"+likeEscape(ref))
+	}
+	if err != nil {
+		return "", fmt.Errorf("find %s %s: %w", what, ref, err)
+	}
+	switch len(ids) {
+	case 0:
+		return "", rapport.Errorf(rapport.ENOTFOUND, "no %s with id %q", what, ref)
+	case 1:
+		return ids[0], nil
+	}
+	e := rapport.Errorf(rapport.EAMBIGUOUS, "%q matches several %ss; give more of the id", ref, what)
+	e.Candidates = ids
+	return "", e
+}
+
+// InsertAsk records an ask.
+func (tx *Tx) InsertAsk(ctx context.Context, a *rapport.Ask) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO asks (id, person_id, action, at_ms, note, verdict, forced, strength, outcome)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')`, a.ID, a.Person.ID, a.Action, ms(a.At), a.Note, a.Verdict, boolInt(a.Forced), a.Strength)
+	if err != nil {
+		return fmt.Errorf("record ask: %w", mapErr(err))
+	}
+	return nil
+}
+
+const askColumns = `a.id, a.person_id, p.name, a.action, a.at_ms, a.note, a.verdict, a.forced, a.strength, a.outcome, a.answered_ms`
+
+func (tx *Tx) asks(ctx context.Context, where string, args ...any) ([]rapport.Ask, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT `+askColumns+` FROM asks a JOIN people p ON p.id = a.person_id `+where, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read asks: %w", err)
+	}
+	out := []rapport.Ask{}
+	for rows.Next() {
+		var a rapport.Ask
+		var at int64
+		var forced int
+		var answered sql.NullInt64
+		if err := rows.Scan(&a.ID, &a.Person.ID, &a.Person.Name, &a.Action, &at, &a.Note, &a.Verdict, &forced, &a.Strength, &a.Outcome, &answered); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read asks: %w", err)
+		}
+		a.At, a.Forced, a.AnsweredAt = fromMs(at), forced != 0, msPtr(answered)
+		out = append(out, a)
+	}
+	return out, closeRows(rows)
+}
+
+// AsksOf returns a person's asks, oldest first.
+func (tx *Tx) AsksOf(ctx context.Context, personID string) ([]rapport.Ask, error) {
+	return tx.asks(ctx, `WHERE a.person_id = ? ORDER BY a.at_ms, a.id`, personID)
+}
+
+// AsksBetween returns every ask made in [from, to), oldest first.
+func (tx *Tx) AsksBetween(ctx context.Context, from, to time.Time) ([]rapport.Ask, error) {
+	return tx.asks(ctx, `WHERE a.at_ms >= ? AND a.at_ms < ? ORDER BY a.at_ms, a.id`, ms(from), ms(to))
+}
+
+// AnsweredAsks returns every ask with an outcome: the calibration's evidence.
+func (tx *Tx) AnsweredAsks(ctx context.Context) ([]rapport.Ask, error) {
+	return tx.asks(ctx, `WHERE a.outcome <> '' ORDER BY a.at_ms, a.id`)
+}
+
+// Ask returns one ask by id, a prefix or a suffix of it.
+func (tx *Tx) Ask(ctx context.Context, ref string) (rapport.Ask, error) {
+	id, err := tx.resolveID(ctx, "asks", "ask", ref)
+	if err != nil {
+		return rapport.Ask{}, err
+	}
+	list, err := tx.asks(ctx, `WHERE a.id = ?`, id)
+	if err != nil || len(list) == 0 {
+		return rapport.Ask{}, fmt.Errorf("read ask %s: %v", id, err)
+	}
+	return list[0], nil
+}
+
+// AnswerAsk records an ask's outcome.
+func (tx *Tx) AnswerAsk(ctx context.Context, id, outcome string, at time.Time) error {
+	if _, err := tx.q.ExecContext(ctx, `UPDATE asks SET outcome = ?, answered_ms = ? WHERE id = ?`, outcome, ms(at), id); err != nil {
+		return fmt.Errorf("answer ask %s: %w", id, mapErr(err))
+	}
+	return nil
+}
+
+// Favour is a ladder action done between you and one person.
+type Favour struct {
+	At             time.Time
+	Kind           string
+	By             rapport.By
+	Note           string
+	StrengthBefore *float64
+}
+
+// Favours returns the interactions on the ladder's deep rungs with a person
+// (everyone when personID is empty) done by one side, in [from, to), oldest first.
+func (tx *Tx) Favours(ctx context.Context, personID string, by rapport.By, from, to time.Time) ([]Favour, []string, error) {
+	q := `SELECT i.at_ms, i.kind, i.by_side, i.note, ip.strength_before, ip.person_id
+		FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id JOIN kinds k ON k.name = i.kind
+		WHERE k.threshold IS NOT NULL AND k.shallow = 0 AND i.by_side = ? AND i.at_ms >= ? AND i.at_ms < ?`
+	args := []any{string(by), ms(from), ms(to)}
+	if personID != "" {
+		q += ` AND ip.person_id = ?`
+		args = append(args, personID)
+	}
+	rows, err := tx.q.QueryContext(ctx, q+` ORDER BY i.at_ms, i.id`, args...)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read favours: %w", err)
+	}
+	var out []Favour
+	var people []string
+	for rows.Next() {
+		var f Favour
+		var at int64
+		var by, pid string
+		var before sql.NullFloat64
+		if err := rows.Scan(&at, &f.Kind, &by, &f.Note, &before, &pid); err != nil {
+			rows.Close()
+			return nil, nil, fmt.Errorf("read favours: %w", err)
+		}
+		f.At, f.By = fromMs(at), rapport.By(by)
+		if before.Valid {
+			v := before.Float64
+			f.StrengthBefore = &v
+		}
+		out = append(out, f)
+		people = append(people, pid)
+	}
+	return out, people, closeRows(rows)
+}
+
+// InsertGoal records a goal.
+func (tx *Tx) InsertGoal(ctx context.Context, g *rapport.Goal) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO goals (id, text, due_ms, done_ms, created_ms) VALUES (?, ?, ?, NULL, ?)`,
+		g.ID, g.Text, nullMs(g.Due), ms(g.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("record goal: %w", mapErr(err))
+	}
+	for _, t := range g.Tags {
+		if _, err := tx.q.ExecContext(ctx, `INSERT INTO goal_tags (goal_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING`, g.ID, t); err != nil {
+			return fmt.Errorf("record goal tag %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// Goals returns the goals, open ones first, then by due date and creation.
+func (tx *Tx) Goals(ctx context.Context) ([]rapport.Goal, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT id, text, due_ms, done_ms, created_ms FROM goals
+		ORDER BY CASE WHEN done_ms IS NULL THEN 0 ELSE 1 END, CASE WHEN due_ms IS NULL THEN 1 ELSE 0 END, due_ms, created_ms, id`)
+	if err != nil {
+		return nil, fmt.Errorf("read goals: %w", err)
+	}
+	out := []rapport.Goal{}
+	index := map[string]int{}
+	for rows.Next() {
+		var g rapport.Goal
+		var due, done sql.NullInt64
+		var created int64
+		if err := rows.Scan(&g.ID, &g.Text, &due, &done, &created); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read goals: %w", err)
+		}
+		g.Due, g.Done, g.CreatedAt, g.Tags = msPtr(due), msPtr(done), fromMs(created), []string{}
+		index[g.ID] = len(out)
+		out = append(out, g)
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, fmt.Errorf("read goals: %w", err)
+	}
+	rows, err = tx.q.QueryContext(ctx, `SELECT goal_id, tag FROM goal_tags ORDER BY goal_id, tag`)
+	if err != nil {
+		return nil, fmt.Errorf("read goal tags: %w", err)
+	}
+	for rows.Next() {
+		var id, tag string
+		if err := rows.Scan(&id, &tag); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			out[i].Tags = append(out[i].Tags, tag)
+		}
+	}
+	return out, closeRows(rows)
+}
+
+// Goal returns one goal by id, a prefix or a suffix of it.
+func (tx *Tx) Goal(ctx context.Context, ref string) (rapport.Goal, error) {
+	id, err := tx.resolveID(ctx, "goals", "goal", ref)
+	if err != nil {
+		return rapport.Goal{}, err
+	}
+	all, err := tx.Goals(ctx)
+	if err != nil {
+		return rapport.Goal{}, err
+	}
+	for _, g := range all {
+		if g.ID == id {
+			return g, nil
+		}
+	}
+	return rapport.Goal{}, rapport.Errorf(rapport.ENOTFOUND, "no goal with id %q", ref)
+}
+
+// SetGoalDone marks a goal done (or open again, with a nil time).
+func (tx *Tx) SetGoalDone(ctx context.Context, id string, at *time.Time) error {
+	if _, err := tx.q.ExecContext(ctx, `UPDATE goals SET done_ms = ? WHERE id = ?`, nullMs(at), id); err != nil {
+		return fmt.Errorf("close goal %s: %w", id, mapErr(err))
+	}
+	return nil
+}
+
+// InsertFollowup records a follow-up.
+func (tx *Tx) InsertFollowup(ctx context.Context, f *rapport.Followup) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO followups (id, person_id, text, due_ms, created_ms) VALUES (?, ?, ?, ?, ?)`,
+		f.ID, f.Person.ID, f.Text, ms(f.Due), ms(f.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("record follow-up: %w", mapErr(err))
+	}
+	return nil
+}
+
+// Followups returns the follow-ups (only the open ones when open is set),
+// earliest due first.
+func (tx *Tx) Followups(ctx context.Context, open bool) ([]rapport.Followup, error) {
+	where := ""
+	if open {
+		where = `WHERE f.done_ms IS NULL`
+	}
+	rows, err := tx.q.QueryContext(ctx, `SELECT f.id, f.person_id, p.name, f.text, f.due_ms, f.created_ms, f.done_ms
+		FROM followups f JOIN people p ON p.id = f.person_id `+where+` ORDER BY f.due_ms, f.id`)
+	if err != nil {
+		return nil, fmt.Errorf("read follow-ups: %w", err)
+	}
+	out := []rapport.Followup{}
+	for rows.Next() {
+		var f rapport.Followup
+		var due, created int64
+		var done sql.NullInt64
+		if err := rows.Scan(&f.ID, &f.Person.ID, &f.Person.Name, &f.Text, &due, &created, &done); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read follow-ups: %w", err)
+		}
+		f.Due, f.CreatedAt, f.Done = fromMs(due), fromMs(created), msPtr(done)
+		out = append(out, f)
+	}
+	return out, closeRows(rows)
+}
+
+// FollowupID resolves a follow-up reference.
+func (tx *Tx) FollowupID(ctx context.Context, ref string) (string, error) {
+	return tx.resolveID(ctx, "followups", "follow-up", ref)
+}
+
+// SetFollowupDone closes a follow-up.
+func (tx *Tx) SetFollowupDone(ctx context.Context, id string, at time.Time) error {
+	if _, err := tx.q.ExecContext(ctx, `UPDATE followups SET done_ms = ? WHERE id = ?`, ms(at), id); err != nil {
+		return fmt.Errorf("close follow-up %s: %w", id, mapErr(err))
+	}
+	return nil
+}
+
+// SetCadence sets a person's own stay-in-touch cadence in days (0 clears it).
+func (tx *Tx) SetCadence(ctx context.Context, personID string, days int) error {
+	var v any
+	if days > 0 {
+		v = days
+	}
+	if _, err := tx.q.ExecContext(ctx, `UPDATE people SET cadence_days = ? WHERE id = ?`, v, personID); err != nil {
+		return fmt.Errorf("set cadence: %w", mapErr(err))
+	}
+	return nil
+}
+
+// Cadences returns the people with their own cadence, in days.
+func (tx *Tx) Cadences(ctx context.Context) (map[string]int, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT id, cadence_days FROM people WHERE cadence_days IS NOT NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("read cadences: %w", err)
+	}
+	out := map[string]int{}
+	for rows.Next() {
+		var id string
+		var d int
+		if err := rows.Scan(&id, &d); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[id] = d
+	}
+	return out, closeRows(rows)
+}
