@@ -30,6 +30,9 @@ func daysSetting(key, doc string, field func(p *model.Params) *time.Duration) se
 			if err != nil {
 				return rapport.Errorf(rapport.EINVALID, "%s %q: expected a number of days", key, v)
 			}
+			if d < 0 {
+				return rapport.Errorf(rapport.EINVALID, "%s %q: must not be negative", key, v)
+			}
 			*field(p) = time.Duration(d * float64(model.Day))
 			return nil
 		}}
@@ -63,6 +66,8 @@ func settings() []setting {
 	for i, l := range model.DefaultParams().Layers {
 		i := i
 		s = append(s,
+			daysSetting("layer."+l.Name+".cadence", "days between contacts that keep someone in the "+l.Name+" layer (0: none)",
+				func(p *model.Params) *time.Duration { return &p.Layers[i].Cadence }),
 			floatSetting("layer."+l.Name+".min", "least strength for the "+l.Name+" layer", func(p *model.Params) *float64 { return &p.Layers[i].Min }),
 			setting{key: "layer." + l.Name + ".capacity", doc: "most people within the " + l.Name + " layer",
 				get: func(p *model.Params) string { return strconv.Itoa(p.Layers[i].Capacity) },

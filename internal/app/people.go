@@ -22,6 +22,8 @@ type PersonEdit struct {
 	RmEmails, RmPhones, RmURLs, RmTags     []string
 	AddWants, AddOffers, AddNotes          []string
 	RmWants, RmOffers, RmNotes             []string
+	// Cadence is the person\'s own stay-in-touch cadence in days (0 clears it).
+	Cadence *int
 }
 
 // AddPerson creates a person named name with the details in e.
@@ -55,7 +57,16 @@ func (a *App) EditPerson(ctx context.Context, ref string, e PersonEdit) (*Person
 		if err := applyEdit(p, e, a.now()); err != nil {
 			return err
 		}
-		return tx.SavePerson(ctx, p)
+		if err := tx.SavePerson(ctx, p); err != nil {
+			return err
+		}
+		if e.Cadence != nil {
+			if *e.Cadence < 0 || *e.Cadence > 3650 {
+				return rapport.Errorf(rapport.EINVALID, "--cadence %d: expected 0 (the layer's) to 3650 days", *e.Cadence)
+			}
+			return tx.SetCadence(ctx, p.ID, *e.Cadence)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
@@ -379,6 +390,7 @@ type PersonDetail struct {
 	Strength     float64               `json:"strength"`
 	Layer        string                `json:"layer"`
 	LastContact  *time.Time            `json:"last_contact"`
+	CadenceDays  int                   `json:"cadence_days"` // their own, else their layer's (0: none)
 	Interactions int                   `json:"interactions"`
 	Timeline     []rapport.Interaction `json:"timeline"`
 }
@@ -403,7 +415,15 @@ func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 		return nil, err
 	}
 	s := sc.Of(p.ID)
-	d := &PersonDetail{Person: p, Strength: s.Strength, Layer: s.Layer, LastContact: lastContact(s.Tie), Timeline: []rapport.Interaction{}}
+	d := &PersonDetail{Person: p, Strength: s.Strength, Layer: s.Layer, LastContact: lastContact(s.Tie), Timeline: []rapport.Interaction{},
+		CadenceDays: int(params.CadenceOf(s.Layer) / model.Day)}
+	own, err := tx.Cadences(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if c, ok := own[p.ID]; ok {
+		d.CadenceDays = c
+	}
 	hist, err := tx.History(ctx, p.ID)
 	if err != nil {
 		return nil, err

@@ -143,6 +143,8 @@ $XDG_DATA_HOME/rapport/rapport.db (~/.local/share/rapport/rapport.db).`,
 	root.AddCommand(r.addCmd(), r.editCmd(), r.peopleCmd(), r.showCmd(), r.logCmd(), r.giveCmd("give"), r.giveCmd("got"),
 		r.whyCmd(), r.ladderCmd(), r.whoCmd(), r.kindsCmd(), r.demoCmd(), r.configCmd(), r.versionCmd(),
 		r.askCmd(), r.answerCmd(), r.ledgerCmd())
+	root.AddCommand(r.goalCmds()...)
+	root.AddCommand(r.followupCmds()...)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
 	}

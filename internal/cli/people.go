@@ -16,6 +16,7 @@ import (
 // personFlags binds the flags add and edit share.
 type personFlags struct {
 	name, org, title, met string
+	cadence               int
 	e                     app.PersonEdit
 }
 
@@ -39,6 +40,7 @@ func (p *personFlags) bind(fs *pflag.FlagSet, edit bool) {
 		fs.StringArrayVar(&p.e.RmWants, "rm-wants", nil, "remove a want, by its text or id (repeatable)")
 		fs.StringArrayVar(&p.e.RmOffers, "rm-offers", nil, "remove an offer, by its text or id (repeatable)")
 		fs.StringArrayVar(&p.e.RmNotes, "rm-note", nil, "remove a note, by its text or id (repeatable)")
+		fs.IntVar(&p.cadence, "cadence", 0, "stay in touch every N days, whatever their layer (0: the layer's)")
 	}
 }
 
@@ -55,6 +57,10 @@ func (p *personFlags) edit(cmd *cobra.Command) app.PersonEdit {
 	set("title", p.title, &e.Title)
 	set("met", p.met, &e.Met)
 	set("name", p.name, &e.Name)
+	if cmd.Flags().Changed("cadence") {
+		c := p.cadence
+		e.Cadence = &c
+	}
 	return e
 }
 

@@ -48,6 +48,9 @@ type LayerRule struct {
 	Name     string  `json:"name"`
 	Capacity int     `json:"capacity"`
 	Min      float64 `json:"min"`
+	// Cadence is how often people in this layer should hear from you to stay
+	// in it (0: no cadence).
+	Cadence time.Duration `json:"-"`
 }
 
 // Day is 24 hours; the model measures time in days.
@@ -64,15 +67,25 @@ func DefaultParams() Params {
 		DurationFull:    10 * 365 * Day,
 		Scale:           30,
 		Layers: []LayerRule{
-			{Name: "inner", Capacity: 5, Min: 70},
-			{Name: "close", Capacity: 15, Min: 45},
-			{Name: "active", Capacity: 50, Min: 15},
-			{Name: "network", Capacity: 150, Min: 10},
+			{Name: "inner", Capacity: 5, Min: 70, Cadence: 7 * Day},
+			{Name: "close", Capacity: 15, Min: 45, Cadence: 30 * Day},
+			{Name: "active", Capacity: 50, Min: 15, Cadence: 182 * Day},
+			{Name: "network", Capacity: 150, Min: 10, Cadence: 365 * Day},
 			{Name: "acquaintance", Capacity: 500, Min: 2},
 		},
 		AskWindow:   30 * Day,
 		BalanceSpan: 365 * Day,
 	}
+}
+
+// CadenceOf returns the cadence of a layer (0 for none).
+func (p Params) CadenceOf(layer string) time.Duration {
+	for _, l := range p.Layers {
+		if l.Name == layer {
+			return l.Cadence
+		}
+	}
+	return 0
 }
 
 // Known is the layer of everyone outside the circles.

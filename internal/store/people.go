@@ -364,3 +364,47 @@ func (tx *Tx) CountPeople(ctx context.Context) (int, error) {
 	}
 	return n, nil
 }
+
+// Items returns every person's open wants and offers, by person id.
+func (tx *Tx) Items(ctx context.Context) (map[string][]rapport.Item, map[string][]rapport.Item, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, kind, id, text, at_ms, due_ms FROM person_items WHERE kind IN ('want', 'offer') ORDER BY at_ms, id`)
+	if err != nil {
+		return nil, nil, fmt.Errorf("read wants and offers: %w", err)
+	}
+	wants, offers := map[string][]rapport.Item{}, map[string][]rapport.Item{}
+	for rows.Next() {
+		var pid, kind string
+		var it rapport.Item
+		var at int64
+		var due sql.NullInt64
+		if err := rows.Scan(&pid, &kind, &it.ID, &it.Text, &at, &due); err != nil {
+			rows.Close()
+			return nil, nil, fmt.Errorf("read wants and offers: %w", err)
+		}
+		it.At, it.Due = fromMs(at), msPtr(due)
+		if kind == rapport.ItemWant {
+			wants[pid] = append(wants[pid], it)
+		} else {
+			offers[pid] = append(offers[pid], it)
+		}
+	}
+	return wants, offers, closeRows(rows)
+}
+
+// Tags returns every person's tags, by person id.
+func (tx *Tx) Tags(ctx context.Context) (map[string][]string, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, tag FROM tags ORDER BY person_id, tag`)
+	if err != nil {
+		return nil, fmt.Errorf("read tags: %w", err)
+	}
+	out := map[string][]string{}
+	for rows.Next() {
+		var id, tag string
+		if err := rows.Scan(&id, &tag); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[id] = append(out[id], tag)
+	}
+	return out, closeRows(rows)
+}

@@ -1,0 +1,437 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/model"
+	"github.com/rapport-app/rapport/internal/store"
+)
+
+// AddGoal records one of your objectives.
+func (a *App) AddGoal(ctx context.Context, text string, tags []string, due string) (*rapport.Goal, error) {
+	g := &rapport.Goal{ID: newID(), Text: strings.TrimSpace(text), CreatedAt: a.now(), Tags: []string{}}
+	if g.Text == "" {
+		return nil, rapport.Errorf(rapport.EINVALID, "goal: empty text")
+	}
+	for _, t := range tags {
+		n, err := rapport.NormalizeTag(t)
+		if err != nil {
+			return nil, err
+		}
+		if !slices.Contains(g.Tags, n) {
+			g.Tags = append(g.Tags, n)
+		}
+	}
+	sort.Strings(g.Tags)
+	if due != "" {
+		d, err := rapport.ParseTime(due, a.now())
+		if err != nil {
+			return nil, err
+		}
+		g.Due = &d
+	}
+	if err := a.DB.Update(ctx, func(tx *store.Tx) error { return tx.InsertGoal(ctx, g) }); err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// Goals lists the goals, open ones first.
+func (a *App) Goals(ctx context.Context) ([]rapport.Goal, error) {
+	return a.DB.View().Goals(ctx)
+}
+
+// GoalDone marks a goal reached.
+func (a *App) GoalDone(ctx context.Context, ref string) (*rapport.Goal, error) {
+	var g rapport.Goal
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		if g, err = tx.Goal(ctx, ref); err != nil {
+			return err
+		}
+		now := a.now()
+		g.Done = &now
+		return tx.SetGoalDone(ctx, g.ID, &now)
+	})
+	return &g, err
+}
+
+// Helper is someone who can help with a goal, and why.
+type Helper struct {
+	Person   rapport.PersonRef `json:"person"`
+	Strength float64           `json:"strength"`
+	Layer    string            `json:"layer"`
+	Score    float64           `json:"score"`
+	Why      []string          `json:"why"`
+}
+
+// GoalView is a goal with the people who can help with it.
+type GoalView struct {
+	rapport.Goal
+	Helpers []Helper `json:"helpers"`
+}
+
+// ShowGoal returns a goal and the people who can help, ranked.
+func (a *App) ShowGoal(ctx context.Context, ref string, limit int) (*GoalView, error) {
+	tx := a.DB.View()
+	g, err := tx.Goal(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	m, err := a.matcher(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	hs, err := a.helpers(ctx, tx, m, g, nil)
+	if err != nil {
+		return nil, err
+	}
+	if limit > 0 && len(hs) > limit {
+		hs = hs[:limit]
+	}
+	return &GoalView{Goal: g, Helpers: hs}, nil
+}
+
+// matcher holds what matching people to goals and to your offers needs.
+type matcher struct {
+	p       model.Params
+	sc      *Scores
+	kinds   []rapport.Kind
+	wants   map[string][]rapport.Item
+	offers  map[string][]rapport.Item
+	tags    map[string][]string
+	myOffer []string
+}
+
+func (a *App) matcher(ctx context.Context, tx *store.Tx) (*matcher, error) {
+	p, err := a.params(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	m := &matcher{p: p}
+	if m.sc, err = a.scores(ctx, tx, p); err != nil {
+		return nil, err
+	}
+	if m.kinds, err = tx.Kinds(ctx); err != nil {
+		return nil, err
+	}
+	if m.wants, m.offers, err = tx.Items(ctx); err != nil {
+		return nil, err
+	}
+	if m.tags, err = tx.Tags(ctx); err != nil {
+		return nil, err
+	}
+	if m.myOffer, err = a.myOffers(ctx, tx); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// highestRung names the highest rung a strength stands on, if any.
+func (m *matcher) highestRung(s float64) string {
+	best := ""
+	for _, k := range m.kinds {
+		if k.OnLadder() && s >= *k.Threshold {
+			best = k.Name
+		}
+	}
+	return best
+}
+
+// helpers ranks the people whose tags and offers match a goal: two points per
+// shared tag, one per offer sharing a word with the goal, half a point per tag
+// sharing a word with the goal's text; the match is weighted by the tie
+// (0.25 + strength/100), since help comes easier from people who know you.
+// People in skip are left out.
+func (a *App) helpers(ctx context.Context, tx *store.Tx, m *matcher, g rapport.Goal, skip map[string]bool) ([]Helper, error) {
+	goalStems := model.Stems(g.Text + " " + strings.Join(g.Tags, " "))
+	textStems := model.Stems(g.Text)
+	candidates := map[string]bool{}
+	for id := range m.tags {
+		candidates[id] = true
+	}
+	for id := range m.offers {
+		candidates[id] = true
+	}
+	var out []Helper
+	for id := range candidates {
+		if skip[id] {
+			continue
+		}
+		var why []string
+		match := 0.0
+		for _, t := range m.tags[id] {
+			if slices.Contains(g.Tags, t) {
+				match += 2
+				why = append(why, "tagged "+t)
+			} else if len(model.Shared(model.Stems(t), textStems)) > 0 {
+				match += 0.5
+				why = append(why, "tagged "+t)
+			}
+		}
+		for _, o := range openItems(m.offers[id], a.now()) {
+			if len(model.Shared(model.Stems(o.Text), goalStems)) > 0 {
+				match++
+				why = append(why, fmt.Sprintf("offers %q", o.Text))
+			}
+		}
+		if match == 0 {
+			continue
+		}
+		s := m.sc.Of(id)
+		if r := m.highestRung(s.Strength); r != "" {
+			why = append(why, fmt.Sprintf("tie %.1f: would %s", s.Strength, r))
+		} else {
+			why = append(why, fmt.Sprintf("tie %.1f: below every rung", s.Strength))
+		}
+		out = append(out, Helper{Person: rapport.PersonRef{ID: id}, Strength: s.Strength, Layer: s.Layer,
+			Score: round1(match * (0.25 + s.Strength/100) * 10 / 10), Why: why})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].Person.ID < out[j].Person.ID
+	})
+	if err := a.name(ctx, tx, len(out), func(i int) *rapport.PersonRef { return &out[i].Person }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// name fills in the names of n person references.
+func (a *App) name(ctx context.Context, tx *store.Tx, n int, ref func(i int) *rapport.PersonRef) error {
+	ids := make([]string, n)
+	for i := range n {
+		ids[i] = ref(i).ID
+	}
+	rows, err := tx.PeopleByID(ctx, ids)
+	if err != nil {
+		return err
+	}
+	names := make(map[string]string, len(rows))
+	for _, r := range rows {
+		names[r.ID] = r.Name
+	}
+	for i := range n {
+		ref(i).Name = names[ref(i).ID]
+	}
+	return nil
+}
+
+// AddFollowup records a promise to get back to someone by a date.
+func (a *App) AddFollowup(ctx context.Context, ref, text, due string) (*rapport.Followup, error) {
+	f := &rapport.Followup{ID: newID(), Text: strings.TrimSpace(text), CreatedAt: a.now()}
+	if f.Text == "" {
+		return nil, rapport.Errorf(rapport.EINVALID, "follow-up: empty text")
+	}
+	if due == "" {
+		return nil, rapport.Errorf(rapport.EINVALID, "follow-up: --due is required")
+	}
+	d, err := rapport.ParseTime(due, a.now())
+	if err != nil {
+		return nil, err
+	}
+	f.Due = d
+	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+		if f.Person, err = tx.Resolve(ctx, ref); err != nil {
+			return err
+		}
+		return tx.InsertFollowup(ctx, f)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// FollowupView is a follow-up with how overdue it is.
+type FollowupView struct {
+	rapport.Followup
+	Overdue bool `json:"overdue"`
+	DaysDue int  `json:"days_due"` // days until due; negative when overdue
+}
+
+// Followups lists the open follow-ups, overdue first, then by due date (all
+// of them, closed ones last, with all).
+func (a *App) Followups(ctx context.Context, all bool) ([]FollowupView, error) {
+	list, err := a.DB.View().Followups(ctx, !all)
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	out := make([]FollowupView, len(list))
+	for i, f := range list {
+		out[i] = FollowupView{Followup: f, Overdue: f.Done == nil && f.Due.Before(now), DaysDue: daysBetween(now, f.Due)}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return (out[i].Done == nil) && (out[j].Done != nil) })
+	return out, nil
+}
+
+func daysBetween(from, to time.Time) int {
+	return int(to.Truncate(24*time.Hour).Sub(from.Truncate(24*time.Hour)).Hours() / 24)
+}
+
+// FollowupDone closes a follow-up.
+func (a *App) FollowupDone(ctx context.Context, ref string) (string, error) {
+	var id string
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		if id, err = tx.FollowupID(ctx, ref); err != nil {
+			return err
+		}
+		return tx.SetFollowupDone(ctx, id, a.now())
+	})
+	return id, err
+}
+
+// Overdue is someone who has gone past their stay-in-touch cadence.
+type Overdue struct {
+	Person      rapport.PersonRef `json:"person"`
+	Layer       string            `json:"layer"`
+	Strength    float64           `json:"strength"`
+	LastContact *time.Time        `json:"last_contact"`
+	CadenceDays int               `json:"cadence_days"`
+	OverdueDays int               `json:"overdue_days"`
+}
+
+// Overdue lists the people past their cadence (their own, else their
+// layer's), inner layers first, then the most overdue for their cadence.
+func (a *App) Overdue(ctx context.Context) ([]Overdue, error) {
+	tx := a.DB.View()
+	p, err := a.params(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := a.scores(ctx, tx, p)
+	if err != nil {
+		return nil, err
+	}
+	own, err := tx.Cadences(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return a.overdue(ctx, tx, p, sc, own)
+}
+
+func (a *App) overdue(ctx context.Context, tx *store.Tx, p model.Params, sc *Scores, own map[string]int) ([]Overdue, error) {
+	now := a.now()
+	rank := map[string]int{}
+	for i, n := range model.LayerNames(p.Layers) {
+		rank[n] = i
+	}
+	check := func(s Score) (Overdue, bool) {
+		cadence := p.CadenceOf(s.Layer)
+		if d, ok := own[s.ID]; ok {
+			cadence = time.Duration(d) * model.Day
+		}
+		if cadence <= 0 {
+			return Overdue{}, false
+		}
+		last := s.Tie.Last
+		if last.IsZero() {
+			last = s.Tie.Seen
+		}
+		o := Overdue{Person: rapport.PersonRef{ID: s.ID}, Layer: s.Layer, Strength: s.Strength, CadenceDays: int(cadence / model.Day)}
+		if s.Tie.Touches > 0 {
+			l := last
+			o.LastContact = &l
+			if now.Sub(last) <= cadence {
+				return o, false
+			}
+			o.OverdueDays = int(now.Sub(last.Add(cadence)).Hours() / 24)
+		}
+		return o, true
+	}
+	var out []Overdue
+	for _, s := range sc.List {
+		if o, ok := check(s); ok {
+			out = append(out, o)
+		}
+	}
+	for id := range own {
+		if _, scored := sc.byID[id]; !scored {
+			if o, ok := check(sc.Of(id)); ok {
+				out = append(out, o)
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if rank[out[i].Layer] != rank[out[j].Layer] {
+			return rank[out[i].Layer] < rank[out[j].Layer]
+		}
+		ri := float64(out[i].OverdueDays) / float64(out[i].CadenceDays)
+		rj := float64(out[j].OverdueDays) / float64(out[j].CadenceDays)
+		if out[i].LastContact == nil || out[j].LastContact == nil {
+			ri, rj = boolF(out[i].LastContact == nil), boolF(out[j].LastContact == nil)
+		}
+		if ri != rj {
+			return ri > rj
+		}
+		return out[i].Person.ID < out[j].Person.ID
+	})
+	if err := a.name(ctx, tx, len(out), func(i int) *rapport.PersonRef { return &out[i].Person }); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func boolF(b bool) float64 {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// myOffers are what you can give: `rapport me --offers`.
+func (a *App) myOffers(ctx context.Context, tx *store.Tx) ([]string, error) {
+	s, err := tx.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if s["me.offers"] == "" {
+		return []string{}, nil
+	}
+	return strings.Split(s["me.offers"], "\n"), nil
+}
+
+// Me is your own profile: what you can offer people.
+type Me struct {
+	Offers []string `json:"offers"`
+}
+
+// EditMe adds and removes your offers.
+func (a *App) EditMe(ctx context.Context, add, rm []string) (*Me, error) {
+	me := &Me{}
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		offers, err := a.myOffers(ctx, tx)
+		if err != nil {
+			return err
+		}
+		for _, r := range rm {
+			i := slices.IndexFunc(offers, func(o string) bool { return strings.EqualFold(o, strings.TrimSpace(r)) })
+			if i < 0 {
+				return rapport.Errorf(rapport.EINVALID, "--rm-offers %q: you have no such offer", r)
+			}
+			offers = slices.Delete(offers, i, i+1)
+		}
+		for _, o := range add {
+			o = strings.Join(strings.Fields(o), " ")
+			if o == "" {
+				return rapport.Errorf(rapport.EINVALID, "--offers: empty text")
+			}
+			if !slices.ContainsFunc(offers, func(x string) bool { return strings.EqualFold(x, o) }) {
+				offers = append(offers, o)
+			}
+		}
+		me.Offers = offers
+		return tx.SetSetting(ctx, "me.offers", strings.Join(offers, "\n"))
+	})
+	return me, err
+}
