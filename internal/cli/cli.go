@@ -145,6 +145,8 @@ $XDG_DATA_HOME/rapport/rapport.db (~/.local/share/rapport/rapport.db).`,
 		r.askCmd(), r.answerCmd(), r.ledgerCmd())
 	root.AddCommand(r.goalCmds()...)
 	root.AddCommand(r.followupCmds()...)
+	root.AddCommand(r.planCmds()...)
+	root.AddCommand(r.assignmentCmd())
 	for _, c := range root.Commands() {
 		wrapArgs(c)
 	}

@@ -1,0 +1,335 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/model"
+	"github.com/rapport-app/rapport/internal/store"
+)
+
+// Slot sides.
+const (
+	SideHelp   = "help"   // someone you can help
+	SideHelper = "helper" // someone who can help with the goal
+)
+
+// SlotView is a slot with its progress.
+type SlotView struct {
+	store.Slot
+	Done        bool       `json:"done"`
+	DeliveredAt *time.Time `json:"delivered_at"`
+}
+
+// AssignmentView is the month's assignment and how far it has come.
+type AssignmentView struct {
+	ID       string     `json:"id"`
+	Goal     *string    `json:"goal"`
+	Start    time.Time  `json:"start"`
+	End      time.Time  `json:"end"`
+	DaysLeft int        `json:"days_left"`
+	Slots    []SlotView `json:"slots"`
+	Done     int        `json:"done"`
+	Notes    []string   `json:"notes"`
+}
+
+// NewAssignment drafts the month (I3): five people you can help (their wants
+// match your offers, and a give would matter to them) and five who can help
+// with the goal (their offers or tags match it), each with a specific offer.
+// A running assignment is kept unless replace.
+func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, replace bool) (*AssignmentView, error) {
+	if days < 1 || days > 366 {
+		return nil, rapport.Errorf(rapport.EINVALID, "--days %d: expected 1 to 366", days)
+	}
+	now := a.now()
+	var notes []string
+	var id string
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		if cur, err := tx.LatestAssignment(ctx, now); err == nil && cur.End.After(now) {
+			if !replace {
+				return rapport.Errorf(rapport.ECONFLICT, "an assignment runs until %s: shape it with `assignment swap` and `assignment offer`, or start over with --replace", cur.End.Format("2006-01-02"))
+			}
+			if err := tx.DeleteAssignment(ctx, cur.ID); err != nil {
+				return err
+			}
+		} else if err != nil && rapport.ErrorCode(err) != rapport.ENOTFOUND {
+			return err
+		}
+		m, err := a.matcher(ctx, tx)
+		if err != nil {
+			return err
+		}
+		goal, err := a.pickGoal(ctx, tx, goalRef)
+		if err != nil {
+			return err
+		}
+		as := &store.Assignment{ID: newID(), Start: now, End: now.Add(time.Duration(days) * model.Day), Slots: []store.Slot{}}
+		taken := map[string]bool{}
+		help, n := a.helpable(ctx, tx, m, taken)
+		if len(m.myOffer) == 0 {
+			notes = append(notes, "you have no offers yet (`rapport me --offers ...`): people you can help were picked by their wants alone")
+		}
+		for i, s := range help {
+			s.Slot = i + 1
+			taken[s.Person.ID] = true
+			as.Slots = append(as.Slots, s)
+		}
+		if n < 5 {
+			notes = append(notes, fmt.Sprintf("only %d people have wants you can serve: record what people hope for with `rapport edit REF --wants ...`", n))
+		}
+		if goal == nil {
+			notes = append(notes, "no open goal: add one (`rapport goal add ...`) to draft five people who can help with it")
+		} else {
+			as.GoalID = &goal.ID
+			hs, err := a.helpers(ctx, tx, m, *goal, taken)
+			if err != nil {
+				return err
+			}
+			for _, h := range hs {
+				if len(as.Slots) == len(help)+5 {
+					break
+				}
+				give, toward := a.bestGive(ctx, tx, m, h.Person.ID)
+				offer := m.kindDesc(give)
+				if toward != "" {
+					offer += fmt.Sprintf(" toward %q", toward)
+				}
+				as.Slots = append(as.Slots, store.Slot{Slot: 6 + len(as.Slots) - len(help), Side: SideHelper, Person: h.Person,
+					Offer: offer, Action: give, Reason: fmt.Sprintf("can help with %q: %s", goal.Text, strings.Join(h.Why, "; "))})
+				taken[h.Person.ID] = true
+			}
+			if len(hs) < 5 {
+				notes = append(notes, fmt.Sprintf("only %d people match the goal %q: tag people or record their offers", len(hs), goal.Text))
+			}
+		}
+		id = as.ID
+		return tx.InsertAssignment(ctx, as, now.UnixMilli())
+	})
+	if err != nil {
+		return nil, err
+	}
+	v, err := a.Assignment(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if v.ID != id {
+		return nil, fmt.Errorf("new assignment %s is not the latest", id)
+	}
+	v.Notes = append(v.Notes, notes...)
+	return v, nil
+}
+
+func (a *App) pickGoal(ctx context.Context, tx *store.Tx, ref string) (*rapport.Goal, error) {
+	if ref != "" {
+		g, err := tx.Goal(ctx, ref)
+		if err != nil {
+			return nil, err
+		}
+		return &g, nil
+	}
+	goals, err := tx.Goals(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, g := range goals {
+		if g.Done == nil {
+			return &g, nil // open goals come first, soonest due first
+		}
+	}
+	return nil, nil
+}
+
+// kindDesc says a ladder action as a give: the rungs are worded as asks
+// ("introduce you to someone"), a give is for them.
+func (m *matcher) kindDesc(name string) string {
+	for _, k := range m.kinds {
+		if k.Name == name && k.Description != "" {
+			return giveWording.Replace(k.Description)
+		}
+	}
+	return name
+}
+
+var giveWording = strings.NewReplacer("your ", "their ", " you ", " them ", " you", " them")
+
+// bestGive is the deep give that would add most to a tie, and one of the
+// person's open wants it could serve.
+func (a *App) bestGive(ctx context.Context, tx *store.Tx, m *matcher, id string) (string, string) {
+	gives := model.SuggestGives(m.sc.Of(id).Tie, m.kinds, a.now(), m.p, 1)
+	give := "help-hour"
+	if len(gives) > 0 {
+		give = gives[0].Action
+	}
+	if w := openItems(m.wants[id], a.now()); len(w) > 0 {
+		return give, w[0].Text
+	}
+	return give, ""
+}
+
+// helpable ranks the people you can help: their open wants share words with
+// your offers (with no offers recorded, any want counts at half a point), and
+// a give would matter: weighted by what a deep give would add to the tie.
+// It returns the best five slots and how many people qualified.
+func (a *App) helpable(ctx context.Context, tx *store.Tx, m *matcher, skip map[string]bool) ([]store.Slot, int) {
+	type cand struct {
+		id, want, offer string
+		score           float64
+		gain            float64
+	}
+	var mine [][]string
+	for _, o := range m.myOffer {
+		mine = append(mine, model.Stems(o))
+	}
+	now := a.now()
+	var cs []cand
+	for id, ws := range m.wants {
+		if skip[id] {
+			continue
+		}
+		best := cand{id: id}
+		for _, w := range openItems(ws, now) {
+			ws := model.Stems(w.Text)
+			if len(mine) == 0 && best.score < 0.5 {
+				best.score, best.want = 0.5, w.Text
+			}
+			for i, o := range mine {
+				if n := float64(len(model.Shared(ws, o))); n > best.score {
+					best.score, best.want, best.offer = n, w.Text, m.myOffer[i]
+				}
+			}
+		}
+		if best.score == 0 {
+			continue
+		}
+		gives := model.SuggestGives(m.sc.Of(id).Tie, m.kinds, now, m.p, 1)
+		if len(gives) > 0 {
+			best.gain = gives[0].Gain
+		}
+		best.score *= 1 + best.gain/10
+		cs = append(cs, best)
+	}
+	sort.Slice(cs, func(i, j int) bool {
+		if cs[i].score != cs[j].score {
+			return cs[i].score > cs[j].score
+		}
+		return cs[i].id < cs[j].id
+	})
+	n := len(cs)
+	if len(cs) > 5 {
+		cs = cs[:5]
+	}
+	out := make([]store.Slot, len(cs))
+	for i, c := range cs {
+		give, _ := a.bestGive(ctx, tx, m, c.id)
+		offer := fmt.Sprintf("%s toward %q", m.kindDesc(give), c.want)
+		reason := fmt.Sprintf("they want %q", c.want)
+		if c.offer != "" {
+			offer = fmt.Sprintf("%s: %s toward %q", c.offer, m.kindDesc(give), c.want)
+			reason += fmt.Sprintf("; you offer %q", c.offer)
+		}
+		reason += fmt.Sprintf("; a give would add %.1f to the tie", c.gain)
+		out[i] = store.Slot{Side: SideHelp, Person: rapport.PersonRef{ID: c.id}, Offer: offer, Action: give, Reason: reason}
+	}
+	_ = a.name(ctx, tx, len(out), func(i int) *rapport.PersonRef { return &out[i].Person })
+	return out, n
+}
+
+// Assignment shows the latest assignment with each slot's progress: a slot is
+// done when a give to that person is logged within the period.
+func (a *App) Assignment(ctx context.Context) (*AssignmentView, error) {
+	tx := a.DB.View()
+	now := a.now()
+	as, err := tx.LatestAssignment(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	v := &AssignmentView{ID: as.ID, Start: as.Start, End: as.End, DaysLeft: max(0, daysBetween(now, as.End)), Slots: []SlotView{}, Notes: []string{}}
+	if as.GoalID != nil {
+		if g, err := tx.Goal(ctx, *as.GoalID); err == nil {
+			v.Goal = &g.Text
+		}
+	}
+	for _, s := range as.Slots {
+		sv := SlotView{Slot: s}
+		gives, _, err := tx.Favours(ctx, s.Person.ID, rapport.ByMe, as.Start, as.End.Add(time.Millisecond))
+		if err != nil {
+			return nil, err
+		}
+		for _, g := range gives {
+			if !g.At.After(now) {
+				at := g.At
+				sv.Done, sv.DeliveredAt = true, &at
+				v.Done++
+				break
+			}
+		}
+		v.Slots = append(v.Slots, sv)
+	}
+	return v, nil
+}
+
+// SwapSlot puts another person in a slot.
+func (a *App) SwapSlot(ctx context.Context, slot int, ref string) (*AssignmentView, error) {
+	err := a.editSlot(ctx, slot, func(tx *store.Tx, as *store.Assignment, s *store.Slot) error {
+		r, err := tx.Resolve(ctx, ref)
+		if err != nil {
+			return err
+		}
+		for _, other := range as.Slots {
+			if other.Person.ID == r.ID && other.Slot != slot {
+				return rapport.Errorf(rapport.EINVALID, "%s is already in slot %d", r.Name, other.Slot)
+			}
+		}
+		s.Person, s.Reason = r, "chosen by you"
+		s.Offer = "a specific offer: set it with `rapport assignment offer " + fmt.Sprint(slot) + " TEXT`"
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.Assignment(ctx)
+}
+
+// OfferSlot sets the specific offer of a slot (and the give that delivers it).
+func (a *App) OfferSlot(ctx context.Context, slot int, text, action string) (*AssignmentView, error) {
+	err := a.editSlot(ctx, slot, func(tx *store.Tx, as *store.Assignment, s *store.Slot) error {
+		if strings.TrimSpace(text) == "" {
+			return rapport.Errorf(rapport.EINVALID, "assignment offer: empty text")
+		}
+		s.Offer = strings.TrimSpace(text)
+		if action != "" {
+			k, err := a.rung(ctx, tx, action)
+			if err != nil {
+				return err
+			}
+			s.Action = k.Name
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.Assignment(ctx)
+}
+
+func (a *App) editSlot(ctx context.Context, slot int, fn func(*store.Tx, *store.Assignment, *store.Slot) error) error {
+	return a.DB.Update(ctx, func(tx *store.Tx) error {
+		as, err := tx.LatestAssignment(ctx, a.now())
+		if err != nil {
+			return err
+		}
+		for i := range as.Slots {
+			if as.Slots[i].Slot == slot {
+				if err := fn(tx, as, &as.Slots[i]); err != nil {
+					return err
+				}
+				return tx.PutSlot(ctx, as.ID, as.Slots[i])
+			}
+		}
+		return rapport.Errorf(rapport.EINVALID, "no slot %d in the assignment (slots 1-5 are people you can help, 6-10 people who can help)", slot)
+	})
+}

@@ -1,0 +1,336 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/model"
+	"github.com/rapport-app/rapport/internal/store"
+)
+
+// Budget is the time you invest in relationships (I8).
+type Budget struct {
+	DayMinutes  int `json:"day_minutes"`
+	WeekMinutes int `json:"week_minutes"`
+}
+
+// Default budget: twenty minutes a day, two hours a week ("a few minutes a
+// day, like weeding a garden").
+const (
+	defaultDayMinutes  = 20
+	defaultWeekMinutes = 120
+)
+
+func (a *App) budget(ctx context.Context, tx *store.Tx) (Budget, error) {
+	s, err := tx.Settings(ctx)
+	if err != nil {
+		return Budget{}, err
+	}
+	b := Budget{DayMinutes: defaultDayMinutes, WeekMinutes: defaultWeekMinutes}
+	if v, ok := s["budget.day"]; ok {
+		b.DayMinutes, _ = strconv.Atoi(v)
+	}
+	if v, ok := s["budget.week"]; ok {
+		b.WeekMinutes, _ = strconv.Atoi(v)
+	}
+	return b, nil
+}
+
+// SetBudget changes the budget; empty values stay as they are.
+func (a *App) SetBudget(ctx context.Context, day, week string) (*Budget, error) {
+	var b Budget
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		if b, err = a.budget(ctx, tx); err != nil {
+			return err
+		}
+		for _, f := range []struct {
+			flag, key, v string
+			dst          *int
+		}{{"--day", "budget.day", day, &b.DayMinutes}, {"--week", "budget.week", week, &b.WeekMinutes}} {
+			if f.v == "" {
+				continue
+			}
+			m, err := rapport.ParseMinutes(f.v)
+			if err != nil {
+				return rapport.Errorf(rapport.EINVALID, "%s: %s", f.flag, rapport.ErrorMessage(err))
+			}
+			if m == 0 || m > 7*MaxMinutes {
+				return rapport.Errorf(rapport.EINVALID, "%s %s: expected between 1 minute and a week", f.flag, f.v)
+			}
+			*f.dst = m
+			if err := tx.SetSetting(ctx, f.key, strconv.Itoa(m)); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return &b, err
+}
+
+// PlanItem is one action of a plan.
+type PlanItem struct {
+	Person     rapport.PersonRef `json:"person"`
+	Action     string            `json:"action"`
+	Minutes    int               `json:"minutes"`
+	Reason     string            `json:"reason"`
+	Kind       string            `json:"kind"` // followup, assignment, cadence, goal, wants
+	Gain       float64           `json:"gain"`
+	Commitment bool              `json:"commitment"`
+}
+
+// CapacityView is the plan's word on whether your time can keep your circles.
+type CapacityView struct {
+	NeededWeekMinutes float64      `json:"needed_week_minutes"`
+	BudgetWeekMinutes int          `json:"budget_week_minutes"`
+	Over              bool         `json:"over"`
+	LetGo             []LetGo      `json:"let_go"`
+	Layers            []LayerCount `json:"layers"`
+}
+
+// LetGo is a suggestion to let a tie drift to a wider layer.
+type LetGo struct {
+	Person      rapport.PersonRef `json:"person"`
+	Layer       string            `json:"layer"`
+	Strength    float64           `json:"strength"`
+	WeekMinutes float64           `json:"week_minutes"`
+}
+
+// LayerCount is how many people a focus layer holds against its capacity.
+type LayerCount struct {
+	Layer    string `json:"layer"`
+	People   int    `json:"people"`
+	Capacity int    `json:"capacity"`
+	Pinned   int    `json:"pinned"` // people you gave a cadence at least as tight as the layer's
+}
+
+// PlanView is a day's or a week's plan.
+type PlanView struct {
+	Horizon        string       `json:"horizon"` // today or week
+	BudgetMinutes  int          `json:"budget_minutes"`
+	PlannedMinutes int          `json:"planned_minutes"`
+	Items          []PlanItem   `json:"items"`
+	Unplanned      []PlanItem   `json:"unplanned"` // commitments that did not fit the budget
+	Capacity       CapacityView `json:"capacity"`
+	Notes          []string     `json:"notes"`
+}
+
+// upkeepMinutes is what one touch at a layer's cadence typically costs: a
+// short call or message each week for the inner five, a proper conversation
+// each month for the close fifteen, a note twice a year for the active fifty.
+// With the default budget of two hours a week, a full set of circles fits.
+var upkeepMinutes = map[string]float64{"inner": 10, "close": 20, "active": 15}
+
+// Plan builds the plan for today or the week within the budget (or the
+// override, in minutes, when positive).
+func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, error) {
+	tx := a.DB.View()
+	now := a.now()
+	b, err := a.budget(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	v := &PlanView{Horizon: "today", BudgetMinutes: b.DayMinutes, Items: []PlanItem{}, Unplanned: []PlanItem{}, Notes: []string{}}
+	end := now.Truncate(24 * time.Hour).Add(24 * time.Hour)
+	if week {
+		v.Horizon, v.BudgetMinutes, end = "week", b.WeekMinutes, now.Add(7*model.Day)
+	}
+	if override > 0 {
+		v.BudgetMinutes = override
+	}
+	m, err := a.matcher(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	kinds := map[string]rapport.Kind{}
+	for _, k := range m.kinds {
+		kinds[k.Name] = k
+	}
+	gain := func(id, kind string) float64 {
+		t := m.sc.Of(id).Tie
+		before := t.Strength(now, m.p)
+		t.Add(model.TouchOf(kinds[kind], now, rapport.ByMe, 0, 1), m.p)
+		return round1(t.Strength(now, m.p) - before)
+	}
+	var cands []model.Candidate
+
+	// Commitments: follow-ups due by the end of the horizon.
+	fus, err := tx.Followups(ctx, true)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range fus {
+		if !f.Due.Before(end) {
+			continue
+		}
+		when := "due today"
+		if d := daysBetween(now, f.Due); d < 0 {
+			when = fmt.Sprintf("%d days overdue", -d)
+		} else if d > 0 {
+			when = "due " + f.Due.Format("Mon 2 Jan")
+		}
+		cands = append(cands, model.Candidate{PersonID: f.Person.ID, Action: "follow up: " + f.Text, Minutes: 15,
+			Kind: model.ReasonFollowup, Reason: "you promised (" + when + ")", Gain: gain(f.Person.ID, "email"), Ref: f.ID})
+	}
+	// Commitments: this month's assignment slots not yet delivered.
+	if as, err := a.Assignment(ctx); err == nil && as.End.After(now) {
+		for _, s := range as.Slots {
+			if s.Done {
+				continue
+			}
+			k := kinds[s.Action]
+			cands = append(cands, model.Candidate{PersonID: s.Person.ID, Action: s.Offer, Minutes: max(k.Minutes, 5),
+				Kind: model.ReasonAssignment, Reason: fmt.Sprintf("assignment slot %d (%d days left)", s.Slot.Slot, as.DaysLeft),
+				Gain: gain(s.Person.ID, s.Action), Deep: k.Weight >= 1})
+		}
+	} else if err != nil && rapport.ErrorCode(err) != rapport.ENOTFOUND {
+		return nil, err
+	}
+	// Close ties decaying past their cadence.
+	own, err := tx.Cadences(ctx)
+	if err != nil {
+		return nil, err
+	}
+	over, err := a.overdue(ctx, tx, m.p, m.sc, own)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range over {
+		if o.Layer == model.Known || o.Layer == "acquaintance" || o.Layer == "network" && !week {
+			continue
+		}
+		give, toward := a.bestGive(ctx, tx, m, o.Person.ID)
+		action := m.kindDesc(give)
+		if toward != "" {
+			action += fmt.Sprintf(" toward %q", toward)
+		}
+		late := "never contacted"
+		if o.LastContact != nil {
+			late = fmt.Sprintf("%d days past", o.OverdueDays)
+		}
+		cands = append(cands, model.Candidate{PersonID: o.Person.ID, Action: action, Minutes: kinds[give].Minutes,
+			Kind: model.ReasonCadence, Reason: fmt.Sprintf("%s tie decaying: every %d days, %s", o.Layer, o.CadenceDays, late),
+			Gain: gain(o.Person.ID, give), Deep: kinds[give].Weight >= 1})
+	}
+	// Goals that need someone above a rung: raise the best helpers still below it.
+	goals, err := tx.Goals(ctx)
+	if err != nil {
+		return nil, err
+	}
+	intro, hasIntro := kinds["introduce"]
+	for _, g := range goals {
+		if g.Done != nil {
+			continue
+		}
+		hs, err := a.helpers(ctx, tx, m, g, nil)
+		if err != nil {
+			return nil, err
+		}
+		n := 0
+		for _, h := range hs {
+			if n == 3 {
+				break
+			}
+			if hasIntro && intro.Threshold != nil && h.Strength >= *intro.Threshold {
+				continue
+			}
+			n++
+			give, toward := a.bestGive(ctx, tx, m, h.Person.ID)
+			action := m.kindDesc(give)
+			if toward != "" {
+				action += fmt.Sprintf(" toward %q", toward)
+			}
+			reason := fmt.Sprintf("goal %q: could help, but the tie (%.1f) is below introduce", g.Text, h.Strength)
+			cands = append(cands, model.Candidate{PersonID: h.Person.ID, Action: action, Minutes: kinds[give].Minutes,
+				Kind: model.ReasonGoal, Reason: reason, Gain: gain(h.Person.ID, give), Deep: kinds[give].Weight >= 1})
+		}
+	}
+	// People whose wants you can serve.
+	help, _ := a.helpable(ctx, tx, m, nil)
+	for _, s := range help {
+		k := kinds[s.Action]
+		cands = append(cands, model.Candidate{PersonID: s.Person.ID, Action: s.Offer, Minutes: k.Minutes,
+			Kind: model.ReasonWants, Reason: s.Reason, Gain: gain(s.Person.ID, s.Action), Deep: k.Weight >= 1})
+	}
+
+	items, unplanned, planned := model.Plan(cands, v.BudgetMinutes)
+	v.PlannedMinutes = planned
+	toItem := func(c model.Candidate) PlanItem {
+		return PlanItem{Person: rapport.PersonRef{ID: c.PersonID}, Action: c.Action, Minutes: c.Minutes, Reason: c.Reason,
+			Kind: c.Kind, Gain: c.Gain, Commitment: c.Commitment()}
+	}
+	for _, c := range items {
+		v.Items = append(v.Items, toItem(c))
+	}
+	for _, c := range unplanned {
+		v.Unplanned = append(v.Unplanned, toItem(c))
+	}
+	if err := a.name(ctx, tx, len(v.Items), func(i int) *rapport.PersonRef { return &v.Items[i].Person }); err != nil {
+		return nil, err
+	}
+	if err := a.name(ctx, tx, len(v.Unplanned), func(i int) *rapport.PersonRef { return &v.Unplanned[i].Person }); err != nil {
+		return nil, err
+	}
+	if len(cands) == 0 {
+		v.Notes = append(v.Notes, "nothing to do: add follow-ups, goals, people's wants, or your offers (`rapport me --offers`)")
+	}
+	v.Capacity, err = a.capacity(ctx, tx, m, own, b)
+	return v, err
+}
+
+// capacity checks whether the week's budget keeps the focus layers at their
+// cadences, and whether the people you pinned with a cadence overflow a layer.
+func (a *App) capacity(ctx context.Context, tx *store.Tx, m *matcher, own map[string]int, b Budget) (CapacityView, error) {
+	var up []model.Upkeep
+	counts := map[string]int{}
+	for _, s := range m.sc.List {
+		counts[s.Layer]++
+		cad := m.p.CadenceOf(s.Layer)
+		if d, ok := own[s.ID]; ok {
+			cad = time.Duration(d) * model.Day
+		}
+		mins, focus := upkeepMinutes[s.Layer]
+		if !focus || cad <= 0 {
+			continue
+		}
+		up = append(up, model.Upkeep{PersonID: s.ID, Layer: s.Layer, Strength: s.Strength, WeekMinutes: mins * 7 / (cad.Hours() / 24)})
+	}
+	c := model.CheckCapacity(up, b.WeekMinutes)
+	v := CapacityView{NeededWeekMinutes: c.NeededWeekMinutes, BudgetWeekMinutes: b.WeekMinutes, Over: c.Over, LetGo: []LetGo{}, Layers: []LayerCount{}}
+	for _, u := range c.LetGo {
+		v.LetGo = append(v.LetGo, LetGo{Person: rapport.PersonRef{ID: u.PersonID}, Layer: u.Layer, Strength: u.Strength, WeekMinutes: round1(u.WeekMinutes)})
+	}
+	if err := a.name(ctx, tx, len(v.LetGo), func(i int) *rapport.PersonRef { return &v.LetGo[i].Person }); err != nil {
+		return v, err
+	}
+	within := 0
+	for _, l := range m.p.Layers[:3] {
+		pinned := 0
+		for _, d := range own {
+			if time.Duration(d)*model.Day <= l.Cadence {
+				pinned++
+			}
+		}
+		within += counts[l.Name]
+		v.Layers = append(v.Layers, LayerCount{Layer: l.Name, People: within, Capacity: l.Capacity, Pinned: pinned})
+		if pinned > l.Capacity {
+			v.Over = true
+		}
+	}
+	return v, nil
+}
+
+// LayerCountsOver lists the focus layers where the people you pinned with a
+// cadence outnumber the layer's capacity.
+func (c CapacityView) LayerCountsOver() []LayerCount {
+	var out []LayerCount
+	for _, l := range c.Layers {
+		if l.Pinned > l.Capacity {
+			out = append(out, l)
+		}
+	}
+	return out
+}
