@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/model"
@@ -182,4 +183,68 @@ func (tx *Tx) InsertInteractions(ctx context.Context, items []rapport.Interactio
 func rowsOf(n, width int) string {
 	row := "(?" + strings.Repeat(", ?", width-1) + ")"
 	return row + strings.Repeat(", "+row, n-1)
+}
+
+// TiesAt rebuilds every tie from the interactions up to and including at:
+// the network as it stood then. It reads the log, so it costs a scan.
+func (tx *Tx) TiesAt(ctx context.Context, at time.Time, kinds map[string]rapport.Kind, p model.Params) (map[string]*model.Tie, error) {
+	rows, err := tx.q.QueryContext(ctx, `
+		SELECT ip.person_id, i.at_ms, i.kind, i.by_side, i.minutes, i.participants
+		FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id WHERE i.at_ms <= ?`, ms(at))
+	if err != nil {
+		return nil, fmt.Errorf("ties as of %s: %w", at.Format(time.RFC3339), err)
+	}
+	ties := map[string]*model.Tie{}
+	for rows.Next() {
+		var id, kind, by string
+		var atMs int64
+		var minutes, participants int
+		if err := rows.Scan(&id, &atMs, &kind, &by, &minutes, &participants); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("ties as of %s: %w", at.Format(time.RFC3339), err)
+		}
+		t := ties[id]
+		if t == nil {
+			t = &model.Tie{}
+			ties[id] = t
+		}
+		t.Add(model.TouchOf(kinds[kind], fromMs(atMs), rapport.By(by), minutes, participants), p)
+	}
+	return ties, closeRows(rows)
+}
+
+// Activity is one of my interactions in a period, for the report.
+type Activity struct {
+	Kind    string
+	By      rapport.By
+	Minutes int
+}
+
+// ActivityBetween returns the interactions in [from, to), once each.
+func (tx *Tx) ActivityBetween(ctx context.Context, from, to time.Time) ([]Activity, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT kind, by_side, minutes FROM interactions WHERE at_ms >= ? AND at_ms < ?`, ms(from), ms(to))
+	if err != nil {
+		return nil, fmt.Errorf("read activity: %w", err)
+	}
+	var out []Activity
+	for rows.Next() {
+		var a Activity
+		var by string
+		if err := rows.Scan(&a.Kind, &by, &a.Minutes); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read activity: %w", err)
+		}
+		a.By = rapport.By(by)
+		out = append(out, a)
+	}
+	return out, closeRows(rows)
+}
+
+// CountPeopleBefore counts the people added by t.
+func (tx *Tx) CountPeopleBefore(ctx context.Context, t time.Time) (int, error) {
+	var n int
+	if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM people WHERE created_ms <= ?`, ms(t)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count people: %w", err)
+	}
+	return n, nil
 }

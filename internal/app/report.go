@@ -1,0 +1,225 @@
+package app
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/rapport-app/rapport"
+)
+
+// Minutes is where your time went, by depth.
+type Minutes struct {
+	Light         int `json:"light"`         // likes, follows, comments, replies
+	Conversations int `json:"conversations"` // messages, emails, meetings, meals; calls both sides began
+	Gives         int `json:"gives"`         // deep ladder actions you did for someone
+	Total         int `json:"total"`
+}
+
+// AskCounts are the asks of a period by outcome.
+type AskCounts struct {
+	Total   int `json:"total"`
+	Yes     int `json:"yes"`
+	No      int `json:"no"`
+	None    int `json:"none"`
+	Pending int `json:"pending"`
+}
+
+// RungMove is how many people stood above a rung at the start and the end.
+type RungMove struct {
+	Action    string  `json:"action"`
+	Threshold float64 `json:"threshold"`
+	Start     int     `json:"start"`
+	End       int     `json:"end"`
+}
+
+// Move is one person's change in strength over the period.
+type Move struct {
+	Person rapport.PersonRef `json:"person"`
+	From   float64           `json:"from"`
+	To     float64           `json:"to"`
+}
+
+// Report is activity against progress over a period (I7).
+type Report struct {
+	Since           time.Time  `json:"since"`
+	Until           time.Time  `json:"until"`
+	Minutes         Minutes    `json:"minutes"`
+	Touches         Minutes    `json:"touches"` // the same split, counting interactions
+	Gives           int        `json:"gives"`
+	Asks            AskCounts  `json:"asks"`
+	FavoursReceived int        `json:"favours_received"`
+	ContactsStart   int        `json:"contacts_start"`
+	ContactsEnd     int        `json:"contacts_end"`
+	Rungs           []RungMove `json:"rungs"`
+	Grew            []Move     `json:"grew"`
+	Faded           []Move     `json:"faded"`
+}
+
+// Report compares what you did in [since, until) with what it moved: the
+// minutes by depth, gives against asks and their outcomes, the actionable
+// network on each rung at both ends, against the raw contact count, and the
+// ties that grew and faded most. The start is rebuilt from the log.
+func (a *App) Report(ctx context.Context, since, until string) (*Report, error) {
+	now := a.now()
+	end, start := now, now.AddDate(0, 0, -30)
+	var err error
+	if until != "" {
+		if end, err = rapport.ParseTime(until, now); err != nil {
+			return nil, err
+		}
+	}
+	if since != "" {
+		if start, err = rapport.ParseTime(since, now); err != nil {
+			return nil, err
+		}
+	}
+	if !start.Before(end) {
+		return nil, rapport.Errorf(rapport.EINVALID, "--since %s is not before --until %s", start.Format("2006-01-02"), end.Format("2006-01-02"))
+	}
+	tx := a.DB.View()
+	p, err := a.params(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	kinds, err := a.kindMap(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	r := &Report{Since: start, Until: end, Rungs: []RungMove{}, Grew: []Move{}, Faded: []Move{}}
+
+	acts, err := tx.ActivityBetween(ctx, start, end)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range acts {
+		if x.By == rapport.ByThem {
+			continue // their time, not yours
+		}
+		k := kinds[x.Kind]
+		m := x.Minutes
+		if m == 0 {
+			m = k.Minutes
+		}
+		switch {
+		case k.Shallow || k.Weight < 1:
+			r.Minutes.Light += m
+			r.Touches.Light++
+		case k.OnLadder() && x.By == rapport.ByMe: // the same rule as gives in the ledger
+			r.Minutes.Gives += m
+			r.Touches.Gives++
+		default:
+			r.Minutes.Conversations += m
+			r.Touches.Conversations++
+		}
+	}
+	r.Minutes.Total = r.Minutes.Light + r.Minutes.Conversations + r.Minutes.Gives
+	r.Touches.Total = r.Touches.Light + r.Touches.Conversations + r.Touches.Gives
+
+	gives, _, err := tx.Favours(ctx, "", rapport.ByMe, start, end)
+	if err != nil {
+		return nil, err
+	}
+	got, _, err := tx.Favours(ctx, "", rapport.ByThem, start, end)
+	if err != nil {
+		return nil, err
+	}
+	r.Gives, r.FavoursReceived = len(gives), len(got)
+	asks, err := tx.AsksBetween(ctx, start, end)
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range asks {
+		r.Asks.Total++
+		switch x.Outcome {
+		case rapport.OutcomeYes:
+			r.Asks.Yes++
+		case rapport.OutcomeNo:
+			r.Asks.No++
+		case rapport.OutcomeNone:
+			r.Asks.None++
+		default:
+			r.Asks.Pending++
+		}
+	}
+
+	if r.ContactsStart, err = tx.CountPeopleBefore(ctx, start); err != nil {
+		return nil, err
+	}
+	if r.ContactsEnd, err = tx.CountPeopleBefore(ctx, end); err != nil {
+		return nil, err
+	}
+	before, err := tx.TiesAt(ctx, start, kinds, p)
+	if err != nil {
+		return nil, err
+	}
+	after, err := tx.TiesAt(ctx, end, kinds, p)
+	if err != nil {
+		return nil, err
+	}
+	from, to := map[string]float64{}, map[string]float64{}
+	for id, t := range before {
+		from[id] = round1(t.Strength(start, p))
+	}
+	for id, t := range after {
+		to[id] = round1(t.Strength(end, p))
+	}
+	ks, err := tx.Kinds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range ks {
+		if !k.OnLadder() {
+			continue
+		}
+		m := RungMove{Action: k.Name, Threshold: *k.Threshold}
+		for _, s := range from {
+			if s >= m.Threshold {
+				m.Start++
+			}
+		}
+		for _, s := range to {
+			if s >= m.Threshold {
+				m.End++
+			}
+		}
+		r.Rungs = append(r.Rungs, m)
+	}
+	var moves []Move
+	for id := range union(from, to) {
+		if d := to[id] - from[id]; d != 0 {
+			moves = append(moves, Move{Person: rapport.PersonRef{ID: id}, From: from[id], To: to[id]})
+		}
+	}
+	sort.Slice(moves, func(i, j int) bool {
+		di, dj := moves[i].To-moves[i].From, moves[j].To-moves[j].From
+		if di != dj {
+			return di > dj
+		}
+		return moves[i].Person.ID < moves[j].Person.ID
+	})
+	for i := 0; i < len(moves) && i < 5 && moves[i].To > moves[i].From; i++ {
+		r.Grew = append(r.Grew, moves[i])
+	}
+	for i := len(moves) - 1; i >= 0 && len(r.Faded) < 5 && moves[i].To < moves[i].From; i-- {
+		r.Faded = append(r.Faded, moves[i])
+	}
+	if err := a.name(ctx, tx, len(r.Grew), func(i int) *rapport.PersonRef { return &r.Grew[i].Person }); err != nil {
+		return nil, err
+	}
+	if err := a.name(ctx, tx, len(r.Faded), func(i int) *rapport.PersonRef { return &r.Faded[i].Person }); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func union(a, b map[string]float64) map[string]bool {
+	out := make(map[string]bool, len(a)+len(b))
+	for k := range a {
+		out[k] = true
+	}
+	for k := range b {
+		out[k] = true
+	}
+	return out
+}

@@ -1,0 +1,78 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/rapport-app/rapport/internal/app"
+	"github.com/spf13/cobra"
+)
+
+func (r *runner) reportCmd() *cobra.Command {
+	var since, until string
+	c := &cobra.Command{
+		Use:   "report",
+		Short: "Activity versus progress: where the minutes went and what moved on the ladder",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			rep, err := a.Report(cmd.Context(), since, until)
+			if err != nil {
+				return err
+			}
+			return r.emit(rep, func(w io.Writer) { printReport(w, rep) })
+		},
+	}
+	c.Flags().StringVar(&since, "since", "", "start of the period (default 30 days ago)")
+	c.Flags().StringVar(&until, "until", "", "end of the period (default now)")
+	return c
+}
+
+func printReport(w io.Writer, r *app.Report) {
+	fmt.Fprintf(w, "From %s to %s\n\n", r.Since.Format("2006-01-02"), r.Until.Format("2006-01-02"))
+	fmt.Fprintln(w, "Where your minutes went (activity):")
+	bar := func(n, total int) string {
+		if total == 0 {
+			return ""
+		}
+		return strings.Repeat("█", int(math.Round(30*float64(n)/float64(total))))
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, row := range []struct {
+		label string
+		m, n  int
+	}{
+		{"light touches", r.Minutes.Light, r.Touches.Light},
+		{"conversations", r.Minutes.Conversations, r.Touches.Conversations},
+		{"gives", r.Minutes.Gives, r.Touches.Gives},
+	} {
+		fmt.Fprintf(tw, "  %s\t%d min\t%d\t%s\n", row.label, row.m, row.n, bar(row.m, r.Minutes.Total))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "\nGives %d, asks %d (yes %d, no %d, no answer %d, pending %d), favours received %d\n",
+		r.Gives, r.Asks.Total, r.Asks.Yes, r.Asks.No, r.Asks.None, r.Asks.Pending, r.FavoursReceived)
+	fmt.Fprintf(w, "\nWhat moved (progress): contacts %d → %d\n", r.ContactsStart, r.ContactsEnd)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	for _, m := range r.Rungs {
+		fmt.Fprintf(tw, "  %s\t%.0f\t%d → %d\t%+d\n", m.Action, m.Threshold, m.Start, m.End, m.End-m.Start)
+	}
+	tw.Flush()
+	for _, l := range []struct {
+		label string
+		moves []app.Move
+	}{{"Grew", r.Grew}, {"Faded", r.Faded}} {
+		if len(l.moves) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "%s:\n", l.label)
+		for _, m := range l.moves {
+			fmt.Fprintf(w, "  %s %.1f → %.1f\n", m.Person.Name, m.From, m.To)
+		}
+	}
+}
