@@ -85,7 +85,7 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 			notes = append(notes, "no open goal: add one (`rapport goal add ...`) to draft five people who can help with it")
 		} else {
 			as.GoalID = &goal.ID
-			hs, err := a.helpers(ctx, tx, m, *goal, taken)
+			hs, err := a.helpers(ctx, tx, m, *goal, taken, 5)
 			if err != nil {
 				return err
 			}
@@ -182,7 +182,7 @@ func (a *App) helpable(ctx context.Context, tx *store.Tx, m *matcher, skip map[s
 	}
 	var mine [][]string
 	for _, o := range m.myOffer {
-		mine = append(mine, model.Stems(o))
+		mine = append(mine, m.stemsOf(o))
 	}
 	now := a.now()
 	var cs []cand
@@ -192,7 +192,7 @@ func (a *App) helpable(ctx context.Context, tx *store.Tx, m *matcher, skip map[s
 		}
 		best := cand{id: id}
 		for _, w := range openItems(ws, now) {
-			ws := model.Stems(w.Text)
+			ws := m.stemsOf(w.Text)
 			if len(mine) == 0 && best.score < 0.5 {
 				best.score, best.want = 0.5, w.Text
 			}

@@ -70,3 +70,39 @@ func BenchmarkLog(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkToday(b *testing.B) {
+	a := benchApp(b)
+	for b.Loop() {
+		if _, err := a.Plan(context.Background(), false, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkWeek(b *testing.B) {
+	a := benchApp(b)
+	for b.Loop() {
+		if _, err := a.Plan(context.Background(), true, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkOverdue(b *testing.B) {
+	a := benchApp(b)
+	for b.Loop() {
+		if _, err := a.Overdue(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkAssignmentNew(b *testing.B) {
+	a := benchApp(b)
+	for b.Loop() {
+		if _, err := a.NewAssignment(context.Background(), "", 30, true); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -110,6 +110,14 @@ func (a *App) Demo(ctx context.Context, opts demo.Options, progress func(done, t
 				return err
 			}
 		}
+		// A goal and your offers, so that plans and assignments have something to serve.
+		goal := &rapport.Goal{ID: newID(), Text: "raise a seed round", Tags: []string{"investor"}, CreatedAt: now}
+		if err := tx.InsertGoal(ctx, goal); err != nil {
+			return err
+		}
+		if err := tx.SetSetting(ctx, "me.offers", "Go code review\nhiring network\ndesign feedback"); err != nil {
+			return err
+		}
 		return tx.SetSetting(ctx, "demo.seed", strconv.FormatUint(opts.Seed, 10))
 	})
 	if err != nil {

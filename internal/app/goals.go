@@ -88,12 +88,9 @@ func (a *App) ShowGoal(ctx context.Context, ref string, limit int) (*GoalView, e
 	if err != nil {
 		return nil, err
 	}
-	hs, err := a.helpers(ctx, tx, m, g, nil)
+	hs, err := a.helpers(ctx, tx, m, g, nil, limit)
 	if err != nil {
 		return nil, err
-	}
-	if limit > 0 && len(hs) > limit {
-		hs = hs[:limit]
 	}
 	return &GoalView{Goal: g, Helpers: hs}, nil
 }
@@ -105,8 +102,19 @@ type matcher struct {
 	kinds   []rapport.Kind
 	wants   map[string][]rapport.Item
 	offers  map[string][]rapport.Item
-	tags    map[string][]string
+	allTags []string // every tag in use
 	myOffer []string
+	stems   map[string][]string // memo: the same texts recur across people
+}
+
+// stemsOf is model.Stems, remembered.
+func (m *matcher) stemsOf(s string) []string {
+	if st, ok := m.stems[s]; ok {
+		return st
+	}
+	st := model.Stems(s)
+	m.stems[s] = st
+	return st
 }
 
 func (a *App) matcher(ctx context.Context, tx *store.Tx) (*matcher, error) {
@@ -114,7 +122,7 @@ func (a *App) matcher(ctx context.Context, tx *store.Tx) (*matcher, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &matcher{p: p}
+	m := &matcher{p: p, stems: map[string][]string{}}
 	if m.sc, err = a.scores(ctx, tx, p); err != nil {
 		return nil, err
 	}
@@ -124,7 +132,7 @@ func (a *App) matcher(ctx context.Context, tx *store.Tx) (*matcher, error) {
 	if m.wants, m.offers, err = tx.Items(ctx); err != nil {
 		return nil, err
 	}
-	if m.tags, err = tx.Tags(ctx); err != nil {
+	if m.allTags, err = tx.DistinctTags(ctx); err != nil {
 		return nil, err
 	}
 	if m.myOffer, err = a.myOffers(ctx, tx); err != nil {
@@ -148,12 +156,24 @@ func (m *matcher) highestRung(s float64) string {
 // shared tag, one per offer sharing a word with the goal, half a point per tag
 // sharing a word with the goal's text; the match is weighted by the tie
 // (0.25 + strength/100), since help comes easier from people who know you.
-// People in skip are left out.
-func (a *App) helpers(ctx context.Context, tx *store.Tx, m *matcher, g rapport.Goal, skip map[string]bool) ([]Helper, error) {
+// People in skip are left out; at most limit are returned (0: all).
+func (a *App) helpers(ctx context.Context, tx *store.Tx, m *matcher, g rapport.Goal, skip map[string]bool, limit int) ([]Helper, error) {
 	goalStems := model.Stems(g.Text + " " + strings.Join(g.Tags, " "))
 	textStems := model.Stems(g.Text)
+	// Only the tags that can match: the goal's own, and those sharing a word
+	// with its text. Reading just those keeps this fast on large networks.
+	var relevant []string
+	for _, t := range m.allTags {
+		if slices.Contains(g.Tags, t) || len(model.Shared(m.stemsOf(t), textStems)) > 0 {
+			relevant = append(relevant, t)
+		}
+	}
+	tags, err := tx.TagsAmong(ctx, relevant)
+	if err != nil {
+		return nil, err
+	}
 	candidates := map[string]bool{}
-	for id := range m.tags {
+	for id := range tags {
 		candidates[id] = true
 	}
 	for id := range m.offers {
@@ -166,17 +186,17 @@ func (a *App) helpers(ctx context.Context, tx *store.Tx, m *matcher, g rapport.G
 		}
 		var why []string
 		match := 0.0
-		for _, t := range m.tags[id] {
+		for _, t := range tags[id] {
 			if slices.Contains(g.Tags, t) {
 				match += 2
 				why = append(why, "tagged "+t)
-			} else if len(model.Shared(model.Stems(t), textStems)) > 0 {
+			} else if len(model.Shared(m.stemsOf(t), textStems)) > 0 {
 				match += 0.5
 				why = append(why, "tagged "+t)
 			}
 		}
 		for _, o := range openItems(m.offers[id], a.now()) {
-			if len(model.Shared(model.Stems(o.Text), goalStems)) > 0 {
+			if len(model.Shared(m.stemsOf(o.Text), goalStems)) > 0 {
 				match++
 				why = append(why, fmt.Sprintf("offers %q", o.Text))
 			}
@@ -199,6 +219,9 @@ func (a *App) helpers(ctx context.Context, tx *store.Tx, m *matcher, g rapport.G
 		}
 		return out[i].Person.ID < out[j].Person.ID
 	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
 	if err := a.name(ctx, tx, len(out), func(i int) *rapport.PersonRef { return &out[i].Person }); err != nil {
 		return nil, err
 	}

@@ -225,7 +225,7 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 		if g.Done != nil {
 			continue
 		}
-		hs, err := a.helpers(ctx, tx, m, g, nil)
+		hs, err := a.helpers(ctx, tx, m, g, nil, 50)
 		if err != nil {
 			return nil, err
 		}

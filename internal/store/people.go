@@ -365,9 +365,10 @@ func (tx *Tx) CountPeople(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// Items returns every person's open wants and offers, by person id.
+// Items returns every person's wants and offers (text and date only), by
+// person id, in the order they were stored.
 func (tx *Tx) Items(ctx context.Context) (map[string][]rapport.Item, map[string][]rapport.Item, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, kind, id, text, at_ms, due_ms FROM person_items WHERE kind IN ('want', 'offer') ORDER BY at_ms, id`)
+	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, kind, text, due_ms FROM person_items WHERE kind IN ('want', 'offer') ORDER BY at_ms, id`)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read wants and offers: %w", err)
 	}
@@ -375,13 +376,12 @@ func (tx *Tx) Items(ctx context.Context) (map[string][]rapport.Item, map[string]
 	for rows.Next() {
 		var pid, kind string
 		var it rapport.Item
-		var at int64
 		var due sql.NullInt64
-		if err := rows.Scan(&pid, &kind, &it.ID, &it.Text, &at, &due); err != nil {
+		if err := rows.Scan(&pid, &kind, &it.Text, &due); err != nil {
 			rows.Close()
 			return nil, nil, fmt.Errorf("read wants and offers: %w", err)
 		}
-		it.At, it.Due = fromMs(at), msPtr(due)
+		it.Due = msPtr(due)
 		if kind == rapport.ItemWant {
 			wants[pid] = append(wants[pid], it)
 		} else {
@@ -391,13 +391,30 @@ func (tx *Tx) Items(ctx context.Context) (map[string][]rapport.Item, map[string]
 	return wants, offers, closeRows(rows)
 }
 
-// Tags returns every person's tags, by person id.
-func (tx *Tx) Tags(ctx context.Context) (map[string][]string, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, tag FROM tags ORDER BY person_id, tag`)
+// DistinctTags lists every tag in use.
+func (tx *Tx) DistinctTags(ctx context.Context) ([]string, error) {
+	tags, err := tx.strings(ctx, `SELECT DISTINCT tag FROM tags ORDER BY tag`)
+	if err != nil {
+		return nil, fmt.Errorf("list tags: %w", err)
+	}
+	return tags, nil
+}
+
+// TagsAmong returns, by person id, the tags of the people tagged with any of
+// the given tags (only those tags).
+func (tx *Tx) TagsAmong(ctx context.Context, tags []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(tags) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(tags))
+	for i, t := range tags {
+		args[i] = t
+	}
+	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, tag FROM tags WHERE tag IN (?`+strings.Repeat(", ?", len(tags)-1)+`) ORDER BY person_id, tag`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read tags: %w", err)
 	}
-	out := map[string][]string{}
 	for rows.Next() {
 		var id, tag string
 		if err := rows.Scan(&id, &tag); err != nil {
