@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/model"
+	"github.com/rapport-app/rapport/internal/store"
 )
 
 // Minutes is where your time went, by depth.
@@ -149,20 +151,13 @@ func (a *App) Report(ctx context.Context, since, until string) (*Report, error) 
 	if r.ContactsEnd, err = tx.CountPeopleBefore(ctx, end); err != nil {
 		return nil, err
 	}
-	before, err := tx.TiesAt(ctx, start, kinds, p)
+	from, err := a.strengthsAt(ctx, tx, start, kinds, p)
 	if err != nil {
 		return nil, err
 	}
-	after, err := tx.TiesAt(ctx, end, kinds, p)
+	to, err := a.strengthsAt(ctx, tx, end, kinds, p)
 	if err != nil {
 		return nil, err
-	}
-	from, to := map[string]float64{}, map[string]float64{}
-	for id, t := range before {
-		from[id] = round1(t.Strength(start, p))
-	}
-	for id, t := range after {
-		to[id] = round1(t.Strength(end, p))
 	}
 	ks, err := tx.Kinds(ctx)
 	if err != nil {
@@ -222,4 +217,34 @@ func union(a, b map[string]float64) map[string]bool {
 		out[k] = true
 	}
 	return out
+}
+
+// strengthsAt is everyone's strength as the network stood at t: the stored
+// ties rewound past the touches since t (no history read for them), and a
+// replay of the history for the few whose deep contact since t makes a rewind
+// inexact.
+func (a *App) strengthsAt(ctx context.Context, tx *store.Tx, t time.Time, kinds map[string]rapport.Kind, p model.Params) (map[string]float64, error) {
+	ties, err := tx.Ties(ctx)
+	if err != nil {
+		return nil, err
+	}
+	after, err := tx.TouchesAfter(ctx, t, kinds)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]float64, len(ties))
+	for _, r := range ties {
+		tie, ok := r.Tie.Rewind(after[r.ID], t, p)
+		if !ok {
+			touches, _, err := a.touches(ctx, tx, r.ID, kinds)
+			if err != nil {
+				return nil, err
+			}
+			tie = model.TieOf(touches, t, p)
+		}
+		if s := round1(tie.Strength(t, p)); s > 0 {
+			out[r.ID] = s
+		}
+	}
+	return out, nil
 }

@@ -281,3 +281,43 @@ func (b Breakdown) Round() Breakdown {
 	}
 	return r
 }
+
+// Rewind returns the tie as it stood at `at`, given the touches it holds that
+// came after `at`. The decayed sums are linear, so those touches are taken
+// out and the rest decayed back to `at`, without reading the history. When a
+// deep touch is among them the first and last deep contact cannot be known
+// this way: ok is false and the caller replays the history instead.
+func (t Tie) Rewind(after []Touch, at time.Time, p Params) (Tie, bool) {
+	if len(after) == 0 || t.Touches == 0 {
+		return t, true
+	}
+	for _, x := range after {
+		if !x.Shallow {
+			return Tie{}, false
+		}
+	}
+	r := t
+	for _, x := range after {
+		w := x.Weight * decay(t.Ref.Sub(x.At), p.HalfLife)
+		r.Shallow -= w
+		if x.By != rapport.ByThem {
+			r.Me -= w
+		}
+		if x.By != rapport.ByMe {
+			r.Them -= w
+		}
+		r.Touches--
+	}
+	if r.Touches <= 0 {
+		return Tie{}, true
+	}
+	// Back from Ref to at: the inverse of decaying forward.
+	back := math.Exp2(t.Ref.Sub(at).Hours() / p.HalfLife.Hours())
+	clamp := func(v float64) float64 { return math.Max(0, v*back) }
+	r.Depth, r.Shallow, r.Me, r.Them = clamp(r.Depth), clamp(r.Shallow), clamp(r.Me), clamp(r.Them)
+	r.Ref = at
+	if r.Seen.After(at) {
+		r.Seen = at // the last touch before at is not known; at bounds it
+	}
+	return r, true
+}

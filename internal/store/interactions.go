@@ -185,32 +185,27 @@ func rowsOf(n, width int) string {
 	return row + strings.Repeat(", "+row, n-1)
 }
 
-// TiesAt rebuilds every tie from the interactions up to and including at:
-// the network as it stood then. It reads the log, so it costs a scan.
-func (tx *Tx) TiesAt(ctx context.Context, at time.Time, kinds map[string]rapport.Kind, p model.Params) (map[string]*model.Tie, error) {
+// TouchesAfter returns, by person, the touches of every interaction after t
+// (read through the index on time, so a recent t reads little).
+func (tx *Tx) TouchesAfter(ctx context.Context, t time.Time, kinds map[string]rapport.Kind) (map[string][]model.Touch, error) {
 	rows, err := tx.q.QueryContext(ctx, `
 		SELECT ip.person_id, i.at_ms, i.kind, i.by_side, i.minutes, i.participants
-		FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id WHERE i.at_ms <= ?`, ms(at))
+		FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id WHERE i.at_ms > ?`, ms(t))
 	if err != nil {
-		return nil, fmt.Errorf("ties as of %s: %w", at.Format(time.RFC3339), err)
+		return nil, fmt.Errorf("touches after %s: %w", t.Format(time.RFC3339), err)
 	}
-	ties := map[string]*model.Tie{}
+	out := map[string][]model.Touch{}
 	for rows.Next() {
 		var id, kind, by string
 		var atMs int64
 		var minutes, participants int
 		if err := rows.Scan(&id, &atMs, &kind, &by, &minutes, &participants); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("ties as of %s: %w", at.Format(time.RFC3339), err)
+			return nil, fmt.Errorf("touches after %s: %w", t.Format(time.RFC3339), err)
 		}
-		t := ties[id]
-		if t == nil {
-			t = &model.Tie{}
-			ties[id] = t
-		}
-		t.Add(model.TouchOf(kinds[kind], fromMs(atMs), rapport.By(by), minutes, participants), p)
+		out[id] = append(out[id], model.TouchOf(kinds[kind], fromMs(atMs), rapport.By(by), minutes, participants))
 	}
-	return ties, closeRows(rows)
+	return out, closeRows(rows)
 }
 
 // Activity is one of my interactions in a period, for the report.
