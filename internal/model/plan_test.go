@@ -82,11 +82,11 @@ func TestPlanPrefersDepthAndCommitments(t *testing.T) {
 		{PersonID: "c", Action: "follow up", Minutes: 15, Kind: ReasonFollowup, Gain: 1},
 		{PersonID: "d", Action: "follow up", Minutes: 50, Kind: ReasonFollowup, Gain: 1},
 	}
-	items, unplanned, planned := Plan(cands[:3], 100)
+	items, _, planned := Plan(cands[:3], 100)
 	if len(items) != 3 || items[0].PersonID != "c" || items[1].PersonID != "b" || items[2].PersonID != "a" || planned != 78 {
 		t.Errorf("plan = %+v (%d min): want the follow-up, then the deep give, then the reply", items, planned)
 	}
-	items, unplanned, planned = Plan(cands, 64)
+	items, unplanned, planned := Plan(cands, 64)
 	if len(unplanned) != 1 || unplanned[0].PersonID != "d" || planned != 18 || len(items) != 2 {
 		t.Errorf("the follow-up that did not fit must be reported: plan %+v, unplanned %+v", items, unplanned)
 	}
