@@ -79,7 +79,7 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 			as.Slots = append(as.Slots, s)
 		}
 		if n < 5 {
-			notes = append(notes, fmt.Sprintf("only %d people have wants you can serve: record what people hope for with `rapport edit REF --wants ...`", n))
+			notes = append(notes, fmt.Sprintf("only %s wants you can serve: record what people hope for with `rapport edit REF --wants ...`", people(n, "has", "have")))
 		}
 		if goal == nil {
 			notes = append(notes, "no open goal: add one (`rapport goal add ...`) to draft five people who can help with it")
@@ -103,7 +103,7 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 				taken[h.Person.ID] = true
 			}
 			if len(hs) < 5 {
-				notes = append(notes, fmt.Sprintf("only %d people match the goal %q: tag people or record their offers", len(hs), goal.Text))
+				notes = append(notes, fmt.Sprintf("only %s the goal %q: tag people or record their offers", people(len(hs), "matches", "match"), goal.Text))
 			}
 		}
 		id = as.ID
@@ -332,4 +332,12 @@ func (a *App) editSlot(ctx context.Context, slot int, fn func(*store.Tx, *store.
 		}
 		return rapport.Errorf(rapport.EINVALID, "no slot %d in the assignment (slots 1-5 are people you can help, 6-10 people who can help)", slot)
 	})
+}
+
+// people says "1 person has" or "3 people have".
+func people(n int, one, many string) string {
+	if n == 1 {
+		return "1 person " + one
+	}
+	return fmt.Sprintf("%d people %s", n, many)
 }
