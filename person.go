@@ -6,6 +6,10 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
 // Person is someone in your network, with everything you know about them.
@@ -109,10 +113,17 @@ func NormalizeTag(tag string) (string, error) {
 	return t, nil
 }
 
-// NameKey is the form in which names are compared: lower-cased, with runs of
-// white space folded.
+// NameKey is the form in which names are compared: lower-cased, accents
+// removed ("García" is found as "garcia"), runs of white space folded.
 func NameKey(name string) string {
-	return strings.Join(strings.Fields(strings.ToLower(name)), " ")
+	// Decompose letters and drop the combining marks. A chain holds state, so
+	// each call makes its own.
+	accents := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
+	folded, _, err := transform.String(accents, name)
+	if err != nil {
+		folded = name
+	}
+	return strings.Join(strings.Fields(strings.ToLower(folded)), " ")
 }
 
 // ValidateName checks a person's name.

@@ -407,3 +407,47 @@ func (tx *Tx) LatestAssignment(ctx context.Context, now time.Time) (*Assignment,
 	}
 	return a, closeRows(rows)
 }
+
+// HandleOwner returns the id of the person a normalised handle belongs to, or "".
+func (tx *Tx) HandleOwner(ctx context.Context, kind, norm string) (string, error) {
+	var id string
+	err := tx.q.QueryRowContext(ctx, `SELECT person_id FROM handles WHERE kind = ? AND norm = ?`, kind, norm).Scan(&id)
+	if err == sql.ErrNoRows {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("find %s %s: %w", kind, norm, err)
+	}
+	return id, nil
+}
+
+// ImportKey returns what an import key names: a person, an interaction, or
+// neither ("", "").
+func (tx *Tx) ImportKey(ctx context.Context, key string) (personID, interactionID string, err error) {
+	var p, i sql.NullString
+	err = tx.q.QueryRowContext(ctx, `SELECT person_id, interaction_id FROM import_keys WHERE key = ?`, key).Scan(&p, &i)
+	if err == sql.ErrNoRows {
+		return "", "", nil
+	}
+	if err != nil {
+		return "", "", fmt.Errorf("find import key: %w", err)
+	}
+	return p.String, i.String, nil
+}
+
+// PutImportKey records what an import key names.
+func (tx *Tx) PutImportKey(ctx context.Context, key, personID, interactionID string) error {
+	var p, i any
+	if personID != "" {
+		p = personID
+	}
+	if interactionID != "" {
+		i = interactionID
+	}
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO import_keys (key, person_id, interaction_id) VALUES (?, ?, ?)
+		ON CONFLICT (key) DO UPDATE SET person_id = excluded.person_id, interaction_id = excluded.interaction_id`, key, p, i)
+	if err != nil {
+		return fmt.Errorf("record import key: %w", mapErr(err))
+	}
+	return nil
+}

@@ -92,6 +92,7 @@ func TestResolve(t *testing.T) {
 	save(t, db, rapport.Person{ID: "0190aaab-0000-7000-8000-00000000c3c3", Name: "Grace Hopper"})
 	save(t, db, rapport.Person{ID: "0190aaab-0000-7000-8000-00000000d4d4", Name: "Ann"})
 	save(t, db, rapport.Person{ID: "0190aaab-0000-7000-8000-00000000e5e5", Name: "Annabel Lee"})
+	save(t, db, rapport.Person{ID: "0190aaab-0000-7000-8000-00000000f6f6", Name: "José García"})
 
 	for _, c := range []struct {
 		ref, want, code string
@@ -106,6 +107,8 @@ func TestResolve(t *testing.T) {
 		{"ada", "", rapport.EAMBIGUOUS},
 		{"ann", "Ann", ""}, // an exact name wins over fragments
 		{"lovelace", "Ada Lovelace", ""},
+		{"garcia", "José García", ""}, // accents do not matter
+		{"JOSÉ", "José García", ""},
 		{"nobody", "", rapport.ENOTFOUND},
 		{"", "", rapport.EINVALID},
 		{"50%", "", rapport.ENOTFOUND}, // LIKE wildcards are literal

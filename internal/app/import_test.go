@@ -1,0 +1,89 @@
+package app
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/importer"
+	"github.com/rapport-app/rapport/internal/importer/formats"
+)
+
+func importLinkedIn(t *testing.T, a *App, dry bool, paths ...string) *ImportSummary {
+	t.Helper()
+	res, err := formats.Read("linkedin", paths, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return must[*ImportSummary](t)(a.Import(context.Background(), "linkedin", res, dry))
+}
+
+func counts(t *testing.T, a *App) (people, interactions int) {
+	t.Helper()
+	ctx := context.Background()
+	list := must[[]PersonSummary](t)(a.People(ctx, PeopleFilter{}))
+	for _, p := range list {
+		interactions += must[*PersonDetail](t)(a.Show(ctx, p.ID)).Interactions
+	}
+	return len(list), interactions
+}
+
+func TestImportIsIdempotentMergesAndDryRunWritesNothing(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	dir := "../importer/linkedin/testdata"
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Ada L.", PersonEdit{AddEmails: []string{"ADA@example.com"}, AddTags: []string{"mentor"}}))
+
+	dry := importLinkedIn(t, a, true, dir)
+	if p, i := counts(t, a); p != 1 || i != 0 {
+		t.Fatalf("a dry run wrote: %d people, %d interactions", p, i)
+	}
+	first := importLinkedIn(t, a, false, dir)
+	if first.PeopleCreated != dry.PeopleCreated || first.InteractionsCreated != dry.InteractionsCreated {
+		t.Errorf("dry run %+v differs from the real one %+v", dry, first)
+	}
+	if first.PeopleCreated != 3 || first.PeopleMerged != 1 || first.InteractionsCreated != 8 {
+		t.Errorf("first import: %+v", first)
+	}
+	ada := must[*PersonDetail](t)(a.Show(ctx, "ada@example.com"))
+	if ada.Name != "Ada L." || ada.Org != "Analytical Engines" || len(ada.URLs) != 1 || len(ada.Tags) != 1 {
+		t.Errorf("merged Ada must keep what was there and gain what was missing: %+v", ada.Person)
+	}
+	p1, i1 := counts(t, a)
+	second := importLinkedIn(t, a, false, dir)
+	if p2, i2 := counts(t, a); p2 != p1 || i2 != i1 || second.PeopleCreated != 0 || second.InteractionsCreated != 0 {
+		t.Errorf("a second import changed things: %d→%d people, %d→%d interactions, %+v", p1, p2, i1, i2, second)
+	}
+}
+
+func TestMalformedImportChangesNothing(t *testing.T) {
+	a := newApp(t, now)
+	dir := t.TempDir()
+	good, _ := os.ReadFile("../importer/linkedin/testdata/Connections.csv")
+	bad := strings.Replace(string(good), "28 Feb 2021", "sometime", 1)
+	if err := os.WriteFile(filepath.Join(dir, "Connections.csv"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, err := formats.Read("linkedin", []string{dir}, nil)
+	if err == nil || !strings.Contains(err.Error(), "Connections.csv:10") || rapport.ErrorCode(err) != rapport.EINVALID {
+		t.Fatalf("malformed file: %v, want an error naming the file and line", err)
+	}
+	if p, _ := counts(t, a); p != 0 {
+		t.Errorf("%d people after a failed import", p)
+	}
+	if _, err := formats.Read("linkedin", []string{filepath.Join(dir, "nope.csv")}, nil); err == nil {
+		t.Error("a missing file was accepted")
+	}
+	// A record that fails after others were written rolls the whole import back.
+	res := &importer.Result{People: []importer.Person{{Name: "Ada", Emails: []string{"ada@example.com"}}},
+		Touches: []importer.Touch{{Key: "k", At: now, Kind: "dance", People: []importer.Person{{Name: "Bob"}}, Where: "f:3"}}}
+	if _, err := a.Import(context.Background(), "test", res, false); err == nil || !strings.Contains(err.Error(), "f:3") {
+		t.Fatalf("unknown kind: %v", err)
+	}
+	if p, _ := counts(t, a); p != 0 {
+		t.Errorf("%d people after a rolled-back import", p)
+	}
+}

@@ -1,0 +1,57 @@
+package cli
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/rapport-app/rapport/internal/importer/formats"
+	"github.com/spf13/cobra"
+)
+
+func (r *runner) importCmd() *cobra.Command {
+	var dry bool
+	var me []string
+	c := &cobra.Command{
+		Use:   "import SOURCE FILE|DIR...",
+		Short: "Bring people and history in from an export (" + strings.Join(formats.Sources, ", ") + ")",
+		Long: `Imports run in one transaction: a malformed file changes nothing and the error names
+the file and line. Importing the same file twice creates nothing new. People with the
+same email, phone or profile URL as someone already here are merged into them.`,
+		Example: `  rapport import linkedin ~/Downloads/Basic_LinkedInDataExport_11-22-2026
+  rapport import linkedin Connections.csv messages.csv --me "Pat Owner" --dry-run`,
+		Args: cobra.MinimumNArgs(2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			res, err := formats.Read(args[0], args[1:], me)
+			if err != nil {
+				return err
+			}
+			sum, err := a.Import(cmd.Context(), args[0], res, dry)
+			if err != nil {
+				return err
+			}
+			return r.emit(sum, func(w io.Writer) {
+				verb := "Imported"
+				if dry {
+					verb = "Would import (dry run, nothing written)"
+				}
+				fmt.Fprintf(w, "%s from %s: %d records read, %d people created, %d merged into people already here, %d interactions, %d skipped\n",
+					verb, sum.Source, sum.Read, sum.PeopleCreated, sum.PeopleMerged, sum.InteractionsCreated, sum.Skipped)
+				for i, e := range sum.Errors {
+					if i == 10 {
+						fmt.Fprintf(w, "  … and %d more (--json lists them all)\n", len(sum.Errors)-i)
+						break
+					}
+					fmt.Fprintf(w, "  note: %s\n", e)
+				}
+			})
+		},
+	}
+	c.Flags().BoolVar(&dry, "dry-run", false, "show what would happen; write nothing")
+	c.Flags().StringArrayVar(&me, "me", nil, "you, as the source knows you: your email address, name or profile URL (repeatable)")
+	return c
+}

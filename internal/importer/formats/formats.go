@@ -1,0 +1,145 @@
+// Package formats maps each import source name to its parser and reads files
+// and folders for it.
+package formats
+
+import (
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/importer"
+	"github.com/rapport-app/rapport/internal/importer/linkedin"
+)
+
+// Sources lists the import sources, for help and errors.
+var Sources = []string{"linkedin"}
+
+// Read parses the files (or the files inside folders) of one source. me names
+// the export's owner where the source needs it.
+func Read(source string, paths []string, me []string) (*importer.Result, error) {
+	if len(paths) == 0 {
+		return nil, rapport.Errorf(rapport.EINVALID, "import %s: name at least one file or folder", source)
+	}
+	switch source {
+	case "linkedin":
+		return readLinkedIn(paths, me)
+	}
+	return nil, rapport.Errorf(rapport.EINVALID, "unknown source %q: expected one of %s", source, strings.Join(Sources, ", "))
+}
+
+func merge(into, r *importer.Result) {
+	into.People = append(into.People, r.People...)
+	into.Touches = append(into.Touches, r.Touches...)
+	into.Read += r.Read
+	into.Skipped += r.Skipped
+}
+
+// expand lists the files named, walking folders for files ending in ext.
+func expand(paths []string, ext string) (files []string, explicit map[string]bool, err error) {
+	explicit = map[string]bool{}
+	for _, p := range paths {
+		st, err := os.Stat(p)
+		if err != nil {
+			return nil, nil, rapport.Errorf(rapport.EINVALID, "%s: %v", p, unwrapPathError(err))
+		}
+		if !st.IsDir() {
+			files = append(files, p)
+			explicit[p] = true
+			continue
+		}
+		var found []string
+		err = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			if !d.IsDir() && strings.HasSuffix(strings.ToLower(d.Name()), ext) {
+				found = append(found, path)
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, nil, fmt.Errorf("read folder %s: %w", p, err)
+		}
+		sort.Strings(found)
+		files = append(files, found...)
+	}
+	return files, explicit, nil
+}
+
+func unwrapPathError(err error) error {
+	if pe, ok := err.(*fs.PathError); ok {
+		return pe.Err
+	}
+	return err
+}
+
+func readLinkedIn(paths []string, me []string) (*importer.Result, error) {
+	files, explicit, err := expand(paths, ".csv")
+	if err != nil {
+		return nil, err
+	}
+	res := &importer.Result{}
+	var conns, msgs []string
+	for _, f := range files {
+		head, err := readHead(f, 4096)
+		if err != nil {
+			return nil, err
+		}
+		switch linkedin.Detect(head) {
+		case linkedin.Connections:
+			conns = append(conns, f)
+		case linkedin.Messages:
+			msgs = append(msgs, f)
+		default:
+			if explicit[f] {
+				return nil, rapport.Errorf(rapport.EINVALID, "%s: neither Connections.csv nor messages.csv of a LinkedIn export (no such header in its first lines)", f)
+			}
+		}
+	}
+	if len(conns)+len(msgs) == 0 {
+		return nil, rapport.Errorf(rapport.EINVALID, "no Connections.csv or messages.csv found in %s", strings.Join(paths, ", "))
+	}
+	for _, f := range conns {
+		r, err := parseFile(f, func(rd io.Reader) (*importer.Result, error) { return linkedin.ReadConnections(rd, f) })
+		if err != nil {
+			return nil, err
+		}
+		merge(res, r)
+	}
+	for _, f := range msgs {
+		r, err := parseFile(f, func(rd io.Reader) (*importer.Result, error) { return linkedin.ReadMessages(rd, f, me) })
+		if err != nil {
+			return nil, err
+		}
+		merge(res, r)
+	}
+	return res, nil
+}
+
+func readHead(path string, n int) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, rapport.Errorf(rapport.EINVALID, "%s: %v", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	buf := make([]byte, n)
+	m, err := io.ReadFull(f, buf)
+	if err != nil && err != io.ErrUnexpectedEOF && err != io.EOF {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	return buf[:m], nil
+}
+
+func parseFile(path string, parse func(io.Reader) (*importer.Result, error)) (*importer.Result, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, rapport.Errorf(rapport.EINVALID, "%s: %v", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	return parse(f)
+}

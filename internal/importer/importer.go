@@ -1,0 +1,89 @@
+// Package importer holds what every import format produces: people as a
+// source knows them and the touches it records, each with the line or record
+// it came from. The formats live in subpackages, each an io.Reader in and
+// these values out; internal/app merges them into the database.
+package importer
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rapport-app/rapport"
+)
+
+// Person is someone as a source knows them.
+type Person struct {
+	Name   string
+	Emails []string
+	Phones []string
+	URLs   []string
+	Org    string
+	Title  string
+	Tags   []string
+	Met    string
+	Notes  []string
+	// Key identifies the person in the source when no handle does (a
+	// LinkedIn connection without a profile URL, a Facebook friend).
+	Key string
+	// Where: "file:line" or "file: record N".
+	Where string
+}
+
+// Touch is an interaction a source records.
+type Touch struct {
+	Key     string // stable within the source: re-importing skips it
+	At      time.Time
+	Kind    string
+	By      rapport.By
+	Channel string
+	Minutes int
+	Note    string
+	People  []Person // everyone else who took part
+	Where   string
+}
+
+// Result is what a parser read.
+type Result struct {
+	People  []Person
+	Touches []Touch
+	Read    int // records read
+	Skipped int // records read and deliberately left out (bulk mail, blank rows)
+}
+
+// Error is a malformed input, naming where.
+func Error(where string, format string, args ...any) error {
+	return rapport.Errorf(rapport.EINVALID, "%s: %s", where, fmt.Sprintf(format, args...))
+}
+
+// Where names a line of a file.
+func Where(file string, line int) string { return fmt.Sprintf("%s:%d", file, line) }
+
+// FixMojibake repairs text whose UTF-8 bytes were each written as a code point
+// (Facebook's JSON, some LinkedIn names: "Ã©" for "é"). Text that is not of
+// that shape is returned unchanged.
+func FixMojibake(s string) string {
+	b := make([]byte, 0, len(s))
+	high := false
+	for _, r := range s {
+		if r > 0xFF {
+			return s
+		}
+		if r >= 0x80 {
+			high = true
+		}
+		b = append(b, byte(r))
+	}
+	if !high {
+		return s
+	}
+	fixed := string(b)
+	if !isValidUTF8(fixed) {
+		return s
+	}
+	return fixed
+}
+
+func isValidUTF8(s string) bool {
+	return strings.ToValidUTF8(s, "\uFFFD") == s
+}
