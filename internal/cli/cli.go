@@ -146,7 +146,7 @@ $XDG_DATA_HOME/rapport/rapport.db (~/.local/share/rapport/rapport.db).`,
 	root.AddCommand(r.goalCmds()...)
 	root.AddCommand(r.followupCmds()...)
 	root.AddCommand(r.planCmds()...)
-	root.AddCommand(r.assignmentCmd(), r.reportCmd(), r.importCmd())
+	root.AddCommand(r.assignmentCmd(), r.reportCmd(), r.importCmd(), r.exportCmd(), r.backupCmd())
 	for _, c := range root.Commands() {
 		wrapArgs(c)
 	}

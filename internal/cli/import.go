@@ -3,8 +3,11 @@ package cli
 import (
 	"fmt"
 	"io"
+	"os"
 	"strings"
 
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/app"
 	"github.com/rapport-app/rapport/internal/importer/formats"
 	"github.com/spf13/cobra"
 )
@@ -14,7 +17,7 @@ func (r *runner) importCmd() *cobra.Command {
 	var me []string
 	c := &cobra.Command{
 		Use:   "import SOURCE FILE|DIR...",
-		Short: "Bring people and history in from an export (" + strings.Join(formats.Sources, ", ") + ")",
+		Short: "Bring people and history in from an export (" + strings.Join(formats.Sources, ", ") + ", or json: a Rapport backup)",
 		Long: `Imports run in one transaction: a malformed file changes nothing and the error names
 the file and line. Importing the same file twice creates nothing new. People with the
 same email, phone or profile URL as someone already here are merged into them.`,
@@ -25,6 +28,9 @@ same email, phone or profile URL as someone already here are merged into them.`,
 			a, err := r.open(cmd.Context())
 			if err != nil {
 				return err
+			}
+			if args[0] == "json" {
+				return r.restore(cmd, a, args[1:], dry)
 			}
 			res, err := formats.Read(args[0], args[1:], me)
 			if err != nil {
@@ -54,4 +60,25 @@ same email, phone or profile URL as someone already here are merged into them.`,
 	c.Flags().BoolVar(&dry, "dry-run", false, "show what would happen; write nothing")
 	c.Flags().StringArrayVar(&me, "me", nil, "you, as the source knows you: your email address, name or profile URL (repeatable)")
 	return c
+}
+
+func (r *runner) restore(cmd *cobra.Command, a *app.App, files []string, dry bool) error {
+	if len(files) != 1 {
+		return rapport.Errorf(rapport.EINVALID, "import json takes one backup file")
+	}
+	if dry {
+		return rapport.Errorf(rapport.EINVALID, "import json restores into an empty database; --dry-run has nothing to show")
+	}
+	f, err := os.Open(files[0])
+	if err != nil {
+		return rapport.Errorf(rapport.EINVALID, "%s: %v", files[0], err)
+	}
+	defer f.Close()
+	sum, err := a.RestoreJSON(cmd.Context(), f, files[0])
+	if err != nil {
+		return err
+	}
+	return r.emit(sum, func(w io.Writer) {
+		fmt.Fprintf(w, "Restored %s: %d people, %d interactions.\n", files[0], sum.Rows["people"], sum.Rows["interactions"])
+	})
 }

@@ -1,0 +1,73 @@
+package cli
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/rapport-app/rapport"
+	"github.com/spf13/cobra"
+)
+
+func (r *runner) exportCmd() *cobra.Command {
+	var out string
+	c := &cobra.Command{
+		Use:   "export json [-o FILE]",
+		Short: "Export everything: json (a lossless backup)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			var w io.Writer = r.env.Stdout
+			var f *os.File
+			if out != "" && out != "-" {
+				if f, err = os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err != nil {
+					return rapport.Errorf(rapport.EINVALID, "-o %s: %v", out, err)
+				}
+				w = f
+			}
+			bw := bufio.NewWriter(w)
+			switch args[0] {
+			case "json":
+				err = a.ExportJSON(cmd.Context(), bw)
+			default:
+				err = rapport.Errorf(rapport.EINVALID, "export %q: expected json", args[0])
+			}
+			if err == nil {
+				err = bw.Flush()
+			}
+			if f != nil {
+				if cerr := f.Close(); err == nil {
+					err = cerr
+				}
+				if err != nil {
+					os.Remove(out)
+				}
+			}
+			return err
+		},
+	}
+	c.Flags().StringVarP(&out, "output", "o", "", "write to this new file instead of standard output")
+	return c
+}
+
+func (r *runner) backupCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "backup FILE",
+		Short: "Copy the live database to a new file, safely while it is in use",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if err := a.Backup(cmd.Context(), args[0]); err != nil {
+				return err
+			}
+			return r.emit(map[string]string{"backup": args[0]}, func(w io.Writer) { fmt.Fprintf(w, "Backed up to %s.\n", args[0]) })
+		},
+	}
+}

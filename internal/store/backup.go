@@ -1,0 +1,160 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"strconv"
+	"strings"
+
+	"github.com/rapport-app/rapport"
+)
+
+// backupTables are the tables a JSON backup holds, in an order that respects
+// foreign keys, each with the columns that order its rows. Ties are derived
+// and rebuilt after a restore; the migration table belongs to the schema.
+var backupTables = []struct{ name, order string }{
+	{"settings", "key"},
+	{"kinds", "name"},
+	{"people", "id"},
+	{"handles", "person_id, kind, ord, norm"},
+	{"tags", "person_id, tag"},
+	{"person_items", "person_id, id"},
+	{"interactions", "id"},
+	{"interaction_people", "interaction_id, person_id"},
+	{"asks", "id"},
+	{"goals", "id"},
+	{"goal_tags", "goal_id, tag"},
+	{"followups", "id"},
+	{"assignments", "id"},
+	{"assignment_slots", "assignment_id, slot"},
+	{"import_keys", "key"},
+}
+
+// BackupFormat names Rapport's JSON backup.
+const BackupFormat = "rapport-backup"
+
+// Dump is the whole database as data: every row of every table, as column →
+// value, in a stable order.
+type Dump struct {
+	Format string                      `json:"format"`
+	Schema int64                       `json:"schema"`
+	Tables map[string][]map[string]any `json:"tables"`
+}
+
+// Dump reads every table.
+func (tx *Tx) Dump(ctx context.Context) (*Dump, error) {
+	d := &Dump{Format: BackupFormat, Schema: SchemaVersion(), Tables: map[string][]map[string]any{}}
+	for _, t := range backupTables {
+		rows, err := tx.q.QueryContext(ctx, `SELECT * FROM `+t.name+` ORDER BY `+t.order)
+		if err != nil {
+			return nil, fmt.Errorf("back up %s: %w", t.name, err)
+		}
+		cols, err := rows.Columns()
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		list := []map[string]any{}
+		for rows.Next() {
+			vals := make([]any, len(cols))
+			ptrs := make([]any, len(cols))
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("back up %s: %w", t.name, err)
+			}
+			row := make(map[string]any, len(cols))
+			for i, c := range cols {
+				if b, ok := vals[i].([]byte); ok {
+					vals[i] = string(b)
+				}
+				row[c] = vals[i]
+			}
+			list = append(list, row)
+		}
+		if err := closeRows(rows); err != nil {
+			return nil, fmt.Errorf("back up %s: %w", t.name, err)
+		}
+		d.Tables[t.name] = list
+	}
+	return d, nil
+}
+
+// Restore writes a dump into a database that holds no people or
+// interactions yet, replacing its catalogue of kinds and its settings.
+func (tx *Tx) Restore(ctx context.Context, d *Dump, file string) error {
+	if d.Format != BackupFormat {
+		return rapport.Errorf(rapport.EINVALID, "%s: not a Rapport backup (format %q)", file, d.Format)
+	}
+	if d.Schema > SchemaVersion() {
+		return rapport.Errorf(rapport.EINVALID, "%s: written by a newer Rapport (schema %d, this one knows up to %d)", file, d.Schema, SchemaVersion())
+	}
+	var n int
+	if err := tx.q.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM people) + (SELECT COUNT(*) FROM interactions)`).Scan(&n); err != nil {
+		return fmt.Errorf("restore: %w", err)
+	}
+	if n > 0 {
+		return rapport.Errorf(rapport.ECONFLICT, "import json restores a backup into an empty database; this one has data: use --db NEW.db")
+	}
+	for _, t := range []string{"settings", "kinds"} {
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM `+t); err != nil {
+			return fmt.Errorf("restore: clear %s: %w", t, err)
+		}
+	}
+	known := map[string]bool{}
+	for _, t := range backupTables {
+		known[t.name] = true
+	}
+	for name := range d.Tables {
+		if !known[name] {
+			return rapport.Errorf(rapport.EINVALID, "%s: unknown table %q", file, name)
+		}
+	}
+	for _, t := range backupTables {
+		for i, row := range d.Tables[t.name] {
+			cols := make([]string, 0, len(row))
+			for c := range row {
+				if strings.Trim(c, "abcdefghijklmnopqrstuvwxyz_") != "" {
+					return rapport.Errorf(rapport.EINVALID, "%s: %s record %d: bad column name %q", file, t.name, i+1, c)
+				}
+				cols = append(cols, c)
+			}
+			args := make([]any, len(cols))
+			for j, c := range cols {
+				args[j] = jsonValue(row[c])
+			}
+			q := `INSERT INTO ` + t.name + ` (` + strings.Join(cols, ", ") + `) VALUES (?` + strings.Repeat(", ?", len(cols)-1) + `)`
+			if _, err := tx.q.ExecContext(ctx, q, args...); err != nil {
+				return rapport.Errorf(rapport.EINVALID, "%s: %s record %d: %v", file, t.name, i+1, err)
+			}
+		}
+	}
+	return nil
+}
+
+// jsonValue turns a decoded JSON value back into what the driver stores.
+func jsonValue(v any) any {
+	if n, ok := v.(json.Number); ok {
+		if i, err := strconv.ParseInt(string(n), 10, 64); err == nil {
+			return i
+		}
+		f, _ := strconv.ParseFloat(string(n), 64)
+		return f
+	}
+	return v
+}
+
+// Backup copies the live database to path, consistently, while it is in use.
+func (db *DB) Backup(ctx context.Context, path string) error {
+	if _, err := os.Stat(path); err == nil {
+		return rapport.Errorf(rapport.ECONFLICT, "%s exists: choose a new file", path)
+	}
+	if _, err := db.sql.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
+		return fmt.Errorf("back up to %s: %w", path, err)
+	}
+	return nil
+}
