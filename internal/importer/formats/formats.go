@@ -13,11 +13,12 @@ import (
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/importer"
+	"github.com/rapport-app/rapport/internal/importer/google"
 	"github.com/rapport-app/rapport/internal/importer/linkedin"
 )
 
 // Sources lists the import sources, for help and errors.
-var Sources = []string{"linkedin"}
+var Sources = []string{"linkedin", "google"}
 
 // Read parses the files (or the files inside folders) of one source. me names
 // the export's owner where the source needs it.
@@ -28,6 +29,8 @@ func Read(source string, paths []string, me []string) (*importer.Result, error) 
 	switch source {
 	case "linkedin":
 		return readLinkedIn(paths, me)
+	case "google":
+		return readEach(paths, ".csv", google.Read)
 	}
 	return nil, rapport.Errorf(rapport.EINVALID, "unknown source %q: expected one of %s", source, strings.Join(Sources, ", "))
 }
@@ -113,6 +116,27 @@ func readLinkedIn(paths []string, me []string) (*importer.Result, error) {
 	}
 	for _, f := range msgs {
 		r, err := parseFile(f, func(rd io.Reader) (*importer.Result, error) { return linkedin.ReadMessages(rd, f, me) })
+		if err != nil {
+			return nil, err
+		}
+		merge(res, r)
+	}
+	return res, nil
+}
+
+// readEach parses every file named (or found in folders, by extension) with
+// one parser.
+func readEach(paths []string, ext string, parse func(io.Reader, string) (*importer.Result, error)) (*importer.Result, error) {
+	files, _, err := expand(paths, ext)
+	if err != nil {
+		return nil, err
+	}
+	if len(files) == 0 {
+		return nil, rapport.Errorf(rapport.EINVALID, "no %s files found in %s", ext, strings.Join(paths, ", "))
+	}
+	res := &importer.Result{}
+	for _, f := range files {
+		r, err := parseFile(f, func(rd io.Reader) (*importer.Result, error) { return parse(rd, f) })
 		if err != nil {
 			return nil, err
 		}
