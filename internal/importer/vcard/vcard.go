@@ -1,0 +1,234 @@
+// Package vcard reads vCard 2.1, 3.0 and 4.0 files holding one card or many,
+// as Apple Contacts, Android and Outlook write them. emersion/go-vcard parses
+// 3.0 and 4.0; a normalisation pass first turns 2.1's quirks into 3.0:
+// quoted-printable values (with their soft line breaks and charsets) are
+// decoded, bare type markers (TEL;CELL) become TYPE parameters. Photos, logos,
+// sounds and keys are dropped before parsing: an address book's pictures
+// would bloat the database and Rapport has no use for them.
+package vcard
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"mime/quotedprintable"
+	"strings"
+
+	govcard "github.com/emersion/go-vcard"
+	"golang.org/x/text/encoding/htmlindex"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/importer"
+)
+
+// Read parses a vCard file.
+func Read(r io.Reader, file string) (*importer.Result, error) {
+	norm, err := normalize(r, file)
+	if err != nil {
+		return nil, err
+	}
+	dec := govcard.NewDecoder(bytes.NewReader(norm))
+	res := &importer.Result{}
+	for n := 1; ; n++ {
+		card, err := dec.Decode()
+		if errors.Is(err, io.EOF) {
+			if n == 1 {
+				return nil, importer.Error(file, "no vCard in the file (no BEGIN:VCARD)")
+			}
+			return res, nil
+		}
+		where := fmt.Sprintf("%s: card %d", file, n)
+		if err != nil {
+			return nil, importer.Error(where, "%v", err)
+		}
+		res.Read++
+		p := person(card, where)
+		if p.Name == "" && len(p.Emails)+len(p.Phones)+len(p.URLs) == 0 {
+			res.Skipped++
+			continue
+		}
+		res.People = append(res.People, p)
+	}
+}
+
+func person(card govcard.Card, where string) importer.Person {
+	p := importer.Person{Where: where}
+	p.Name = strings.TrimSpace(card.Value(govcard.FieldFormattedName))
+	if p.Name == "" {
+		if n := card.Name(); n != nil {
+			p.Name = strings.Join(strings.Fields(strings.Join([]string{n.HonorificPrefix, n.GivenName, n.AdditionalName, n.FamilyName, n.HonorificSuffix}, " ")), " ")
+		}
+	}
+	for _, v := range card.Values(govcard.FieldEmail) {
+		if v = strings.TrimSpace(strings.TrimPrefix(v, "mailto:")); v != "" {
+			p.Emails = append(p.Emails, v)
+		}
+	}
+	for _, v := range card.Values(govcard.FieldTelephone) {
+		if v = strings.TrimSpace(strings.TrimPrefix(v, "tel:")); v != "" {
+			p.Phones = append(p.Phones, v)
+		}
+	}
+	for _, key := range []string{govcard.FieldURL, "X-SOCIALPROFILE"} {
+		for _, v := range card.Values(key) {
+			if v = strings.TrimSpace(strings.ReplaceAll(v, `\:`, ":")); v != "" && strings.Contains(v, ".") {
+				p.URLs = append(p.URLs, v)
+			}
+		}
+	}
+	if org := card.Value(govcard.FieldOrganization); org != "" {
+		p.Org = strings.TrimSpace(strings.ReplaceAll(strings.Split(org, ";")[0], `\;`, ";"))
+	}
+	p.Title = strings.TrimSpace(card.Value(govcard.FieldTitle))
+	if p.Name == "" {
+		p.Name = p.Org
+	}
+	for _, c := range card.Categories() {
+		if c = strings.TrimSpace(c); c != "" {
+			p.Tags = append(p.Tags, c)
+		}
+	}
+	if note := strings.TrimSpace(card.Value(govcard.FieldNote)); note != "" {
+		p.Notes = []string{note}
+	}
+	if len(p.Emails)+len(p.Phones)+len(p.URLs) == 0 {
+		if uid := card.Value(govcard.FieldUID); uid != "" {
+			p.Key = "vcard:uid:" + uid
+		} else if p.Name != "" {
+			p.Key = "vcard:name:" + rapport.NameKey(p.Name)
+		}
+	}
+	return p
+}
+
+// dropped are properties whose values Rapport never keeps.
+var dropped = map[string]bool{"PHOTO": true, "LOGO": true, "SOUND": true, "KEY": true}
+
+// normalize unfolds lines, joins quoted-printable soft breaks, decodes
+// quoted-printable values to UTF-8, turns bare 2.1 type markers into TYPE
+// parameters, drops photos, and writes the result as vCard 3.0 lines.
+func normalize(r io.Reader, file string) ([]byte, error) {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 64*1024), 32*1024*1024)
+	var out bytes.Buffer
+	var cur string
+	curLine, line := 0, 0
+	flush := func() error {
+		if cur == "" {
+			return nil
+		}
+		l, err := normalizeLine(cur)
+		if err != nil {
+			return importer.Error(importer.Where(file, curLine), "%v", err)
+		}
+		if l != "" {
+			out.WriteString(l)
+			out.WriteString("\r\n")
+		}
+		cur = ""
+		return nil
+	}
+	for sc.Scan() {
+		line++
+		raw := strings.TrimRight(sc.Text(), "\r")
+		if line == 1 {
+			raw = strings.TrimPrefix(raw, "\ufeff")
+		}
+		switch {
+		case cur != "" && (strings.HasPrefix(raw, " ") || strings.HasPrefix(raw, "\t")):
+			cur += raw[1:] // folded line
+		case cur != "" && isQP(cur) && strings.HasSuffix(cur, "="):
+			cur = cur[:len(cur)-1] + "=\r\n" + raw // a soft line break: keep it for the QP decoder
+		default:
+			if err := flush(); err != nil {
+				return nil, err
+			}
+			if strings.TrimSpace(raw) == "" {
+				continue
+			}
+			cur, curLine = raw, line
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, importer.Error(file, "%v", err)
+	}
+	if err := flush(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
+}
+
+func isQP(l string) bool {
+	i := strings.IndexByte(l, ':')
+	return i > 0 && strings.Contains(strings.ToUpper(l[:i]), "QUOTED-PRINTABLE")
+}
+
+// normalizeLine rewrites one content line; "" drops it.
+func normalizeLine(l string) (string, error) {
+	colon := strings.IndexByte(l, ':')
+	if colon < 0 {
+		if strings.HasPrefix(l, "=") { // the tail of a broken QP value: nothing to keep
+			return "", nil
+		}
+		return "", fmt.Errorf("no ':' in %q", clip(l))
+	}
+	head, value := l[:colon], l[colon+1:]
+	parts := strings.Split(head, ";")
+	name := strings.ToUpper(parts[0])
+	if i := strings.LastIndexByte(name, '.'); i >= 0 {
+		name = name[i+1:]
+	}
+	if dropped[name] {
+		return "", nil
+	}
+	if name == "VERSION" {
+		return "VERSION:3.0", nil
+	}
+	var params []string
+	qp, charset := false, ""
+	for _, p := range parts[1:] {
+		k, v, hasEq := strings.Cut(p, "=")
+		ku := strings.ToUpper(strings.TrimSpace(k))
+		switch {
+		case !hasEq && ku == "QUOTED-PRINTABLE", hasEq && ku == "ENCODING" && strings.EqualFold(v, "QUOTED-PRINTABLE"):
+			qp = true
+		case hasEq && ku == "CHARSET":
+			charset = v
+		case !hasEq && (ku == "BASE64" || ku == "8BIT" || ku == "7BIT"):
+		case hasEq && ku == "ENCODING":
+		case !hasEq && ku != "":
+			params = append(params, "TYPE="+ku)
+		case ku != "":
+			params = append(params, ku+"="+v)
+		}
+	}
+	if qp {
+		decoded, err := io.ReadAll(quotedprintable.NewReader(strings.NewReader(value)))
+		if err != nil {
+			// Broken QP happens in the wild; keep what decodes.
+			decoded = []byte(value)
+		}
+		value = string(decoded)
+		if charset != "" && !strings.EqualFold(charset, "UTF-8") {
+			if enc, err := htmlindex.Get(charset); err == nil {
+				if s, err := enc.NewDecoder().String(value); err == nil {
+					value = s
+				}
+			}
+		}
+		value = strings.NewReplacer("\r\n", `\n`, "\n", `\n`).Replace(value)
+	}
+	if len(params) > 0 {
+		return parts[0] + ";" + strings.Join(params, ";") + ":" + value, nil
+	}
+	return parts[0] + ":" + value, nil
+}
+
+func clip(s string) string {
+	if len(s) > 40 {
+		return s[:40] + "…"
+	}
+	return s
+}

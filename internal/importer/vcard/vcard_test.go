@@ -1,0 +1,90 @@
+package vcard
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+)
+
+func read(t *testing.T, file string) []string {
+	t.Helper()
+	f, err := os.Open("testdata/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := Read(f, file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, p := range res.People {
+		out = append(out, strings.Join([]string{p.Name, strings.Join(p.Emails, ","), strings.Join(p.Phones, ","),
+			strings.Join(p.URLs, ","), p.Org, p.Title, strings.Join(p.Tags, ","), strings.Join(p.Notes, "/"), p.Key}, "|"))
+	}
+	return out
+}
+
+func check(t *testing.T, got, want []string) {
+	t.Helper()
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func TestApple30(t *testing.T) {
+	check(t, read(t, "apple.vcf"), []string{
+		"Ada King Lovelace|ada@example.com,ada.home@example.com|+44 20 7946 0000|http://ada.example/,https://www.linkedin.com/in/ada-lovelace|Analytical Engines|Countess|Mentors,Friends|Met at the Babbage salon.\nLikes poetry, and engines.|",
+		"Grace Hopper|grace@navy.example|||||||",
+	})
+}
+
+func TestAndroidAndOutlook21(t *testing.T) {
+	check(t, read(t, "android-outlook-21.vcf"), []string{
+		"José Ñúñez|jose@example.ru|+7 912 345-67-89,+7 495 123 45 67|||||Привет, this is a long note that Android wraps with a soft line break.|",
+		"Jürgen Müller||+49 30 1234567||Acme GmbH||||",
+	})
+}
+
+func TestV40(t *testing.T) {
+	check(t, read(t, "v4.vcf"), []string{
+		"Alan Turing|alan@example.com|+44-1908-640404|https://turing.example|||||",
+		"Only A Name||||||||vcard:uid:urn:uuid:00000000-0000-0000-0000-000000000001",
+	})
+}
+
+func TestPhotosDoNotReachTheResult(t *testing.T) {
+	data, _ := os.ReadFile("testdata/apple.vcf")
+	norm, err := normalize(bytes.NewReader(data), "apple.vcf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(norm, []byte("PHOTO")) || bytes.Contains(norm, []byte("/9j/")) {
+		t.Error("the photo survived normalisation")
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for _, in := range []string{"", "hello\n", "BEGIN:VCARD\nVERSION:3.0\nFN:X\n"} {
+		if _, err := Read(strings.NewReader(in), "x.vcf"); err == nil || !strings.Contains(err.Error(), "x.vcf") {
+			t.Errorf("%q: %v, want an error naming the file", in, err)
+		}
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	for _, name := range []string{"apple.vcf", "android-outlook-21.vcf", "v4.vcf"} {
+		b, _ := os.ReadFile("testdata/" + name)
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := Read(bytes.NewReader(data), "fuzz.vcf")
+		if err != nil {
+			return
+		}
+		if len(res.People)+res.Skipped != res.Read {
+			t.Fatalf("read %d, people %d, skipped %d", res.Read, len(res.People), res.Skipped)
+		}
+	})
+}
