@@ -13,13 +13,14 @@ import (
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/importer"
+	"github.com/rapport-app/rapport/internal/importer/facebook"
 	"github.com/rapport-app/rapport/internal/importer/google"
 	"github.com/rapport-app/rapport/internal/importer/linkedin"
 	"github.com/rapport-app/rapport/internal/importer/vcard"
 )
 
 // Sources lists the import sources, for help and errors.
-var Sources = []string{"linkedin", "google", "vcard"}
+var Sources = []string{"linkedin", "google", "vcard", "facebook"}
 
 // Read parses the files (or the files inside folders) of one source. me names
 // the export's owner where the source needs it.
@@ -34,6 +35,8 @@ func Read(source string, paths []string, me []string) (*importer.Result, error) 
 		return readEach(paths, ".csv", google.Read)
 	case "vcard":
 		return readEach(paths, ".vcf", vcard.Read)
+	case "facebook":
+		return readEach(paths, "friends.json", facebook.Read)
 	}
 	return nil, rapport.Errorf(rapport.EINVALID, "unknown source %q: expected one of %s", source, strings.Join(Sources, ", "))
 }
