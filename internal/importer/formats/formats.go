@@ -36,7 +36,9 @@ func Read(source string, paths []string, me []string) (*importer.Result, error) 
 	case "vcard":
 		return readEach(paths, ".vcf", vcard.Read)
 	case "facebook":
-		return readEach(paths, "friends.json", facebook.Read)
+		// In a whole export folder, only the friends list itself: not
+		// removed_friends.json or the other lists that end the same way.
+		return readEach(paths, "/your_friends.json", facebook.Read)
 	}
 	return nil, rapport.Errorf(rapport.EINVALID, "unknown source %q: expected one of %s", source, strings.Join(Sources, ", "))
 }
@@ -66,7 +68,7 @@ func expand(paths []string, ext string) (files []string, explicit map[string]boo
 			if err != nil {
 				return err
 			}
-			if !d.IsDir() && strings.HasSuffix(strings.ToLower(d.Name()), ext) {
+			if !d.IsDir() && strings.HasSuffix("/"+strings.ToLower(d.Name()), ext) || ext == "/your_friends.json" && d.Name() == "friends.json" {
 				found = append(found, path)
 			}
 			return nil
