@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -32,13 +33,13 @@ func Read(source string, paths []string, me []string) (*importer.Result, error) 
 	case "linkedin":
 		return readLinkedIn(paths, me)
 	case "google":
-		return readEach(paths, ".csv", google.Read)
+		return readEach(paths, ext(".csv"), google.Read)
 	case "vcard":
-		return readEach(paths, ".vcf", vcard.Read)
+		return readEach(paths, ext(".vcf"), vcard.Read)
 	case "facebook":
 		// In a whole export folder, only the friends list itself: not
 		// removed_friends.json or the other lists that end the same way.
-		return readEach(paths, "/your_friends.json", facebook.Read)
+		return readEach(paths, named("your_friends.json", "friends.json"), facebook.Read)
 	}
 	return nil, rapport.Errorf(rapport.EINVALID, "unknown source %q: expected one of %s", source, strings.Join(Sources, ", "))
 }
@@ -50,8 +51,18 @@ func merge(into, r *importer.Result) {
 	into.Skipped += r.Skipped
 }
 
-// expand lists the files named, walking folders for files ending in ext.
-func expand(paths []string, ext string) (files []string, explicit map[string]bool, err error) {
+// ext matches file names by their ending.
+func ext(e string) func(string) bool {
+	return func(name string) bool { return strings.HasSuffix(strings.ToLower(name), e) }
+}
+
+// named matches file names exactly.
+func named(names ...string) func(string) bool {
+	return func(name string) bool { return slices.Contains(names, strings.ToLower(name)) }
+}
+
+// expand lists the files named, walking folders for the files match accepts.
+func expand(paths []string, match func(string) bool) (files []string, explicit map[string]bool, err error) {
 	explicit = map[string]bool{}
 	for _, p := range paths {
 		st, err := os.Stat(p)
@@ -68,7 +79,7 @@ func expand(paths []string, ext string) (files []string, explicit map[string]boo
 			if err != nil {
 				return err
 			}
-			if !d.IsDir() && strings.HasSuffix("/"+strings.ToLower(d.Name()), ext) || ext == "/your_friends.json" && d.Name() == "friends.json" {
+			if !d.IsDir() && match(d.Name()) {
 				found = append(found, path)
 			}
 			return nil
@@ -90,7 +101,7 @@ func unwrapPathError(err error) error {
 }
 
 func readLinkedIn(paths []string, me []string) (*importer.Result, error) {
-	files, explicit, err := expand(paths, ".csv")
+	files, explicit, err := expand(paths, ext(".csv"))
 	if err != nil {
 		return nil, err
 	}
@@ -132,15 +143,15 @@ func readLinkedIn(paths []string, me []string) (*importer.Result, error) {
 	return res, nil
 }
 
-// readEach parses every file named (or found in folders, by extension) with
-// one parser.
-func readEach(paths []string, ext string, parse func(io.Reader, string) (*importer.Result, error)) (*importer.Result, error) {
-	files, _, err := expand(paths, ext)
+// readEach parses every file named (or found in folders by match) with one
+// parser.
+func readEach(paths []string, match func(string) bool, parse func(io.Reader, string) (*importer.Result, error)) (*importer.Result, error) {
+	files, _, err := expand(paths, match)
 	if err != nil {
 		return nil, err
 	}
 	if len(files) == 0 {
-		return nil, rapport.Errorf(rapport.EINVALID, "no %s files found in %s", ext, strings.Join(paths, ", "))
+		return nil, rapport.Errorf(rapport.EINVALID, "no files of that kind found in %s", strings.Join(paths, ", "))
 	}
 	res := &importer.Result{}
 	for _, f := range files {
