@@ -7,6 +7,7 @@ import (
 	"os/signal"
 	"runtime/debug"
 	"time"
+	_ "time/tzdata" // calendars name time zones; not every machine has the zone database
 
 	"github.com/rapport-app/rapport/internal/cli"
 )

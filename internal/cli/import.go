@@ -32,7 +32,7 @@ same email, phone or profile URL as someone already here are merged into them.`,
 			if args[0] == "json" {
 				return r.restore(cmd, a, args[1:], dry)
 			}
-			res, err := formats.Read(args[0], args[1:], me)
+			res, err := formats.Read(args[0], args[1:], me, a.Now())
 			if err != nil {
 				return err
 			}

@@ -11,21 +11,23 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/importer"
 	"github.com/rapport-app/rapport/internal/importer/facebook"
 	"github.com/rapport-app/rapport/internal/importer/google"
+	"github.com/rapport-app/rapport/internal/importer/ics"
 	"github.com/rapport-app/rapport/internal/importer/linkedin"
 	"github.com/rapport-app/rapport/internal/importer/vcard"
 )
 
 // Sources lists the import sources, for help and errors.
-var Sources = []string{"linkedin", "google", "vcard", "facebook"}
+var Sources = []string{"linkedin", "google", "vcard", "ics", "facebook"}
 
 // Read parses the files (or the files inside folders) of one source. me names
-// the export's owner where the source needs it.
-func Read(source string, paths []string, me []string) (*importer.Result, error) {
+// the export's owner where the source needs it; nothing after now is read.
+func Read(source string, paths []string, me []string, now time.Time) (*importer.Result, error) {
 	if len(paths) == 0 {
 		return nil, rapport.Errorf(rapport.EINVALID, "import %s: name at least one file or folder", source)
 	}
@@ -36,6 +38,8 @@ func Read(source string, paths []string, me []string) (*importer.Result, error) 
 		return readEach(paths, ext(".csv"), google.Read)
 	case "vcard":
 		return readEach(paths, ext(".vcf"), vcard.Read)
+	case "ics":
+		return readEach(paths, ext(".ics"), func(r io.Reader, f string) (*importer.Result, error) { return ics.Read(r, f, me, now) })
 	case "facebook":
 		// In a whole export folder, only the friends list itself: not
 		// removed_friends.json or the other lists that end the same way.

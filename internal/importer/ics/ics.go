@@ -1,0 +1,249 @@
+// Package ics reads iCalendar files (Google and Outlook exports): an event
+// with attendees is a meeting with each of them; a recurring event counts once
+// for each occurrence that has happened. Declined attendees and cancelled
+// events are left out.
+package ics
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	goical "github.com/emersion/go-ical"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/importer"
+)
+
+// maxOccurrences bounds how many times one recurring event is counted.
+const maxOccurrences = 2000
+
+type attendee struct{ email, name string }
+
+type event struct {
+	uid, summary, where string
+	start, end          time.Time
+	allDay              bool
+	video               bool
+	organizer           attendee
+	attendees           []attendee
+	recur               []time.Time // occurrences, when recurring
+}
+
+// Read parses a calendar. me are your addresses; without them, the address
+// present in every event with attendees is taken to be you. Only occurrences
+// up to until are counted.
+func Read(r io.Reader, file string, me []string, until time.Time) (res *importer.Result, err error) {
+	// go-ical panics on some malformed lines ("0;0=", found by fuzzing):
+	// a broken file must be an error that names it, never a crash.
+	defer func() {
+		if p := recover(); p != nil {
+			res, err = nil, importer.Error(file, "malformed calendar (%v)", p)
+		}
+	}()
+	cal, err := goical.NewDecoder(r).Decode()
+	if errors.Is(err, io.EOF) {
+		return nil, importer.Error(file, "no calendar in the file (no BEGIN:VCALENDAR)")
+	}
+	if err != nil {
+		return nil, importer.Error(file, "%v", err)
+	}
+	res = &importer.Result{}
+	var events []event
+	for i, comp := range cal.Children {
+		if comp.Name != goical.CompEvent {
+			continue
+		}
+		res.Read++
+		where := fmt.Sprintf("%s: event %d", file, i+1)
+		e, ok, err := readEvent(comp, where, until)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			res.Skipped++
+			continue
+		}
+		events = append(events, e)
+	}
+	mine, err := whoAmI(events, me, file)
+	if err != nil {
+		return nil, err
+	}
+	for _, e := range events {
+		var people []importer.Person
+		seen := map[string]bool{}
+		for _, a := range append([]attendee{e.organizer}, e.attendees...) {
+			if a.email == "" || mine[a.email] || seen[a.email] {
+				continue
+			}
+			seen[a.email] = true
+			people = append(people, importer.Person{Name: a.name, Emails: []string{a.email}, Where: e.where})
+		}
+		if len(people) == 0 {
+			res.Skipped++
+			continue
+		}
+		kind, minutes := "meeting", int(e.end.Sub(e.start).Minutes())
+		if e.video {
+			kind = "video"
+		}
+		if e.allDay {
+			kind, minutes = "event", 0
+		}
+		minutes = max(0, min(minutes, 24*60))
+		by := rapport.ByThem
+		if mine[e.organizer.email] || e.organizer.email == "" {
+			by = rapport.ByMe
+		}
+		starts := e.recur
+		if starts == nil {
+			starts = []time.Time{e.start}
+		}
+		for _, at := range starts {
+			if at.After(until) {
+				continue
+			}
+			res.Touches = append(res.Touches, importer.Touch{Key: "ics:" + e.uid + ":" + at.UTC().Format(time.RFC3339), At: at.UTC(),
+				Kind: kind, By: by, Channel: "calendar", Minutes: minutes, Note: e.summary, People: people, Where: e.where})
+		}
+	}
+	return res, nil
+}
+
+func readEvent(comp *goical.Component, where string, until time.Time) (event, bool, error) {
+	e := event{where: where, uid: comp.Props.Get(goical.PropUID).Value}
+	if p := comp.Props.Get(goical.PropStatus); p != nil && strings.EqualFold(p.Value, "CANCELLED") {
+		return e, false, nil
+	}
+	if p := comp.Props.Get(goical.PropSummary); p != nil {
+		e.summary = strings.TrimSpace(p.Value)
+	}
+	startProp := comp.Props.Get(goical.PropDateTimeStart)
+	if startProp == nil {
+		return e, false, importer.Error(where, "no DTSTART")
+	}
+	var err error
+	if e.start, err = dateTime(startProp); err != nil {
+		return e, false, importer.Error(where, "DTSTART %q: %v", startProp.Value, err)
+	}
+	e.allDay = startProp.ValueType() == goical.ValueDate || len(startProp.Value) == 8
+	e.end = e.start
+	if p := comp.Props.Get(goical.PropDateTimeEnd); p != nil {
+		if e.end, err = dateTime(p); err != nil {
+			return e, false, importer.Error(where, "DTEND %q: %v", p.Value, err)
+		}
+	} else if p := comp.Props.Get(goical.PropDuration); p != nil {
+		if d, err := p.Duration(); err == nil {
+			e.end = e.start.Add(d)
+		}
+	}
+	if e.uid == "" {
+		e.uid = e.start.UTC().Format(time.RFC3339) + ":" + e.summary
+	}
+	text := ""
+	for _, k := range []string{goical.PropLocation, goical.PropDescription, "X-GOOGLE-CONFERENCE"} {
+		if p := comp.Props.Get(k); p != nil {
+			text += " " + strings.ToLower(p.Value)
+		}
+	}
+	for _, v := range []string{"zoom.us", "meet.google.com", "teams.microsoft.com", "microsoft teams", "whereby.com", "webex.com"} {
+		e.video = e.video || strings.Contains(text, v)
+	}
+	if p := comp.Props.Get(goical.PropOrganizer); p != nil {
+		e.organizer = person(p)
+	}
+	for _, p := range comp.Props[goical.PropAttendee] {
+		if strings.EqualFold(p.Params.Get(goical.ParamParticipationStatus), "DECLINED") {
+			continue
+		}
+		e.attendees = append(e.attendees, person(&p))
+	}
+	if comp.Props.Get(goical.PropRecurrenceRule) != nil {
+		set, err := comp.RecurrenceSet(time.UTC)
+		if err != nil {
+			return e, false, importer.Error(where, "RRULE: %v", err)
+		}
+		if set != nil {
+			it := set.Iterator()
+			for n := 0; n < maxOccurrences; n++ {
+				t, ok := it()
+				if !ok || t.After(until) {
+					break
+				}
+				e.recur = append(e.recur, t)
+			}
+		}
+	}
+	return e, true, nil
+}
+
+// dateTime reads a date or date-time, falling back to UTC for time zones the
+// system does not know (Outlook writes Windows zone names).
+func dateTime(p *goical.Prop) (time.Time, error) {
+	t, err := p.DateTime(time.UTC)
+	if err == nil || p.Params.Get(goical.PropTimezoneID) == "" {
+		return t, err
+	}
+	q := *p
+	q.Params = goical.Params{}
+	for k, v := range p.Params {
+		if k != goical.PropTimezoneID {
+			q.Params[k] = v
+		}
+	}
+	return q.DateTime(time.UTC)
+}
+
+func person(p *goical.Prop) attendee {
+	email := strings.TrimSpace(p.Value)
+	if i := strings.Index(strings.ToLower(email), "mailto:"); i >= 0 {
+		email = email[i+len("mailto:"):]
+	}
+	return attendee{email: strings.ToLower(email), name: strings.Trim(p.Params.Get(goical.ParamCommonName), `"`)}
+}
+
+// whoAmI returns your addresses: those given, or the one present in every
+// event that has attendees.
+func whoAmI(events []event, me []string, file string) (map[string]bool, error) {
+	mine := map[string]bool{}
+	for _, m := range me {
+		mine[strings.ToLower(strings.TrimSpace(m))] = true
+	}
+	if len(mine) > 0 {
+		return mine, nil
+	}
+	counts := map[string]int{}
+	n := 0
+	for _, e := range events {
+		if len(e.attendees) == 0 {
+			continue
+		}
+		n++
+		seen := map[string]bool{}
+		for _, a := range append([]attendee{e.organizer}, e.attendees...) {
+			if a.email != "" && !seen[a.email] {
+				seen[a.email] = true
+				counts[a.email]++
+			}
+		}
+	}
+	var all []string
+	for email, c := range counts {
+		if c == n {
+			all = append(all, email)
+		}
+	}
+	sort.Strings(all)
+	switch {
+	case n == 0:
+		return mine, nil
+	case len(all) == 1 && n > 1:
+		mine[all[0]] = true
+		return mine, nil
+	}
+	return nil, importer.Error(file, "cannot tell which attendee is you: name your address with --me")
+}

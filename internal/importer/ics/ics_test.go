@@ -1,0 +1,89 @@
+package ics
+
+import (
+	"bytes"
+	"os"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+var until = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
+
+func read(t *testing.T, file string, me ...string) ([]string, int, int) {
+	t.Helper()
+	f, err := os.Open("testdata/" + file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := Read(f, file, me, until)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, tc := range res.Touches {
+		var who []string
+		for _, p := range tc.People {
+			who = append(who, p.Name+" <"+p.Emails[0]+">")
+		}
+		out = append(out, strings.Join([]string{tc.At.Format(time.RFC3339), tc.Kind, string(tc.By), strconv.Itoa(tc.Minutes), tc.Note, strings.Join(who, ",")}, "|"))
+	}
+	return out, res.Read, res.Skipped
+}
+
+func TestGoogleExport(t *testing.T) {
+	got, read, skipped := read(t, "google.ics")
+	// Pat is in every event with attendees: Pat is you. The weekly 1:1 had 7
+	// occurrences by the 22nd (5 Oct … 16 Nov); the cancelled event and the
+	// all-day event with no one are left out; Grace declined.
+	if read != 4 || skipped != 2 || len(got) != 8 {
+		t.Fatalf("read %d skipped %d, %d touches:\n%s", read, skipped, len(got), strings.Join(got, "\n"))
+	}
+	if got[0] != "2026-11-03T10:00:00Z|video|me|60|Hiring plan|Ada Lovelace <ada@example.com>" {
+		t.Errorf("first: %s", got[0])
+	}
+	if got[1] != "2026-10-05T16:00:00Z|meeting|them|30|1:1|Alan Turing <alan@example.com>" || !strings.HasPrefix(got[7], "2026-11-16T16:00:00Z") {
+		t.Errorf("weekly: %s … %s", got[1], got[7])
+	}
+}
+
+func TestOutlookWindowsZoneAndMe(t *testing.T) {
+	got, _, _ := read(t, "outlook.ics", "pat@example.com")
+	if len(got) != 1 || got[0] != "2026-11-02T10:00:00Z|video|them|30|Abstraction review|Barbara Liskov <barbara@mit.example>" {
+		t.Errorf("got %q", got)
+	}
+	// One event, two people: who is you cannot be told.
+	f, _ := os.Open("testdata/outlook.ics")
+	defer f.Close()
+	if _, err := Read(f, "outlook.ics", nil, until); err == nil || !strings.Contains(err.Error(), "--me") {
+		t.Errorf("without --me: %v", err)
+	}
+}
+
+func TestErrors(t *testing.T) {
+	for _, in := range []string{"", "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "garbage"} {
+		if _, err := Read(strings.NewReader(in), "x.ics", nil, until); err == nil || !strings.Contains(err.Error(), "x.ics") {
+			t.Errorf("%q: %v", in, err)
+		}
+	}
+}
+
+func FuzzRead(f *testing.F) {
+	for _, name := range []string{"google.ics", "outlook.ics"} {
+		b, _ := os.ReadFile("testdata/" + name)
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		res, err := Read(bytes.NewReader(data), "fuzz.ics", []string{"pat@example.com"}, until)
+		if err != nil {
+			return
+		}
+		for _, tc := range res.Touches {
+			if tc.At.After(until) || len(tc.People) == 0 || tc.Minutes < 0 || tc.Minutes > 24*60 {
+				t.Fatalf("bad touch %+v", tc)
+			}
+		}
+	})
+}
