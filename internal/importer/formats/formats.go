@@ -15,6 +15,7 @@ import (
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/importer"
+	"github.com/rapport-app/rapport/internal/importer/email"
 	"github.com/rapport-app/rapport/internal/importer/facebook"
 	"github.com/rapport-app/rapport/internal/importer/google"
 	"github.com/rapport-app/rapport/internal/importer/ics"
@@ -23,7 +24,7 @@ import (
 )
 
 // Sources lists the import sources, for help and errors.
-var Sources = []string{"linkedin", "google", "vcard", "ics", "facebook"}
+var Sources = []string{"linkedin", "google", "vcard", "mbox", "maildir", "ics", "facebook"}
 
 // Read parses the files (or the files inside folders) of one source. me names
 // the export's owner where the source needs it; nothing after now is read.
@@ -40,6 +41,29 @@ func Read(source string, paths []string, me []string, now time.Time) (*importer.
 		return readEach(paths, ext(".vcf"), vcard.Read)
 	case "ics":
 		return readEach(paths, ext(".ics"), func(r io.Reader, f string) (*importer.Result, error) { return ics.Read(r, f, me, now) })
+	case "mbox":
+		files, _, err := expand(paths, ext(".mbox"))
+		if err != nil {
+			return nil, err
+		}
+		c := email.NewCollector(me)
+		for _, f := range files {
+			if err := readFile(f, func(r io.Reader) error { _, err := email.ReadMbox(r, f, c.Add); return err }); err != nil {
+				return nil, err
+			}
+		}
+		return c.Result(strings.Join(paths, ", "))
+	case "maildir":
+		c := email.NewCollector(me)
+		for _, p := range paths {
+			if st, err := os.Stat(p); err != nil || !st.IsDir() {
+				return nil, rapport.Errorf(rapport.EINVALID, "%s: a Maildir is a folder (with cur and new inside)", p)
+			}
+			if _, err := email.ReadMaildir(p, c.Add); err != nil {
+				return nil, err
+			}
+		}
+		return c.Result(strings.Join(paths, ", "))
 	case "facebook":
 		// In a whole export folder, only the friends list itself: not
 		// removed_friends.json or the other lists that end the same way.
@@ -180,6 +204,15 @@ func readHead(path string, n int) ([]byte, error) {
 		return nil, fmt.Errorf("read %s: %w", path, err)
 	}
 	return buf[:m], nil
+}
+
+func readFile(path string, read func(io.Reader) error) error {
+	f, err := os.Open(path)
+	if err != nil {
+		return rapport.Errorf(rapport.EINVALID, "%s: %v", path, unwrapPathError(err))
+	}
+	defer f.Close()
+	return read(f)
 }
 
 func parseFile(path string, parse func(io.Reader) (*importer.Result, error)) (*importer.Result, error) {

@@ -1,0 +1,360 @@
+// Package email reads mail (mbox files, such as a Gmail Takeout, and Maildir
+// folders) for the people you correspond with. Only headers are read; bodies
+// are skipped at the speed of a line scan. Each message is an interaction with
+// everyone on it (From, To, Cc); its direction is decided by your addresses.
+// Only people you have written to at least once become people: mailing lists,
+// no-reply senders and bulk mail never do.
+package email
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"mime"
+	"net/mail"
+	"net/textproto"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	"golang.org/x/text/encoding/htmlindex"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/importer"
+)
+
+// Message is the part of one message Rapport uses.
+type Message struct {
+	ID      string
+	Thread  string
+	At      time.Time
+	From    []*mail.Address
+	To      []*mail.Address // To and Cc
+	Subject string
+	Bulk    bool
+	Where   string
+}
+
+func decoder() *mime.WordDecoder {
+	return &mime.WordDecoder{CharsetReader: func(charset string, r io.Reader) (io.Reader, error) {
+		enc, err := htmlindex.Get(charset)
+		if err != nil {
+			return nil, err
+		}
+		return enc.NewDecoder().Reader(r), nil
+	}}
+}
+
+// parseHeader turns a header block into a Message.
+func parseHeader(block []byte, where string, fallback time.Time) (Message, error) {
+	tp := textproto.NewReader(bufio.NewReader(io.MultiReader(bytes.NewReader(block), strings.NewReader("\r\n"))))
+	h, err := tp.ReadMIMEHeader()
+	if err != nil && len(h) == 0 {
+		return Message{}, importer.Error(where, "unreadable header: %v", err)
+	}
+	wd := decoder()
+	ap := mail.AddressParser{WordDecoder: wd}
+	m := Message{Where: where, ID: strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>")}
+	list := func(keys ...string) []*mail.Address {
+		var out []*mail.Address
+		for _, k := range keys {
+			for _, v := range h.Values(k) {
+				if as, err := ap.ParseList(v); err == nil {
+					out = append(out, as...)
+				} else if a, err := ap.Parse(v); err == nil {
+					out = append(out, a)
+				}
+			}
+		}
+		return out
+	}
+	m.From, m.To = list("From"), list("To", "Cc")
+	if s, err := wd.DecodeHeader(h.Get("Subject")); err == nil {
+		m.Subject = strings.Join(strings.Fields(s), " ")
+	} else {
+		m.Subject = h.Get("Subject")
+	}
+	if t, err := mail.ParseDate(h.Get("Date")); err == nil {
+		m.At = t.UTC()
+	} else {
+		m.At = fallback
+	}
+	refs := strings.Fields(h.Get("References"))
+	switch {
+	case len(refs) > 0:
+		m.Thread = strings.Trim(refs[0], "<>")
+	case h.Get("In-Reply-To") != "":
+		m.Thread = strings.Trim(strings.TrimSpace(h.Get("In-Reply-To")), "<>")
+	default:
+		m.Thread = m.ID
+	}
+	if t := h.Get("X-Gm-Thrid"); t != "" {
+		m.Thread = "gm:" + t
+	}
+	prec := strings.ToLower(h.Get("Precedence"))
+	auto := strings.ToLower(h.Get("Auto-Submitted"))
+	m.Bulk = h.Get("List-Id") != "" || h.Get("List-Unsubscribe") != "" || prec == "bulk" || prec == "list" || prec == "junk" ||
+		auto != "" && auto != "no"
+	for _, a := range m.From {
+		if noReply(a.Address) {
+			m.Bulk = true
+		}
+	}
+	return m, nil
+}
+
+func noReply(addr string) bool {
+	local, _, _ := strings.Cut(strings.ToLower(addr), "@")
+	for _, s := range []string{"noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon", "postmaster", "notifications", "notification", "bounce"} {
+		if strings.Contains(local, s) {
+			return true
+		}
+	}
+	return false
+}
+
+// ReadMbox reads the messages of an mbox file, calling fn for each: the
+// header block is parsed, the body skipped.
+func ReadMbox(r io.Reader, file string, fn func(Message) error) (read int, err error) {
+	br := bufio.NewReaderSize(r, 64*1024)
+	var header bytes.Buffer
+	inHeader, started := false, false
+	line, start := 0, 0
+	var fromDate time.Time
+	flush := func() error {
+		if !started {
+			return nil
+		}
+		m, err := parseHeader(header.Bytes(), importer.Where(file, start), fromDate)
+		if err != nil {
+			return err
+		}
+		read++
+		return fn(m)
+	}
+	for {
+		l, err := br.ReadSlice('\n')
+		if err == bufio.ErrBufferFull {
+			// A very long line (a base64 body without breaks): skip the rest of it.
+			for err == bufio.ErrBufferFull {
+				_, err = br.ReadSlice('\n')
+			}
+			line++
+			if inHeader {
+				inHeader = false // a header line this long is not one
+			}
+			if err != nil && err != io.EOF {
+				return read, fmt.Errorf("read %s: %w", file, err)
+			}
+			if err == io.EOF {
+				break
+			}
+			continue
+		}
+		if len(l) == 0 && err == io.EOF {
+			break
+		}
+		line++
+		if bytes.HasPrefix(l, []byte("From ")) {
+			if err := flush(); err != nil {
+				return read, err
+			}
+			header.Reset()
+			inHeader, started, start = true, true, line
+			fromDate = fromLineDate(string(l))
+		} else if inHeader {
+			if len(bytes.TrimRight(l, "\r\n")) == 0 {
+				inHeader = false
+			} else {
+				header.Write(l)
+			}
+		} else if !started && len(bytes.TrimSpace(l)) > 0 {
+			return read, importer.Error(importer.Where(file, line), "not an mbox file: expected a \"From \" separator line")
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return read, fmt.Errorf("read %s: %w", file, err)
+		}
+	}
+	return read, flush()
+}
+
+// fromLineDate reads the date at the end of an mbox separator line, for
+// messages without a usable Date header.
+func fromLineDate(l string) time.Time {
+	f := strings.Fields(l)
+	for n := 5; n <= 7 && n < len(f); n++ {
+		s := strings.Join(f[len(f)-n:], " ")
+		for _, layout := range []string{"Mon Jan _2 15:04:05 -0700 2006", "Mon Jan _2 15:04:05 2006", time.ANSIC} {
+			if t, err := time.Parse(layout, s); err == nil {
+				return t.UTC()
+			}
+		}
+	}
+	return time.Time{}
+}
+
+// ReadMaildir reads every message file under the cur and new folders of a
+// Maildir (or, for a folder that is not one, every file in it).
+func ReadMaildir(dir string, fn func(Message) error) (int, error) {
+	var files []string
+	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && d.Name() == "tmp" {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+			files = append(files, path)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, fmt.Errorf("read maildir %s: %w", dir, err)
+	}
+	sort.Strings(files)
+	read := 0
+	for _, f := range files {
+		block, err := headerOf(f)
+		if err != nil {
+			return read, err
+		}
+		m, err := parseHeader(block, f, time.Time{})
+		if err != nil {
+			return read, err
+		}
+		read++
+		if err := fn(m); err != nil {
+			return read, err
+		}
+	}
+	return read, nil
+}
+
+func headerOf(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", path, err)
+	}
+	defer f.Close()
+	br := bufio.NewReader(f)
+	var b bytes.Buffer
+	for {
+		l, err := br.ReadBytes('\n')
+		if len(bytes.TrimRight(l, "\r\n")) == 0 {
+			return b.Bytes(), nil
+		}
+		b.Write(l)
+		if err != nil {
+			return b.Bytes(), nil
+		}
+	}
+}
+
+// Collector turns messages into people and touches.
+type Collector struct {
+	me      map[string]bool
+	msgs    []Message
+	seen    map[string]int // address → messages it appears in, to find you
+	Read    int
+	Skipped int
+}
+
+// NewCollector starts a collection; me are your addresses (empty: found).
+func NewCollector(me []string) *Collector {
+	c := &Collector{me: map[string]bool{}, seen: map[string]int{}}
+	for _, m := range me {
+		c.me[strings.ToLower(strings.TrimSpace(m))] = true
+	}
+	return c
+}
+
+// Add takes one message.
+func (c *Collector) Add(m Message) error {
+	c.Read++
+	if m.Bulk || len(m.From) == 0 || m.At.IsZero() {
+		c.Skipped++
+		return nil
+	}
+	here := map[string]bool{}
+	for _, a := range append(append([]*mail.Address{}, m.From...), m.To...) {
+		here[strings.ToLower(a.Address)] = true
+	}
+	for a := range here {
+		c.seen[a]++
+	}
+	c.msgs = append(c.msgs, m)
+	return nil
+}
+
+// Result decides who you are, who you have written to, and returns the
+// touches with them.
+func (c *Collector) Result(source string) (*importer.Result, error) {
+	res := &importer.Result{Read: c.Read, Skipped: c.Skipped}
+	if len(c.me) == 0 && len(c.msgs) > 0 {
+		best, n, tied := "", 0, false
+		for a, k := range c.seen {
+			switch {
+			case k > n:
+				best, n, tied = a, k, false
+			case k == n:
+				tied = true
+			}
+		}
+		// You are on at least half of the messages, and on more than anyone else.
+		if tied || n*2 < len(c.msgs) || len(c.msgs) < 2 {
+			return nil, importer.Error(source, "cannot tell which address is yours: name it with --me ADDRESS")
+		}
+		c.me[best] = true
+	}
+	written := map[string]bool{}
+	for _, m := range c.msgs {
+		if c.mine(m.From) {
+			for _, a := range m.To {
+				written[strings.ToLower(a.Address)] = true
+			}
+		}
+	}
+	for _, m := range c.msgs {
+		fromMe := c.mine(m.From)
+		t := importer.Touch{At: m.At, Kind: "email", By: rapport.ByThem, Channel: "email", Note: m.Subject, Where: m.Where}
+		if fromMe {
+			t.By = rapport.ByMe
+		}
+		key := m.ID
+		if key == "" {
+			key = m.At.Format(time.RFC3339) + ":" + strings.ToLower(m.From[0].Address) + ":" + m.Subject
+		}
+		t.Key = "email:" + key
+		seen := map[string]bool{}
+		for _, a := range append(append([]*mail.Address{}, m.From...), m.To...) {
+			addr := strings.ToLower(a.Address)
+			if c.me[addr] || !written[addr] || seen[addr] {
+				continue
+			}
+			seen[addr] = true
+			t.People = append(t.People, importer.Person{Name: strings.TrimSpace(a.Name), Emails: []string{a.Address}, Where: m.Where})
+		}
+		if len(t.People) == 0 {
+			res.Skipped++
+			continue
+		}
+		res.Touches = append(res.Touches, t)
+	}
+	return res, nil
+}
+
+func (c *Collector) mine(as []*mail.Address) bool {
+	for _, a := range as {
+		if c.me[strings.ToLower(a.Address)] {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,106 @@
+package email
+
+import (
+	"bytes"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/rapport-app/rapport"
+)
+
+func collect(t *testing.T, me []string) *Collector {
+	t.Helper()
+	f, err := os.Open("testdata/takeout.mbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	c := NewCollector(me)
+	if _, err := ReadMbox(f, "takeout.mbox", c.Add); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestTakeout(t *testing.T) {
+	res, err := collect(t, nil).Result("takeout.mbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, tc := range res.Touches {
+		var who []string
+		for _, p := range tc.People {
+			who = append(who, p.Name+" <"+p.Emails[0]+">")
+		}
+		got = append(got, strings.Join([]string{tc.At.Format("2006-01-02T15:04"), string(tc.By), tc.Note, strings.Join(who, ", ")}, "|"))
+	}
+	want := []string{
+		"2022-02-04T17:10|me|Café next week?|José García <jose@example.org>, Ada Lovelace <ada@example.com>",
+		"2022-02-05T08:00|them|Re: Café next week?|José García <jose@example.org>",
+		"2022-02-09T11:00|them|Notes|Ada Lovelace <ada@example.com>",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// 6 read: the shop (list) and the receipt (no-reply) are bulk; the
+	// stranger was never written to.
+	if res.Read != 6 || res.Skipped != 3 {
+		t.Errorf("read %d skipped %d", res.Read, res.Skipped)
+	}
+	if res.Touches[0].Key != "email:m1@example.com" {
+		t.Errorf("key %q", res.Touches[0].Key)
+	}
+	if res.Touches[0].By != rapport.ByMe {
+		t.Error("the first message is yours")
+	}
+}
+
+func TestMaildirAndMe(t *testing.T) {
+	c := NewCollector([]string{"PAT@example.com"})
+	n, err := ReadMaildir("testdata/maildir", c.Add)
+	if err != nil || n != 2 {
+		t.Fatalf("read %d, %v", n, err)
+	}
+	res, err := c.Result("maildir")
+	if err != nil || len(res.Touches) != 2 || res.Touches[1].People[0].Name != "Barbara Liskov" {
+		t.Fatalf("%+v %v", res, err)
+	}
+	// One message, two addresses: you cannot be told apart without --me.
+	one := NewCollector(nil)
+	if _, err := ReadMaildir("testdata/maildir/cur", one.Add); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := one.Result("cur"); err == nil || !strings.Contains(err.Error(), "--me") {
+		t.Errorf("ambiguous owner: %v", err)
+	}
+}
+
+func TestNotAnMbox(t *testing.T) {
+	_, err := ReadMbox(strings.NewReader("Hello\nworld\n"), "x.mbox", func(Message) error { return nil })
+	if err == nil || !strings.Contains(err.Error(), "x.mbox:1") {
+		t.Errorf("%v", err)
+	}
+}
+
+func FuzzMbox(f *testing.F) {
+	b, _ := os.ReadFile("testdata/takeout.mbox")
+	f.Add(b[:min(len(b), 4000)])
+	f.Add([]byte("From x Fri Feb 04 17:10:22 +0000 2022\nFrom: a@b\nTo: =?UTF-8?B?!!?= <c@d>\n\nbody\n"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		c := NewCollector([]string{"pat@example.com"})
+		if _, err := ReadMbox(bytes.NewReader(data), "fuzz.mbox", c.Add); err != nil {
+			return
+		}
+		res, err := c.Result("fuzz.mbox")
+		if err != nil {
+			return
+		}
+		for _, tc := range res.Touches {
+			if len(tc.People) == 0 || tc.Key == "" || tc.At.IsZero() {
+				t.Fatalf("bad touch %+v", tc)
+			}
+		}
+	})
+}
