@@ -13,7 +13,7 @@ import (
 
 var now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
-func newApp(t *testing.T, at time.Time) *App {
+func newApp(t testing.TB, at time.Time) *App {
 	t.Helper()
 	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "r.db"))
 	if err != nil {

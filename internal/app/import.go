@@ -2,11 +2,14 @@ package app
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"slices"
 	"sort"
 	"strings"
+	"time"
 
+	"github.com/google/uuid"
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/importer"
 	"github.com/rapport-app/rapport/internal/model"
@@ -33,7 +36,8 @@ var errDryRun = errors.New("dry run")
 // known by the same source key likewise; anyone else is created. A touch
 // whose source key was imported before is skipped, so importing the same file
 // twice creates nothing new. With dryRun everything is done and then rolled
-// back, so the summary is exact.
+// back, so the summary is exact. What the import matches against (handles,
+// keys, ties) is read once, and what it writes goes in multi-row batches.
 func (a *App) Import(ctx context.Context, source string, res *importer.Result, dryRun bool) (*ImportSummary, error) {
 	sum := &ImportSummary{Source: source, DryRun: dryRun, Read: res.Read, Skipped: res.Skipped, Errors: []string{}}
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
@@ -45,23 +49,50 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 		if err != nil {
 			return err
 		}
-		m := &merger{a: a, tx: tx, sum: sum, created: map[string]bool{}, merged: map[string]bool{}, handles: map[string]string{}, keys: map[string]string{}}
+		m := &merger{a: a, tx: tx, sum: sum, created: map[string]*rapport.Person{}, updated: map[string]*rapport.Person{}, merged: map[string]bool{}}
+		if m.handles, err = tx.Handles(ctx); err != nil {
+			return err
+		}
+		if m.keys, err = tx.ImportKeys(ctx); err != nil {
+			return err
+		}
+		if m.cores, err = tx.Cores(ctx); err != nil {
+			return err
+		}
+		stored, err := tx.Ties(ctx)
+		if err != nil {
+			return err
+		}
+		ties := make(map[string]model.Tie, len(stored))
+		for _, r := range stored {
+			ties[r.ID] = r.Tie
+		}
 		for i := range res.People {
 			if _, err := m.person(ctx, res.People[i]); err != nil {
 				return err
 			}
 		}
-		ties := map[string]*model.Tie{}
 		now := a.now()
-		for _, t := range res.Touches {
+		// A keyed touch has an id made from its key: if that id is stored,
+		// the touch was imported before.
+		ids := make([]string, len(res.Touches))
+		var keyed []string
+		for i, t := range res.Touches {
 			if t.Key != "" {
-				_, iid, err := tx.ImportKey(ctx, t.Key)
-				if err != nil {
-					return err
-				}
-				if iid != "" {
-					continue
-				}
+				ids[i] = touchID(t.Key, t.At)
+				keyed = append(keyed, ids[i])
+			}
+		}
+		exists, err := tx.ExistingInteractions(ctx, keyed)
+		if err != nil {
+			return err
+		}
+		var ins []rapport.Interaction
+		var before [][]float64
+		touched := map[string]bool{}
+		for ti, t := range res.Touches {
+			if exists[ids[ti]] {
+				continue
 			}
 			k, ok := kinds[t.Kind]
 			if !ok {
@@ -71,7 +102,12 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 				sum.Errors = append(sum.Errors, t.Where+": in the future, left out")
 				continue
 			}
-			in := &rapport.Interaction{ID: newID(), At: t.At.UTC(), Kind: k.Name, By: t.By, Channel: t.Channel, Minutes: t.Minutes, Note: t.Note}
+			in := rapport.Interaction{ID: ids[ti], At: t.At.UTC(), Kind: k.Name, By: t.By, Channel: t.Channel, Minutes: t.Minutes, Note: t.Note}
+			if in.ID == "" {
+				in.ID = newID()
+			} else {
+				exists[in.ID] = true // the same touch twice in one import
+			}
 			seen := map[string]bool{}
 			for _, ip := range t.People {
 				id, err := m.person(ctx, ip)
@@ -87,44 +123,54 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 				continue
 			}
 			touch := model.TouchOf(k, in.At, in.By, in.Minutes, len(in.People))
-			before := make([]float64, len(in.People))
+			b := make([]float64, len(in.People))
 			for i, r := range in.People {
 				tie := ties[r.ID]
-				if tie == nil {
-					stored, err := tx.Tie(ctx, r.ID)
-					if err != nil {
-						return err
-					}
-					tie = &stored
-					ties[r.ID] = tie
-				}
 				at := in.At
 				if tie.Seen.After(at) {
 					at = tie.Seen
 				}
-				before[i] = tie.Strength(at, p)
+				b[i] = tie.Strength(at, p)
 				tie.Add(touch, p)
+				ties[r.ID] = tie
+				touched[r.ID] = true
 			}
-			if err := tx.InsertInteraction(ctx, in, now.UnixMilli(), before); err != nil {
-				return err
-			}
-			if t.Key != "" {
-				if err := tx.PutImportKey(ctx, t.Key, "", in.ID); err != nil {
-					return err
-				}
-			}
-			sum.InteractionsCreated++
+			ins, before = append(ins, in), append(before, b)
 		}
-		ids := make([]string, 0, len(ties))
-		for id := range ties {
-			ids = append(ids, id)
+		// Write: new people, then changed ones, then the history that
+		// refers to them, then the keys that refer to both.
+		if err := tx.InsertPeople(ctx, m.createdList); err != nil {
+			return err
 		}
-		sort.Strings(ids)
-		for _, id := range ids {
-			if err := tx.PutTie(ctx, id, *ties[id]); err != nil {
+		for _, id := range sortedKeys(m.updated) {
+			if err := tx.SavePerson(ctx, m.updated[id]); err != nil {
 				return err
 			}
 		}
+		// In id order, so the B-tree grows at its end rather than everywhere.
+		order := make([]int, len(ins))
+		for i := range order {
+			order[i] = i
+		}
+		sort.Slice(order, func(i, j int) bool { return ins[order[i]].ID < ins[order[j]].ID })
+		sortedIns, sortedBefore := make([]rapport.Interaction, len(ins)), make([][]float64, len(ins))
+		for i, o := range order {
+			sortedIns[i], sortedBefore[i] = ins[o], before[o]
+		}
+		if err := tx.InsertInteractions(ctx, sortedIns, now.UnixMilli(), sortedBefore); err != nil {
+			return err
+		}
+		if err := tx.PutImportKeys(ctx, m.newKeys); err != nil {
+			return err
+		}
+		changed := make(map[string]model.Tie, len(touched))
+		for id := range touched {
+			changed[id] = ties[id]
+		}
+		if err := tx.PutTies(ctx, changed); err != nil {
+			return err
+		}
+		sum.InteractionsCreated = len(ins)
 		sum.PeopleCreated, sum.PeopleMerged = len(m.created), len(m.merged)
 		if dryRun {
 			return errDryRun
@@ -137,125 +183,142 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 	return sum, nil
 }
 
-// merger finds or creates the people of one import, remembering what it saw.
-type merger struct {
-	a       *App
-	tx      *store.Tx
-	sum     *ImportSummary
-	created map[string]bool   // people made by this import
-	merged  map[string]bool   // people already there that this import matched
-	handles map[string]string // "kind\x00norm" → person id
-	keys    map[string]string // source key → person id
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
 }
 
-func (m *merger) owner(ctx context.Context, kind, norm string) (string, error) {
-	k := kind + "\x00" + norm
-	if id, ok := m.handles[k]; ok {
-		return id, nil
-	}
-	id, err := m.tx.HandleOwner(ctx, kind, norm)
-	if err != nil {
-		return "", err
-	}
-	if id != "" {
-		m.handles[k] = id
-	}
-	return id, nil
+// merger finds or creates the people of one import, in memory, for the
+// import to write at the end.
+type merger struct {
+	a           *App
+	tx          *store.Tx
+	sum         *ImportSummary
+	handles     map[string]string    // "kind\x00norm" → person id, the database's and this import's
+	keys        map[string][2]string // source key → person id, interaction id
+	created     map[string]*rapport.Person
+	createdList []*rapport.Person
+	updated     map[string]*rapport.Person // people already there that this import completes
+	merged      map[string]bool            // people already there that this import matched
+	cores       map[string]*store.Core     // what people already there have, to tell if ip adds anything
+	newKeys     [][3]string
 }
+
+type handle struct{ kind, value, norm string }
 
 // person returns the id of the person ip is, creating or completing them.
 func (m *merger) person(ctx context.Context, ip importer.Person) (string, error) {
 	name := strings.Join(strings.Fields(ip.Name), " ")
-	type handle struct{ kind, value, norm string }
 	var hs []handle
-	for kind, values := range map[string][]string{rapport.HandleEmail: ip.Emails, rapport.HandlePhone: ip.Phones, rapport.HandleURL: ip.URLs} {
-		for _, v := range values {
+	for _, kv := range []struct {
+		kind   string
+		values []string
+	}{{rapport.HandleEmail, ip.Emails}, {rapport.HandlePhone, ip.Phones}, {rapport.HandleURL, ip.URLs}} {
+		for _, v := range kv.values {
 			if strings.TrimSpace(v) == "" {
 				continue
 			}
-			norm, err := rapport.NormalizeHandle(kind, v)
+			norm, err := rapport.NormalizeHandle(kv.kind, v)
 			if err != nil {
 				m.sum.Errors = append(m.sum.Errors, ip.Where+": "+rapport.ErrorMessage(err)+" (left out)")
 				continue
 			}
-			hs = append(hs, handle{kind, strings.TrimSpace(v), norm})
+			hs = append(hs, handle{kv.kind, strings.TrimSpace(v), norm})
 		}
 	}
-	sort.SliceStable(hs, func(i, j int) bool { return hs[i].kind < hs[j].kind })
 	id := ""
 	for _, h := range hs {
-		owner, err := m.owner(ctx, h.kind, h.norm)
-		if err != nil {
-			return "", err
-		}
-		if owner != "" {
+		if owner := m.handles[h.kind+"\x00"+h.norm]; owner != "" {
 			id = owner
 			break
 		}
 	}
 	if id == "" && ip.Key != "" {
-		if cached, ok := m.keys[ip.Key]; ok {
-			id = cached
-		} else {
-			pid, _, err := m.tx.ImportKey(ctx, ip.Key)
-			if err != nil {
-				return "", err
-			}
-			id = pid
-		}
+		id = m.keys[ip.Key][0]
 	}
-	if name == "" && id == "" {
-		if len(hs) == 0 {
-			return "", nil // nothing to know them by
-		}
-		name = hs[0].value // an address with no name: name them by it
-		if i := strings.Index(name, "@"); i > 0 && hs[0].kind == rapport.HandleEmail {
-			name = name[:i]
-		}
-	}
-	if id != "" && len(ip.Tags)+len(ip.Notes) == 0 && ip.Org+ip.Title+ip.Met == "" {
-		// Nothing to add unless a handle is new: the common case of a known
-		// correspondent on yet another message.
-		fresh := false
-		for _, h := range hs {
-			owner, err := m.owner(ctx, h.kind, h.norm)
-			if err != nil {
-				return "", err
-			}
-			fresh = fresh || owner == ""
-		}
-		if !fresh {
-			if !m.created[id] {
-				m.merged[id] = true
-			}
-			return id, m.remember(ctx, ip.Key, id)
-		}
-	}
-	now := m.a.now()
 	var p *rapport.Person
-	if id != "" {
-		var err error
-		if p, err = m.tx.Person(ctx, id); err != nil {
-			return "", err
+	now := m.a.now()
+	switch {
+	case id == "":
+		if name == "" {
+			if len(hs) == 0 {
+				return "", nil // nothing to know them by
+			}
+			name = hs[0].value // an address with no name: name them by it
+			if i := strings.Index(name, "@"); i > 0 && hs[0].kind == rapport.HandleEmail {
+				name = name[:i]
+			}
 		}
-		if !m.created[id] {
-			m.merged[id] = true
-		}
-	} else {
-		p = &rapport.Person{ID: newID(), Name: name, CreatedAt: now, Emails: []string{}, Phones: []string{}, URLs: []string{}, Tags: []string{},
-			Notes: []rapport.Item{}, Wants: []rapport.Item{}, Offers: []rapport.Item{}}
-		if err := rapport.ValidateName(p.Name); err != nil {
+		if err := rapport.ValidateName(name); err != nil {
 			return "", importer.Error(ip.Where, "%s", rapport.ErrorMessage(err))
 		}
-		m.created[p.ID] = true
-	}
-	changed := id == ""
-	for _, h := range hs {
-		owner, err := m.owner(ctx, h.kind, h.norm)
+		p = &rapport.Person{ID: newID(), Name: name, CreatedAt: now, UpdatedAt: now, Emails: []string{}, Phones: []string{}, URLs: []string{},
+			Tags: []string{}, Notes: []rapport.Item{}, Wants: []rapport.Item{}, Offers: []rapport.Item{}}
+		m.created[p.ID] = p
+		m.createdList = append(m.createdList, p)
+	case m.created[id] != nil:
+		p = m.created[id]
+	case m.updated[id] != nil:
+		p = m.updated[id]
+		m.merged[id] = true
+	default:
+		m.merged[id] = true
+		if !m.adds(id, ip, hs) {
+			if len(hs) > 0 {
+				return id, nil
+			}
+			return id, m.remember(ip.Key, id)
+		}
+		loaded, err := m.tx.Person(ctx, id)
 		if err != nil {
 			return "", err
 		}
-		if owner != "" {
+		p = loaded
+		m.updated[id] = p
+	}
+	m.complete(p, ip, hs, now)
+	if len(hs) > 0 {
+		return p.ID, nil // a handle knows them: no key needed
+	}
+	return p.ID, m.remember(ip.Key, p.ID)
+}
+
+// adds reports whether ip would add anything to the person id already stored.
+func (m *merger) adds(id string, ip importer.Person, hs []handle) bool {
+	c := m.cores[id]
+	if c == nil {
+		return true
+	}
+	if c.Org == "" && strings.TrimSpace(ip.Org) != "" || c.Title == "" && strings.TrimSpace(ip.Title) != "" || c.Met == "" && strings.TrimSpace(ip.Met) != "" {
+		return true
+	}
+	for _, t := range ip.Tags {
+		if n, err := rapport.NormalizeTag(t); err == nil && !slices.Contains(c.Tags, n) {
+			return true
+		}
+	}
+	for _, n := range ip.Notes {
+		if n = strings.TrimSpace(n); n != "" && !slices.Contains(c.Notes, n) {
+			return true
+		}
+	}
+	for _, h := range hs {
+		if m.handles[h.kind+"\x00"+h.norm] == "" {
+			return true
+		}
+	}
+	return false
+}
+
+// complete adds to p what ip knows and p lacks, never overwriting.
+func (m *merger) complete(p *rapport.Person, ip importer.Person, hs []handle, now time.Time) {
+	for _, h := range hs {
+		k := h.kind + "\x00" + h.norm
+		if m.handles[k] != "" {
 			continue // theirs already, or someone else's: never taken from them
 		}
 		switch h.kind {
@@ -266,46 +329,53 @@ func (m *merger) person(ctx context.Context, ip importer.Person) (string, error)
 		case rapport.HandleURL:
 			p.URLs = append(p.URLs, h.value)
 		}
-		m.handles[h.kind+"\x00"+h.norm] = p.ID
-		changed = true
+		m.handles[k] = p.ID
 	}
 	for _, f := range []struct {
 		dst *string
 		v   string
 	}{{&p.Org, ip.Org}, {&p.Title, ip.Title}, {&p.Met, ip.Met}} {
 		if *f.dst == "" && strings.TrimSpace(f.v) != "" {
-			*f.dst, changed = strings.TrimSpace(f.v), true
+			*f.dst = strings.TrimSpace(f.v)
 		}
 	}
 	for _, t := range ip.Tags {
-		n, err := rapport.NormalizeTag(t)
-		if err != nil || slices.Contains(p.Tags, n) {
-			continue
+		if n, err := rapport.NormalizeTag(t); err == nil && !slices.Contains(p.Tags, n) {
+			p.Tags = append(p.Tags, n)
 		}
-		p.Tags, changed = append(p.Tags, n), true
 	}
+	sort.Strings(p.Tags)
 	for _, note := range ip.Notes {
 		note = strings.TrimSpace(note)
-		if note == "" || slices.ContainsFunc(p.Notes, func(it rapport.Item) bool { return it.Text == note }) {
-			continue
-		}
-		p.Notes, changed = append(p.Notes, rapport.Item{ID: newID(), Text: note, At: now}), true
-	}
-	if changed {
-		p.UpdatedAt = now
-		sort.Strings(p.Tags)
-		if err := m.tx.SavePerson(ctx, p); err != nil {
-			return "", err
+		if note != "" && !slices.ContainsFunc(p.Notes, func(it rapport.Item) bool { return it.Text == note }) {
+			p.Notes = append(p.Notes, rapport.Item{ID: newID(), Text: note, At: now})
 		}
 	}
-	return p.ID, m.remember(ctx, ip.Key, p.ID)
+	p.UpdatedAt = now
 }
 
 // remember records that a source key names a person.
-func (m *merger) remember(ctx context.Context, key, id string) error {
-	if key == "" || m.keys[key] == id {
+func (m *merger) remember(key, id string) error {
+	if key == "" || m.keys[key][0] == id {
 		return nil
 	}
-	m.keys[key] = id
-	return m.tx.PutImportKey(ctx, key, id, "")
+	m.keys[key] = [2]string{id, m.keys[key][1]}
+	m.newKeys = append(m.newKeys, [3]string{key, id, ""})
+	return nil
+}
+
+// touchID is the id of an imported touch: a UUIDv7 whose time is the touch's
+// and whose random part is a hash of its source key, so importing the same
+// touch again finds it by its primary key, with no bookkeeping.
+func touchID(key string, at time.Time) string {
+	h := sha256.Sum256([]byte(key))
+	var u uuid.UUID
+	ms := uint64(max(0, at.UnixMilli()))
+	for i := range 6 {
+		u[i] = byte(ms >> (40 - 8*i))
+	}
+	copy(u[6:], h[:10])
+	u[6] = u[6]&0x0f | 0x70 // version 7
+	u[8] = u[8]&0x3f | 0x80 // RFC 4122 variant
+	return u.String()
 }

@@ -243,3 +243,24 @@ func (tx *Tx) CountPeopleBefore(ctx context.Context, t time.Time) (int, error) {
 	}
 	return n, nil
 }
+
+// ExistingInteractions returns which of the ids are already stored.
+func (tx *Tx) ExistingInteractions(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	const batch = 500
+	for start := 0; start < len(ids); start += batch {
+		chunk := ids[start:min(start+batch, len(ids))]
+		args := make([]any, len(chunk))
+		for i, id := range chunk {
+			args[i] = id
+		}
+		found, err := tx.strings(ctx, `SELECT id FROM interactions WHERE id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("find interactions: %w", err)
+		}
+		for _, id := range found {
+			out[id] = true
+		}
+	}
+	return out, nil
+}

@@ -451,3 +451,121 @@ func (tx *Tx) PutImportKey(ctx context.Context, key, personID, interactionID str
 	}
 	return nil
 }
+
+// Handles returns every handle's owner, keyed by kind, a zero byte and the
+// normalised value: what an import matches people against, read once.
+func (tx *Tx) Handles(ctx context.Context) (map[string]string, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT kind, norm, person_id FROM handles`)
+	if err != nil {
+		return nil, fmt.Errorf("read handles: %w", err)
+	}
+	out := map[string]string{}
+	for rows.Next() {
+		var kind, norm, id string
+		if err := rows.Scan(&kind, &norm, &id); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read handles: %w", err)
+		}
+		out[kind+"\x00"+norm] = id
+	}
+	return out, closeRows(rows)
+}
+
+// ImportKeys returns every import key with the person and interaction it names.
+func (tx *Tx) ImportKeys(ctx context.Context) (map[string][2]string, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT key, COALESCE(person_id, ''), COALESCE(interaction_id, '') FROM import_keys`)
+	if err != nil {
+		return nil, fmt.Errorf("read import keys: %w", err)
+	}
+	out := map[string][2]string{}
+	for rows.Next() {
+		var k, p, i string
+		if err := rows.Scan(&k, &p, &i); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read import keys: %w", err)
+		}
+		out[k] = [2]string{p, i}
+	}
+	return out, closeRows(rows)
+}
+
+// InsertPeople stores new people in multi-row batches: the fast path for
+// imports (SavePerson replaces one person at a time).
+func (tx *Tx) InsertPeople(ctx context.Context, people []*rapport.Person) error {
+	var pRows, hRows, tRows, iRows [][]any
+	for _, p := range people {
+		pRows = append(pRows, []any{p.ID, p.Name, rapport.NameKey(p.Name), p.Org, p.Title, p.Met, ms(p.CreatedAt), ms(p.UpdatedAt)})
+		for kind, values := range map[string][]string{rapport.HandleEmail: p.Emails, rapport.HandlePhone: p.Phones, rapport.HandleURL: p.URLs} {
+			for i, v := range values {
+				norm, err := rapport.NormalizeHandle(kind, v)
+				if err != nil {
+					return err
+				}
+				hRows = append(hRows, []any{p.ID, kind, v, norm, i})
+			}
+		}
+		for _, t := range p.Tags {
+			tRows = append(tRows, []any{p.ID, t})
+		}
+		for kind, items := range map[string][]rapport.Item{rapport.ItemNote: p.Notes, rapport.ItemWant: p.Wants, rapport.ItemOffer: p.Offers} {
+			for _, it := range items {
+				iRows = append(iRows, []any{it.ID, p.ID, kind, it.Text, ms(it.At), nullMs(it.Due)})
+			}
+		}
+	}
+	for _, b := range []struct {
+		table, cols string
+		rows        [][]any
+	}{
+		{"people", "id, name, name_key, org, title, met, created_ms, updated_ms", pRows},
+		{"handles", "person_id, kind, value, norm, ord", hRows},
+		{"tags", "person_id, tag", tRows},
+		{"person_items", "id, person_id, kind, text, at_ms, due_ms", iRows},
+	} {
+		if err := tx.insertRows(ctx, b.table, b.cols, "", b.rows); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PutImportKeys records many import keys: [key, person id, interaction id].
+func (tx *Tx) PutImportKeys(ctx context.Context, keys [][3]string) error {
+	rows := make([][]any, len(keys))
+	for i, k := range keys {
+		var p, in any
+		if k[1] != "" {
+			p = k[1]
+		}
+		if k[2] != "" {
+			in = k[2]
+		}
+		rows[i] = []any{k[0], p, in}
+	}
+	return tx.insertRows(ctx, "import_keys", "key, person_id, interaction_id",
+		" ON CONFLICT (key) DO UPDATE SET person_id = excluded.person_id, interaction_id = excluded.interaction_id", rows)
+}
+
+// insertRows inserts rows in multi-row statements of at most ~900 values.
+func (tx *Tx) insertRows(ctx context.Context, table, cols, suffix string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	width := len(rows[0])
+	batch := max(1, 900/width)
+	for start := 0; start < len(rows); start += batch {
+		chunk := rows[start:min(start+batch, len(rows))]
+		args := make([]any, 0, len(chunk)*width)
+		for _, r := range chunk {
+			args = append(args, r...)
+		}
+		q := `INSERT INTO ` + table + ` (` + cols + `) VALUES ` + rowsOf(len(chunk), width) + suffix
+		if _, err := tx.q.ExecContext(ctx, q, args...); err != nil {
+			if isUniqueViolation(err) {
+				return rapport.Errorf(rapport.ECONFLICT, "%s: a value is already taken (%v)", table, err)
+			}
+			return fmt.Errorf("insert into %s: %w", table, mapErr(err))
+		}
+	}
+	return nil
+}

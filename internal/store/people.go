@@ -425,3 +425,57 @@ func (tx *Tx) TagsAmong(ctx context.Context, tags []string) (map[string][]string
 	}
 	return out, closeRows(rows)
 }
+
+// Core is what an import compares before it loads a whole person.
+type Core struct {
+	Org, Title, Met string
+	Tags, Notes     []string
+}
+
+// Cores returns every person's organisation, title, how you met, tags and
+// note texts, by id, in three scans.
+func (tx *Tx) Cores(ctx context.Context) (map[string]*Core, error) {
+	out := map[string]*Core{}
+	rows, err := tx.q.QueryContext(ctx, `SELECT id, org, title, met FROM people`)
+	if err != nil {
+		return nil, fmt.Errorf("read people: %w", err)
+	}
+	for rows.Next() {
+		var id string
+		c := &Core{}
+		if err := rows.Scan(&id, &c.Org, &c.Title, &c.Met); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read people: %w", err)
+		}
+		out[id] = c
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, err
+	}
+	for _, q := range []struct {
+		query string
+		add   func(c *Core, v string)
+	}{
+		{`SELECT person_id, tag FROM tags`, func(c *Core, v string) { c.Tags = append(c.Tags, v) }},
+		{`SELECT person_id, text FROM person_items WHERE kind = 'note'`, func(c *Core, v string) { c.Notes = append(c.Notes, v) }},
+	} {
+		rows, err := tx.q.QueryContext(ctx, q.query)
+		if err != nil {
+			return nil, fmt.Errorf("read people: %w", err)
+		}
+		for rows.Next() {
+			var id, v string
+			if err := rows.Scan(&id, &v); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("read people: %w", err)
+			}
+			if c := out[id]; c != nil {
+				q.add(c, v)
+			}
+		}
+		if err := closeRows(rows); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}

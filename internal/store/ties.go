@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sort"
 
 	"github.com/rapport-app/rapport/internal/model"
 )
@@ -108,4 +109,20 @@ func (tx *Tx) Ties(ctx context.Context) ([]TieRow, error) {
 		out = append(out, r)
 	}
 	return out, closeRows(rows)
+}
+
+// PutTies stores many tie states at once.
+func (tx *Tx) PutTies(ctx context.Context, ties map[string]model.Tie) error {
+	ids := make([]string, 0, len(ties))
+	for id := range ties {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	rows := make([][]any, 0, len(ids))
+	for _, id := range ids {
+		if ties[id].Touches > 0 {
+			rows = append(rows, []any{id, encodeTie(ties[id])})
+		}
+	}
+	return tx.insertRows(ctx, "ties", "person_id, state", " ON CONFLICT (person_id) DO UPDATE SET state = excluded.state", rows)
 }

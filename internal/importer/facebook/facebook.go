@@ -54,10 +54,8 @@ func Read(r io.Reader, file string) (*importer.Result, error) {
 		key := "facebook:" + rapport.NameKey(name)
 		p := importer.Person{Name: name, Key: key, Where: where}
 		if f.Timestamp > 0 {
-			at := time.Unix(f.Timestamp, 0).UTC()
-			p.Met = "friends on Facebook since " + at.Format("2006-01-02")
-			res.Touches = append(res.Touches, importer.Touch{Key: key + ":friends", At: at, Kind: "follow", By: rapport.ByBoth,
-				Channel: "facebook", Note: "became friends on Facebook", People: []importer.Person{p}, Where: where})
+			// Befriending is not contact: kept as how you met.
+			p.Met = "friends on Facebook since " + time.Unix(f.Timestamp, 0).UTC().Format("2006-01-02")
 		}
 		res.People = append(res.People, p)
 	}

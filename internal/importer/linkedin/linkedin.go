@@ -102,8 +102,8 @@ func get(rec []string, cols map[string]int, name string) string {
 	return ""
 }
 
-// ReadConnections reads Connections.csv: each row a person, and a "follow"
-// (connect) touch at the date you connected.
+// ReadConnections reads Connections.csv: each row a person, with the day you
+// connected as how you met.
 func ReadConnections(r io.Reader, file string) (*importer.Result, error) {
 	rd := newReader(r, file)
 	cols, err := rd.header("FIRST NAME", "LAST NAME")
@@ -145,9 +145,9 @@ func ReadConnections(r io.Reader, file string) (*importer.Result, error) {
 			if err != nil {
 				return nil, importer.Error(where, "Connected On %q: expected a date like 15 Mar 2024", on)
 			}
+			// Connecting is not contact: the date is kept as how you met,
+			// not logged as an interaction that would count as a touch.
 			p.Met = "connected on LinkedIn " + at.Format("2006-01-02")
-			res.Touches = append(res.Touches, importer.Touch{Key: "linkedin:connect:" + strings.TrimPrefix(p.Key, "linkedin:"), At: at,
-				Kind: "follow", By: rapport.ByBoth, Channel: "linkedin", Note: "connected on LinkedIn", People: []importer.Person{p}, Where: where})
 		}
 		res.People = append(res.People, p)
 	}

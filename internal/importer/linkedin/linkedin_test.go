@@ -5,7 +5,6 @@ import (
 	"os"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rapport-app/rapport"
 )
@@ -37,8 +36,8 @@ func TestConnections(t *testing.T) {
 	if len(res.People[1].Emails) != 0 || res.People[2].Org != "Acme, Inc." {
 		t.Errorf("grace %+v, jose %+v", res.People[1], res.People[2])
 	}
-	if len(res.Touches) != 4 || !res.Touches[0].At.Equal(time.Date(2024, 3, 15, 0, 0, 0, 0, time.UTC)) || res.Touches[0].Kind != "follow" {
-		t.Errorf("touches = %+v", res.Touches)
+	if len(res.Touches) != 0 || ada.Met != "connected on LinkedIn 2024-03-15" {
+		t.Errorf("connecting is not contact: touches %+v, met %q", res.Touches, ada.Met)
 	}
 	if res.People[3].Key != "linkedin:https://www.linkedin.com/in/alan-turing" {
 		t.Errorf("a trailing slash must not change the key: %q", res.People[3].Key)
@@ -57,7 +56,7 @@ func TestConnectionsErrors(t *testing.T) {
 	}
 	// Older exports without URL or dates still read.
 	res, err := ReadConnections(strings.NewReader("First Name,Last Name,Email Address,Company\nAda,Lovelace,,AE\n"), "old.csv")
-	if err != nil || len(res.People) != 1 || res.People[0].Key != "linkedin:name:ada lovelace" || len(res.Touches) != 0 {
+	if err != nil || len(res.People) != 1 || res.People[0].Key != "linkedin:name:ada lovelace" || res.People[0].Met != "" {
 		t.Errorf("old export: %+v, %v", res, err)
 	}
 }

@@ -1,0 +1,31 @@
+package app
+
+import (
+	"context"
+	"os"
+	"testing"
+
+	"github.com/rapport-app/rapport/internal/importer/formats"
+)
+
+// BenchmarkImportConnections imports the Connections.csv named by
+// RAPPORT_BENCH_CONNECTIONS (make one with `go run ./scripts/gendata
+// connections 30000`) into a fresh database each time.
+func BenchmarkImportConnections(b *testing.B) {
+	path := os.Getenv("RAPPORT_BENCH_CONNECTIONS")
+	if path == "" {
+		b.Skip("set RAPPORT_BENCH_CONNECTIONS to a Connections.csv (see docs/benchmarks.md)")
+	}
+	for b.Loop() {
+		b.StopTimer()
+		a := newApp(b, now)
+		b.StartTimer()
+		res, err := formats.Read("linkedin", []string{path}, nil, now)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := a.Import(context.Background(), "linkedin", res, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
