@@ -13,7 +13,6 @@ import (
 	"io"
 	"mime"
 	"net/mail"
-	"net/textproto"
 	"os"
 	"path/filepath"
 	"sort"
@@ -48,62 +47,144 @@ func decoder() *mime.WordDecoder {
 	}}
 }
 
-// parseHeader turns a header block into a Message.
+// parseHeader turns a header block into a Message. Only the fields Rapport
+// uses are looked at, and simple addresses are read without the general
+// parser: a mailbox holds hundreds of thousands of headers.
 func parseHeader(block []byte, where string, fallback time.Time) (Message, error) {
-	tp := textproto.NewReader(bufio.NewReader(io.MultiReader(bytes.NewReader(block), strings.NewReader("\r\n"))))
-	h, err := tp.ReadMIMEHeader()
-	if err != nil && len(h) == 0 {
-		return Message{}, importer.Error(where, "unreadable header: %v", err)
+	m := Message{Where: where}
+	var date, subject, refs, inReplyTo, gmThread string
+	var from, to []string
+	for len(block) > 0 {
+		line := block
+		if i := bytes.IndexByte(block, '\n'); i >= 0 {
+			line, block = block[:i], block[i+1:]
+		} else {
+			block = nil
+		}
+		// Folded continuation lines belong to this field.
+		for len(block) > 0 && (block[0] == ' ' || block[0] == '\t') {
+			i := bytes.IndexByte(block, '\n')
+			if i < 0 {
+				i = len(block)
+			}
+			line = append(append(line[:len(line):len(line)], ' '), bytes.TrimSpace(block[:i])...)
+			block = block[min(i+1, len(block)):]
+		}
+		colon := bytes.IndexByte(line, ':')
+		if colon <= 0 {
+			continue
+		}
+		name := strings.ToLower(string(bytes.TrimSpace(line[:colon])))
+		value := strings.TrimSpace(string(bytes.TrimRight(line[colon+1:], "\r")))
+		switch name {
+		case "from":
+			from = append(from, value)
+		case "to", "cc":
+			to = append(to, value)
+		case "date":
+			date = value
+		case "subject":
+			subject = value
+		case "message-id":
+			m.ID = strings.Trim(value, "<>")
+		case "references":
+			refs = value
+		case "in-reply-to":
+			inReplyTo = value
+		case "x-gm-thrid":
+			gmThread = value
+		case "list-id", "list-unsubscribe":
+			m.Bulk = true
+		case "precedence":
+			v := strings.ToLower(value)
+			m.Bulk = m.Bulk || v == "bulk" || v == "list" || v == "junk"
+		case "auto-submitted":
+			m.Bulk = m.Bulk || strings.ToLower(value) != "no"
+		}
 	}
 	wd := decoder()
-	ap := mail.AddressParser{WordDecoder: wd}
-	m := Message{Where: where, ID: strings.Trim(strings.TrimSpace(h.Get("Message-Id")), "<>")}
-	list := func(keys ...string) []*mail.Address {
-		var out []*mail.Address
-		for _, k := range keys {
-			for _, v := range h.Values(k) {
-				if as, err := ap.ParseList(v); err == nil {
-					out = append(out, as...)
-				} else if a, err := ap.Parse(v); err == nil {
-					out = append(out, a)
-				}
-			}
+	for _, v := range from {
+		m.From = append(m.From, addresses(v, wd)...)
+	}
+	for _, v := range to {
+		m.To = append(m.To, addresses(v, wd)...)
+	}
+	if strings.Contains(subject, "=?") {
+		if s, err := wd.DecodeHeader(subject); err == nil {
+			subject = s
 		}
-		return out
 	}
-	m.From, m.To = list("From"), list("To", "Cc")
-	if s, err := wd.DecodeHeader(h.Get("Subject")); err == nil {
-		m.Subject = strings.Join(strings.Fields(s), " ")
-	} else {
-		m.Subject = h.Get("Subject")
-	}
-	if t, err := mail.ParseDate(h.Get("Date")); err == nil {
-		m.At = t.UTC()
-	} else {
-		m.At = fallback
-	}
-	refs := strings.Fields(h.Get("References"))
+	m.Subject = strings.Join(strings.Fields(subject), " ")
+	m.At = parseDate(date, fallback)
 	switch {
-	case len(refs) > 0:
-		m.Thread = strings.Trim(refs[0], "<>")
-	case h.Get("In-Reply-To") != "":
-		m.Thread = strings.Trim(strings.TrimSpace(h.Get("In-Reply-To")), "<>")
+	case gmThread != "":
+		m.Thread = "gm:" + gmThread
+	case refs != "":
+		m.Thread = strings.Trim(strings.Fields(refs)[0], "<>")
+	case inReplyTo != "":
+		m.Thread = strings.Trim(inReplyTo, "<>")
 	default:
 		m.Thread = m.ID
 	}
-	if t := h.Get("X-Gm-Thrid"); t != "" {
-		m.Thread = "gm:" + t
-	}
-	prec := strings.ToLower(h.Get("Precedence"))
-	auto := strings.ToLower(h.Get("Auto-Submitted"))
-	m.Bulk = h.Get("List-Id") != "" || h.Get("List-Unsubscribe") != "" || prec == "bulk" || prec == "list" || prec == "junk" ||
-		auto != "" && auto != "no"
 	for _, a := range m.From {
 		if noReply(a.Address) {
 			m.Bulk = true
 		}
 	}
 	return m, nil
+}
+
+// parseDate reads a Date header: the common RFC 5322 forms directly, the
+// rest through net/mail (which is slow, and most mail does not need it).
+func parseDate(s string, fallback time.Time) time.Time {
+	if i := strings.IndexByte(s, '('); i > 0 {
+		s = strings.TrimSpace(s[:i]) // "… +0000 (UTC)"
+	}
+	for _, layout := range []string{"Mon, 02 Jan 2006 15:04:05 -0700", "Mon, 2 Jan 2006 15:04:05 -0700", "02 Jan 2006 15:04:05 -0700", "2 Jan 2006 15:04:05 -0700"} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC()
+		}
+	}
+	if t, err := mail.ParseDate(s); err == nil {
+		return t.UTC()
+	}
+	return fallback
+}
+
+// addresses reads an address list: simple forms ("a@b", "Name <a@b>")
+// directly, anything with encoded words, quotes or comments through
+// net/mail's parser.
+func addresses(v string, wd *mime.WordDecoder) []*mail.Address {
+	if !strings.ContainsAny(v, "\"()\\") && !strings.Contains(v, "=?") {
+		var out []*mail.Address
+		for _, part := range strings.Split(v, ",") {
+			part = strings.TrimSpace(part)
+			name, addr := "", part
+			if i := strings.IndexByte(part, '<'); i >= 0 {
+				j := strings.IndexByte(part[i:], '>')
+				if j < 0 {
+					out = nil
+					break
+				}
+				name, addr = strings.TrimSpace(part[:i]), part[i+1:i+j]
+			}
+			if at := strings.IndexByte(addr, '@'); at <= 0 || at == len(addr)-1 || strings.ContainsAny(addr, " <>") {
+				continue
+			}
+			out = append(out, &mail.Address{Name: name, Address: addr})
+		}
+		if out != nil {
+			return out
+		}
+	}
+	ap := mail.AddressParser{WordDecoder: wd}
+	if as, err := ap.ParseList(v); err == nil {
+		return as
+	}
+	if a, err := ap.Parse(v); err == nil {
+		return []*mail.Address{a}
+	}
+	return nil
 }
 
 func noReply(addr string) bool {
