@@ -147,6 +147,7 @@ $XDG_DATA_HOME/rapport/rapport.db (~/.local/share/rapport/rapport.db).`,
 	root.AddCommand(r.followupCmds()...)
 	root.AddCommand(r.planCmds()...)
 	root.AddCommand(r.assignmentCmd(), r.reportCmd(), r.importCmd(), r.exportCmd(), r.backupCmd())
+	root.AddCommand(r.dupesCmds()...)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
 	}

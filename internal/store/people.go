@@ -479,3 +479,45 @@ func (tx *Tx) Cores(ctx context.Context) (map[string]*Core, error) {
 	}
 	return out, nil
 }
+
+// MergePeople folds the person drop into keep: handles, tags, notes, wants,
+// offers, every interaction, ask, follow-up, assignment slot and import key.
+// keep's own details win; empty ones are filled from drop. The caller
+// rebuilds keep's tie.
+func (tx *Tx) MergePeople(ctx context.Context, keep, drop string) error {
+	stmts := []struct {
+		q    string
+		args []any
+	}{
+		{`UPDATE handles SET person_id = ? WHERE person_id = ?`, []any{keep, drop}},
+		{`INSERT INTO tags (person_id, tag) SELECT ?, tag FROM tags WHERE person_id = ? ON CONFLICT DO NOTHING`, []any{keep, drop}},
+		{`DELETE FROM tags WHERE person_id = ?`, []any{drop}},
+		{`UPDATE person_items SET person_id = ? WHERE person_id = ?`, []any{keep, drop}},
+		// Interactions both took part in now have one participant fewer.
+		{`UPDATE interactions SET participants = participants - 1 WHERE id IN (
+			SELECT a.interaction_id FROM interaction_people a JOIN interaction_people b ON b.interaction_id = a.interaction_id
+			WHERE a.person_id = ? AND b.person_id = ?)`, []any{drop, keep}},
+		{`DELETE FROM interaction_people WHERE person_id = ? AND interaction_id IN (
+			SELECT interaction_id FROM interaction_people WHERE person_id = ?)`, []any{drop, keep}},
+		{`UPDATE interaction_people SET person_id = ? WHERE person_id = ?`, []any{keep, drop}},
+		{`UPDATE asks SET person_id = ? WHERE person_id = ?`, []any{keep, drop}},
+		{`UPDATE followups SET person_id = ? WHERE person_id = ?`, []any{keep, drop}},
+		{`UPDATE assignment_slots SET person_id = ? WHERE person_id = ?`, []any{keep, drop}},
+		{`UPDATE import_keys SET person_id = ? WHERE person_id = ?`, []any{keep, drop}},
+		{`UPDATE people SET
+			org = CASE WHEN org = '' THEN (SELECT org FROM people WHERE id = ?) ELSE org END,
+			title = CASE WHEN title = '' THEN (SELECT title FROM people WHERE id = ?) ELSE title END,
+			met = CASE WHEN met = '' THEN (SELECT met FROM people WHERE id = ?) ELSE met END,
+			cadence_days = COALESCE(cadence_days, (SELECT cadence_days FROM people WHERE id = ?)),
+			created_ms = MIN(created_ms, (SELECT created_ms FROM people WHERE id = ?))
+			WHERE id = ?`, []any{drop, drop, drop, drop, drop, keep}},
+		{`DELETE FROM ties WHERE person_id = ? OR person_id = ?`, []any{keep, drop}},
+		{`DELETE FROM people WHERE id = ?`, []any{drop}},
+	}
+	for _, s := range stmts {
+		if _, err := tx.q.ExecContext(ctx, s.q, s.args...); err != nil {
+			return fmt.Errorf("merge people: %w", mapErr(err))
+		}
+	}
+	return nil
+}
