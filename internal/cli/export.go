@@ -7,14 +7,16 @@ import (
 	"os"
 
 	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/app"
 	"github.com/spf13/cobra"
 )
 
 func (r *runner) exportCmd() *cobra.Command {
 	var out string
+	var filter app.ExportFilter
 	c := &cobra.Command{
-		Use:   "export json [-o FILE]",
-		Short: "Export everything: json (a lossless backup)",
+		Use:   "export vcard|csv|json|ics [-o FILE]",
+		Short: "Export: vcard (4.0, for address books), csv (a spreadsheet), json (a lossless backup), ics (what is due, for calendars)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := r.open(cmd.Context())
@@ -33,8 +35,14 @@ func (r *runner) exportCmd() *cobra.Command {
 			switch args[0] {
 			case "json":
 				err = a.ExportJSON(cmd.Context(), bw)
+			case "vcard":
+				err = a.ExportVCard(cmd.Context(), bw, filter)
+			case "csv":
+				err = a.ExportCSV(cmd.Context(), bw, filter)
+			case "ics":
+				err = a.ExportICS(cmd.Context(), bw)
 			default:
-				err = rapport.Errorf(rapport.EINVALID, "export %q: expected json", args[0])
+				err = rapport.Errorf(rapport.EINVALID, "export %q: expected vcard, csv, json or ics", args[0])
 			}
 			if err == nil {
 				err = bw.Flush()
@@ -51,6 +59,8 @@ func (r *runner) exportCmd() *cobra.Command {
 		},
 	}
 	c.Flags().StringVarP(&out, "output", "o", "", "write to this new file instead of standard output")
+	c.Flags().StringVar(&filter.Tag, "tag", "", "vcard and csv: only people with this tag")
+	c.Flags().StringVar(&filter.Layer, "layer", "", "vcard and csv: only this layer")
 	return c
 }
 

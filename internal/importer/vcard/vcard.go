@@ -85,9 +85,11 @@ func person(card govcard.Card, where string) importer.Person {
 	if p.Name == "" {
 		p.Name = p.Org
 	}
-	for _, c := range card.Categories() {
-		if c = strings.TrimSpace(c); c != "" {
-			p.Tags = append(p.Tags, c)
+	for _, f := range card[govcard.FieldCategories] { // every CATEGORIES line, each a list
+		for _, c := range strings.Split(f.Value, ",") {
+			if c = strings.TrimSpace(c); c != "" {
+				p.Tags = append(p.Tags, c)
+			}
 		}
 	}
 	if note := strings.TrimSpace(card.Value(govcard.FieldNote)); note != "" {

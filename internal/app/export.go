@@ -1,0 +1,178 @@
+package app
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	goical "github.com/emersion/go-ical"
+	govcard "github.com/emersion/go-vcard"
+)
+
+// ExportFilter selects whom a vCard or CSV export holds.
+type ExportFilter struct {
+	Tag   string
+	Layer string
+}
+
+// exportPeople returns the people an export holds, strongest first.
+func (a *App) exportPeople(ctx context.Context, f ExportFilter) ([]*PersonDetail, error) {
+	list, err := a.People(ctx, PeopleFilter{Tag: f.Tag, Layer: f.Layer})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*PersonDetail, 0, len(list))
+	for _, s := range list {
+		d, err := a.Show(ctx, s.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, d)
+	}
+	return out, nil
+}
+
+// ExportVCard writes people as vCard 4.0, readable by address books.
+func (a *App) ExportVCard(ctx context.Context, w io.Writer, f ExportFilter) error {
+	people, err := a.exportPeople(ctx, f)
+	if err != nil {
+		return err
+	}
+	enc := govcard.NewEncoder(w)
+	for _, p := range people {
+		c := govcard.Card{}
+		c.SetValue(govcard.FieldVersion, "4.0")
+		c.SetValue(govcard.FieldFormattedName, p.Name)
+		words := strings.Fields(p.Name)
+		name := &govcard.Name{GivenName: p.Name}
+		if len(words) > 1 {
+			name = &govcard.Name{GivenName: strings.Join(words[:len(words)-1], " "), FamilyName: words[len(words)-1]}
+		}
+		c.SetName(name)
+		c.SetValue(govcard.FieldUID, "urn:uuid:"+p.ID)
+		for _, e := range p.Emails {
+			c.AddValue(govcard.FieldEmail, e)
+		}
+		for _, t := range p.Phones {
+			c.AddValue(govcard.FieldTelephone, t)
+		}
+		for _, u := range p.URLs {
+			if !strings.Contains(u, "://") {
+				u = "https://" + u
+			}
+			c.AddValue(govcard.FieldURL, u)
+		}
+		if p.Org != "" {
+			c.SetValue(govcard.FieldOrganization, p.Org)
+		}
+		if p.Title != "" {
+			c.SetValue(govcard.FieldTitle, p.Title)
+		}
+		for _, t := range p.Tags {
+			// One CATEGORIES line a tag: go-vcard would escape the commas of a list.
+			c.AddValue(govcard.FieldCategories, t)
+		}
+		var notes []string
+		for _, n := range p.Notes {
+			notes = append(notes, n.Text)
+		}
+		if p.Met != "" {
+			notes = append(notes, "Met: "+p.Met)
+		}
+		if len(notes) > 0 {
+			c.SetValue(govcard.FieldNote, strings.Join(notes, "\n"))
+		}
+		c.SetRevision(p.UpdatedAt)
+		if err := enc.Encode(c); err != nil {
+			return fmt.Errorf("write vCard of %s: %w", p.Name, err)
+		}
+	}
+	return nil
+}
+
+// ExportCSV writes people as a spreadsheet; several values in a cell are
+// separated by " ; ".
+func (a *App) ExportCSV(ctx context.Context, w io.Writer, f ExportFilter) error {
+	people, err := a.exportPeople(ctx, f)
+	if err != nil {
+		return err
+	}
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"id", "name", "emails", "phones", "urls", "org", "title", "tags", "met", "strength", "layer", "last_contact", "interactions"})
+	for _, p := range people {
+		last := ""
+		if p.LastContact != nil {
+			last = p.LastContact.Format(time.RFC3339)
+		}
+		cw.Write([]string{p.ID, p.Name, strings.Join(p.Emails, " ; "), strings.Join(p.Phones, " ; "), strings.Join(p.URLs, " ; "),
+			p.Org, p.Title, strings.Join(p.Tags, " ; "), p.Met, strconv.FormatFloat(p.Strength, 'f', 1, 64), p.Layer, last, strconv.Itoa(p.Interactions)})
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// ExportICS writes an iCalendar feed of what is due: open follow-ups on
+// their dates, people past their stay-in-touch cadence and today's plan,
+// today. Calendar applications can subscribe to the file.
+func (a *App) ExportICS(ctx context.Context, w io.Writer) error {
+	now := a.now()
+	today := now.Truncate(24 * time.Hour)
+	cal := goical.NewCalendar()
+	cal.Props.SetText(goical.PropVersion, "2.0")
+	cal.Props.SetText(goical.PropProductID, "-//Rapport//Rapport//EN")
+	cal.Props.SetText("X-WR-CALNAME", "Rapport")
+	add := func(uid string, day time.Time, summary, desc string) {
+		e := goical.NewEvent()
+		e.Props.SetText(goical.PropUID, uid+"@rapport")
+		e.Props.SetDateTime(goical.PropDateTimeStamp, now)
+		start := goical.NewProp(goical.PropDateTimeStart)
+		start.SetDate(day)
+		e.Props.Set(start)
+		end := goical.NewProp(goical.PropDateTimeEnd)
+		end.SetDate(day.AddDate(0, 0, 1))
+		e.Props.Set(end)
+		e.Props.SetText(goical.PropSummary, summary)
+		if desc != "" {
+			e.Props.SetText(goical.PropDescription, desc)
+		}
+		cal.Children = append(cal.Children, e.Component)
+	}
+	fus, err := a.Followups(ctx, false)
+	if err != nil {
+		return err
+	}
+	for _, f := range fus {
+		day := f.Due.Truncate(24 * time.Hour)
+		if day.Before(today) {
+			day = today // overdue: show it today
+		}
+		add("followup-"+f.ID, day, "Follow up with "+f.Person.Name+": "+f.Text, fmt.Sprintf("Due %s.", f.Due.Format("2006-01-02")))
+	}
+	over, err := a.Overdue(ctx)
+	if err != nil {
+		return err
+	}
+	for _, o := range over {
+		add("overdue-"+o.Person.ID+"-"+today.Format("20060102"), today, "Get in touch with "+o.Person.Name,
+			fmt.Sprintf("%s layer, every %d days.", o.Layer, o.CadenceDays))
+	}
+	plan, err := a.Plan(ctx, false, 0)
+	if err != nil {
+		return err
+	}
+	for _, it := range plan.Items {
+		if it.Kind == "followup" {
+			continue // already on the calendar
+		}
+		add("plan-"+today.Format("20060102")+"-"+it.Person.ID, today, fmt.Sprintf("%s: %s (%d min)", it.Person.Name, it.Action, it.Minutes), it.Reason)
+	}
+	if len(cal.Children) == 0 {
+		// An empty VCALENDAR is not valid iCalendar: say there is nothing due.
+		add("nothing-"+today.Format("20060102"), today, "Rapport: nothing due", "")
+	}
+	return goical.NewEncoder(w).Encode(cal)
+}
