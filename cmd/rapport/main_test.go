@@ -2,17 +2,82 @@ package main
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv("RAPPORT_TEST_MAIN") == "1" {
+		main() // the test binary as rapport, for tests that kill it
+		return
+	}
 	testscript.Main(m, map[string]func(){"rapport": main})
+}
+
+// Killing an import halfway (kill -9) leaves the database as it was, and
+// running the import again completes it.
+func TestKilledImportLeavesNothingAndRerunCompletes(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes a large mailbox")
+	}
+	dir := t.TempDir()
+	mbox := filepath.Join(dir, "big.mbox")
+	var b strings.Builder
+	for i := range 60000 {
+		fmt.Fprintf(&b, "From x Fri Feb 04 17:10:22 +0000 2022\nMessage-ID: <%d@example.com>\nDate: Fri, 04 Feb 2022 17:10:22 +0000\n", i)
+		if i%2 == 0 {
+			fmt.Fprintf(&b, "From: pat@example.com\nTo: Person %d <p%d@example.com>\n", i%3000, i%3000)
+		} else {
+			// Replies from the even-numbered half; the odd half were never written to.
+			fmt.Fprintf(&b, "From: Person %d <p%d@example.com>\nTo: pat@example.com\n", i%3000, i%3000)
+		}
+		b.WriteString("Subject: hello\n\nbody\n\n")
+	}
+	if err := os.WriteFile(mbox, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	db := filepath.Join(dir, "r.db")
+	run := func(args ...string) *exec.Cmd {
+		cmd := exec.Command(os.Args[0], args...)
+		cmd.Env = append(os.Environ(), "RAPPORT_TEST_MAIN=1", "RAPPORT_DB="+db, "RAPPORT_NOW=2026-11-22")
+		return cmd
+	}
+	if out, err := run("add", "Somebody").CombinedOutput(); err != nil {
+		t.Fatalf("add: %v %s", err, out)
+	}
+	killed := false
+	for _, delay := range []time.Duration{300 * time.Millisecond, 150 * time.Millisecond, 600 * time.Millisecond} {
+		cmd := run("import", "mbox", mbox, "--me", "pat@example.com")
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(delay)
+		if cmd.Process.Kill() == nil {
+			if err := cmd.Wait(); err != nil {
+				killed = true
+				break
+			}
+		}
+	}
+	if !killed {
+		t.Skip("the import finished before it could be killed")
+	}
+	out, err := run("people", "--json").Output()
+	if err != nil || strings.Count(string(out), `"id"`) != 1 {
+		t.Fatalf("after kill -9 the database changed: %v\n%s", err, out)
+	}
+	out, err = run("import", "mbox", mbox, "--me", "pat@example.com", "--json").CombinedOutput()
+	if err != nil || !strings.Contains(string(out), `"people_created": 1500`) || !strings.Contains(string(out), `"interactions_created": 30000`) {
+		t.Fatalf("the rerun did not complete: %v\n%s", err, out)
+	}
 }
 
 // TestScripts runs the end-to-end scripts in testdata/script: real processes
