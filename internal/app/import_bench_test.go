@@ -20,7 +20,7 @@ func BenchmarkImportConnections(b *testing.B) {
 		b.StopTimer()
 		a := newApp(b, now)
 		b.StartTimer()
-		res, err := formats.Read("linkedin", []string{path}, nil, now)
+		res, err := formats.Read("linkedin", []string{path}, formats.Options{Now: now})
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -14,7 +14,7 @@ import (
 
 func importLinkedIn(t *testing.T, a *App, dry bool, paths ...string) *ImportSummary {
 	t.Helper()
-	res, err := formats.Read("linkedin", paths, nil, now)
+	res, err := formats.Read("linkedin", paths, formats.Options{Now: now})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -67,14 +67,14 @@ func TestMalformedImportChangesNothing(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "Connections.csv"), []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	_, err := formats.Read("linkedin", []string{dir}, nil, now)
+	_, err := formats.Read("linkedin", []string{dir}, formats.Options{Now: now})
 	if err == nil || !strings.Contains(err.Error(), "Connections.csv:10") || rapport.ErrorCode(err) != rapport.EINVALID {
 		t.Fatalf("malformed file: %v, want an error naming the file and line", err)
 	}
 	if p, _ := counts(t, a); p != 0 {
 		t.Errorf("%d people after a failed import", p)
 	}
-	if _, err := formats.Read("linkedin", []string{filepath.Join(dir, "nope.csv")}, nil, now); err == nil {
+	if _, err := formats.Read("linkedin", []string{filepath.Join(dir, "nope.csv")}, formats.Options{Now: now}); err == nil {
 		t.Error("a missing file was accepted")
 	}
 	// A record that fails after others were written rolls the whole import back.

@@ -32,11 +32,24 @@ same email, phone or profile URL as someone already here are merged into them.`,
 			if args[0] == "json" {
 				return r.restore(cmd, a, args[1:], dry)
 			}
-			res, err := formats.Read(args[0], args[1:], me, a.Now())
+			opts := formats.Options{Me: me, Now: a.Now()}
+			if r.env.IsTerminal && !r.json {
+				opts.Progress = func(read, total int64) { progressBar(r.env.Stderr, "reading", read, total) }
+			}
+			res, err := formats.Read(args[0], args[1:], opts)
 			if err != nil {
+				if opts.Progress != nil {
+					fmt.Fprintln(r.env.Stderr)
+				}
 				return err
 			}
+			if opts.Progress != nil {
+				fmt.Fprintf(r.env.Stderr, "\r\033[Kwriting %d people and %d interactions…", len(res.People), len(res.Touches))
+			}
 			sum, err := a.Import(cmd.Context(), args[0], res, dry)
+			if opts.Progress != nil {
+				fmt.Fprint(r.env.Stderr, "\r\033[K")
+			}
 			if err != nil {
 				return err
 			}
@@ -81,4 +94,15 @@ func (r *runner) restore(cmd *cobra.Command, a *app.App, files []string, dry boo
 	return r.emit(sum, func(w io.Writer) {
 		fmt.Fprintf(w, "Restored %s: %d people, %d interactions.\n", files[0], sum.Rows["people"], sum.Rows["interactions"])
 	})
+}
+
+// progressBar draws one line of progress on a terminal.
+func progressBar(w io.Writer, label string, done, total int64) {
+	if total <= 0 {
+		return
+	}
+	const width = 30
+	f := min(1, float64(done)/float64(total))
+	n := int(f * width)
+	fmt.Fprintf(w, "\r%s [%s%s] %3.0f%% of %d MB", label, strings.Repeat("█", n), strings.Repeat("·", width-n), 100*f, total>>20)
 }

@@ -26,21 +26,68 @@ import (
 // Sources lists the import sources, for help and errors.
 var Sources = []string{"linkedin", "google", "vcard", "mbox", "maildir", "ics", "facebook"}
 
-// Read parses the files (or the files inside folders) of one source. me names
-// the export's owner where the source needs it; nothing after now is read.
-func Read(source string, paths []string, me []string, now time.Time) (*importer.Result, error) {
+// Options tune a read.
+type Options struct {
+	Me       []string  // the export's owner, where the source needs it
+	Now      time.Time // nothing after now is read
+	Progress func(read, total int64)
+}
+
+// progress counts the bytes read across the files of one import.
+type progress struct {
+	fn          func(read, total int64)
+	read, total int64
+	last        time.Time
+}
+
+func (p *progress) wrap(r io.Reader) io.Reader {
+	if p == nil || p.fn == nil {
+		return r
+	}
+	return &countingReader{r: r, p: p}
+}
+
+type countingReader struct {
+	r io.Reader
+	p *progress
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.p.read += int64(n)
+	if now := time.Now(); now.Sub(c.p.last) > 100*time.Millisecond || err == io.EOF {
+		c.p.last = now
+		c.p.fn(c.p.read, c.p.total)
+	}
+	return n, err
+}
+
+// Read parses the files (or the files inside folders) of one source.
+func Read(source string, paths []string, opts Options) (*importer.Result, error) {
+	me, now := opts.Me, opts.Now
+	prog := &progress{fn: opts.Progress}
+	for _, p := range paths {
+		_ = filepath.WalkDir(p, func(path string, d fs.DirEntry, err error) error {
+			if err == nil && !d.IsDir() {
+				if info, err := d.Info(); err == nil {
+					prog.total += info.Size()
+				}
+			}
+			return nil
+		})
+	}
 	if len(paths) == 0 {
 		return nil, rapport.Errorf(rapport.EINVALID, "import %s: name at least one file or folder", source)
 	}
 	switch source {
 	case "linkedin":
-		return readLinkedIn(paths, me)
+		return readLinkedIn(paths, me, prog)
 	case "google":
-		return readEach(paths, ext(".csv"), google.Read)
+		return readEach(paths, ext(".csv"), prog, google.Read)
 	case "vcard":
-		return readEach(paths, ext(".vcf"), vcard.Read)
+		return readEach(paths, ext(".vcf"), prog, vcard.Read)
 	case "ics":
-		return readEach(paths, ext(".ics"), func(r io.Reader, f string) (*importer.Result, error) { return ics.Read(r, f, me, now) })
+		return readEach(paths, ext(".ics"), prog, func(r io.Reader, f string) (*importer.Result, error) { return ics.Read(r, f, me, now) })
 	case "mbox":
 		files, _, err := expand(paths, ext(".mbox"))
 		if err != nil {
@@ -48,7 +95,7 @@ func Read(source string, paths []string, me []string, now time.Time) (*importer.
 		}
 		c := email.NewCollector(me)
 		for _, f := range files {
-			if err := readFile(f, func(r io.Reader) error { _, err := email.ReadMbox(r, f, c.Add); return err }); err != nil {
+			if err := readFile(f, prog, func(r io.Reader) error { _, err := email.ReadMbox(r, f, c.Add); return err }); err != nil {
 				return nil, err
 			}
 		}
@@ -67,7 +114,7 @@ func Read(source string, paths []string, me []string, now time.Time) (*importer.
 	case "facebook":
 		// In a whole export folder, only the friends list itself: not
 		// removed_friends.json or the other lists that end the same way.
-		return readEach(paths, named("your_friends.json", "friends.json"), facebook.Read)
+		return readEach(paths, named("your_friends.json", "friends.json"), prog, facebook.Read)
 	}
 	return nil, rapport.Errorf(rapport.EINVALID, "unknown source %q: expected one of %s", source, strings.Join(Sources, ", "))
 }
@@ -128,7 +175,7 @@ func unwrapPathError(err error) error {
 	return err
 }
 
-func readLinkedIn(paths []string, me []string) (*importer.Result, error) {
+func readLinkedIn(paths []string, me []string, prog *progress) (*importer.Result, error) {
 	files, explicit, err := expand(paths, ext(".csv"))
 	if err != nil {
 		return nil, err
@@ -155,14 +202,14 @@ func readLinkedIn(paths []string, me []string) (*importer.Result, error) {
 		return nil, rapport.Errorf(rapport.EINVALID, "no Connections.csv or messages.csv found in %s", strings.Join(paths, ", "))
 	}
 	for _, f := range conns {
-		r, err := parseFile(f, func(rd io.Reader) (*importer.Result, error) { return linkedin.ReadConnections(rd, f) })
+		r, err := parseFile(f, prog, func(rd io.Reader) (*importer.Result, error) { return linkedin.ReadConnections(rd, f) })
 		if err != nil {
 			return nil, err
 		}
 		merge(res, r)
 	}
 	for _, f := range msgs {
-		r, err := parseFile(f, func(rd io.Reader) (*importer.Result, error) { return linkedin.ReadMessages(rd, f, me) })
+		r, err := parseFile(f, prog, func(rd io.Reader) (*importer.Result, error) { return linkedin.ReadMessages(rd, f, me) })
 		if err != nil {
 			return nil, err
 		}
@@ -173,7 +220,7 @@ func readLinkedIn(paths []string, me []string) (*importer.Result, error) {
 
 // readEach parses every file named (or found in folders by match) with one
 // parser.
-func readEach(paths []string, match func(string) bool, parse func(io.Reader, string) (*importer.Result, error)) (*importer.Result, error) {
+func readEach(paths []string, match func(string) bool, prog *progress, parse func(io.Reader, string) (*importer.Result, error)) (*importer.Result, error) {
 	files, _, err := expand(paths, match)
 	if err != nil {
 		return nil, err
@@ -183,7 +230,7 @@ func readEach(paths []string, match func(string) bool, parse func(io.Reader, str
 	}
 	res := &importer.Result{}
 	for _, f := range files {
-		r, err := parseFile(f, func(rd io.Reader) (*importer.Result, error) { return parse(rd, f) })
+		r, err := parseFile(f, prog, func(rd io.Reader) (*importer.Result, error) { return parse(rd, f) })
 		if err != nil {
 			return nil, err
 		}
@@ -206,20 +253,21 @@ func readHead(path string, n int) ([]byte, error) {
 	return buf[:m], nil
 }
 
-func readFile(path string, read func(io.Reader) error) error {
+func readFile(path string, prog *progress, read func(io.Reader) error) error {
 	f, err := os.Open(path)
 	if err != nil {
 		return rapport.Errorf(rapport.EINVALID, "%s: %v", path, unwrapPathError(err))
 	}
 	defer f.Close()
-	return read(f)
+	return read(prog.wrap(f))
 }
 
-func parseFile(path string, parse func(io.Reader) (*importer.Result, error)) (*importer.Result, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, rapport.Errorf(rapport.EINVALID, "%s: %v", path, unwrapPathError(err))
-	}
-	defer f.Close()
-	return parse(f)
+func parseFile(path string, prog *progress, parse func(io.Reader) (*importer.Result, error)) (*importer.Result, error) {
+	var res *importer.Result
+	err := readFile(path, prog, func(r io.Reader) error {
+		var err error
+		res, err = parse(r)
+		return err
+	})
+	return res, err
 }
