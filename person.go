@@ -7,6 +7,7 @@ import (
 	"time"
 	"unicode"
 
+	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/runes"
 	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
@@ -68,23 +69,7 @@ func NormalizeHandle(kind, value string) (string, error) {
 		}
 		return strings.ToLower(a.Address), nil
 	case HandlePhone:
-		var b strings.Builder
-		for i, r := range v {
-			switch {
-			case r == '+' && i == 0:
-				b.WriteRune(r)
-			case unicode.IsDigit(r):
-				b.WriteRune(r)
-			case strings.ContainsRune(" -.()/", r):
-			default:
-				return "", Errorf(EINVALID, "phone %q: unexpected character %q", value, r)
-			}
-		}
-		n := strings.TrimPrefix(b.String(), "+")
-		if len(n) < 3 || len(n) > 17 {
-			return "", Errorf(EINVALID, "phone %q: expected 3 to 17 digits", value)
-		}
-		return b.String(), nil
+		return normalizePhone(v, value)
 	case HandleURL:
 		s := v
 		if !strings.Contains(s, "://") {
@@ -135,4 +120,47 @@ func ValidateName(name string) error {
 		return Errorf(EINVALID, "name: longer than 200 bytes")
 	}
 	return nil
+}
+
+// normalizePhone gives an international number (one that starts with + or
+// 00) in E.164 form through libphonenumber's rules, so "+44 (0)20 7946 0000"
+// and "+442079460000" are one number. A national number, whose country is
+// not known, keeps its digits.
+func normalizePhone(v, value string) (string, error) {
+	var digits strings.Builder
+	for i, r := range v {
+		switch {
+		case r == '+' && i == 0:
+			digits.WriteRune(r)
+		case unicode.IsDigit(r):
+			digits.WriteRune(r)
+		case strings.ContainsRune(" -.()/", r):
+		default:
+			return "", Errorf(EINVALID, "phone %q: unexpected character %q", value, r)
+		}
+	}
+	d := digits.String()
+	if strings.HasPrefix(d, "00") {
+		d = "+" + d[2:]
+	}
+	if n := len(strings.TrimPrefix(d, "+")); n < 3 || n > 17 {
+		return "", Errorf(EINVALID, "phone %q: expected 3 to 17 digits", value)
+	}
+	if !strings.HasPrefix(d, "+") {
+		return d, nil
+	}
+	// Formatting can drop a national prefix after the country code, so
+	// format until the result stands still: a key must normalise to itself.
+	for range 20 { // each pass shortens the number, which has at most 17 digits
+		num, err := phonenumbers.Parse(d, "")
+		if err != nil {
+			return d, nil // not a number libphonenumber knows: keep the digits
+		}
+		e := phonenumbers.Format(num, phonenumbers.E164)
+		if e == d {
+			break
+		}
+		d = e
+	}
+	return d, nil
 }
