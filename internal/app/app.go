@@ -119,6 +119,17 @@ func (a *App) touches(ctx context.Context, tx *store.Tx, personID string, kinds 
 	return touches, hist, nil
 }
 
+// modelOf reads what every strength computation needs: the model's
+// parameters and the catalogue of kinds.
+func (a *App) modelOf(ctx context.Context, tx *store.Tx) (model.Params, map[string]rapport.Kind, error) {
+	p, err := a.params(ctx, tx)
+	if err != nil {
+		return p, nil, err
+	}
+	kinds, err := a.kindMap(ctx, tx)
+	return p, kinds, err
+}
+
 func (a *App) kindMap(ctx context.Context, tx *store.Tx) (map[string]rapport.Kind, error) {
 	ks, err := tx.Kinds(ctx)
 	if err != nil {

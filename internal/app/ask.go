@@ -65,11 +65,7 @@ func (a *App) judge(ctx context.Context, tx *store.Tx, ref, action string) (*Ask
 	if err != nil {
 		return nil, err
 	}
-	p, err := a.params(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	kinds, err := a.kindMap(ctx, tx)
+	p, kinds, err := a.modelOf(ctx, tx)
 	if err != nil {
 		return nil, err
 	}

@@ -43,11 +43,7 @@ func (a *App) Demo(ctx context.Context, opts demo.Options, progress func(done, t
 		if n > 0 {
 			return rapport.Errorf(rapport.ECONFLICT, "the database %s already has %d people: run the demo on another file (--db demo.db)", a.DB.Path(), n)
 		}
-		p, err := a.params(ctx, tx)
-		if err != nil {
-			return err
-		}
-		kinds, err := a.kindMap(ctx, tx)
+		p, kinds, err := a.modelOf(ctx, tx)
 		if err != nil {
 			return err
 		}

@@ -94,11 +94,7 @@ func (a *App) Merge(ctx context.Context, keepRef, dropRef string) (*PersonDetail
 		if err := tx.MergePeople(ctx, keep.ID, drop.ID); err != nil {
 			return err
 		}
-		p, err := a.params(ctx, tx)
-		if err != nil {
-			return err
-		}
-		kinds, err := a.kindMap(ctx, tx)
+		p, kinds, err := a.modelOf(ctx, tx)
 		if err != nil {
 			return err
 		}

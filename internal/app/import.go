@@ -41,11 +41,7 @@ var errDryRun = errors.New("dry run")
 func (a *App) Import(ctx context.Context, source string, res *importer.Result, dryRun bool) (*ImportSummary, error) {
 	sum := &ImportSummary{Source: source, DryRun: dryRun, Read: res.Read, Skipped: res.Skipped, Errors: []string{}}
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
-		p, err := a.params(ctx, tx)
-		if err != nil {
-			return err
-		}
-		kinds, err := a.kindMap(ctx, tx)
+		p, kinds, err := a.modelOf(ctx, tx)
 		if err != nil {
 			return err
 		}

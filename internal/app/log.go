@@ -124,11 +124,7 @@ func (a *App) Why(ctx context.Context, ref string, top int) (*Why, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := a.params(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	kinds, err := a.kindMap(ctx, tx)
+	p, kinds, err := a.modelOf(ctx, tx)
 	if err != nil {
 		return nil, err
 	}

@@ -80,11 +80,7 @@ func (a *App) Report(ctx context.Context, since, until string) (*Report, error) 
 		return nil, rapport.Errorf(rapport.EINVALID, "--since %s is not before --until %s", start.Format("2006-01-02"), end.Format("2006-01-02"))
 	}
 	tx := a.DB.View()
-	p, err := a.params(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	kinds, err := a.kindMap(ctx, tx)
+	p, kinds, err := a.modelOf(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
