@@ -29,3 +29,24 @@ func BenchmarkImportConnections(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkImportMbox imports the mbox named by RAPPORT_BENCH_MBOX (make one
+// with `go run ./scripts/gendata mbox 200000`) into a fresh database each time.
+func BenchmarkImportMbox(b *testing.B) {
+	path := os.Getenv("RAPPORT_BENCH_MBOX")
+	if path == "" {
+		b.Skip("set RAPPORT_BENCH_MBOX to an mbox file (see docs/benchmarks.md)")
+	}
+	for b.Loop() {
+		b.StopTimer()
+		a := newApp(b, now)
+		b.StartTimer()
+		res, err := formats.Read("mbox", []string{path}, formats.Options{Me: []string{"pat@example.com"}, Now: now})
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := a.Import(context.Background(), "mbox", res, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

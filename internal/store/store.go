@@ -168,6 +168,19 @@ type Tx struct {
 // View returns a Tx for reads outside any transaction.
 func (db *DB) View() *Tx { return &Tx{q: db.sql} }
 
+// BulkUpdate is Update for large writes (imports, the demo): the
+// transaction's connection gets a page cache large enough that SQLite need not
+// spill dirty pages to the log halfway through.
+func (db *DB) BulkUpdate(ctx context.Context, fn func(*Tx) error) error {
+	return db.Update(ctx, func(tx *Tx) error {
+		if _, err := tx.q.ExecContext(ctx, `PRAGMA cache_size = -262144`); err != nil { // 256 MB
+			return fmt.Errorf("enlarge the cache: %w", err)
+		}
+		defer tx.q.ExecContext(ctx, `PRAGMA cache_size = -32000`)
+		return fn(tx)
+	})
+}
+
 // Update runs fn in one write transaction: all of it is kept, or none.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 	tx, err := db.sql.BeginTx(ctx, nil)

@@ -200,16 +200,19 @@ func noReply(addr string) bool {
 // ReadMbox reads the messages of an mbox file, calling fn for each: the
 // header block is parsed, the body skipped.
 func ReadMbox(r io.Reader, file string, fn func(Message) error) (read int, err error) {
-	br := bufio.NewReaderSize(r, 64*1024)
+	br := bufio.NewReaderSize(r, 1<<20)
 	var header bytes.Buffer
 	inHeader, started := false, false
 	line, start := 0, 0
-	var fromDate time.Time
+	var fromLine string
 	flush := func() error {
 		if !started {
 			return nil
 		}
-		m, err := parseHeader(header.Bytes(), importer.Where(file, start), fromDate)
+		m, err := parseHeader(header.Bytes(), importer.Where(file, start), time.Time{})
+		if err == nil && m.At.IsZero() {
+			m.At = fromLineDate(fromLine) // no usable Date header: the separator's
+		}
 		if err != nil {
 			return err
 		}
@@ -245,7 +248,7 @@ func ReadMbox(r io.Reader, file string, fn func(Message) error) (read int, err e
 			}
 			header.Reset()
 			inHeader, started, start = true, true, line
-			fromDate = fromLineDate(string(l))
+			fromLine = string(l)
 		} else if inHeader {
 			if len(bytes.TrimRight(l, "\r\n")) == 0 {
 				inHeader = false
