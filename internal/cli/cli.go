@@ -148,6 +148,7 @@ $XDG_DATA_HOME/rapport/rapport.db (~/.local/share/rapport/rapport.db).`,
 	root.AddCommand(r.planCmds()...)
 	root.AddCommand(r.assignmentCmd(), r.reportCmd(), r.importCmd(), r.exportCmd(), r.backupCmd())
 	root.AddCommand(r.dupesCmds()...)
+	root.AddCommand(r.graphCmds()...)
 	for _, c := range root.Commands() {
 		wrapArgs(c)
 	}

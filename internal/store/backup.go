@@ -30,6 +30,9 @@ var backupTables = []struct{ name, order string }{
 	{"assignments", "id"},
 	{"assignment_slots", "assignment_id, slot"},
 	{"import_keys", "key"},
+	{"topic_aliases", "alias"},
+	{"trust", "topic, truster, trustee"},
+	{"knows", "a, b"},
 }
 
 // BackupFormat names Rapport's JSON backup.

@@ -504,6 +504,14 @@ func (tx *Tx) MergePeople(ctx context.Context, keep, drop string) error {
 		{`UPDATE followups SET person_id = ? WHERE person_id = ?`, []any{keep, drop}},
 		{`UPDATE assignment_slots SET person_id = ? WHERE person_id = ?`, []any{keep, drop}},
 		{`UPDATE import_keys SET person_id = ? WHERE person_id = ?`, []any{keep, drop}},
+		// Trust lines follow the person, unless keep already has the same one.
+		{`DELETE FROM trust WHERE trustee = ? AND EXISTS (SELECT 1 FROM trust t
+			WHERE t.topic = trust.topic AND t.truster = trust.truster AND t.trustee = ?)`, []any{drop, keep}},
+		{`UPDATE trust SET trustee = ? WHERE trustee = ?`, []any{keep, drop}},
+		{`DELETE FROM trust WHERE truster = ? AND EXISTS (SELECT 1 FROM trust t
+			WHERE t.topic = trust.topic AND t.truster = ? AND t.trustee = trust.trustee)`, []any{drop, keep}},
+		{`UPDATE trust SET truster = ? WHERE truster = ?`, []any{keep, drop}},
+		{`DELETE FROM trust WHERE truster = trustee`, nil},
 		{`UPDATE people SET
 			org = CASE WHEN org = '' THEN (SELECT org FROM people WHERE id = ?) ELSE org END,
 			title = CASE WHEN title = '' THEN (SELECT title FROM people WHERE id = ?) ELSE title END,
@@ -513,6 +521,22 @@ func (tx *Tx) MergePeople(ctx context.Context, keep, drop string) error {
 			WHERE id = ?`, []any{drop, drop, drop, drop, drop, keep}},
 		{`DELETE FROM ties WHERE person_id = ? OR person_id = ?`, []any{keep, drop}},
 		{`DELETE FROM people WHERE id = ?`, []any{drop}},
+	}
+	// Whom drop knew, keep now knows (edges are stored with a < b, so they
+	// are read, removed and written again).
+	known, err := tx.KnownBy(ctx, drop, 1<<30, 0)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM knows WHERE a = ? OR b = ?`, drop, drop); err != nil {
+		return fmt.Errorf("merge people: %w", mapErr(err))
+	}
+	for id, k := range known {
+		if id != keep {
+			if err := tx.PutKnows(ctx, keep, id, k.Strength); err != nil {
+				return err
+			}
+		}
 	}
 	for _, s := range stmts {
 		if _, err := tx.q.ExecContext(ctx, s.q, s.args...); err != nil {

@@ -1,0 +1,170 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/rapport-app/rapport/internal/model"
+)
+
+// Canonical returns the topic an alias stands for (the topic itself if none).
+func (tx *Tx) Canonical(ctx context.Context, topic string) (string, error) {
+	var c string
+	err := tx.q.QueryRowContext(ctx, `SELECT canonical FROM topic_aliases WHERE alias = ?`, topic).Scan(&c)
+	if err == sql.ErrNoRows {
+		return topic, nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read topic alias: %w", err)
+	}
+	return c, nil
+}
+
+// SetAlias makes alias stand for canonical, and moves lines filed under it.
+func (tx *Tx) SetAlias(ctx context.Context, alias, canonical string) error {
+	for _, s := range []struct {
+		q    string
+		args []any
+	}{
+		{`INSERT INTO topic_aliases (alias, canonical) VALUES (?, ?) ON CONFLICT (alias) DO UPDATE SET canonical = excluded.canonical`, []any{alias, canonical}},
+		{`UPDATE topic_aliases SET canonical = ? WHERE canonical = ?`, []any{canonical, alias}},
+		{`UPDATE trust SET topic = ? WHERE topic = ? AND NOT EXISTS (
+			SELECT 1 FROM trust t WHERE t.topic = ? AND t.truster = trust.truster AND t.trustee = trust.trustee)`, []any{canonical, alias, canonical}},
+		{`DELETE FROM trust WHERE topic = ?`, []any{alias}},
+	} {
+		if _, err := tx.q.ExecContext(ctx, s.q, s.args...); err != nil {
+			return fmt.Errorf("alias topic: %w", mapErr(err))
+		}
+	}
+	return nil
+}
+
+// TrustOf returns a truster's lines on a topic, by rank.
+func (tx *Tx) TrustOf(ctx context.Context, topic, truster string) ([]model.TrustLine, error) {
+	return tx.trustLines(ctx, `SELECT truster, trustee, rank FROM trust WHERE topic = ? AND truster = ? ORDER BY rank, trustee`, topic, truster)
+}
+
+// TrustOn returns every line on a topic.
+func (tx *Tx) TrustOn(ctx context.Context, topic string) ([]model.TrustLine, error) {
+	return tx.trustLines(ctx, `SELECT truster, trustee, rank FROM trust WHERE topic = ? ORDER BY truster, rank, trustee`, topic)
+}
+
+func (tx *Tx) trustLines(ctx context.Context, q string, args ...any) ([]model.TrustLine, error) {
+	rows, err := tx.q.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read trust: %w", err)
+	}
+	var out []model.TrustLine
+	for rows.Next() {
+		var l model.TrustLine
+		if err := rows.Scan(&l.Truster, &l.Trustee, &l.Rank); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read trust: %w", err)
+		}
+		out = append(out, l)
+	}
+	return out, closeRows(rows)
+}
+
+// Topics lists the topics with trust lines, and how many lines each has.
+func (tx *Tx) Topics(ctx context.Context) (map[string]int, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT topic, COUNT(*) FROM trust GROUP BY topic`)
+	if err != nil {
+		return nil, fmt.Errorf("read topics: %w", err)
+	}
+	out := map[string]int{}
+	for rows.Next() {
+		var t string
+		var n int
+		if err := rows.Scan(&t, &n); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[t] = n
+	}
+	return out, closeRows(rows)
+}
+
+// PutTrust records a line (replacing its rank if it exists).
+func (tx *Tx) PutTrust(ctx context.Context, topic string, l model.TrustLine) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO trust (truster, topic, trustee, rank) VALUES (?, ?, ?, ?)
+		ON CONFLICT (topic, truster, trustee) DO UPDATE SET rank = excluded.rank`, l.Truster, topic, l.Trustee, l.Rank)
+	if err != nil {
+		return fmt.Errorf("record trust: %w", mapErr(err))
+	}
+	return nil
+}
+
+// DeleteTrust removes a line; it reports whether there was one.
+func (tx *Tx) DeleteTrust(ctx context.Context, topic, truster, trustee string) (bool, error) {
+	r, err := tx.q.ExecContext(ctx, `DELETE FROM trust WHERE topic = ? AND truster = ? AND trustee = ?`, topic, truster, trustee)
+	if err != nil {
+		return false, fmt.Errorf("remove trust: %w", mapErr(err))
+	}
+	n, _ := r.RowsAffected()
+	return n > 0, nil
+}
+
+// PutKnows records that a and b know each other (by hand).
+func (tx *Tx) PutKnows(ctx context.Context, a, b string, strength float64) error {
+	if a > b {
+		a, b = b, a
+	}
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO knows (a, b, strength, source) VALUES (?, ?, ?, 'manual')
+		ON CONFLICT (a, b) DO UPDATE SET strength = excluded.strength, source = 'manual'`, a, b, strength)
+	if err != nil {
+		return fmt.Errorf("record knows: %w", mapErr(err))
+	}
+	return nil
+}
+
+// Acquaintance is someone a person knows, and how well (0-100).
+type Acquaintance struct {
+	ID       string
+	Strength float64
+	Shared   int // interactions they shared
+}
+
+// KnownBy returns whom a person knows: recorded by hand, or inferred from
+// interactions they shared (at least minShared of them; each shared
+// interaction counts perShared points, up to 100). The stronger source wins.
+func (tx *Tx) KnownBy(ctx context.Context, id string, minShared int, perShared float64) (map[string]Acquaintance, error) {
+	out := map[string]Acquaintance{}
+	rows, err := tx.q.QueryContext(ctx, `SELECT b, strength FROM knows WHERE a = ? UNION ALL SELECT a, strength FROM knows WHERE b = ?`, id, id)
+	if err != nil {
+		return nil, fmt.Errorf("read knows: %w", err)
+	}
+	for rows.Next() {
+		var k Acquaintance
+		if err := rows.Scan(&k.ID, &k.Strength); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[k.ID] = k
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, err
+	}
+	rows, err = tx.q.QueryContext(ctx, `SELECT o.person_id, COUNT(*) FROM interaction_people p
+		JOIN interaction_people o ON o.interaction_id = p.interaction_id
+		WHERE p.person_id = ? AND o.person_id <> ? GROUP BY o.person_id HAVING COUNT(*) >= ?`, id, id, minShared)
+	if err != nil {
+		return nil, fmt.Errorf("read shared interactions: %w", err)
+	}
+	for rows.Next() {
+		var k Acquaintance
+		if err := rows.Scan(&k.ID, &k.Shared); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		k.Strength = min(100, float64(k.Shared)*perShared)
+		if cur, ok := out[k.ID]; !ok || cur.Strength < k.Strength {
+			out[k.ID] = k
+		} else {
+			cur.Shared = k.Shared
+			out[k.ID] = cur
+		}
+	}
+	return out, closeRows(rows)
+}
