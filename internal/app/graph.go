@@ -248,9 +248,27 @@ func (a *App) Learn(ctx context.Context, topic string, depth, limit int) (*Learn
 	if err != nil {
 		return nil, err
 	}
-	lines, err := tx.TrustOn(ctx, t)
-	if err != nil {
-		return nil, err
+	// Read only the lines the walk can reach: yours, then your trustees',
+	// and so on, one query per truster (at most 1 + 5 + 25 to depth 3).
+	var lines []model.TrustLine
+	seen := map[string]bool{"": true}
+	frontier := []string{""}
+	for d := 1; d <= depth && len(frontier) > 0; d++ {
+		var next []string
+		for _, who := range frontier {
+			ls, err := tx.TrustOf(ctx, t, who)
+			if err != nil {
+				return nil, err
+			}
+			lines = append(lines, ls...)
+			for _, l := range ls {
+				if !seen[l.Trustee] {
+					seen[l.Trustee] = true
+					next = append(next, l.Trustee)
+				}
+			}
+		}
+		frontier = next
 	}
 	p := model.DefaultTrust()
 	p.Depth = depth
@@ -349,10 +367,6 @@ func (a *App) Intro(ctx context.Context, ref string, limit int) (*Intro, error) 
 	if err != nil {
 		return nil, err
 	}
-	sc, err := a.scores(ctx, tx, p)
-	if err != nil {
-		return nil, err
-	}
 	known, err := tx.KnownBy(ctx, target.ID, knowsMinShared, knowsPerShared)
 	if err != nil {
 		return nil, err
@@ -361,9 +375,18 @@ func (a *App) Intro(ctx context.Context, ref string, limit int) (*Intro, error) 
 	if k, ok := kinds["introduce"]; ok && k.Threshold != nil {
 		threshold = *k.Threshold
 	}
+	// Only the target's acquaintances matter: read their ties one by one
+	// rather than ranking everyone.
+	now := a.now()
+	ties := map[string]model.Tie{}
 	out := &Intro{Target: target, Paths: []IntroPath{}}
 	for id, k := range known {
-		mine := sc.Of(id)
+		tie, err := a.tieNow(ctx, tx, id, kinds, p)
+		if err != nil {
+			return nil, err
+		}
+		ties[id] = tie
+		mine := Score{ID: id, Tie: tie, Strength: round1(tie.Strength(now, p))}
 		if mine.Strength <= 0 {
 			continue // not one of your people
 		}
@@ -389,7 +412,7 @@ func (a *App) Intro(ctx context.Context, ref string, limit int) (*Intro, error) 
 	sort.Slice(ks, func(i, j int) bool { return ks[i].Name < ks[j].Name })
 	for i := range out.Paths {
 		if !out.Paths[i].AboveThreshold {
-			out.Paths[i].SuggestedGives = model.SuggestGives(sc.Of(out.Paths[i].Via[0].ID).Tie, ks, a.now(), p, 2)
+			out.Paths[i].SuggestedGives = model.SuggestGives(ties[out.Paths[i].Via[0].ID], ks, now, p, 2)
 		}
 	}
 	rows, err := tx.PeopleByID(ctx, introducers(out.Paths))
