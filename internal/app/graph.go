@@ -249,23 +249,21 @@ func (a *App) Learn(ctx context.Context, topic string, depth, limit int) (*Learn
 		return nil, err
 	}
 	// Read only the lines the walk can reach: yours, then your trustees',
-	// and so on, one query per truster (at most 1 + 5 + 25 to depth 3).
+	// and so on, one query per depth (at most 1 + 5 + 25 trusters to depth 3).
 	var lines []model.TrustLine
 	seen := map[string]bool{"": true}
 	frontier := []string{""}
 	for d := 1; d <= depth && len(frontier) > 0; d++ {
+		ls, err := tx.TrustFrom(ctx, t, frontier)
+		if err != nil {
+			return nil, err
+		}
+		lines = append(lines, ls...)
 		var next []string
-		for _, who := range frontier {
-			ls, err := tx.TrustOf(ctx, t, who)
-			if err != nil {
-				return nil, err
-			}
-			lines = append(lines, ls...)
-			for _, l := range ls {
-				if !seen[l.Trustee] {
-					seen[l.Trustee] = true
-					next = append(next, l.Trustee)
-				}
+		for _, l := range ls {
+			if !seen[l.Trustee] {
+				seen[l.Trustee] = true
+				next = append(next, l.Trustee)
 			}
 		}
 		frontier = next

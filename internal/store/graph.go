@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"github.com/rapport-app/rapport/internal/model"
 )
@@ -40,14 +41,22 @@ func (tx *Tx) SetAlias(ctx context.Context, alias, canonical string) error {
 	return nil
 }
 
+// TrustFrom returns the lines of several trusters on a topic, in one query.
+func (tx *Tx) TrustFrom(ctx context.Context, topic string, trusters []string) ([]model.TrustLine, error) {
+	if len(trusters) == 0 {
+		return nil, nil
+	}
+	args := []any{topic}
+	for _, t := range trusters {
+		args = append(args, t)
+	}
+	return tx.trustLines(ctx, `SELECT truster, trustee, rank FROM trust WHERE topic = ? AND truster IN (?`+
+		strings.Repeat(", ?", len(trusters)-1)+`) ORDER BY truster, rank, trustee`, args...)
+}
+
 // TrustOf returns a truster's lines on a topic, by rank.
 func (tx *Tx) TrustOf(ctx context.Context, topic, truster string) ([]model.TrustLine, error) {
 	return tx.trustLines(ctx, `SELECT truster, trustee, rank FROM trust WHERE topic = ? AND truster = ? ORDER BY rank, trustee`, topic, truster)
-}
-
-// TrustOn returns every line on a topic.
-func (tx *Tx) TrustOn(ctx context.Context, topic string) ([]model.TrustLine, error) {
-	return tx.trustLines(ctx, `SELECT truster, trustee, rank FROM trust WHERE topic = ? ORDER BY truster, rank, trustee`, topic)
 }
 
 func (tx *Tx) trustLines(ctx context.Context, q string, args ...any) ([]model.TrustLine, error) {
@@ -165,6 +174,81 @@ func (tx *Tx) KnownBy(ctx context.Context, id string, minShared int, perShared f
 			cur.Shared = k.Shared
 			out[k.ID] = cur
 		}
+	}
+	return out, closeRows(rows)
+}
+
+// BulkTrust inserts many trust lines on one topic (for generated networks).
+func (tx *Tx) BulkTrust(ctx context.Context, topic string, lines []model.TrustLine) error {
+	rows := make([][]any, len(lines))
+	for i, l := range lines {
+		rows[i] = []any{l.Truster, topic, l.Trustee, l.Rank}
+	}
+	return tx.insertRows(ctx, "trust", "truster, topic, trustee, rank", " ON CONFLICT DO NOTHING", rows)
+}
+
+// BulkKnows inserts many knows edges [a, b, strength] (for generated networks).
+func (tx *Tx) BulkKnows(ctx context.Context, edges [][3]any) error {
+	rows := make([][]any, len(edges))
+	for i, e := range edges {
+		a, b := e[0].(string), e[1].(string)
+		if a > b {
+			a, b = b, a
+		}
+		rows[i] = []any{a, b, e[2], "manual"}
+	}
+	return tx.insertRows(ctx, "knows", "a, b, strength, source", " ON CONFLICT DO NOTHING", rows)
+}
+
+// LearnSQL is the trust walk as one recursive query, for comparison in the
+// benchmarks: best-path scores to depth levels, with the same attenuation
+// and rank values as model.Propagate (which also adds agreeing paths up).
+// CROSS JOIN keeps SQLite's planner walking from the frontier into the
+// index; with a plain JOIN it scanned the topic's lines for every step.
+func (db *DB) LearnSQL(ctx context.Context, topic string, depth int) (map[string]float64, error) {
+	rows, err := db.sql.QueryContext(ctx, `
+		WITH RECURSIVE walk(node, depth, score) AS (
+			SELECT trustee, 1, 0.7 * (1 - 0.1 * (rank - 1)) FROM trust WHERE topic = ? AND truster = ''
+			UNION ALL
+			SELECT t.trustee, w.depth + 1, w.score * 0.7 * (1 - 0.1 * (t.rank - 1))
+			FROM walk w CROSS JOIN trust t WHERE t.topic = ? AND t.truster = w.node AND w.depth < ?
+		)
+		SELECT node, MAX(score) FROM walk GROUP BY node ORDER BY MAX(score) DESC, node`, topic, topic, depth)
+	if err != nil {
+		return nil, fmt.Errorf("learn in SQL: %w", err)
+	}
+	out := map[string]float64{}
+	for rows.Next() {
+		var id string
+		var s float64
+		if err := rows.Scan(&id, &s); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[id] = s
+	}
+	return out, closeRows(rows)
+}
+
+// IntroSQL reads a person's acquaintances with your tie state to each, in
+// one query, for comparison in the benchmarks.
+func (db *DB) IntroSQL(ctx context.Context, target string) (map[string][]byte, error) {
+	rows, err := db.sql.QueryContext(ctx, `
+		SELECT k.x, t.state FROM (
+			SELECT b AS x FROM knows WHERE a = ? UNION SELECT a FROM knows WHERE b = ?
+		) k JOIN ties t ON t.person_id = k.x`, target, target)
+	if err != nil {
+		return nil, fmt.Errorf("intro in SQL: %w", err)
+	}
+	out := map[string][]byte{}
+	for rows.Next() {
+		var id string
+		var st []byte
+		if err := rows.Scan(&id, &st); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out[id] = st
 	}
 	return out, closeRows(rows)
 }

@@ -1,0 +1,210 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"os"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/model"
+	"github.com/rapport-app/rapport/internal/store"
+)
+
+// The graph benchmark network: RAPPORT_BENCH_GRAPH names a database file,
+// built on first use (a long step: see docs/benchmarks.md) with
+// RAPPORT_BENCH_GRAPH_PEOPLE people (default 1,000,000), 20 topics with up to
+// five trust lines per person and topic, and RAPPORT_BENCH_GRAPH_EDGES knows
+// edges (default 20,000,000).
+func graphApp(b *testing.B) *App {
+	b.Helper()
+	path := os.Getenv("RAPPORT_BENCH_GRAPH")
+	if path == "" {
+		b.Skip("set RAPPORT_BENCH_GRAPH to a database path (see docs/benchmarks.md)")
+	}
+	people, edges := envInt("RAPPORT_BENCH_GRAPH_PEOPLE", 1_000_000), envInt("RAPPORT_BENCH_GRAPH_EDGES", 20_000_000)
+	ctx := context.Background()
+	_, statErr := os.Stat(path)
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { db.Close() })
+	a := New(db, func() time.Time { return now })
+	if statErr != nil {
+		start := time.Now()
+		if err := buildGraph(ctx, a, people, edges); err != nil {
+			os.Remove(path)
+			b.Fatal(err)
+		}
+		b.Logf("built %d people, %d edges in %s", people, edges, time.Since(start))
+	}
+	return a
+}
+
+func envInt(k string, def int) int {
+	var n int
+	if _, err := fmt.Sscan(os.Getenv(k), &n); err != nil || n <= 0 {
+		return def
+	}
+	return n
+}
+
+func graphID(i int) string { return fmt.Sprintf("p%07d", i) }
+
+func buildGraph(ctx context.Context, a *App, people, edges int) error {
+	r := rand.New(rand.NewPCG(21, 22))
+	return a.DB.BulkUpdate(ctx, func(tx *store.Tx) error {
+		batch := make([]*rapport.Person, 0, 10000)
+		for i := range people {
+			batch = append(batch, &rapport.Person{ID: graphID(i), Name: fmt.Sprintf("Person %d", i), CreatedAt: now, UpdatedAt: now})
+			if len(batch) == cap(batch) || i == people-1 {
+				if err := tx.InsertPeople(ctx, batch); err != nil {
+					return err
+				}
+				batch = batch[:0]
+			}
+		}
+		// Your ties: a few hundred people you know, some well.
+		ties := map[string]model.Tie{}
+		p := model.DefaultParams()
+		kinds := map[string]rapport.Kind{}
+		for _, k := range rapport.DefaultKinds() {
+			kinds[k.Name] = k
+		}
+		for i := range 500 {
+			var t model.Tie
+			for range 1 + r.IntN(40) {
+				t.Add(model.TouchOf(kinds["call"], now.AddDate(0, 0, -r.IntN(400)), rapport.ByBoth, 0, 1), p)
+			}
+			ties[graphID(r.IntN(people))] = t
+			_ = i
+		}
+		if err := tx.PutTies(ctx, ties); err != nil {
+			return err
+		}
+		// 20 topics, up to five lines per person (you included) and topic.
+		for topic := range 20 {
+			var lines []model.TrustLine
+			flush := func() error {
+				err := tx.BulkTrust(ctx, fmt.Sprintf("topic%02d", topic), lines)
+				lines = lines[:0]
+				return err
+			}
+			for i := -1; i < people; i++ {
+				truster := ""
+				if i >= 0 {
+					truster = graphID(i)
+				}
+				n := r.IntN(6)
+				if i < 0 {
+					n = 5
+				}
+				for k := range n {
+					lines = append(lines, model.TrustLine{Truster: truster, Trustee: graphID(r.IntN(people)), Rank: k + 1})
+				}
+				if len(lines) >= 20000 {
+					if err := flush(); err != nil {
+						return err
+					}
+				}
+			}
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+		var es [][3]any
+		for e := range edges {
+			x, y := r.IntN(people), r.IntN(people)
+			if x == y {
+				continue
+			}
+			es = append(es, [3]any{graphID(x), graphID(y), float64(10 + r.IntN(90))})
+			if len(es) == 20000 || e == edges-1 {
+				if err := tx.BulkKnows(ctx, es); err != nil {
+					return err
+				}
+				es = es[:0]
+			}
+		}
+		return nil
+	})
+}
+
+// BenchmarkLearn answers learn at depth 3, topic after topic; the 99th
+// percentile is reported.
+func BenchmarkLearn(b *testing.B) {
+	a := graphApp(b)
+	var lat []time.Duration
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		if _, err := a.Learn(context.Background(), fmt.Sprintf("topic%02d", i%20), 3, 20); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+		i++
+	}
+	reportP99(b, lat)
+}
+
+// BenchmarkLearnSQL is the same walk as one recursive SQL query.
+func BenchmarkLearnSQL(b *testing.B) {
+	a := graphApp(b)
+	var lat []time.Duration
+	i := 0
+	for b.Loop() {
+		start := time.Now()
+		if _, err := a.DB.LearnSQL(context.Background(), fmt.Sprintf("topic%02d", i%20), 3); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+		i++
+	}
+	reportP99(b, lat)
+}
+
+// BenchmarkIntro finds the ways in to random people.
+func BenchmarkIntro(b *testing.B) {
+	a := graphApp(b)
+	people := envInt("RAPPORT_BENCH_GRAPH_PEOPLE", 1_000_000)
+	r := rand.New(rand.NewPCG(5, 6))
+	var lat []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if _, err := a.Intro(context.Background(), graphID(r.IntN(people)), 10); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	reportP99(b, lat)
+}
+
+// BenchmarkIntroSQL reads the same neighbours and their tie states in one
+// SQL query.
+func BenchmarkIntroSQL(b *testing.B) {
+	a := graphApp(b)
+	people := envInt("RAPPORT_BENCH_GRAPH_PEOPLE", 1_000_000)
+	r := rand.New(rand.NewPCG(5, 6))
+	var lat []time.Duration
+	for b.Loop() {
+		start := time.Now()
+		if _, err := a.DB.IntroSQL(context.Background(), graphID(r.IntN(people))); err != nil {
+			b.Fatal(err)
+		}
+		lat = append(lat, time.Since(start))
+	}
+	reportP99(b, lat)
+}
+
+func reportP99(b *testing.B, lat []time.Duration) {
+	if len(lat) == 0 {
+		return
+	}
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds())/1000, "p99-ms")
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds())/1000, "p50-ms")
+}
