@@ -234,18 +234,27 @@ func (a *App) name(ctx context.Context, tx *store.Tx, n int, ref func(i int) *ra
 	for i := range n {
 		ids[i] = ref(i).ID
 	}
-	rows, err := tx.PeopleByID(ctx, ids)
+	names, err := namesOf(ctx, tx, ids)
 	if err != nil {
 		return err
-	}
-	names := make(map[string]string, len(rows))
-	for _, r := range rows {
-		names[r.ID] = r.Name
 	}
 	for i := range n {
 		ref(i).Name = names[ref(i).ID]
 	}
 	return nil
+}
+
+// namesOf maps ids to names, reading only those people.
+func namesOf(ctx context.Context, tx *store.Tx, ids []string) (map[string]string, error) {
+	rows, err := tx.PeopleByID(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	names := make(map[string]string, len(rows))
+	for _, r := range rows {
+		names[r.ID] = r.Name
+	}
+	return names, nil
 }
 
 // AddFollowup records a promise to get back to someone by a date.

@@ -119,13 +119,9 @@ func (a *App) trustView(ctx context.Context, tx *store.Tx, topic string, who rap
 	for _, l := range lines {
 		v.Trusted = append(v.Trusted, TrustedPerson{ID: l.Trustee, Rank: l.Rank})
 	}
-	names, err := tx.PeopleByID(ctx, ids(v.Trusted))
+	byID, err := namesOf(ctx, tx, ids(v.Trusted))
 	if err != nil {
 		return nil, err
-	}
-	byID := map[string]string{}
-	for _, n := range names {
-		byID[n.ID] = n.Name
 	}
 	for i := range v.Trusted {
 		v.Trusted[i].Name = byID[v.Trusted[i].ID]
@@ -282,13 +278,9 @@ func (a *App) Learn(ctx context.Context, topic string, depth, limit int) (*Learn
 			}
 		}
 	}
-	rows, err := tx.PeopleByID(ctx, sortedKeys(need))
+	names, err := namesOf(ctx, tx, sortedKeys(need))
 	if err != nil {
 		return nil, err
-	}
-	names := map[string]string{}
-	for _, r := range rows {
-		names[r.ID] = r.Name
 	}
 	out := &Learn{Topic: t, Results: []LearnResult{}}
 	for _, r := range res {
@@ -413,13 +405,9 @@ func (a *App) Intro(ctx context.Context, ref string, limit int) (*Intro, error) 
 			out.Paths[i].SuggestedGives = model.SuggestGives(ties[out.Paths[i].Via[0].ID], ks, now, p, 2)
 		}
 	}
-	rows, err := tx.PeopleByID(ctx, introducers(out.Paths))
+	names, err := namesOf(ctx, tx, introducers(out.Paths))
 	if err != nil {
 		return nil, err
-	}
-	names := map[string]string{}
-	for _, r := range rows {
-		names[r.ID] = r.Name
 	}
 	for i := range out.Paths {
 		out.Paths[i].Via[0].Name = names[out.Paths[i].Via[0].ID]
@@ -504,13 +492,9 @@ func (a *App) Leads(ctx context.Context, goalRef string, limit int) ([]Lead, err
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
 	}
-	rows, err := tx.PeopleByID(ctx, viaIDs(out))
+	names, err := namesOf(ctx, tx, viaIDs(out))
 	if err != nil {
 		return nil, err
-	}
-	names := map[string]string{}
-	for _, r := range rows {
-		names[r.ID] = r.Name
 	}
 	for i := range out {
 		out[i].Via.Name = names[out[i].Via.ID]
