@@ -15,6 +15,7 @@ import (
 	"net/mail"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -341,18 +342,27 @@ func headerOf(path string) ([]byte, error) {
 	}
 }
 
-// Collector turns messages into people and touches.
+// Collector turns messages into people and touches. It keeps each message
+// in a compact form (lower-cased addresses, names once per address), since a
+// mailbox holds hundreds of thousands of them and a second pass needs them all.
 type Collector struct {
 	me      map[string]bool
-	msgs    []Message
-	seen    map[string]int // address → messages it appears in, to find you
+	msgs    []compact
+	names   map[string]string // address → the first display name seen
+	seen    map[string]int    // address → messages it appears in, to find you
 	Read    int
 	Skipped int
 }
 
+type compact struct {
+	key, subject, where string
+	at                  time.Time
+	from, others        []string // lower-cased addresses: the senders, then To and Cc
+}
+
 // NewCollector starts a collection; me are your addresses (empty: found).
 func NewCollector(me []string) *Collector {
-	c := &Collector{me: map[string]bool{}, seen: map[string]int{}}
+	c := &Collector{me: map[string]bool{}, seen: map[string]int{}, names: map[string]string{}}
 	for _, m := range me {
 		c.me[strings.ToLower(strings.TrimSpace(m))] = true
 	}
@@ -366,14 +376,27 @@ func (c *Collector) Add(m Message) error {
 		c.Skipped++
 		return nil
 	}
+	cm := compact{key: m.ID, subject: m.Subject, where: m.Where, at: m.At}
+	if cm.key == "" {
+		cm.key = m.At.Format(time.RFC3339) + ":" + strings.ToLower(m.From[0].Address) + ":" + m.Subject
+	}
 	here := map[string]bool{}
-	for _, a := range append(append([]*mail.Address{}, m.From...), m.To...) {
-		here[strings.ToLower(a.Address)] = true
+	add := func(list []*mail.Address, dst *[]string) {
+		for _, a := range list {
+			addr := strings.ToLower(a.Address)
+			*dst = append(*dst, addr)
+			if n := strings.TrimSpace(a.Name); n != "" && c.names[addr] == "" {
+				c.names[addr] = n
+			}
+			if !here[addr] {
+				here[addr] = true
+				c.seen[addr]++
+			}
+		}
 	}
-	for a := range here {
-		c.seen[a]++
-	}
-	c.msgs = append(c.msgs, m)
+	add(m.From, &cm.from)
+	add(m.To, &cm.others)
+	c.msgs = append(c.msgs, cm)
 	return nil
 }
 
@@ -399,31 +422,31 @@ func (c *Collector) Result(source string) (*importer.Result, error) {
 	}
 	written := map[string]bool{}
 	for _, m := range c.msgs {
-		if c.mine(m.From) {
-			for _, a := range m.To {
-				written[strings.ToLower(a.Address)] = true
+		if c.mine(m.from) {
+			for _, a := range m.others {
+				written[a] = true
 			}
 		}
 	}
+	// One Person value an address, shared by all its touches.
+	people := map[string]importer.Person{}
 	for _, m := range c.msgs {
-		fromMe := c.mine(m.From)
-		t := importer.Touch{At: m.At, Kind: "email", By: rapport.ByThem, Channel: "email", Note: m.Subject, Where: m.Where}
-		if fromMe {
+		t := importer.Touch{At: m.at, Kind: "email", By: rapport.ByThem, Channel: "email", Note: m.subject, Where: m.where, Key: "email:" + m.key}
+		if c.mine(m.from) {
 			t.By = rapport.ByMe
 		}
-		key := m.ID
-		if key == "" {
-			key = m.At.Format(time.RFC3339) + ":" + strings.ToLower(m.From[0].Address) + ":" + m.Subject
-		}
-		t.Key = "email:" + key
-		seen := map[string]bool{}
-		for _, a := range append(append([]*mail.Address{}, m.From...), m.To...) {
-			addr := strings.ToLower(a.Address)
-			if c.me[addr] || !written[addr] || seen[addr] {
-				continue
+		for _, list := range [][]string{m.from, m.others} {
+			for _, addr := range list {
+				if c.me[addr] || !written[addr] || slices.ContainsFunc(t.People, func(p importer.Person) bool { return p.Emails[0] == addr }) {
+					continue
+				}
+				p, ok := people[addr]
+				if !ok {
+					p = importer.Person{Name: c.names[addr], Emails: []string{addr}, Where: m.where}
+					people[addr] = p
+				}
+				t.People = append(t.People, p)
 			}
-			seen[addr] = true
-			t.People = append(t.People, importer.Person{Name: strings.TrimSpace(a.Name), Emails: []string{a.Address}, Where: m.Where})
 		}
 		if len(t.People) == 0 {
 			res.Skipped++
@@ -431,12 +454,13 @@ func (c *Collector) Result(source string) (*importer.Result, error) {
 		}
 		res.Touches = append(res.Touches, t)
 	}
+	c.msgs = nil // the touches hold what is needed now
 	return res, nil
 }
 
-func (c *Collector) mine(as []*mail.Address) bool {
-	for _, a := range as {
-		if c.me[strings.ToLower(a.Address)] {
+func (c *Collector) mine(addrs []string) bool {
+	for _, a := range addrs {
+		if c.me[a] {
 			return true
 		}
 	}
