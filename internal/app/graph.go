@@ -38,6 +38,19 @@ func truster(ctx context.Context, tx *store.Tx, by string) (rapport.PersonRef, e
 	return tx.Resolve(ctx, by)
 }
 
+// trustArgs resolves a trust command's topic, truster and trustee.
+func trustArgs(ctx context.Context, tx *store.Tx, topic, ref, by string) (string, rapport.PersonRef, rapport.PersonRef, error) {
+	var who, r rapport.PersonRef
+	t, err := topicOf(ctx, tx, topic)
+	if err == nil {
+		who, err = truster(ctx, tx, by)
+	}
+	if err == nil {
+		r, err = tx.Resolve(ctx, ref)
+	}
+	return t, who, r, err
+}
+
 // TrustView lists a truster's lines on one topic.
 type TrustView struct {
 	Topic   string            `json:"topic"`
@@ -57,15 +70,7 @@ type TrustedPerson struct {
 func (a *App) Trust(ctx context.Context, topic, ref string, rank int, by string) (*TrustView, error) {
 	var v *TrustView
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
-		t, err := topicOf(ctx, tx, topic)
-		if err != nil {
-			return err
-		}
-		who, err := truster(ctx, tx, by)
-		if err != nil {
-			return err
-		}
-		r, err := tx.Resolve(ctx, ref)
+		t, who, r, err := trustArgs(ctx, tx, topic, ref, by)
 		if err != nil {
 			return err
 		}
@@ -141,15 +146,7 @@ func ids(ts []TrustedPerson) []string {
 func (a *App) Untrust(ctx context.Context, topic, ref, by string) (*TrustView, error) {
 	var v *TrustView
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
-		t, err := topicOf(ctx, tx, topic)
-		if err != nil {
-			return err
-		}
-		who, err := truster(ctx, tx, by)
-		if err != nil {
-			return err
-		}
-		r, err := tx.Resolve(ctx, ref)
+		t, who, r, err := trustArgs(ctx, tx, topic, ref, by)
 		if err != nil {
 			return err
 		}
