@@ -55,9 +55,14 @@ func envInt(k string, def int) int {
 
 func graphID(i int) string { return fmt.Sprintf("p%07d", i) }
 
+// buildGraph writes the network in several transactions, in key order,
+// with the secondary graph indexes built once at the end.
 func buildGraph(ctx context.Context, a *App, people, edges int) error {
 	r := rand.New(rand.NewPCG(21, 22))
-	return a.DB.BulkUpdate(ctx, func(tx *store.Tx) error {
+	if err := a.DB.DropGraphIndexes(ctx); err != nil {
+		return err
+	}
+	err := a.DB.BulkUpdate(ctx, func(tx *store.Tx) error {
 		batch := make([]*rapport.Person, 0, 10000)
 		for i := range people {
 			batch = append(batch, &rapport.Person{ID: graphID(i), Name: fmt.Sprintf("Person %d", i), CreatedAt: now, UpdatedAt: now})
@@ -71,67 +76,90 @@ func buildGraph(ctx context.Context, a *App, people, edges int) error {
 		// Your ties: a few hundred people you know, some well.
 		ties := map[string]model.Tie{}
 		p := model.DefaultParams()
-		kinds := map[string]rapport.Kind{}
+		call := rapport.DefaultKinds()[0]
 		for _, k := range rapport.DefaultKinds() {
-			kinds[k.Name] = k
+			if k.Name == "call" {
+				call = k
+			}
 		}
-		for i := range 500 {
+		for range 500 {
 			var t model.Tie
 			for range 1 + r.IntN(40) {
-				t.Add(model.TouchOf(kinds["call"], now.AddDate(0, 0, -r.IntN(400)), rapport.ByBoth, 0, 1), p)
+				t.Add(model.TouchOf(call, now.AddDate(0, 0, -r.IntN(400)), rapport.ByBoth, 0, 1), p)
 			}
 			ties[graphID(r.IntN(people))] = t
-			_ = i
 		}
-		if err := tx.PutTies(ctx, ties); err != nil {
-			return err
-		}
-		// 20 topics, up to five lines per person (you included) and topic.
-		for topic := range 20 {
+		return tx.PutTies(ctx, ties)
+	})
+	if err != nil {
+		return err
+	}
+	// 20 topics, up to five lines per person (you: five) and topic, one
+	// transaction a topic, trusters in key order.
+	for topic := range 20 {
+		err := a.DB.BulkUpdate(ctx, func(tx *store.Tx) error {
 			var lines []model.TrustLine
-			flush := func() error {
-				err := tx.BulkTrust(ctx, fmt.Sprintf("topic%02d", topic), lines)
-				lines = lines[:0]
-				return err
-			}
+			name := fmt.Sprintf("topic%02d", topic)
 			for i := -1; i < people; i++ {
-				truster := ""
+				truster, n := "", 5
 				if i >= 0 {
-					truster = graphID(i)
-				}
-				n := r.IntN(6)
-				if i < 0 {
-					n = 5
+					truster, n = graphID(i), r.IntN(6)
 				}
 				for k := range n {
 					lines = append(lines, model.TrustLine{Truster: truster, Trustee: graphID(r.IntN(people)), Rank: k + 1})
 				}
 				if len(lines) >= 20000 {
-					if err := flush(); err != nil {
+					if err := tx.BulkTrust(ctx, name, lines); err != nil {
 						return err
 					}
+					lines = lines[:0]
 				}
 			}
-			if err := flush(); err != nil {
-				return err
-			}
+			return tx.BulkTrust(ctx, name, lines)
+		})
+		if err != nil {
+			return err
 		}
-		var es [][3]any
-		for e := range edges {
-			x, y := r.IntN(people), r.IntN(people)
-			if x == y {
-				continue
-			}
-			es = append(es, [3]any{graphID(x), graphID(y), float64(10 + r.IntN(90))})
-			if len(es) == 20000 || e == edges-1 {
-				if err := tx.BulkKnows(ctx, es); err != nil {
-					return err
-				}
-				es = es[:0]
-			}
+	}
+	// Knows edges, sorted by (a, b), in transactions of two million.
+	pairs := make([][2]int32, 0, edges)
+	for range edges {
+		x, y := int32(r.IntN(people)), int32(r.IntN(people))
+		if x == y {
+			continue
 		}
-		return nil
+		if x > y {
+			x, y = y, x
+		}
+		pairs = append(pairs, [2]int32{x, y})
+	}
+	slices.SortFunc(pairs, func(p, q [2]int32) int {
+		if p[0] != q[0] {
+			return int(p[0] - q[0])
+		}
+		return int(p[1] - q[1])
 	})
+	pairs = slices.Compact(pairs)
+	for start := 0; start < len(pairs); start += 2_000_000 {
+		chunk := pairs[start:min(start+2_000_000, len(pairs))]
+		err := a.DB.BulkUpdate(ctx, func(tx *store.Tx) error {
+			es := make([][3]any, 0, 20000)
+			for i, pr := range chunk {
+				es = append(es, [3]any{graphID(int(pr[0])), graphID(int(pr[1])), float64(10 + r.IntN(90))})
+				if len(es) == cap(es) || i == len(chunk)-1 {
+					if err := tx.BulkKnows(ctx, es); err != nil {
+						return err
+					}
+					es = es[:0]
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return a.DB.CreateGraphIndexes(ctx)
 }
 
 // BenchmarkLearn answers learn at depth 3, topic after topic; the 99th
