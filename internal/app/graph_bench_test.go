@@ -166,61 +166,50 @@ func buildGraph(ctx context.Context, a *App, people, edges int) error {
 // percentile is reported.
 func BenchmarkLearn(b *testing.B) {
 	a := graphApp(b)
-	var lat []time.Duration
-	i := 0
-	for b.Loop() {
-		start := time.Now()
-		if _, err := a.Learn(context.Background(), fmt.Sprintf("topic%02d", i%20), 3, 20); err != nil {
-			b.Fatal(err)
-		}
-		lat = append(lat, time.Since(start))
-		i++
-	}
-	reportP99(b, lat)
+	measure(b, func(i int) error {
+		_, err := a.Learn(context.Background(), fmt.Sprintf("topic%02d", i%20), 3, 20)
+		return err
+	})
 }
 
 // BenchmarkLearnSQL is the same walk as one recursive SQL query.
 func BenchmarkLearnSQL(b *testing.B) {
 	a := graphApp(b)
-	var lat []time.Duration
-	i := 0
-	for b.Loop() {
-		start := time.Now()
-		if _, err := a.DB.LearnSQL(context.Background(), fmt.Sprintf("topic%02d", i%20), 3); err != nil {
-			b.Fatal(err)
-		}
-		lat = append(lat, time.Since(start))
-		i++
-	}
-	reportP99(b, lat)
+	measure(b, func(i int) error {
+		_, err := a.DB.LearnSQL(context.Background(), fmt.Sprintf("topic%02d", i%20), 3)
+		return err
+	})
 }
 
 // BenchmarkIntro finds the ways in to random people.
 func BenchmarkIntro(b *testing.B) {
 	a := graphApp(b)
-	people := envInt("RAPPORT_BENCH_GRAPH_PEOPLE", 1_000_000)
 	r := rand.New(rand.NewPCG(5, 6))
-	var lat []time.Duration
-	for b.Loop() {
-		start := time.Now()
-		if _, err := a.Intro(context.Background(), graphID(r.IntN(people)), 10); err != nil {
-			b.Fatal(err)
-		}
-		lat = append(lat, time.Since(start))
-	}
-	reportP99(b, lat)
+	people := envInt("RAPPORT_BENCH_GRAPH_PEOPLE", 1_000_000)
+	measure(b, func(int) error {
+		_, err := a.Intro(context.Background(), graphID(r.IntN(people)), 10)
+		return err
+	})
 }
 
 // BenchmarkIntroSQL reads the same neighbours and their tie states in one
 // SQL query.
 func BenchmarkIntroSQL(b *testing.B) {
 	a := graphApp(b)
-	people := envInt("RAPPORT_BENCH_GRAPH_PEOPLE", 1_000_000)
 	r := rand.New(rand.NewPCG(5, 6))
+	people := envInt("RAPPORT_BENCH_GRAPH_PEOPLE", 1_000_000)
+	measure(b, func(int) error {
+		_, err := a.DB.IntroSQL(context.Background(), graphID(r.IntN(people)))
+		return err
+	})
+}
+
+// measure runs one call per iteration and reports the p50 and p99 latencies.
+func measure(b *testing.B, call func(i int) error) {
 	var lat []time.Duration
-	for b.Loop() {
+	for i := 0; b.Loop(); i++ {
 		start := time.Now()
-		if _, err := a.DB.IntroSQL(context.Background(), graphID(r.IntN(people))); err != nil {
+		if err := call(i); err != nil {
 			b.Fatal(err)
 		}
 		lat = append(lat, time.Since(start))
