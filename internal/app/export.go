@@ -11,6 +11,8 @@ import (
 
 	goical "github.com/emersion/go-ical"
 	govcard "github.com/emersion/go-vcard"
+
+	"github.com/rapport-app/rapport"
 )
 
 // ExportFilter selects whom a vCard or CSV export holds.
@@ -19,19 +21,27 @@ type ExportFilter struct {
 	Layer string
 }
 
-// exportPeople returns the people an export holds, strongest first.
+// exportPeople returns the people an export holds, strongest first, with
+// their figures (ranked once for everyone, not once a person as Show would)
+// and their interaction count, without timelines.
 func (a *App) exportPeople(ctx context.Context, f ExportFilter) ([]*PersonDetail, error) {
 	list, err := a.People(ctx, PeopleFilter{Tag: f.Tag, Layer: f.Layer})
 	if err != nil {
 		return nil, err
 	}
+	tx := a.DB.View()
 	out := make([]*PersonDetail, 0, len(list))
 	for _, s := range list {
-		d, err := a.Show(ctx, s.ID)
+		p, err := tx.Person(ctx, s.ID)
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, d)
+		n, err := tx.CountInteractions(ctx, s.ID)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &PersonDetail{Person: p, Strength: s.Strength, Layer: s.Layer, LastContact: s.LastContact,
+			Interactions: n, Timeline: []rapport.Interaction{}})
 	}
 	return out, nil
 }
