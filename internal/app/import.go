@@ -45,7 +45,7 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 		if err != nil {
 			return err
 		}
-		m := &merger{a: a, tx: tx, sum: sum, created: map[string]*rapport.Person{}, updated: map[string]*rapport.Person{}, merged: map[string]bool{}}
+		m := &merger{a: a, tx: tx, sum: sum, created: map[string]*rapport.Person{}, updated: map[string]*rapport.Person{}, merged: map[string]bool{}, norms: map[string]normed{}}
 		if m.handles, err = tx.Handles(ctx); err != nil {
 			return err
 		}
@@ -202,6 +202,12 @@ type merger struct {
 	merged      map[string]bool            // people already there that this import matched
 	cores       map[string]*store.Core     // what people already there have, to tell if ip adds anything
 	newKeys     [][3]string
+	norms       map[string]normed // "kind\x00value" → its normal form: a mailbox names the same people thousands of times
+}
+
+type normed struct {
+	norm string
+	err  error
 }
 
 type handle struct{ kind, value, norm string }
@@ -218,7 +224,12 @@ func (m *merger) person(ctx context.Context, ip importer.Person) (string, error)
 			if strings.TrimSpace(v) == "" {
 				continue
 			}
-			norm, err := rapport.NormalizeHandle(kv.kind, v)
+			n, ok := m.norms[kv.kind+"\x00"+v]
+			if !ok {
+				n.norm, n.err = rapport.NormalizeHandle(kv.kind, v)
+				m.norms[kv.kind+"\x00"+v] = n
+			}
+			norm, err := n.norm, n.err
 			if err != nil {
 				m.sum.Errors = append(m.sum.Errors, ip.Where+": "+rapport.ErrorMessage(err)+" (left out)")
 				continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"testing"
+	"time"
 
 	"github.com/rapport-app/rapport/internal/importer/formats"
 )
@@ -37,16 +38,23 @@ func BenchmarkImportMbox(b *testing.B) {
 	if path == "" {
 		b.Skip("set RAPPORT_BENCH_MBOX to an mbox file (see docs/benchmarks.md)")
 	}
+	var parse, write time.Duration
 	for b.Loop() {
 		b.StopTimer()
 		a := newApp(b, now)
 		b.StartTimer()
+		start := time.Now()
 		res, err := formats.Read("mbox", []string{path}, formats.Options{Me: []string{"pat@example.com"}, Now: now})
 		if err != nil {
 			b.Fatal(err)
 		}
+		parse += time.Since(start)
+		start = time.Now()
 		if _, err := a.Import(context.Background(), "mbox", res, false); err != nil {
 			b.Fatal(err)
 		}
+		write += time.Since(start)
 	}
+	b.ReportMetric(parse.Seconds()/float64(b.N), "parse-s/op")
+	b.ReportMetric(write.Seconds()/float64(b.N), "write-s/op")
 }

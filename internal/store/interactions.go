@@ -148,35 +148,22 @@ func (tx *Tx) CountInteractions(ctx context.Context, personID string) (int, erro
 // the fast path for generated and imported history. before[i][j] is the
 // strength of items[i].People[j]'s tie just before it.
 func (tx *Tx) InsertInteractions(ctx context.Context, items []rapport.Interaction, createdMs int64, before [][]float64) error {
-	const batch = 200
-	for start := 0; start < len(items); start += batch {
-		chunk := items[start:min(start+batch, len(items))]
-		var links int
-		args := make([]any, 0, len(chunk)*9)
-		for _, in := range chunk {
-			args = append(args, in.ID, ms(in.At), in.Kind, string(in.By), in.Channel, in.Minutes, in.Note, len(in.People), createdMs)
-			links += len(in.People)
-		}
-		_, err := tx.q.ExecContext(ctx, `INSERT INTO interactions (id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms) VALUES `+
-			rowsOf(len(chunk), 9), args...)
-		if err != nil {
-			return fmt.Errorf("insert interactions: %w", mapErr(err))
-		}
-		args = args[:0]
-		for i, in := range chunk {
-			for j, p := range in.People {
-				var b any
-				if start+i < len(before) && j < len(before[start+i]) {
-					b = before[start+i][j]
-				}
-				args = append(args, in.ID, p.ID, b)
+	rows := make([][]any, len(items))
+	var links [][]any
+	for i, in := range items {
+		rows[i] = []any{in.ID, ms(in.At), in.Kind, string(in.By), in.Channel, in.Minutes, in.Note, len(in.People), createdMs}
+		for j, p := range in.People {
+			var b any
+			if i < len(before) && j < len(before[i]) {
+				b = before[i][j]
 			}
-		}
-		if _, err := tx.q.ExecContext(ctx, `INSERT INTO interaction_people (interaction_id, person_id, strength_before) VALUES `+rowsOf(links, 3), args...); err != nil {
-			return fmt.Errorf("insert interaction people: %w", mapErr(err))
+			links = append(links, []any{in.ID, p.ID, b})
 		}
 	}
-	return nil
+	if err := tx.insertRows(ctx, "interactions", "id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms", "", rows); err != nil {
+		return err
+	}
+	return tx.insertRows(ctx, "interaction_people", "interaction_id, person_id, strength_before", "", links)
 }
 
 // rowsOf returns "(?, ?), (?, ?)" for n rows of width columns.

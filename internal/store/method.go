@@ -546,21 +546,41 @@ func (tx *Tx) PutImportKeys(ctx context.Context, keys [][3]string) error {
 		" ON CONFLICT (key) DO UPDATE SET person_id = excluded.person_id, interaction_id = excluded.interaction_id", rows)
 }
 
-// insertRows inserts rows in multi-row statements of at most ~900 values.
+// insertRows inserts rows in multi-row statements of at most ~30,000 values;
+// the statement for a full batch is prepared once, so a large import does not
+// parse the same long INSERT thousands of times.
 func (tx *Tx) insertRows(ctx context.Context, table, cols, suffix string, rows [][]any) error {
 	if len(rows) == 0 {
 		return nil
 	}
 	width := len(rows[0])
-	batch := max(1, 900/width)
+	batch := max(1, 30000/width) // fewer statements: each copies the pages it first touches to its journal
+	query := func(n int) string {
+		return `INSERT INTO ` + table + ` (` + cols + `) VALUES ` + rowsOf(n, width) + suffix
+	}
+	var full *sql.Stmt
+	if len(rows) >= batch {
+		st, err := tx.q.PrepareContext(ctx, query(batch))
+		if err != nil {
+			return fmt.Errorf("insert into %s: %w", table, mapErr(err))
+		}
+		defer st.Close()
+		full = st
+	}
+	args := make([]any, 0, batch*width)
 	for start := 0; start < len(rows); start += batch {
 		chunk := rows[start:min(start+batch, len(rows))]
-		args := make([]any, 0, len(chunk)*width)
+		args = args[:0]
 		for _, r := range chunk {
 			args = append(args, r...)
 		}
-		q := `INSERT INTO ` + table + ` (` + cols + `) VALUES ` + rowsOf(len(chunk), width) + suffix
-		if _, err := tx.q.ExecContext(ctx, q, args...); err != nil {
+		var err error
+		if len(chunk) == batch {
+			_, err = full.ExecContext(ctx, args...)
+		} else {
+			_, err = tx.q.ExecContext(ctx, query(len(chunk)), args...)
+		}
+		if err != nil {
 			if isUniqueViolation(err) {
 				return rapport.Errorf(rapport.ECONFLICT, "%s: a value is already taken (%v)", table, err)
 			}

@@ -49,18 +49,36 @@ func decoder() *mime.WordDecoder {
 }
 
 // parseHeader turns a header block into a Message. Only the fields Rapport
-// uses are looked at, and simple addresses are read without the general
-// parser: a mailbox holds hundreds of thousands of headers.
-func parseHeader(block []byte, where string, fallback time.Time) (Message, error) {
+// uses are looked at (the others are skipped without a copy), and simple
+// addresses are read without the general parser: a mailbox holds hundreds of
+// thousands of headers.
+func parseHeader(block []byte, where string, fallback time.Time, wd *mime.WordDecoder) (Message, error) {
 	m := Message{Where: where}
 	var date, subject, refs, inReplyTo, gmThread string
 	var from, to []string
+	var lower [32]byte
 	for len(block) > 0 {
 		line := block
 		if i := bytes.IndexByte(block, '\n'); i >= 0 {
 			line, block = block[:i], block[i+1:]
 		} else {
 			block = nil
+		}
+		colon := bytes.IndexByte(line, ':')
+		name := []byte(nil)
+		if colon > 0 {
+			name = bytes.TrimSpace(line[:colon])
+		}
+		if len(name) == 0 || len(name) > len(lower) || !wanted(name, &lower) {
+			// Not a field Rapport reads: skip it and its continuation lines.
+			for len(block) > 0 && (block[0] == ' ' || block[0] == '\t') {
+				i := bytes.IndexByte(block, '\n')
+				if i < 0 {
+					i = len(block)
+				}
+				block = block[min(i+1, len(block)):]
+			}
+			continue
 		}
 		// Folded continuation lines belong to this field.
 		for len(block) > 0 && (block[0] == ' ' || block[0] == '\t') {
@@ -71,13 +89,8 @@ func parseHeader(block []byte, where string, fallback time.Time) (Message, error
 			line = append(append(line[:len(line):len(line)], ' '), bytes.TrimSpace(block[:i])...)
 			block = block[min(i+1, len(block)):]
 		}
-		colon := bytes.IndexByte(line, ':')
-		if colon <= 0 {
-			continue
-		}
-		name := strings.ToLower(string(bytes.TrimSpace(line[:colon])))
 		value := strings.TrimSpace(string(bytes.TrimRight(line[colon+1:], "\r")))
-		switch name {
+		switch string(lower[:len(name)]) {
 		case "from":
 			from = append(from, value)
 		case "to", "cc":
@@ -103,7 +116,6 @@ func parseHeader(block []byte, where string, fallback time.Time) (Message, error
 			m.Bulk = m.Bulk || strings.ToLower(value) != "no"
 		}
 	}
-	wd := decoder()
 	for _, v := range from {
 		m.From = append(m.From, addresses(v, wd)...)
 	}
@@ -188,6 +200,23 @@ func addresses(v string, wd *mime.WordDecoder) []*mail.Address {
 	return nil
 }
 
+// wanted lower-cases a field name into lower and reports whether it is one
+// parseHeader reads.
+func wanted(name []byte, lower *[32]byte) bool {
+	for i, c := range name {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		lower[i] = c
+	}
+	switch string(lower[:len(name)]) {
+	case "from", "to", "cc", "date", "subject", "message-id", "references", "in-reply-to", "x-gm-thrid",
+		"list-id", "list-unsubscribe", "precedence", "auto-submitted":
+		return true
+	}
+	return false
+}
+
 func noReply(addr string) bool {
 	local, _, _ := strings.Cut(strings.ToLower(addr), "@")
 	for _, s := range []string{"noreply", "no-reply", "donotreply", "do-not-reply", "mailer-daemon", "postmaster", "notifications", "notification", "bounce"} {
@@ -196,77 +225,6 @@ func noReply(addr string) bool {
 		}
 	}
 	return false
-}
-
-// ReadMbox reads the messages of an mbox file, calling fn for each: the
-// header block is parsed, the body skipped.
-func ReadMbox(r io.Reader, file string, fn func(Message) error) (read int, err error) {
-	br := bufio.NewReaderSize(r, 1<<20)
-	var header bytes.Buffer
-	inHeader, started := false, false
-	line, start := 0, 0
-	var fromLine string
-	flush := func() error {
-		if !started {
-			return nil
-		}
-		m, err := parseHeader(header.Bytes(), importer.Where(file, start), time.Time{})
-		if err == nil && m.At.IsZero() {
-			m.At = fromLineDate(fromLine) // no usable Date header: the separator's
-		}
-		if err != nil {
-			return err
-		}
-		read++
-		return fn(m)
-	}
-	for {
-		l, err := br.ReadSlice('\n')
-		if err == bufio.ErrBufferFull {
-			// A very long line (a base64 body without breaks): skip the rest of it.
-			for err == bufio.ErrBufferFull {
-				_, err = br.ReadSlice('\n')
-			}
-			line++
-			if inHeader {
-				inHeader = false // a header line this long is not one
-			}
-			if err != nil && err != io.EOF {
-				return read, fmt.Errorf("read %s: %w", file, err)
-			}
-			if err == io.EOF {
-				break
-			}
-			continue
-		}
-		if len(l) == 0 && err == io.EOF {
-			break
-		}
-		line++
-		if bytes.HasPrefix(l, []byte("From ")) {
-			if err := flush(); err != nil {
-				return read, err
-			}
-			header.Reset()
-			inHeader, started, start = true, true, line
-			fromLine = string(l)
-		} else if inHeader {
-			if len(bytes.TrimRight(l, "\r\n")) == 0 {
-				inHeader = false
-			} else {
-				header.Write(l)
-			}
-		} else if !started && len(bytes.TrimSpace(l)) > 0 {
-			return read, importer.Error(importer.Where(file, line), "not an mbox file: expected a \"From \" separator line")
-		}
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return read, fmt.Errorf("read %s: %w", file, err)
-		}
-	}
-	return read, flush()
 }
 
 // fromLineDate reads the date at the end of an mbox separator line, for
@@ -304,13 +262,13 @@ func ReadMaildir(dir string, fn func(Message) error) (int, error) {
 		return 0, fmt.Errorf("read maildir %s: %w", dir, err)
 	}
 	sort.Strings(files)
-	read := 0
+	read, wd := 0, decoder()
 	for _, f := range files {
 		block, err := headerOf(f)
 		if err != nil {
 			return read, err
 		}
-		m, err := parseHeader(block, f, time.Time{})
+		m, err := parseHeader(block, f, time.Time{}, wd)
 		if err != nil {
 			return read, err
 		}

@@ -2,7 +2,9 @@ package email
 
 import (
 	"bytes"
+	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
@@ -89,6 +91,12 @@ func FuzzMbox(f *testing.F) {
 	f.Add(b[:min(len(b), 4000)])
 	f.Add([]byte("From x Fri Feb 04 17:10:22 +0000 2022\nFrom: a@b\nTo: =?UTF-8?B?!!?= <c@d>\n\nbody\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
+		// Cut into blocks of any size, a file reads the same.
+		whole, werr := readAll(data, 1<<20)
+		small, serr := readAll(data, 7)
+		if (werr == nil) != (serr == nil) || !slices.EqualFunc(whole, small, sameMessage) {
+			t.Fatalf("blocks change the reading:\n%v %v\n%v %v", whole, werr, small, serr)
+		}
 		c := NewCollector([]string{"pat@example.com"})
 		if _, err := ReadMbox(bytes.NewReader(data), "fuzz.mbox", c.Add); err != nil {
 			return
@@ -103,4 +111,64 @@ func FuzzMbox(f *testing.F) {
 			}
 		}
 	})
+}
+
+func readAll(data []byte, block int) ([]Message, error) {
+	var out []Message
+	_, err := readMbox(bytes.NewReader(data), "x.mbox", block, func(m Message) error {
+		out = append(out, m)
+		return nil
+	})
+	return out, err
+}
+
+func sameMessage(a, b Message) bool {
+	return a.ID == b.ID && a.Where == b.Where && a.At.Equal(b.At) && a.Subject == b.Subject && a.Bulk == b.Bulk &&
+		len(a.From) == len(b.From) && len(a.To) == len(b.To)
+}
+
+// TestMboxBlocks reads a mailbox whose messages straddle the blocks it is
+// cut into (CRLF lines, a body longer than a block, a message with no body,
+// a quoted ">From " line) and checks each message's line against a plain
+// line-by-line count.
+func TestMboxBlocks(t *testing.T) {
+	var b strings.Builder
+	var want []string
+	line := 1
+	write := func(s string) {
+		b.WriteString(s)
+		line += strings.Count(s, "\n")
+	}
+	write("\n\n")
+	for i := range 40 {
+		want = append(want, fmt.Sprintf("x.mbox:%d", line))
+		nl := "\n"
+		if i%3 == 0 {
+			nl = "\r\n"
+		}
+		write(fmt.Sprintf("From sender%d@example.com Fri Feb 04 17:10:22 +0000 2022%s", i, nl))
+		write(fmt.Sprintf("Message-ID: <m%d@example.com>%sFrom: A <a@example.com>%sTo: b@example.com,%s c@example.com%s", i, nl, nl, nl, nl))
+		write(fmt.Sprintf("Subject: number %d%s", i, nl))
+		if i%7 == 3 {
+			continue // no body, not even the blank line
+		}
+		write(nl + strings.Repeat("body line\n>From the start\n", i*i) + "\n")
+	}
+	for _, block := range []int{5, 64, 1000, 1 << 20} {
+		msgs, err := readAll([]byte(b.String()), block)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(msgs) != len(want) {
+			t.Fatalf("block %d: %d messages, want %d", block, len(msgs), len(want))
+		}
+		for i, m := range msgs {
+			if m.Where != want[i] || m.ID != fmt.Sprintf("m%d@example.com", i) || len(m.To) != 2 || m.Subject != fmt.Sprintf("number %d", i) {
+				t.Fatalf("block %d, message %d: %s %q %d %q, want %s", block, i, m.Where, m.ID, len(m.To), m.Subject, want[i])
+			}
+			if m.At.IsZero() {
+				t.Errorf("message %d has no date (the separator's)", i)
+			}
+		}
+	}
 }
