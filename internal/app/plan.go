@@ -39,6 +39,15 @@ func (a *App) budget(ctx context.Context, tx *store.Tx) (Budget, error) {
 	return b, nil
 }
 
+// Budget returns the time budget.
+func (a *App) Budget(ctx context.Context) (*Budget, error) {
+	b, err := a.budget(ctx, a.DB.View())
+	if err != nil {
+		return nil, err
+	}
+	return &b, nil
+}
+
 // SetBudget changes the budget; empty values stay as they are.
 func (a *App) SetBudget(ctx context.Context, day, week string) (*Budget, error) {
 	var b Budget
@@ -80,6 +89,8 @@ type PlanItem struct {
 	Kind       string            `json:"kind"` // followup, assignment, cadence, goal, wants
 	Gain       float64           `json:"gain"`
 	Commitment bool              `json:"commitment"`
+	LogKind    string            `json:"log_kind"`           // the interaction kind doing it logs
+	Followup   string            `json:"followup,omitempty"` // the follow-up it keeps
 }
 
 // CapacityView is the plan's word on whether your time can keep your circles.
@@ -173,7 +184,7 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 			when = "due " + f.Due.Format("Mon 2 Jan")
 		}
 		cands = append(cands, model.Candidate{PersonID: f.Person.ID, Action: "follow up: " + f.Text, Minutes: 15,
-			Kind: model.ReasonFollowup, Reason: "you promised (" + when + ")", Gain: gain(f.Person.ID, "email"), Ref: f.ID})
+			Kind: model.ReasonFollowup, Reason: "you promised (" + when + ")", Gain: gain(f.Person.ID, "email"), Ref: f.ID, LogKind: "email"})
 	}
 	// Commitments: this month's assignment slots not yet delivered.
 	if as, err := a.Assignment(ctx); err == nil && as.End.After(now) {
@@ -184,7 +195,7 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 			k := kinds[s.Action]
 			cands = append(cands, model.Candidate{PersonID: s.Person.ID, Action: s.Offer, Minutes: max(k.Minutes, 5),
 				Kind: model.ReasonAssignment, Reason: fmt.Sprintf("assignment slot %d (%d days left)", s.Slot.Slot, as.DaysLeft),
-				Gain: gain(s.Person.ID, s.Action), Deep: k.Weight >= 1})
+				Gain: gain(s.Person.ID, s.Action), Deep: k.Weight >= 1, LogKind: s.Action})
 		}
 	} else if err != nil && rapport.ErrorCode(err) != rapport.ENOTFOUND {
 		return nil, err
@@ -213,7 +224,7 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 		}
 		cands = append(cands, model.Candidate{PersonID: o.Person.ID, Action: action, Minutes: kinds[give].Minutes,
 			Kind: model.ReasonCadence, Reason: fmt.Sprintf("%s tie decaying: every %d days, %s", o.Layer, o.CadenceDays, late),
-			Gain: gain(o.Person.ID, give), Deep: kinds[give].Weight >= 1})
+			Gain: gain(o.Person.ID, give), Deep: kinds[give].Weight >= 1, LogKind: give})
 	}
 	// Goals that need someone above a rung: raise the best helpers still below it.
 	goals, err := tx.Goals(ctx)
@@ -245,7 +256,7 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 			}
 			reason := fmt.Sprintf("goal %q: could help, but the tie (%.1f) is below introduce", g.Text, h.Strength)
 			cands = append(cands, model.Candidate{PersonID: h.Person.ID, Action: action, Minutes: kinds[give].Minutes,
-				Kind: model.ReasonGoal, Reason: reason, Gain: gain(h.Person.ID, give), Deep: kinds[give].Weight >= 1})
+				Kind: model.ReasonGoal, Reason: reason, Gain: gain(h.Person.ID, give), Deep: kinds[give].Weight >= 1, LogKind: give})
 		}
 	}
 	// People whose wants you can serve.
@@ -253,14 +264,18 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 	for _, s := range help {
 		k := kinds[s.Action]
 		cands = append(cands, model.Candidate{PersonID: s.Person.ID, Action: s.Offer, Minutes: k.Minutes,
-			Kind: model.ReasonWants, Reason: s.Reason, Gain: gain(s.Person.ID, s.Action), Deep: k.Weight >= 1})
+			Kind: model.ReasonWants, Reason: s.Reason, Gain: gain(s.Person.ID, s.Action), Deep: k.Weight >= 1, LogKind: s.Action})
 	}
 
 	items, unplanned, planned := model.Plan(cands, v.BudgetMinutes)
 	v.PlannedMinutes = planned
 	toItem := func(c model.Candidate) PlanItem {
-		return PlanItem{Person: rapport.PersonRef{ID: c.PersonID}, Action: c.Action, Minutes: c.Minutes, Reason: c.Reason,
-			Kind: c.Kind, Gain: c.Gain, Commitment: c.Commitment()}
+		it := PlanItem{Person: rapport.PersonRef{ID: c.PersonID}, Action: c.Action, Minutes: c.Minutes, Reason: c.Reason,
+			Kind: c.Kind, Gain: c.Gain, Commitment: c.Commitment(), LogKind: c.LogKind}
+		if c.Kind == model.ReasonFollowup {
+			it.Followup = c.Ref
+		}
+		return it
 	}
 	for _, c := range items {
 		v.Items = append(v.Items, toItem(c))

@@ -149,6 +149,7 @@ $XDG_DATA_HOME/rapport/rapport.db (~/.local/share/rapport/rapport.db).`,
 	root.AddCommand(r.assignmentCmd(), r.reportCmd(), r.importCmd(), r.exportCmd(), r.backupCmd())
 	root.AddCommand(r.dupesCmds()...)
 	root.AddCommand(r.graphCmds()...)
+	root.AddCommand(r.serveCmd())
 	for _, c := range root.Commands() {
 		wrapArgs(c)
 	}

@@ -24,8 +24,9 @@ type Candidate struct {
 	Kind     string // ReasonFollowup, …
 	Reason   string // in words
 	Gain     float64
-	Deep     bool // a give of weight 1 or more, not a quick touch
-	Ref      string
+	Deep     bool   // a give of weight 1 or more, not a quick touch
+	Ref      string // the follow-up it keeps, if any
+	LogKind  string // the kind of interaction doing it is
 }
 
 // Commitment reports whether the candidate is something promised: a

@@ -1,0 +1,123 @@
+package app
+
+import (
+	"context"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/model"
+)
+
+// PeopleIndex is everyone with their figures, held in memory to answer many
+// searches (the web's search as you type) without reading the database each
+// time. Find answers as People does; build a new index when the data changes.
+type PeopleIndex struct {
+	list   []indexed // by strength, then id
+	layers []string
+}
+
+type indexed struct {
+	PersonSummary
+	hay  string // what a search looks in, lower-cased like People's
+	name string // lower-cased, for sorting by name
+	seen int64
+}
+
+// PeopleIndex reads everyone once.
+func (a *App) PeopleIndex(ctx context.Context) (*PeopleIndex, error) {
+	tx := a.DB.View()
+	p, err := a.params(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := a.scores(ctx, tx, p)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.People(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ix := &PeopleIndex{layers: model.LayerNames(p.Layers), list: make([]indexed, 0, len(rows))}
+	for _, r := range rows {
+		s := sc.Of(r.ID)
+		it := indexed{PersonSummary: summary(r, s), name: strings.ToLower(r.Name), seen: -1 << 63}
+		if s.Tie.Touches > 0 {
+			it.seen = s.Tie.Seen.UnixMilli()
+		}
+		it.hay = strings.Join([]string{it.name, strings.ToLower(r.Org), strings.ToLower(r.Title),
+			strings.Join(r.Tags, "\x00"), strings.Join(r.Emails, "\x00")}, "\x00")
+		ix.list = append(ix.list, it)
+	}
+	sort.Slice(ix.list, func(i, j int) bool {
+		a, b := ix.list[i], ix.list[j]
+		if a.Strength != b.Strength {
+			return a.Strength > b.Strength
+		}
+		return a.ID < b.ID
+	})
+	return ix, nil
+}
+
+// Len is how many people the index holds.
+func (ix *PeopleIndex) Len() int { return len(ix.list) }
+
+// Find lists the people matching f, as People would.
+func (ix *PeopleIndex) Find(f PeopleFilter) ([]PersonSummary, error) {
+	if f.Limit < 0 {
+		return nil, rapport.Errorf(rapport.EINVALID, "--limit %d: must not be negative", f.Limit)
+	}
+	if f.Layer != "" && !slices.Contains(ix.layers, f.Layer) {
+		return nil, rapport.Errorf(rapport.EINVALID, "--layer %q: expected one of %s", f.Layer, strings.Join(ix.layers, ", "))
+	}
+	if !slices.Contains([]string{"", "strength", "name", "last"}, f.Sort) {
+		return nil, rapport.Errorf(rapport.EINVALID, "--sort %q: expected strength, name or last", f.Sort)
+	}
+	tag := ""
+	if f.Tag != "" {
+		var err error
+		if tag, err = rapport.NormalizeTag(f.Tag); err != nil {
+			return nil, err
+		}
+	}
+	q := strings.ToLower(strings.TrimSpace(f.Search))
+	if strings.ContainsRune(q, 0) {
+		return []PersonSummary{}, nil
+	}
+	var hits []*indexed
+	for i := range ix.list {
+		it := &ix.list[i]
+		if (f.Layer == "" || it.Layer == f.Layer) && (tag == "" || slices.Contains(it.Tags, tag)) && (q == "" || strings.Contains(it.hay, q)) {
+			hits = append(hits, it)
+			if f.Limit > 0 && len(hits) == f.Limit && (f.Sort == "" || f.Sort == "strength") {
+				break // already in order
+			}
+		}
+	}
+	switch f.Sort {
+	case "name":
+		sort.SliceStable(hits, func(i, j int) bool {
+			if hits[i].name != hits[j].name {
+				return hits[i].name < hits[j].name
+			}
+			return hits[i].ID < hits[j].ID
+		})
+	case "last":
+		sort.Slice(hits, func(i, j int) bool {
+			if hits[i].seen != hits[j].seen {
+				return hits[i].seen > hits[j].seen
+			}
+			return hits[i].ID < hits[j].ID
+		})
+	}
+	if f.Limit > 0 && len(hits) > f.Limit {
+		hits = hits[:f.Limit]
+	}
+	out := make([]PersonSummary, len(hits))
+	for i, h := range hits {
+		out[i] = h.PersonSummary
+	}
+	return out, nil
+}

@@ -1,0 +1,45 @@
+package store
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+)
+
+func TestWatcherSeesCommitsFromAnyConnection(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "w.db")
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	w, err := db.Watch(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	v0, _ := w.Version(ctx)
+	if v, _ := w.Version(ctx); v != v0 {
+		t.Fatalf("version moved with no change: %d → %d", v0, v)
+	}
+	// A write through the pool, then one from another handle (another process, as far as SQLite knows).
+	if err := db.Update(ctx, func(tx *Tx) error { return tx.SetSetting(ctx, "budget.day", "30") }); err != nil {
+		t.Fatal(err)
+	}
+	v1, _ := w.Version(ctx)
+	if v1 == v0 {
+		t.Fatal("a commit through the pool did not move the version")
+	}
+	other, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if err := other.Update(ctx, func(tx *Tx) error { return tx.SetSetting(ctx, "budget.day", "40") }); err != nil {
+		t.Fatal(err)
+	}
+	if v2, _ := w.Version(ctx); v2 == v1 {
+		t.Fatal("a commit from another handle did not move the version")
+	}
+}

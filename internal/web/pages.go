@@ -1,0 +1,812 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"mime/multipart"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/app"
+	"github.com/rapport-app/rapport/internal/importer/formats"
+)
+
+// pageData is what every page template gets.
+type pageData struct {
+	Title string
+	Nav   string // the active section
+	Flash string
+	Error string
+	Data  any
+}
+
+func parsePages() (map[string]*template.Template, error) {
+	names, err := templateFS.ReadDir("templates")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*template.Template{}
+	for _, n := range names {
+		name := strings.TrimSuffix(n.Name(), ".html")
+		if name == "layout" {
+			continue
+		}
+		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/"+n.Name())
+		if err != nil {
+			return nil, fmt.Errorf("parse template %s: %w", n.Name(), err)
+		}
+		out[name] = t
+	}
+	return out, nil
+}
+
+var funcs = template.FuncMap{
+	"date": func(t any) string {
+		switch v := t.(type) {
+		case time.Time:
+			return v.Format("2 Jan 2006")
+		case *time.Time:
+			if v == nil {
+				return "never"
+			}
+			return v.Format("2 Jan 2006")
+		}
+		return ""
+	},
+	"isodate": func(t time.Time) string { return t.Format("2006-01-02") },
+	"pct":     func(v float64) string { return strconv.FormatFloat(min(100, max(0, v)), 'f', 0, 64) },
+	"join":    strings.Join,
+	"add":     func(a, b int) int { return a + b },
+	"sub":     func(a, b int) int { return a - b },
+	"one":     func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
+	"signed":  func(v int) string { return fmt.Sprintf("%+d", v) },
+	"bar":     strengthBar,
+	"deref": func(p *float64) float64 {
+		if p == nil {
+			return 0
+		}
+		return *p
+	},
+	"layerClass": func(l string) string {
+		switch l {
+		case "inner", "close", "active":
+			return "layer-" + l
+		}
+		return "layer-known"
+	},
+}
+
+// render writes a page, buffered so a template error becomes a clean 500.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name string, d pageData) {
+	if d.Flash == "" {
+		d.Flash = r.URL.Query().Get("flash")
+	}
+	var buf bytes.Buffer
+	if err := s.pages[name].ExecuteTemplate(&buf, "layout.html", d); err != nil {
+		s.log.Error("render page", "page", name, "err", err)
+		http.Error(w, "internal error", http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(code)
+	_, _ = w.Write(buf.Bytes())
+}
+
+// page adapts a handler that returns a template name and its data.
+func (s *Server) page(fn func(r *http.Request) (string, pageData, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		name, d, err := fn(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.render(w, r, http.StatusOK, name, d)
+	}
+}
+
+// form adapts a handler of a posted form that redirects when it succeeds
+// (post, redirect, get: reloading never posts twice).
+func (s *Server) form(fn func(r *http.Request) (string, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		if err := r.ParseForm(); err != nil {
+			s.fail(w, r, rapport.Errorf(rapport.EINVALID, "could not read the form: %v", err))
+			return
+		}
+		to, err := fn(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		s.changed(r.Context())
+		http.Redirect(w, r, to, http.StatusSeeOther)
+	}
+}
+
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	code := status(err)
+	msg := rapport.ErrorMessage(err)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		msg = fmt.Sprintf("The request was larger than the %d MB allowed.", mbe.Limit>>20)
+	}
+	if code >= 500 {
+		s.log.Error("request failed", "path", r.URL.Path, "err", err)
+		msg = "Something went wrong on our side; nothing was changed."
+	}
+	s.render(w, r, code, "error", pageData{Title: "Could not do that", Error: msg})
+}
+
+func withFlash(path, msg string) string {
+	return path + "?flash=" + url.QueryEscape(msg)
+}
+
+// Today.
+
+type todayView struct {
+	Plan       *app.PlanView
+	Followups  []app.FollowupView
+	Overdue    []app.Overdue
+	Assignment *app.AssignmentView
+}
+
+func (s *Server) buildToday(ctx context.Context) (*todayView, error) {
+	v := &todayView{}
+	var err error
+	if v.Plan, err = s.app.Plan(ctx, false, 0); err != nil {
+		return nil, err
+	}
+	if v.Followups, err = s.app.Followups(ctx, false); err != nil {
+		return nil, err
+	}
+	if v.Overdue, err = s.app.Overdue(ctx); err != nil {
+		return nil, err
+	}
+	if len(v.Overdue) > 10 {
+		v.Overdue = v.Overdue[:10]
+	}
+	if v.Assignment, err = s.app.Assignment(ctx); err != nil {
+		if rapport.ErrorCode(err) != rapport.ENOTFOUND {
+			return nil, err
+		}
+		v.Assignment = nil
+	}
+	return v, nil
+}
+
+func (s *Server) todayPage(r *http.Request) (string, pageData, error) {
+	v, err := s.today.get(r.Context())
+	if err != nil {
+		return "", pageData{}, err
+	}
+	return "today", pageData{Title: "Today", Nav: "today", Data: v}, nil
+}
+
+// planDone logs a plan item as done (an interaction of its kind, begun by
+// you, noted with the action) and closes the follow-up it kept.
+func (s *Server) planDone(r *http.Request) (string, error) {
+	f := r.PostForm
+	id, kind := f.Get("person"), f.Get("kind")
+	if id == "" || kind == "" {
+		return "", rapport.Errorf(rapport.EINVALID, "person and kind are required")
+	}
+	in, err := s.app.Log(r.Context(), app.LogInput{Ref: id, Kind: kind, By: string(rapport.ByMe), Note: f.Get("action")})
+	if err != nil {
+		return "", err
+	}
+	if fu := f.Get("followup"); fu != "" {
+		if _, err := s.app.FollowupDone(r.Context(), fu); err != nil {
+			return "", err
+		}
+	}
+	return withFlash("/", fmt.Sprintf("Done: %s with %s.", in.Kind, in.People[0].Name)), nil
+}
+
+// People.
+
+type peopleView struct {
+	Q, Layer, Tag, Sort string
+	People              []app.PersonSummary
+	Total               int
+	Layers              []string
+}
+
+func (s *Server) findPeople(r *http.Request) (app.PeopleFilter, []app.PersonSummary, int, error) {
+	q := r.URL.Query()
+	f := app.PeopleFilter{Search: q.Get("q"), Layer: q.Get("layer"), Tag: q.Get("tag"), Sort: q.Get("sort"), Limit: 100}
+	if l := q.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil {
+			return f, nil, 0, rapport.Errorf(rapport.EINVALID, "limit %q: expected a whole number", l)
+		}
+		f.Limit = n
+	}
+	ix, err := s.people.get(r.Context())
+	if err != nil {
+		return f, nil, 0, err
+	}
+	list, err := ix.Find(f)
+	return f, list, ix.Len(), err
+}
+
+func (s *Server) peoplePage(r *http.Request) (string, pageData, error) {
+	f, list, total, err := s.findPeople(r)
+	if err != nil {
+		return "", pageData{}, err
+	}
+	v := peopleView{Q: f.Search, Layer: f.Layer, Tag: f.Tag, Sort: f.Sort, People: list, Total: total,
+		Layers: []string{"inner", "close", "active", "known"}}
+	return "people", pageData{Title: "People", Nav: "people", Data: v}, nil
+}
+
+func (s *Server) createPerson(r *http.Request) (string, error) {
+	in := personInput{Name: r.PostForm.Get("name"), Org: r.PostForm.Get("org"), Title: r.PostForm.Get("title"), Met: r.PostForm.Get("met"),
+		Emails: fields(r.PostForm.Get("emails")), Phones: fields(r.PostForm.Get("phones")), URLs: fields(r.PostForm.Get("urls")),
+		Tags: fields(r.PostForm.Get("tags")), Wants: lines(r.PostForm.Get("wants")), Offers: lines(r.PostForm.Get("offers")), Notes: lines(r.PostForm.Get("notes"))}
+	d, err := s.addPerson(r.Context(), in)
+	if err != nil {
+		return "", err
+	}
+	return withFlash("/people/"+d.ID, "Added "+d.Name+"."), nil
+}
+
+// fields splits a form value at commas and new lines.
+func fields(v string) []string {
+	var out []string
+	for _, f := range strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == '\n' || r == '\r' }) {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// lines splits a form value at new lines.
+func lines(v string) []string {
+	var out []string
+	for _, f := range strings.Split(v, "\n") {
+		if f = strings.TrimSpace(f); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+type personView struct {
+	*app.PersonDetail
+	Why       *app.Why
+	Ledger    *app.Ledger
+	Followups []app.FollowupView
+	Chart     template.HTML
+	Kinds     []rapport.Kind
+	Today     string
+}
+
+func (s *Server) personPage(r *http.Request) (string, pageData, error) {
+	ctx, id := r.Context(), r.PathValue("id")
+	d, err := s.app.Show(ctx, id)
+	if err != nil {
+		return "", pageData{}, err
+	}
+	if len(d.Timeline) > 50 {
+		d.Timeline = d.Timeline[:50]
+	}
+	v := personView{PersonDetail: d, Today: s.app.Now().Format("2006-01-02")}
+	if v.Why, err = s.app.Why(ctx, d.ID, 5); err != nil {
+		return "", pageData{}, err
+	}
+	if v.Ledger, err = s.app.Ledger(ctx, d.ID); err != nil {
+		return "", pageData{}, err
+	}
+	fus, err := s.app.Followups(ctx, false)
+	if err != nil {
+		return "", pageData{}, err
+	}
+	for _, f := range fus {
+		if f.Person.ID == d.ID {
+			v.Followups = append(v.Followups, f)
+		}
+	}
+	pts, err := s.app.StrengthHistory(ctx, d.ID, 365)
+	if err != nil {
+		return "", pageData{}, err
+	}
+	v.Chart = strengthChart(pts, s.app.Now())
+	if v.Kinds, err = s.app.Kinds(ctx); err != nil {
+		return "", pageData{}, err
+	}
+	return "person", pageData{Title: d.Name, Nav: "people", Data: v}, nil
+}
+
+func (s *Server) editPerson(r *http.Request) (string, error) {
+	f := r.PostForm
+	e := app.PersonEdit{}
+	for _, kv := range []struct {
+		dst **string
+		key string
+	}{{&e.Name, "name"}, {&e.Org, "org"}, {&e.Title, "title"}, {&e.Met, "met"}} {
+		if f.Has(kv.key) {
+			v := f.Get(kv.key)
+			*kv.dst = &v
+		}
+	}
+	e.AddEmails, e.AddPhones, e.AddURLs, e.AddTags = fields(f.Get("add_emails")), fields(f.Get("add_phones")), fields(f.Get("add_urls")), fields(f.Get("add_tags"))
+	e.RmTags, e.RmEmails = f["rm_tags"], f["rm_emails"]
+	e.AddWants, e.AddOffers, e.AddNotes = lines(f.Get("add_wants")), lines(f.Get("add_offers")), lines(f.Get("add_notes"))
+	e.RmWants, e.RmOffers, e.RmNotes = f["rm_wants"], f["rm_offers"], f["rm_notes"]
+	if c := strings.TrimSpace(f.Get("cadence")); c != "" { // empty: unchanged; 0 clears it
+		n, err := strconv.Atoi(c)
+		if err != nil || n < 0 {
+			return "", rapport.Errorf(rapport.EINVALID, "cadence %q: expected a number of days", c)
+		}
+		e.Cadence = &n
+	}
+	d, err := s.app.EditPerson(r.Context(), r.PathValue("id"), e)
+	if err != nil {
+		return "", err
+	}
+	return withFlash("/people/"+d.ID, "Saved."), nil
+}
+
+func (s *Server) logTouch(r *http.Request) (string, error) {
+	f := r.PostForm
+	id := r.PathValue("id")
+	in, err := s.app.Log(r.Context(), app.LogInput{Ref: id, With: fields(f.Get("with")), Kind: f.Get("kind"), At: f.Get("at"),
+		By: f.Get("by"), Channel: f.Get("channel"), Minutes: f.Get("minutes"), Note: f.Get("note")})
+	if err != nil {
+		return "", err
+	}
+	back := "/people/" + in.People[0].ID
+	if f.Get("back") == "today" {
+		back = "/"
+	}
+	return withFlash(back, "Logged "+in.Kind+"."), nil
+}
+
+func (s *Server) addFollowup(r *http.Request) (string, error) {
+	fu, err := s.app.AddFollowup(r.Context(), r.PathValue("id"), r.PostForm.Get("text"), r.PostForm.Get("due"))
+	if err != nil {
+		return "", err
+	}
+	return withFlash("/people/"+fu.Person.ID, "Follow-up added, due "+fu.Due.Format("2 Jan")+"."), nil
+}
+
+func (s *Server) followupDone(r *http.Request) (string, error) {
+	if _, err := s.app.FollowupDone(r.Context(), r.PathValue("id")); err != nil {
+		return "", err
+	}
+	back := r.PostForm.Get("back")
+	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
+		back = "/"
+	}
+	return withFlash(back, "Follow-up done."), nil
+}
+
+// Ladder.
+
+type ladderView struct {
+	*app.Ladder
+	Chart   template.HTML
+	History template.HTML
+	Pending bool
+}
+
+func (s *Server) ladderPage(r *http.Request) (string, pageData, error) {
+	l, err := s.ladder.get(r.Context())
+	if err != nil {
+		return "", pageData{}, err
+	}
+	v := ladderView{Ladder: l, Chart: ladderChart(l)}
+	if h, ok := s.history(r.Context()); ok {
+		v.History = historyChart(h, l)
+	} else {
+		v.Pending = true
+	}
+	return "ladder", pageData{Title: "The ladder", Nav: "ladder", Data: v}, nil
+}
+
+// history returns the ladder's last months if they are built, and starts
+// building them if not: rebuilding months of history can take seconds on a
+// large network, and the ladder page must not wait for it.
+func (s *Server) history(ctx context.Context) ([]app.LadderPoint, bool) {
+	s.hist.mu.Lock()
+	have, val, building := s.hist.have, s.hist.val, s.hist.building
+	if !have && !building {
+		s.hist.building = true
+		go func() {
+			key, err := s.hist.version(context.WithoutCancel(ctx))
+			if err == nil {
+				if _, err := s.hist.fill(context.WithoutCancel(ctx), key); err != nil {
+					s.log.Error("ladder history", "err", err)
+				}
+			}
+			s.hist.mu.Lock()
+			s.hist.building = false
+			s.hist.mu.Unlock()
+		}()
+	}
+	s.hist.mu.Unlock()
+	if have {
+		go func() { _, _ = s.hist.get(context.WithoutCancel(ctx)) }() // refreshes in the background when stale
+	}
+	return val, have
+}
+
+// Ask.
+
+type askView struct {
+	Person, Action, Note string
+	Result               *app.AskResult
+	Kinds                []rapport.Kind
+}
+
+func (s *Server) askPage(r *http.Request) (string, pageData, error) {
+	kinds, err := s.app.Kinds(r.Context())
+	if err != nil {
+		return "", pageData{}, err
+	}
+	q := r.URL.Query()
+	return "ask", pageData{Title: "Ask", Nav: "ask", Data: askView{Person: q.Get("person"), Action: q.Get("action"), Kinds: kinds}}, nil
+}
+
+// askPost shows the guard's verdict (check) or records the ask.
+func (s *Server) askPost(r *http.Request) (string, pageData, error) {
+	if err := r.ParseForm(); err != nil {
+		return "", pageData{}, rapport.Errorf(rapport.EINVALID, "could not read the form: %v", err)
+	}
+	f := r.PostForm
+	v := askView{Person: f.Get("person"), Action: f.Get("action"), Note: f.Get("note")}
+	var err error
+	if v.Kinds, err = s.app.Kinds(r.Context()); err != nil {
+		return "", pageData{}, err
+	}
+	record := f.Get("do") == "record" || f.Get("do") == "force"
+	res, err := s.app.Ask(r.Context(), app.AskInput{Ref: v.Person, Action: v.Action, Note: v.Note, Check: !record, Force: f.Get("do") == "force"})
+	if err != nil {
+		return "", pageData{}, err
+	}
+	v.Result = res
+	d := pageData{Title: "Ask", Nav: "ask", Data: v}
+	if res.Recorded {
+		s.changed(r.Context())
+		d.Flash = "Ask recorded. Answer it from the command line (rapport answer) when they reply."
+	}
+	return "ask", d, nil
+}
+
+// Goals and the assignment.
+
+type goalsView struct {
+	Goals []*app.GoalView
+}
+
+func (s *Server) goalsPage(r *http.Request) (string, pageData, error) {
+	gs, err := s.app.Goals(r.Context())
+	if err != nil {
+		return "", pageData{}, err
+	}
+	v := goalsView{}
+	for _, g := range gs {
+		if g.Done != nil {
+			continue
+		}
+		gv, err := s.app.ShowGoal(r.Context(), g.ID, 5)
+		if err != nil {
+			return "", pageData{}, err
+		}
+		v.Goals = append(v.Goals, gv)
+	}
+	return "goals", pageData{Title: "Goals", Nav: "goals", Data: v}, nil
+}
+
+func (s *Server) addGoal(r *http.Request) (string, error) {
+	g, err := s.app.AddGoal(r.Context(), r.PostForm.Get("text"), fields(r.PostForm.Get("tags")), r.PostForm.Get("due"))
+	if err != nil {
+		return "", err
+	}
+	return withFlash("/goals", "Goal added: "+g.Text), nil
+}
+
+func (s *Server) goalDone(r *http.Request) (string, error) {
+	if _, err := s.app.GoalDone(r.Context(), r.PathValue("id")); err != nil {
+		return "", err
+	}
+	return withFlash("/goals", "Goal done."), nil
+}
+
+type assignmentView struct {
+	Assignment *app.AssignmentView
+	Goals      []rapport.Goal
+}
+
+func (s *Server) assignmentPage(r *http.Request) (string, pageData, error) {
+	v := assignmentView{}
+	var err error
+	if v.Assignment, err = s.app.Assignment(r.Context()); err != nil && rapport.ErrorCode(err) != rapport.ENOTFOUND {
+		return "", pageData{}, err
+	}
+	if v.Goals, err = s.app.Goals(r.Context()); err != nil {
+		return "", pageData{}, err
+	}
+	return "assignment", pageData{Title: "The 5 + 5 assignment", Nav: "assignment", Data: v}, nil
+}
+
+func (s *Server) newAssignment(r *http.Request) (string, error) {
+	if _, err := s.app.NewAssignment(r.Context(), r.PostForm.Get("goal"), 30, r.PostForm.Get("replace") != ""); err != nil {
+		return "", err
+	}
+	return withFlash("/assignment", "A new assignment for the next 30 days."), nil
+}
+
+// Report.
+
+type reportView struct {
+	*app.Report
+	Since, Until  string
+	MinutesChart  template.HTML
+	RungsChart    template.HTML
+	ContactsDelta int
+}
+
+func (s *Server) reportPage(r *http.Request) (string, pageData, error) {
+	q := r.URL.Query()
+	rep, err := s.app.Report(r.Context(), q.Get("since"), q.Get("until"))
+	if err != nil {
+		return "", pageData{}, err
+	}
+	v := reportView{Report: rep, Since: rep.Since.Format("2006-01-02"), Until: rep.Until.Format("2006-01-02"),
+		MinutesChart: minutesChart(rep.Minutes), RungsChart: rungMovesChart(rep.Rungs), ContactsDelta: rep.ContactsEnd - rep.ContactsStart}
+	return "report", pageData{Title: "Report", Nav: "report", Data: v}, nil
+}
+
+// Import, export, backup.
+
+type importView struct {
+	Sources []string
+	Summary *app.ImportSummary
+}
+
+func (s *Server) importPage(r *http.Request) (string, pageData, error) {
+	return "import", pageData{Title: "Import and export", Nav: "import", Data: importView{Sources: uploadSources()}}, nil
+}
+
+// uploadSources are the sources a browser can upload: files, not folders.
+func uploadSources() []string {
+	var out []string
+	for _, s := range formats.Sources {
+		if s != "maildir" {
+			out = append(out, s)
+		}
+	}
+	return append(out, "json")
+}
+
+func (s *Server) importPost(r *http.Request) (string, pageData, error) {
+	sum, err := s.importUpload(r)
+	if err != nil {
+		return "", pageData{}, err
+	}
+	if !sum.DryRun {
+		s.changed(r.Context())
+	}
+	return "import", pageData{Title: "Import and export", Nav: "import", Data: importView{Sources: uploadSources(), Summary: sum}}, nil
+}
+
+// importUpload saves the uploaded files to a private folder under their own
+// names (parsers tell formats apart by name), reads them and imports them.
+func (s *Server) importUpload(r *http.Request) (*app.ImportSummary, error) {
+	r.Body = http.MaxBytesReader(nil, r.Body, maxUpload)
+	if err := r.ParseMultipartForm(32 << 20); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return nil, rapport.Errorf(rapport.EINVALID, "the upload is larger than the %d MB allowed", maxUpload>>20)
+		}
+		return nil, rapport.Errorf(rapport.EINVALID, "could not read the upload: %v", err)
+	}
+	defer r.MultipartForm.RemoveAll()
+	source := r.FormValue("source")
+	files := r.MultipartForm.File["file"]
+	if len(files) == 0 {
+		return nil, rapport.Errorf(rapport.EINVALID, "choose a file to import")
+	}
+	dir, err := os.MkdirTemp("", "rapport-import-")
+	if err != nil {
+		return nil, fmt.Errorf("import: %w", err)
+	}
+	defer os.RemoveAll(dir)
+	var paths []string
+	for i, fh := range files {
+		name := filepath.Base(filepath.Clean("/" + fh.Filename))
+		if name == "/" || name == "." {
+			name = "upload"
+		}
+		sub := filepath.Join(dir, strconv.Itoa(i))
+		if err := os.Mkdir(sub, 0o700); err != nil {
+			return nil, fmt.Errorf("import: %w", err)
+		}
+		p := filepath.Join(sub, name)
+		if err := saveUpload(fh.Open, p); err != nil {
+			return nil, err
+		}
+		paths = append(paths, p)
+	}
+	var me []string
+	if m := strings.TrimSpace(r.FormValue("me")); m != "" {
+		me = fields(m)
+	}
+	dry := r.FormValue("dry_run") != ""
+	return s.runImport(r.Context(), source, paths, me, dry)
+}
+
+func (s *Server) runImport(ctx context.Context, source string, paths, me []string, dry bool) (*app.ImportSummary, error) {
+	if source == "json" {
+		if dry {
+			return nil, rapport.Errorf(rapport.EINVALID, "a json backup cannot be tried dry; restore it into an empty database")
+		}
+		f, err := os.Open(paths[0])
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		rs, err := s.app.RestoreJSON(ctx, f, filepath.Base(paths[0]))
+		if err != nil {
+			return nil, err
+		}
+		return &app.ImportSummary{Source: "json", Read: rs.Rows["people"] + rs.Rows["interactions"], PeopleCreated: rs.Rows["people"],
+			InteractionsCreated: rs.Rows["interactions"], Errors: []string{}}, nil
+	}
+	res, err := formats.Read(source, paths, formats.Options{Me: me, Now: s.app.Now()})
+	if err != nil {
+		return nil, err
+	}
+	return s.app.Import(ctx, source, res, dry)
+}
+
+func saveUpload(open func() (multipart.File, error), path string) error {
+	src, err := open()
+	if err != nil {
+		return rapport.Errorf(rapport.EINVALID, "could not read the upload: %v", err)
+	}
+	defer src.Close()
+	dst, err := os.OpenFile(path, os.O_CREATE|os.O_WRONLY|os.O_EXCL, 0o600)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		dst.Close()
+		return fmt.Errorf("import: %w", err)
+	}
+	return dst.Close()
+}
+
+func (s *Server) export(w http.ResponseWriter, r *http.Request) {
+	format := r.PathValue("format")
+	ctx := r.Context()
+	var buf bytes.Buffer
+	var err error
+	var ctype, ext string
+	switch format {
+	case "vcard":
+		ctype, ext = "text/vcard; charset=utf-8", "vcf"
+		err = s.app.ExportVCard(ctx, &buf, app.ExportFilter{})
+	case "csv":
+		ctype, ext = "text/csv; charset=utf-8", "csv"
+		err = s.app.ExportCSV(ctx, &buf, app.ExportFilter{})
+	case "json":
+		ctype, ext = "application/json", "json"
+		err = s.app.ExportJSON(ctx, &buf)
+	case "ics":
+		ctype, ext = "text/calendar; charset=utf-8", "ics"
+		err = s.app.ExportICS(ctx, &buf)
+	default:
+		s.fail(w, r, rapport.Errorf(rapport.ENOTFOUND, "no export format %q: expected vcard, csv, json or ics", format))
+		return
+	}
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", ctype)
+	if format != "ics" || r.URL.Query().Get("download") != "" {
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="rapport-%s.%s"`, s.app.Now().Format("2006-01-02"), ext))
+	}
+	_, _ = w.Write(buf.Bytes())
+}
+
+func (s *Server) backup(w http.ResponseWriter, r *http.Request) {
+	dir, err := os.MkdirTemp("", "rapport-backup-")
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	defer os.RemoveAll(dir)
+	p := filepath.Join(dir, "rapport.db")
+	if err := s.app.Backup(r.Context(), p); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/vnd.sqlite3")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="rapport-backup-%s.db"`, s.app.Now().Format("2006-01-02")))
+	http.ServeFile(w, r, p)
+}
+
+// Settings.
+
+type settingsView struct {
+	Budget   *app.Budget
+	Settings []app.Setting
+	Kinds    []rapport.Kind
+}
+
+func (s *Server) settingsPage(r *http.Request) (string, pageData, error) {
+	ctx := r.Context()
+	v := settingsView{}
+	var err error
+	if v.Budget, err = s.app.Budget(ctx); err != nil {
+		return "", pageData{}, err
+	}
+	if v.Settings, err = s.app.Config(ctx); err != nil {
+		return "", pageData{}, err
+	}
+	if v.Kinds, err = s.app.Kinds(ctx); err != nil {
+		return "", pageData{}, err
+	}
+	return "settings", pageData{Title: "Settings", Nav: "settings", Data: v}, nil
+}
+
+func (s *Server) saveSettings(r *http.Request) (string, error) {
+	ctx := r.Context()
+	f := r.PostForm
+	if f.Has("day") || f.Has("week") {
+		if _, err := s.app.SetBudget(ctx, f.Get("day"), f.Get("week")); err != nil {
+			return "", err
+		}
+	}
+	current, err := s.app.Config(ctx)
+	if err != nil {
+		return "", err
+	}
+	for _, st := range current {
+		if v := strings.TrimSpace(f.Get("cfg." + st.Key)); f.Has("cfg."+st.Key) && v != st.Value {
+			if err := s.app.SetConfig(ctx, st.Key, v); err != nil {
+				return "", err
+			}
+		}
+	}
+	return withFlash("/settings", "Settings saved."), nil
+}
+
+func (s *Server) saveRung(r *http.Request) (string, error) {
+	f := r.PostForm
+	e := app.RungEdit{}
+	if v := strings.TrimSpace(f.Get("threshold")); v != "" {
+		t, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return "", rapport.Errorf(rapport.EINVALID, "threshold %q: expected a number", v)
+		}
+		e.Threshold = &t
+	}
+	if v := strings.TrimSpace(f.Get("minutes")); v != "" {
+		m, err := strconv.Atoi(v)
+		if err != nil {
+			return "", rapport.Errorf(rapport.EINVALID, "minutes %q: expected a whole number", v)
+		}
+		e.Minutes = &m
+	}
+	k, err := s.app.LadderSet(r.Context(), f.Get("action"), e)
+	if err != nil {
+		return "", err
+	}
+	return withFlash("/settings", "Rung "+k.Name+" saved."), nil
+}

@@ -1,0 +1,294 @@
+// Package web serves Rapport in a browser and as a JSON API, over the same
+// operations as the CLI (internal/app). Pages are rendered on the server from
+// embedded templates; charts are SVG drawn here; the little JavaScript there
+// is only makes search and logging quicker. Every state-changing request is
+// checked against cross-site forgery, bodies are size-limited, and a
+// malformed request gets a 4xx and changes nothing.
+package web
+
+import (
+	"context"
+	"embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/app"
+	"github.com/rapport-app/rapport/internal/store"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// Body limits: a form or JSON request, and an uploaded export.
+const (
+	maxBody   = 1 << 20
+	maxUpload = 256 << 20
+)
+
+// Server is the web app on one App.
+type Server struct {
+	app     *app.App
+	log     *slog.Logger
+	watch   *store.Watcher
+	pages   map[string]*template.Template
+	handler http.Handler
+
+	today  *cache[*todayView]
+	people *cache[*app.PeopleIndex]
+	ladder *cache[*app.Ladder]
+	hist   *cache[[]app.LadderPoint]
+}
+
+// New builds the server; Close releases what it holds.
+func New(ctx context.Context, a *app.App, log *slog.Logger) (*Server, error) {
+	w, err := a.DB.Watch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{app: a, log: log, watch: w}
+	if s.pages, err = parsePages(); err != nil {
+		w.Close()
+		return nil, err
+	}
+	s.today = newCache(s.version, s.buildToday)
+	s.people = newCache(s.version, a.PeopleIndex)
+	s.ladder = newCache(s.version, a.Ladder)
+	s.hist = newCache(s.version, func(ctx context.Context) ([]app.LadderPoint, error) { return a.LadderHistory(ctx, 6) })
+	s.handler = s.routes()
+	return s, nil
+}
+
+// Close releases the server's database watcher.
+func (s *Server) Close() error { return s.watch.Close() }
+
+// ServeHTTP serves one request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// version is what cached views are keyed on: the data and the day.
+func (s *Server) version(ctx context.Context) (string, error) {
+	v, err := s.watch.Version(ctx)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf("%d/%s", v, s.app.Now().UTC().Truncate(time.Minute).Format(time.RFC3339)), nil
+}
+
+// changed is called after every write made here: cached views are rebuilt
+// now, so the page the user is sent to next shows what they just did.
+func (s *Server) changed(ctx context.Context) {
+	s.today.refresh(ctx)
+	s.people.refresh(ctx)
+	s.ladder.refresh(ctx)
+}
+
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	static, _ := fs.Sub(staticFS, "static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(http.FileServerFS(static), time.Hour)))
+
+	// Pages.
+	mux.HandleFunc("GET /{$}", s.page(s.todayPage))
+	mux.HandleFunc("POST /plan/done", s.form(s.planDone))
+	mux.HandleFunc("GET /people", s.page(s.peoplePage))
+	mux.HandleFunc("POST /people", s.form(s.createPerson))
+	mux.HandleFunc("GET /people/{id}", s.page(s.personPage))
+	mux.HandleFunc("POST /people/{id}", s.form(s.editPerson))
+	mux.HandleFunc("POST /people/{id}/log", s.form(s.logTouch))
+	mux.HandleFunc("POST /people/{id}/followups", s.form(s.addFollowup))
+	mux.HandleFunc("POST /followups/{id}/done", s.form(s.followupDone))
+	mux.HandleFunc("GET /ladder", s.page(s.ladderPage))
+	mux.HandleFunc("GET /ask", s.page(s.askPage))
+	mux.HandleFunc("POST /ask", s.page(s.askPost))
+	mux.HandleFunc("GET /goals", s.page(s.goalsPage))
+	mux.HandleFunc("POST /goals", s.form(s.addGoal))
+	mux.HandleFunc("POST /goals/{id}/done", s.form(s.goalDone))
+	mux.HandleFunc("GET /assignment", s.page(s.assignmentPage))
+	mux.HandleFunc("POST /assignment", s.form(s.newAssignment))
+	mux.HandleFunc("GET /report", s.page(s.reportPage))
+	mux.HandleFunc("GET /import", s.page(s.importPage))
+	mux.HandleFunc("POST /import", s.page(s.importPost))
+	mux.HandleFunc("GET /export/{format}", s.export)
+	mux.HandleFunc("GET /backup", s.backup)
+	mux.HandleFunc("GET /settings", s.page(s.settingsPage))
+	mux.HandleFunc("POST /settings", s.form(s.saveSettings))
+	mux.HandleFunc("POST /settings/ladder", s.form(s.saveRung))
+
+	s.apiRoutes(mux)
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			apiError(w, http.StatusNotFound, rapport.Errorf(rapport.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))
+			return
+		}
+		s.render(w, r, http.StatusNotFound, "error", pageData{Title: "Not found", Error: "There is no page at " + r.URL.Path + "."})
+	})
+
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			apiError(w, http.StatusForbidden, rapport.Errorf(rapport.EINVALID, "cross-origin request refused"))
+			return
+		}
+		http.Error(w, "Forbidden: a request from another site cannot change your data.", http.StatusForbidden)
+	}))
+	return s.recoverer(securityHeaders(csrf.Handler(mux)))
+}
+
+// securityHeaders keeps pages from being framed or sniffed, and scripts to our own.
+func securityHeaders(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		hd := w.Header()
+		hd.Set("X-Content-Type-Options", "nosniff")
+		hd.Set("X-Frame-Options", "DENY")
+		hd.Set("Referrer-Policy", "same-origin")
+		hd.Set("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+		h.ServeHTTP(w, r)
+	})
+}
+
+func cacheFor(h http.Handler, d time.Duration) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Cache-Control", fmt.Sprintf("public, max-age=%d", int(d.Seconds())))
+		h.ServeHTTP(w, r)
+	})
+}
+
+func (s *Server) recoverer(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic serving request", "path", r.URL.Path, "panic", v)
+				http.Error(w, "internal error", http.StatusInternalServerError)
+			}
+		}()
+		h.ServeHTTP(w, r)
+	})
+}
+
+// status maps an operation's error to an HTTP status.
+func status(err error) int {
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		return http.StatusRequestEntityTooLarge
+	}
+	switch rapport.ErrorCode(err) {
+	case rapport.EINVALID, rapport.EAMBIGUOUS:
+		return http.StatusBadRequest
+	case rapport.ENOTFOUND:
+		return http.StatusNotFound
+	case rapport.ECONFLICT:
+		return http.StatusConflict
+	}
+	return http.StatusInternalServerError
+}
+
+// apiError writes {"error": {"code", "message"[, "candidates"]}}, as the CLI's --json does.
+func apiError(w http.ResponseWriter, code int, err error) {
+	body := map[string]any{"code": rapport.ErrorCode(err), "message": rapport.ErrorMessage(err)}
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		body["code"], body["message"] = rapport.EINVALID, fmt.Sprintf("request body larger than %d bytes", mbe.Limit)
+	}
+	var rerr *rapport.Error
+	if errors.As(err, &rerr) && len(rerr.Candidates) > 0 {
+		body["candidates"] = rerr.Candidates
+	}
+	writeJSON(w, code, map[string]any{"error": body})
+}
+
+func writeJSON(w http.ResponseWriter, code int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(code)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	_ = enc.Encode(v)
+}
+
+// cache holds one view computed from the database, keyed on its version. A
+// stale view is served while one fresh one is built in the background, so a
+// busy page never waits on a rebuild; the first build, and refresh after a
+// write made here, wait.
+type cache[T any] struct {
+	version func(context.Context) (string, error)
+	build   func(context.Context) (T, error)
+
+	mu       sync.Mutex
+	have     bool
+	key      string
+	val      T
+	building bool
+}
+
+func newCache[T any](version func(context.Context) (string, error), build func(context.Context) (T, error)) *cache[T] {
+	return &cache[T]{version: version, build: build}
+}
+
+func (c *cache[T]) get(ctx context.Context) (T, error) {
+	key, err := c.version(ctx)
+	if err != nil {
+		var zero T
+		return zero, err
+	}
+	c.mu.Lock()
+	if c.have && c.key == key {
+		v := c.val
+		c.mu.Unlock()
+		return v, nil
+	}
+	if c.have {
+		v := c.val
+		if !c.building {
+			c.building = true
+			go c.rebuild(context.WithoutCancel(ctx), key)
+		}
+		c.mu.Unlock()
+		return v, nil
+	}
+	c.mu.Unlock()
+	return c.fill(ctx, key)
+}
+
+func (c *cache[T]) rebuild(ctx context.Context, key string) {
+	_, _ = c.fill(ctx, key)
+	c.mu.Lock()
+	c.building = false
+	c.mu.Unlock()
+}
+
+func (c *cache[T]) fill(ctx context.Context, key string) (T, error) {
+	v, err := c.build(ctx)
+	if err != nil {
+		return v, err
+	}
+	c.mu.Lock()
+	c.have, c.key, c.val = true, key, v
+	c.mu.Unlock()
+	return v, nil
+}
+
+// refresh rebuilds the view now, if it was ever built.
+func (c *cache[T]) refresh(ctx context.Context) {
+	c.mu.Lock()
+	have := c.have
+	c.mu.Unlock()
+	if !have {
+		return
+	}
+	if key, err := c.version(ctx); err == nil {
+		_, _ = c.fill(ctx, key)
+	}
+}

@@ -1,0 +1,70 @@
+// Rapport: only what makes the pages quicker. Everything works without it.
+(function () {
+  "use strict";
+
+  // Search as you type on /people: the API answers, the table is redrawn.
+  const form = document.querySelector("[data-live-search]");
+  if (form) {
+    const rows = document.querySelector("[data-rows]");
+    let timer, seq = 0;
+    const esc = (s) => String(s == null ? "" : s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+    const layerClass = (l) => (["inner", "close", "active"].includes(l) ? "layer-" + l : "layer-known");
+    const date = (d) => (d ? new Date(d).toLocaleDateString(undefined, { day: "numeric", month: "short", year: "numeric" }) : "never");
+    const update = async () => {
+      const params = new URLSearchParams(new FormData(form));
+      const mine = ++seq;
+      const res = await fetch("/api/v1/people?" + params.toString(), { headers: { Accept: "application/json" } });
+      if (mine !== seq || !res.ok) return;
+      const people = await res.json();
+      history.replaceState(null, "", "/people?" + params.toString());
+      rows.innerHTML = people.length ? people.map((p) =>
+        `<tr><td><a href="/people/${encodeURIComponent(p.id)}">${esc(p.name)}</a>${p.title ? `<span class="sub">${esc(p.title)}</span>` : ""}</td>` +
+        `<td class="num"><meter class="gauge" min="0" max="100" low="25" high="60" optimum="100" value="${Math.round(p.strength)}" aria-hidden="true"></meter> ${p.strength.toFixed(1)}</td>` +
+        `<td><span class="tag ${layerClass(p.layer)}">${esc(p.layer)}</span></td><td class="wide">${esc(p.org)}</td><td class="wide">${esc(date(p.last_contact))}</td></tr>`
+      ).join("") : `<tr><td colspan="5" class="empty">Nobody matches.</td></tr>`;
+    };
+    form.addEventListener("input", () => { clearTimeout(timer); timer = setTimeout(update, 120); });
+    form.addEventListener("change", () => { clearTimeout(timer); update(); });
+  }
+
+  // Keyboard: "/" searches people, "l" goes to the log form, "g t" goes to Today.
+  let g = false;
+  document.addEventListener("keydown", (e) => {
+    const t = e.target;
+    if (e.ctrlKey || e.metaKey || e.altKey || (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)))) return;
+    if (e.key === "/") {
+      e.preventDefault();
+      const s = document.querySelector("[data-search]");
+      if (s) s.focus(); else location.href = "/people#search";
+    } else if (e.key === "l") {
+      const k = document.getElementById("log-kind");
+      if (k) { e.preventDefault(); k.focus(); }
+    } else if (g && e.key === "t") {
+      location.href = "/";
+    }
+    g = e.key === "g";
+  });
+  if (location.hash === "#search") { const s = document.querySelector("[data-search]"); if (s) s.focus(); }
+
+  // Back buttons on error pages.
+  document.querySelectorAll("[data-back]").forEach((b) => b.addEventListener("click", () => history.back()));
+
+  // Upload progress on /import.
+  const imp = document.getElementById("import-form");
+  if (imp && window.XMLHttpRequest) {
+    imp.addEventListener("submit", (e) => {
+      e.preventDefault();
+      const bar = document.getElementById("upload-progress");
+      bar.hidden = false;
+      const xhr = new XMLHttpRequest();
+      xhr.open("POST", imp.action);
+      xhr.upload.addEventListener("progress", (ev) => { if (ev.lengthComputable) bar.value = (100 * ev.loaded) / ev.total; });
+      xhr.addEventListener("load", () => { document.open(); document.write(xhr.responseText); document.close(); });
+      xhr.addEventListener("error", () => imp.submit());
+      xhr.send(new FormData(imp));
+    });
+  }
+
+  // The ladder's history is built in the background: look again shortly.
+  if (document.querySelector("[data-reload-soon]")) setTimeout(() => location.reload(), 3000);
+})();
