@@ -34,7 +34,18 @@ func (a *App) AddPerson(ctx context.Context, name string, e PersonEdit) (*Person
 	if err := applyEdit(p, e, now); err != nil {
 		return nil, err
 	}
-	err := a.DB.Update(ctx, func(tx *store.Tx) error { return tx.SavePerson(ctx, p) })
+	if e.Cadence != nil && (*e.Cadence < 0 || *e.Cadence > 3650) {
+		return nil, rapport.Errorf(rapport.EINVALID, "--cadence %d: expected 0 (the layer's) to 3650 days", *e.Cadence)
+	}
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := tx.SavePerson(ctx, p); err != nil {
+			return err
+		}
+		if e.Cadence != nil && *e.Cadence > 0 {
+			return tx.SetCadence(ctx, p.ID, *e.Cadence)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}

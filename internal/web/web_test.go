@@ -1,0 +1,536 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapport-app/rapport/internal/app"
+	"github.com/rapport-app/rapport/internal/demo"
+	"github.com/rapport-app/rapport/internal/store"
+)
+
+var now = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
+
+type fixture struct {
+	t   *testing.T
+	app *app.App
+	srv *Server
+	db  string
+}
+
+// newFixture serves a small demo network as of now.
+func newFixture(t *testing.T, people int) *fixture {
+	t.Helper()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "web.db")
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	a := app.New(db, func() time.Time { return now })
+	if people > 0 {
+		if _, err := a.Demo(ctx, demo.Options{People: people, Years: 2, Seed: 5}, nil); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := New(ctx, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return &fixture{t: t, app: a, srv: s, db: path}
+}
+
+func (f *fixture) do(method, target string, body io.Reader, header ...string) *httptest.ResponseRecorder {
+	f.t.Helper()
+	r := httptest.NewRequest(method, target, body)
+	for i := 0; i+1 < len(header); i += 2 {
+		r.Header.Set(header[i], header[i+1])
+	}
+	w := httptest.NewRecorder()
+	f.srv.ServeHTTP(w, r)
+	return w
+}
+
+func (f *fixture) get(target string) *httptest.ResponseRecorder { return f.do("GET", target, nil) }
+
+func (f *fixture) postForm(target string, v url.Values, header ...string) *httptest.ResponseRecorder {
+	return f.do("POST", target, strings.NewReader(v.Encode()), append([]string{"Content-Type", "application/x-www-form-urlencoded"}, header...)...)
+}
+
+func (f *fixture) postJSON(target, body string, header ...string) *httptest.ResponseRecorder {
+	return f.do("POST", target, strings.NewReader(body), append([]string{"Content-Type", "application/json"}, header...)...)
+}
+
+func (f *fixture) count() int {
+	ix, err := f.app.PeopleIndex(context.Background())
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return ix.Len()
+}
+
+func decodeJSON[T any](t *testing.T, w *httptest.ResponseRecorder) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil {
+		t.Fatalf("%v in %s", err, w.Body.String())
+	}
+	return v
+}
+
+func TestEveryPageRenders(t *testing.T) {
+	f := newFixture(t, 80)
+	someone := f.firstPerson()
+	for path, want := range map[string]string{
+		"/": "The plan", "/people": "Add a person", "/people?q=a&sort=name": "People", "/people/" + someone.ID: "Log a touch",
+		"/ladder": "contacts", "/ask": "Check", "/ask?person=" + someone.ID: someone.ID, "/goals": "Goals", "/assignment": "5 + 5",
+		"/report": "What you did", "/report?since=2026-01-01&until=2026-06-01": "What it moved", "/import": "Import an export", "/settings": "Minutes a day",
+	} {
+		w := f.get(path)
+		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), want) {
+			t.Errorf("GET %s: %d, want 200 with %q", path, w.Code, want)
+		}
+		if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
+			t.Errorf("GET %s: content type %q", path, ct)
+		}
+		if w.Header().Get("Content-Security-Policy") == "" || w.Header().Get("X-Frame-Options") != "DENY" {
+			t.Errorf("GET %s: security headers missing", path)
+		}
+	}
+	for path, code := range map[string]int{"/nowhere": 404, "/people/no-such-person": 404, "/report?since=soon": 400, "/people?layer=nope": 400, "/export/pdf": 404} {
+		if w := f.get(path); w.Code != code {
+			t.Errorf("GET %s: %d, want %d", path, w.Code, code)
+		}
+	}
+	if w := f.get("/static/app.css"); w.Code != 200 || !strings.Contains(w.Body.String(), "--accent") {
+		t.Errorf("static css: %d", w.Code)
+	}
+}
+
+func (f *fixture) firstPerson() app.PersonSummary {
+	f.t.Helper()
+	list := decodeJSON[[]app.PersonSummary](f.t, f.get("/api/v1/people?limit=1"))
+	if len(list) != 1 {
+		f.t.Fatal("no people")
+	}
+	return list[0]
+}
+
+func TestAddPersonByFormAndJSONEscapesAndValidates(t *testing.T) {
+	f := newFixture(t, 0)
+	w := f.postForm("/people", url.Values{"name": {`Ada <script>alert(1)</script> Lovelace`}, "emails": {"ada@example.com"}, "tags": {"math, poetry"}})
+	if w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/people/") {
+		t.Fatalf("form post: %d %s", w.Code, w.Header().Get("Location"))
+	}
+	page := f.get(strings.SplitN(w.Header().Get("Location"), "?", 2)[0]).Body.String()
+	if strings.Contains(page, "<script>alert(1)") || !strings.Contains(page, "&lt;script&gt;alert(1)&lt;/script&gt;") {
+		t.Error("a name is not escaped on the person page")
+	}
+	w = f.postJSON("/api/v1/people", `{"name": "Grace Hopper", "org": "Navy", "emails": ["grace@navy.example"], "cadence_days": 30}`)
+	if w.Code != http.StatusCreated {
+		t.Fatalf("json post: %d %s", w.Code, w.Body)
+	}
+	d := decodeJSON[map[string]any](t, w)
+	if d["name"] != "Grace Hopper" || d["org"] != "Navy" || d["cadence_days"] != float64(30) || d["id"] == "" {
+		t.Errorf("created %v", d)
+	}
+	before := f.count()
+	for body, want := range map[string]string{
+		`{"name": ""}`:                            "name",
+		`{"name": "X", "nickname": "y"}`:          "unknown field",
+		`{"name": "X"`:                            "invalid JSON",
+		``:                                        "expected a JSON object",
+		`{"name": "Y", "emails": ["not-a-mail"]}`: "email",
+		`{"name": "Z"} {"name": "W"}`:             "more than one",
+	} {
+		w := f.postJSON("/api/v1/people", body)
+		e := decodeJSON[map[string]map[string]any](t, w)["error"]
+		if w.Code != http.StatusBadRequest || !strings.Contains(strings.ToLower(e["message"].(string)), strings.ToLower(want)) {
+			t.Errorf("POST %q: %d %v, want 400 mentioning %q", body, w.Code, e, want)
+		}
+	}
+	if w := f.do("POST", "/api/v1/people", strings.NewReader(`name=x`), "Content-Type", "text/plain"); w.Code != http.StatusBadRequest {
+		t.Errorf("a non-JSON body: %d", w.Code)
+	}
+	if w := f.postForm("/people", url.Values{"name": {""}}); w.Code != http.StatusBadRequest || !strings.Contains(w.Body.String(), "Nothing was changed") {
+		t.Errorf("an empty name by form: %d", w.Code)
+	}
+	big := `{"name": "` + strings.Repeat("x", maxBody) + `"}`
+	if w := f.postJSON("/api/v1/people", big); w.Code != http.StatusRequestEntityTooLarge {
+		t.Errorf("an oversized body: %d", w.Code)
+	}
+	if after := f.count(); after != before {
+		t.Errorf("bad requests changed the data: %d people, then %d", before, after)
+	}
+}
+
+func TestCrossSitePostsAreRefusedAndChangeNothing(t *testing.T) {
+	f := newFixture(t, 0)
+	before := f.count()
+	for _, h := range [][]string{
+		{"Sec-Fetch-Site", "cross-site", "Origin", "https://evil.example"},
+		{"Origin", "https://evil.example"},
+	} {
+		if w := f.postForm("/people", url.Values{"name": {"Mallory"}}, h...); w.Code != http.StatusForbidden {
+			t.Errorf("cross-site form post %v: %d", h, w.Code)
+		}
+		if w := f.postJSON("/api/v1/people", `{"name": "Mallory"}`, h...); w.Code != http.StatusForbidden {
+			t.Errorf("cross-site API post %v: %d", h, w.Code)
+		}
+		if w := f.postForm("/settings", url.Values{"day": {"999"}}, h...); w.Code != http.StatusForbidden {
+			t.Errorf("cross-site settings post %v: %d", h, w.Code)
+		}
+	}
+	if f.count() != before {
+		t.Fatal("a refused request created someone")
+	}
+	b, _ := f.app.Budget(context.Background())
+	if b.DayMinutes == 999 {
+		t.Fatal("a refused request changed the budget")
+	}
+	// The same post from the app's own pages goes through.
+	if w := f.postForm("/people", url.Values{"name": {"Alice"}}, "Sec-Fetch-Site", "same-origin", "Origin", "http://example.com"); w.Code != http.StatusSeeOther {
+		t.Errorf("same-origin post: %d %s", w.Code, w.Body)
+	}
+}
+
+func TestDoneFromThePlanLogsAndUpdatesThePlan(t *testing.T) {
+	f := newFixture(t, 120)
+	ctx := context.Background()
+	plan := decodeJSON[app.PlanView](t, f.get("/api/v1/today"))
+	if len(plan.Items) == 0 {
+		t.Fatal("the demo network has an empty plan")
+	}
+	item := plan.Items[0]
+	if item.LogKind == "" {
+		t.Fatalf("plan item without a kind to log: %+v", item)
+	}
+	before, err := f.app.Show(ctx, item.Person.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := f.get("/").Body.String()
+	if !strings.Contains(page, `value="`+item.Person.ID+`"`) {
+		t.Fatal("the Today page has no done button for the first item")
+	}
+	w := f.postForm("/plan/done", url.Values{"person": {item.Person.ID}, "kind": {item.LogKind}, "action": {item.Action}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("done: %d %s", w.Code, w.Body)
+	}
+	after, _ := f.app.Show(ctx, item.Person.ID)
+	if after.Interactions != before.Interactions+1 || after.Timeline[0].Kind != item.LogKind || after.Timeline[0].Note != item.Action {
+		t.Errorf("done logged %d→%d interactions, latest %+v", before.Interactions, after.Interactions, after.Timeline[0])
+	}
+	again := decodeJSON[app.PlanView](t, f.get("/api/v1/today"))
+	for _, it := range again.Items {
+		if it.Person.ID == item.Person.ID && it.Action == item.Action {
+			t.Errorf("the plan still holds the item just done: %+v", it)
+		}
+	}
+	if w := f.postForm("/plan/done", url.Values{"person": {item.Person.ID}}); w.Code != http.StatusBadRequest {
+		t.Errorf("done without a kind: %d", w.Code)
+	}
+}
+
+func TestLogFollowupAndEditOnAPersonPage(t *testing.T) {
+	f := newFixture(t, 0)
+	ctx := context.Background()
+	d, err := f.app.AddPerson(ctx, "Ada Lovelace", app.PersonEdit{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "/people/" + d.ID
+	if w := f.postForm(base+"/log", url.Values{"kind": {"meal"}, "by": {"me"}, "minutes": {"45"}, "note": {"talked engines"}, "at": {"2026-11-20"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("log: %d %s", w.Code, w.Body)
+	}
+	if w := f.postForm(base+"/log", url.Values{"kind": {"teleport"}}); w.Code != http.StatusNotFound {
+		t.Errorf("an unknown kind: %d", w.Code)
+	}
+	if w := f.postForm(base+"/log", url.Values{"kind": {"meal"}, "minutes": {"-4"}}); w.Code != http.StatusBadRequest {
+		t.Errorf("negative minutes: %d", w.Code)
+	}
+	if w := f.postForm(base+"/followups", url.Values{"text": {"send the notes"}, "due": {"2026-11-25"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("follow-up: %d %s", w.Code, w.Body)
+	}
+	if w := f.postForm(base, url.Values{"org": {"Analytical Engines"}, "add_wants": {"a publisher"}, "add_tags": {"math"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("edit: %d %s", w.Code, w.Body)
+	}
+	page := f.get(base).Body.String()
+	for _, want := range []string{"talked engines", "send the notes", "Analytical Engines", "a publisher", "math", "meal"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the person page lacks %q", want)
+		}
+	}
+	got, _ := f.app.Show(ctx, d.ID)
+	if got.Interactions != 1 || got.Org != "Analytical Engines" {
+		t.Errorf("stored %+v", got)
+	}
+	fus, _ := f.app.Followups(ctx, false)
+	if len(fus) != 1 {
+		t.Fatalf("follow-ups %v", fus)
+	}
+	if w := f.postForm("/followups/"+fus[0].ID+"/done", url.Values{"back": {"https://evil.example/"}}); w.Code != http.StatusSeeOther || w.Header().Get("Location")[0] != '/' || strings.HasPrefix(w.Header().Get("Location"), "//") {
+		t.Errorf("follow-up done redirects off-site: %d %s", w.Code, w.Header().Get("Location"))
+	}
+	if fus, _ := f.app.Followups(ctx, false); len(fus) != 0 {
+		t.Error("the follow-up is still open")
+	}
+	// The API logs too, with the CLI's field names.
+	w := f.postJSON("/api/v1/interactions", `{"with": ["Ada"], "kind": "call", "minutes": 20, "by": "them"}`)
+	in := decodeJSON[map[string]any](t, w)
+	if w.Code != http.StatusCreated || in["kind"] != "call" || in["by"] != "them" || in["minutes"] != float64(20) {
+		t.Errorf("API log: %d %v", w.Code, in)
+	}
+	if w := f.postJSON("/api/v1/interactions", `{"with": ["Nobody Here"], "kind": "call"}`); w.Code != http.StatusNotFound {
+		t.Errorf("log with an unknown person: %d", w.Code)
+	}
+	if w := f.postJSON("/api/v1/interactions", `{"kind": "call"}`); w.Code != http.StatusBadRequest {
+		t.Errorf("log with nobody: %d", w.Code)
+	}
+}
+
+func TestAskShowsTheGuardBeforeRecording(t *testing.T) {
+	f := newFixture(t, 0)
+	ctx := context.Background()
+	d, _ := f.app.AddPerson(ctx, "New Acquaintance", app.PersonEdit{AddWants: []string{"a designer"}})
+	w := f.postJSON("/api/v1/asks", `{"person": "New Acquaintance", "action": "introduce", "check": true}`)
+	res := decodeJSON[app.AskResult](t, w)
+	if w.Code != http.StatusOK || res.Verdict == "go" || len(res.Reasons) == 0 || len(res.SuggestedGives) == 0 || res.Recorded {
+		t.Fatalf("check: %d %+v", w.Code, res)
+	}
+	w = f.postJSON("/api/v1/asks", `{"person": "New Acquaintance", "action": "introduce"}`)
+	if w.Code != http.StatusConflict || decodeJSON[app.AskResult](t, w).Recorded {
+		t.Fatalf("a refused ask: %d %s", w.Code, w.Body)
+	}
+	l, _ := f.app.Ledger(ctx, d.ID)
+	if l.Asks != 0 {
+		t.Fatal("a refused ask was recorded")
+	}
+	page := f.postForm("/ask", url.Values{"person": {d.ID}, "action": {"introduce"}, "do": {"check"}})
+	if page.Code != http.StatusOK || !strings.Contains(page.Body.String(), "Gives that would help most") || !strings.Contains(page.Body.String(), res.Reasons[0][:20]) {
+		t.Errorf("ask page: %d", page.Code)
+	}
+	if w := f.postForm("/ask", url.Values{"person": {d.ID}, "action": {"introduce"}, "do": {"force"}}); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Recorded") {
+		t.Errorf("forced ask: %d", w.Code)
+	}
+	if l, _ := f.app.Ledger(ctx, d.ID); l.Asks != 1 {
+		t.Errorf("forced ask not recorded: %d asks", l.Asks)
+	}
+	if w := f.postJSON("/api/v1/asks", `{"person": "New Acquaintance", "action": "levitate"}`); w.Code != http.StatusNotFound {
+		t.Errorf("an unknown action: %d", w.Code)
+	}
+}
+
+func TestGoalsAssignmentSettings(t *testing.T) {
+	f := newFixture(t, 60)
+	if w := f.postForm("/goals", url.Values{"text": {"find a co-founder"}, "tags": {"engineer"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("goal: %d %s", w.Code, w.Body)
+	}
+	if w := f.postForm("/goals", url.Values{"text": {""}}); w.Code != http.StatusBadRequest {
+		t.Errorf("an empty goal: %d", w.Code)
+	}
+	goals := decodeJSON[[]map[string]any](t, f.get("/api/v1/goals"))
+	var id string
+	for _, g := range goals {
+		if g["text"] == "find a co-founder" {
+			id = g["id"].(string)
+		}
+	}
+	if id == "" || !strings.Contains(f.get("/goals").Body.String(), "find a co-founder") {
+		t.Fatal("the goal is not listed")
+	}
+	if w := f.postForm("/assignment", url.Values{"goal": {id}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("assignment: %d %s", w.Code, w.Body)
+	}
+	if a := decodeJSON[map[string]any](t, f.get("/api/v1/assignment")); len(a["slots"].([]any)) == 0 {
+		t.Errorf("assignment %v", a)
+	}
+	if w := f.postForm("/goals/"+id+"/done", nil); w.Code != http.StatusSeeOther {
+		t.Errorf("goal done: %d", w.Code)
+	}
+	if w := f.postForm("/settings", url.Values{"day": {"35"}, "week": {"200"}, "cfg.layer.inner.cadence": {"10"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("settings: %d %s", w.Code, w.Body)
+	}
+	if b, _ := f.app.Budget(context.Background()); b.DayMinutes != 35 || b.WeekMinutes != 200 {
+		t.Errorf("budget %+v", b)
+	}
+	if !strings.Contains(f.get("/settings").Body.String(), `value="10"`) {
+		t.Error("the cadence was not saved")
+	}
+	if w := f.postForm("/settings", url.Values{"day": {"lots"}}); w.Code != http.StatusBadRequest {
+		t.Errorf("a bad budget: %d", w.Code)
+	}
+	if w := f.postForm("/settings/ladder", url.Values{"action": {"introduce"}, "threshold": {"42"}}); w.Code != http.StatusSeeOther {
+		t.Errorf("rung: %d %s", w.Code, w.Body)
+	}
+	l := decodeJSON[app.Ladder](t, f.get("/api/v1/ladder"))
+	found := false
+	for _, r := range l.Rungs {
+		found = found || r.Action == "introduce" && r.Threshold == 42
+	}
+	if !found {
+		t.Errorf("the rung edit is not on the ladder: %+v", l.Rungs)
+	}
+	if w := f.postForm("/settings/ladder", url.Values{"action": {"introduce"}, "threshold": {"x"}}); w.Code != http.StatusBadRequest {
+		t.Errorf("a bad threshold: %d", w.Code)
+	}
+}
+
+func TestImportUploadExportAndBackup(t *testing.T) {
+	f := newFixture(t, 0)
+	data, err := os.ReadFile("../importer/vcard/testdata/apple.vcf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	upload := func(dry bool) *httptest.ResponseRecorder {
+		var b bytes.Buffer
+		mw := multipart.NewWriter(&b)
+		mw.WriteField("source", "vcard")
+		if dry {
+			mw.WriteField("dry_run", "1")
+		}
+		fw, _ := mw.CreateFormFile("file", "apple.vcf")
+		fw.Write(data)
+		mw.Close()
+		return f.do("POST", "/import", &b, "Content-Type", mw.FormDataContentType())
+	}
+	w := upload(true)
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Would import") || f.count() != 0 {
+		t.Fatalf("dry upload: %d, %d people", w.Code, f.count())
+	}
+	w = upload(false)
+	n := f.count()
+	if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), "Imported from vcard") || n == 0 {
+		t.Fatalf("upload: %d, %d people", w.Code, n)
+	}
+	// The API takes the file as the body; the same file again adds nobody.
+	w = f.do("POST", "/api/v1/import/vcard", bytes.NewReader(data))
+	sum := decodeJSON[app.ImportSummary](t, w)
+	if w.Code != http.StatusOK || sum.PeopleCreated != 0 || f.count() != n {
+		t.Errorf("re-import: %d %+v", w.Code, sum)
+	}
+	w = f.do("POST", "/api/v1/import/vcard", strings.NewReader("BEGIN:VCARD\nVERSION:3.0\nFN:Broken\n"))
+	if w.Code != http.StatusBadRequest || f.count() != n {
+		t.Errorf("a broken file: %d %s", w.Code, w.Body)
+	}
+	if w := f.do("POST", "/api/v1/import/myspace", strings.NewReader("x")); w.Code != http.StatusBadRequest {
+		t.Errorf("an unknown source: %d", w.Code)
+	}
+	if w := f.do("POST", "/import", strings.NewReader("x"), "Content-Type", "multipart/form-data; boundary=zz"); w.Code != http.StatusBadRequest {
+		t.Errorf("a malformed upload: %d", w.Code)
+	}
+	for format, want := range map[string]string{"vcard": "BEGIN:VCARD", "csv": "name", "json": `"people"`, "ics": "BEGIN:VCALENDAR"} {
+		w := f.get("/export/" + format)
+		if w.Code != 200 || !strings.Contains(w.Body.String(), want) {
+			t.Errorf("export %s: %d", format, w.Code)
+		}
+	}
+	w = f.get("/backup")
+	if w.Code != 200 || !strings.HasPrefix(w.Body.String(), "SQLite format 3") {
+		t.Errorf("backup: %d", w.Code)
+	}
+}
+
+func TestAPIReadsAndErrors(t *testing.T) {
+	f := newFixture(t, 80)
+	p := f.firstPerson()
+	for path, code := range map[string]int{
+		"/api/v1/people?q=a&layer=close&sort=last": 200, "/api/v1/people/" + p.ID: 200, "/api/v1/people/" + p.ID + "/why": 200,
+		"/api/v1/people/" + p.ID + "/ledger": 200, "/api/v1/today": 200, "/api/v1/week": 200, "/api/v1/ladder": 200,
+		"/api/v1/overdue": 200, "/api/v1/followups": 200, "/api/v1/goals": 200, "/api/v1/report": 200, "/api/v1/config": 200,
+		"/api/v1/people?layer=bogus": 400, "/api/v1/people?limit=x": 400, "/api/v1/people/nobody-at-all": 404,
+		"/api/v1/report?since=2027-01-01": 400, "/api/v1/nothing": 404,
+	} {
+		w := f.get(path)
+		if w.Code != code || !strings.HasPrefix(w.Header().Get("Content-Type"), "application/json") {
+			t.Errorf("GET %s: %d %s, want %d JSON", path, w.Code, w.Header().Get("Content-Type"), code)
+		}
+		if code >= 400 {
+			e := decodeJSON[map[string]map[string]any](t, w)["error"]
+			if e["message"] == "" || e["code"] == "" {
+				t.Errorf("GET %s: error without a message: %s", path, w.Body)
+			}
+		}
+	}
+	// Search finds by name fragment, case-insensitively, like the CLI.
+	frag := strings.ToUpper(strings.Fields(p.Name)[0][:3])
+	found := decodeJSON[[]app.PersonSummary](t, f.get("/api/v1/people?q="+url.QueryEscape(frag)))
+	if len(found) == 0 || !strings.Contains(strings.ToUpper(found[0].Name+found[0].Org+found[0].Title), frag) && found[0].ID != p.ID {
+		t.Errorf("search %q: %v", frag, found)
+	}
+}
+
+// Every API route the server answers is in the OpenAPI document, and the
+// document describes no route the server lacks.
+func TestOpenAPIDocumentMatchesRoutes(t *testing.T) {
+	f := newFixture(t, 0)
+	w := f.get("/api/v1/openapi.json")
+	doc := decodeJSON[struct {
+		OpenAPI string                    `json:"openapi"`
+		Paths   map[string]map[string]any `json:"paths"`
+	}](t, w)
+	if !strings.HasPrefix(doc.OpenAPI, "3.") {
+		t.Fatalf("openapi %q", doc.OpenAPI)
+	}
+	src, _ := os.ReadFile("api.go")
+	routes := regexp.MustCompile(`"(GET|POST) /api/v1(/[^"]*)"`).FindAllStringSubmatch(string(src), -1)
+	seen := map[string]bool{}
+	for _, r := range routes {
+		method, path := strings.ToLower(r[1]), r[2]
+		seen[method+" "+path] = true
+		if _, ok := doc.Paths[path][method]; !ok {
+			t.Errorf("%s %s is served but not documented", r[1], path)
+		}
+	}
+	for path, ops := range doc.Paths {
+		for method := range ops {
+			if !seen[method+" "+path] {
+				t.Errorf("%s %s is documented but not served", method, path)
+			}
+		}
+	}
+}
+
+// A view is served stale while it is rebuilt after a change from elsewhere
+// (another process), and the rebuilt one follows soon.
+func TestViewsFollowChangesFromOtherProcesses(t *testing.T) {
+	f := newFixture(t, 0)
+	ctx := context.Background()
+	if n := len(decodeJSON[[]app.PersonSummary](t, f.get("/api/v1/people"))); n != 0 {
+		t.Fatalf("%d people", n)
+	}
+	other, err := store.Open(ctx, f.db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	if _, err := app.New(other, func() time.Time { return now }).AddPerson(ctx, "Written Elsewhere", app.PersonEdit{}); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for {
+		list := decodeJSON[[]app.PersonSummary](t, f.get("/api/v1/people"))
+		if len(list) == 1 && list[0].Name == "Written Elsewhere" {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the people list never showed a person added by another process")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
