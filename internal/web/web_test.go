@@ -151,10 +151,10 @@ func TestAddPersonByFormAndJSONEscapesAndValidates(t *testing.T) {
 	}
 	before := f.count()
 	for body, want := range map[string]string{
-		`{"name": ""}`:                            "name",
-		`{"name": "X", "nickname": "y"}`:          "unknown field",
-		`{"name": "X"`:                            "invalid JSON",
-		``:                                        "expected a JSON object",
+		`{"name": ""}`:                   "name",
+		`{"name": "X", "nickname": "y"}`: "unknown field",
+		`{"name": "X"`:                   "invalid JSON",
+		``:                               "expected a JSON object",
 		`{"name": "Y", "emails": ["not-a-mail"]}`: "email",
 		`{"name": "Z"} {"name": "W"}`:             "more than one",
 	} {
