@@ -1,0 +1,189 @@
+package web
+
+import (
+	"context"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+)
+
+// browser starts a headless Chromium on a fresh server with a demo network.
+// Without a browser the test is skipped, except in CI, where .ci/run installs
+// Debian's chromium and a missing one is a failure.
+func browser(t *testing.T) (context.Context, *fixture, string) {
+	t.Helper()
+	var exe string
+	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
+		if p, err := exec.LookPath(name); err == nil {
+			exe = p
+			break
+		}
+	}
+	if exe == "" {
+		if os.Getenv("CI") != "" {
+			t.Fatal("no Chromium found, and CI must run the browser tests: install Debian's chromium package")
+		}
+		t.Skip("no Chromium found (install Debian's chromium package to run the browser tests)")
+	}
+	f := newFixture(t, 150)
+	ts := httptest.NewServer(f.srv)
+	t.Cleanup(ts.Close)
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1280, 900))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel3)
+	if err := chromedp.Run(ctx); err != nil {
+		t.Fatalf("start %s: %v", exe, err)
+	}
+	return ctx, f, ts.URL
+}
+
+// shot saves a full-page screenshot under /screenshots (ignored by git).
+func shot(t *testing.T, ctx context.Context, name string) {
+	t.Helper()
+	var png []byte
+	if err := chromedp.Run(ctx, chromedp.FullScreenshot(&png, 100)); err != nil {
+		t.Fatalf("screenshot %s: %v", name, err)
+	}
+	dir := filepath.Join("..", "..", "screenshots")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func run(t *testing.T, ctx context.Context, what string, actions ...chromedp.Action) {
+	t.Helper()
+	if err := chromedp.Run(ctx, actions...); err != nil {
+		t.Fatalf("%s: %v", what, err)
+	}
+}
+
+func TestBrowserJourneys(t *testing.T) {
+	ctx, f, base := browser(t)
+
+	t.Run("today: done from the plan updates the plan", func(t *testing.T) {
+		var firstBefore, firstAfter, flash string
+		run(t, ctx, "open Today",
+			chromedp.Navigate(base+"/"),
+			chromedp.WaitVisible(`.plan-item`, chromedp.ByQuery),
+			chromedp.Text(`.plan-item .what`, &firstBefore, chromedp.ByQuery))
+		shot(t, ctx, "today-desktop")
+		run(t, ctx, "click done",
+			chromedp.Click(`.plan-item button.done`, chromedp.ByQuery),
+			chromedp.WaitVisible(`.flash`, chromedp.ByQuery),
+			chromedp.Text(`.flash`, &flash, chromedp.ByQuery),
+			chromedp.Text(`.plan-item .what`, &firstAfter, chromedp.ByQuery))
+		if !strings.HasPrefix(flash, "Done:") {
+			t.Errorf("flash %q", flash)
+		}
+		if firstAfter == firstBefore {
+			t.Errorf("the plan did not move after done: still %q", firstBefore)
+		}
+	})
+
+	t.Run("people: search as you type, add a person, log a touch from the keyboard", func(t *testing.T) {
+		p := f.firstPerson()
+		frag := strings.Fields(p.Name)[len(strings.Fields(p.Name))-1]
+		var rows string
+		run(t, ctx, "search",
+			chromedp.Navigate(base+"/people"),
+			chromedp.WaitVisible(`#search`, chromedp.ByQuery))
+		shot(t, ctx, "people-desktop")
+		run(t, ctx, "type",
+			chromedp.SendKeys(`#search`, frag, chromedp.ByQuery),
+			chromedp.Poll(`document.querySelectorAll("[data-rows] tr").length > 0 && [...document.querySelectorAll("[data-rows] tr")].every(r => r.textContent.toLowerCase().includes(`+"`"+strings.ToLower(frag)+"`"+`) || true) && location.search.includes("q=")`, nil),
+			chromedp.Text(`[data-rows]`, &rows, chromedp.ByQuery))
+		if !strings.Contains(rows, p.Name) {
+			t.Errorf("searching %q did not list %s: %q", frag, p.Name, rows)
+		}
+		var h1 string
+		run(t, ctx, "add a person",
+			chromedp.Navigate(base+"/people"),
+			chromedp.Click(`#add summary`, chromedp.ByQuery),
+			chromedp.SendKeys(`#add input[name=name]`, "Browser Made Person", chromedp.ByQuery),
+			chromedp.SendKeys(`#add input[name=org]`, "Chromium", chromedp.ByQuery),
+			chromedp.Submit(`#add form`, chromedp.ByQuery),
+			chromedp.WaitVisible(`#log`, chromedp.ByQuery),
+			chromedp.Text(`h1`, &h1, chromedp.ByQuery))
+		if h1 != "Browser Made Person" {
+			t.Fatalf("after adding: h1 %q", h1)
+		}
+		var timeline string
+		start := time.Now()
+		run(t, ctx, "log from the keyboard",
+			chromedp.KeyEvent("l"),
+			chromedp.Poll(`document.activeElement && document.activeElement.id === "log-kind"`, nil),
+			chromedp.SetValue(`#log-kind`, "call", chromedp.ByQuery),
+			chromedp.SendKeys(`#log input[name=note]`, "quick hello\r", chromedp.ByQuery),
+			chromedp.WaitVisible(`.flash`, chromedp.ByQuery),
+			chromedp.Text(`.timeline`, &timeline, chromedp.ByQuery))
+		if !strings.Contains(timeline, "quick hello") || !strings.Contains(timeline, "call") {
+			t.Errorf("timeline after logging: %q", timeline)
+		}
+		t.Logf("logged a touch from the keyboard in %v", time.Since(start).Round(time.Millisecond))
+		shot(t, ctx, "person-desktop")
+	})
+
+	t.Run("ask: the guard's verdict before recording", func(t *testing.T) {
+		var verdict string
+		run(t, ctx, "ask",
+			chromedp.Navigate(base+"/ask?person=Browser+Made+Person&action=introduce"),
+			chromedp.Click(`#ask-form button[value=check]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`.verdict`, chromedp.ByQuery),
+			chromedp.Text(`.verdict`, &verdict, chromedp.ByQuery))
+		if !strings.Contains(verdict, "Give first") && !strings.Contains(verdict, "Wait") || !strings.Contains(strings.ToLower(verdict), "gives that would help most") {
+			t.Errorf("verdict %q", verdict)
+		}
+		shot(t, ctx, "ask-desktop")
+	})
+
+	t.Run("import: upload a file and see the summary", func(t *testing.T) {
+		file, _ := filepath.Abs("../importer/vcard/testdata/apple.vcf")
+		var summary string
+		run(t, ctx, "import",
+			chromedp.Navigate(base+"/import"),
+			chromedp.SetValue(`select[name=source]`, "vcard", chromedp.ByQuery),
+			chromedp.SetUploadFiles(`input[type=file]`, []string{file}, chromedp.ByQuery),
+			chromedp.Click(`#import-form button[type=submit]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`table.summary`, chromedp.ByQuery),
+			chromedp.Text(`main`, &summary, chromedp.ByQuery))
+		if !strings.Contains(summary, "Imported from vcard") {
+			t.Errorf("summary %q", summary)
+		}
+	})
+
+	t.Run("screenshots at desktop and phone widths", func(t *testing.T) {
+		p := f.firstPerson()
+		pages := map[string]string{"today": "/", "people": "/people", "person": "/people/" + p.ID, "ladder": "/ladder", "report": "/report", "goals": "/goals", "settings": "/settings"}
+		for _, size := range []struct {
+			name string
+			w, h int64
+		}{{"desktop", 1280, 900}, {"phone", 390, 844}} {
+			for name, path := range pages {
+				run(t, ctx, "open "+path, chromedp.EmulateViewport(size.w, size.h), chromedp.Navigate(base+path), chromedp.WaitVisible(`main`, chromedp.ByQuery))
+				if name == "ladder" {
+					// The months of history are built in the background; the page looks again by itself.
+					run(t, ctx, "ladder charts", chromedp.WaitVisible(`.ladder-chart`, chromedp.ByQuery), chromedp.WaitVisible(`.history-chart`, chromedp.ByQuery))
+				}
+				var overflow bool
+				run(t, ctx, "measure", chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow))
+				if overflow {
+					t.Errorf("%s at %s width scrolls sideways", path, size.name)
+				}
+				shot(t, ctx, name+"-"+size.name)
+			}
+		}
+	})
+}
