@@ -152,9 +152,6 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 			apiError(w, status(err), err)
 			return
 		}
-		if !sum.DryRun {
-			s.changed(r.Context())
-		}
 		writeJSON(w, http.StatusOK, sum)
 	})
 }
@@ -171,9 +168,8 @@ func (s *Server) api(fn func(r *http.Request) (int, any, error)) http.HandlerFun
 			apiError(w, status(err), err)
 			return
 		}
-		if r.Method != http.MethodGet && code < 300 {
-			s.changed(r.Context())
-		}
+		// API writes do not wait for the views to be rebuilt: the next read
+		// rebuilds them in the background (forms, whose next page is a view, wait).
 		writeJSON(w, code, v)
 	}
 }

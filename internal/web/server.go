@@ -231,7 +231,12 @@ type cache[T any] struct {
 	key      string
 	val      T
 	building bool
+	started  time.Time // of the last background rebuild
 }
+
+// rebuildEvery bounds background rebuilds: under a stream of writes a view
+// is rebuilt at most this often, so serving never starves for CPU.
+const rebuildEvery = 500 * time.Millisecond
 
 func newCache[T any](version func(context.Context) (string, error), build func(context.Context) (T, error)) *cache[T] {
 	return &cache[T]{version: version, build: build}
@@ -251,8 +256,8 @@ func (c *cache[T]) get(ctx context.Context) (T, error) {
 	}
 	if c.have {
 		v := c.val
-		if !c.building {
-			c.building = true
+		if !c.building && time.Since(c.started) >= rebuildEvery {
+			c.building, c.started = true, time.Now()
 			go c.rebuild(context.WithoutCancel(ctx), key)
 		}
 		c.mu.Unlock()
