@@ -146,6 +146,100 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 		v, err := s.app.Config(r.Context())
 		return http.StatusOK, v, err
 	}))
+	mux.HandleFunc("PATCH /api/v1/people/{id}", s.api(func(r *http.Request) (int, any, error) {
+		var e struct {
+			Name      *string  `json:"name"`
+			Org       *string  `json:"org"`
+			Title     *string  `json:"title"`
+			Met       *string  `json:"met"`
+			AddEmails []string `json:"add_emails"`
+			AddPhones []string `json:"add_phones"`
+			AddURLs   []string `json:"add_urls"`
+			AddTags   []string `json:"add_tags"`
+			RmEmails  []string `json:"rm_emails"`
+			RmPhones  []string `json:"rm_phones"`
+			RmURLs    []string `json:"rm_urls"`
+			RmTags    []string `json:"rm_tags"`
+			AddWants  []string `json:"add_wants"`
+			AddOffers []string `json:"add_offers"`
+			AddNotes  []string `json:"add_notes"`
+			Cadence   *int     `json:"cadence_days"`
+		}
+		if err := decode(r, &e); err != nil {
+			return 0, nil, err
+		}
+		d, err := s.app.EditPerson(r.Context(), r.PathValue("id"), app.PersonEdit{Name: e.Name, Org: e.Org, Title: e.Title, Met: e.Met,
+			AddEmails: e.AddEmails, AddPhones: e.AddPhones, AddURLs: e.AddURLs, AddTags: e.AddTags,
+			RmEmails: e.RmEmails, RmPhones: e.RmPhones, RmURLs: e.RmURLs, RmTags: e.RmTags,
+			AddWants: e.AddWants, AddOffers: e.AddOffers, AddNotes: e.AddNotes, Cadence: e.Cadence})
+		return http.StatusOK, d, err
+	}))
+	mux.HandleFunc("POST /api/v1/people/{id}/followups", s.api(func(r *http.Request) (int, any, error) {
+		var in struct {
+			Text string `json:"text"`
+			Due  string `json:"due"`
+		}
+		if err := decode(r, &in); err != nil {
+			return 0, nil, err
+		}
+		fu, err := s.app.AddFollowup(r.Context(), r.PathValue("id"), in.Text, in.Due)
+		return http.StatusCreated, fu, err
+	}))
+	mux.HandleFunc("POST /api/v1/followups/{id}/done", s.api(func(r *http.Request) (int, any, error) {
+		id, err := s.app.FollowupDone(r.Context(), r.PathValue("id"))
+		return http.StatusOK, map[string]string{"id": id}, err
+	}))
+	mux.HandleFunc("POST /api/v1/asks/{id}/answer", s.api(func(r *http.Request) (int, any, error) {
+		var in struct {
+			Outcome string `json:"outcome"`
+			At      string `json:"at"`
+		}
+		if err := decode(r, &in); err != nil {
+			return 0, nil, err
+		}
+		a, err := s.app.Answer(r.Context(), r.PathValue("id"), in.Outcome, in.At)
+		return http.StatusOK, a, err
+	}))
+	mux.HandleFunc("POST /api/v1/goals/{id}/done", s.api(func(r *http.Request) (int, any, error) {
+		g, err := s.app.GoalDone(r.Context(), r.PathValue("id"))
+		return http.StatusOK, g, err
+	}))
+	mux.HandleFunc("POST /api/v1/assignment", s.api(func(r *http.Request) (int, any, error) {
+		var in struct {
+			Goal    string `json:"goal"`
+			Days    int    `json:"days"`
+			Replace bool   `json:"replace"`
+		}
+		if err := decode(r, &in); err != nil {
+			return 0, nil, err
+		}
+		if in.Days == 0 {
+			in.Days = 30
+		}
+		v, err := s.app.NewAssignment(r.Context(), in.Goal, in.Days, in.Replace)
+		return http.StatusCreated, v, err
+	}))
+	mux.HandleFunc("GET /api/v1/budget", s.api(func(r *http.Request) (int, any, error) {
+		b, err := s.app.Budget(r.Context())
+		return http.StatusOK, b, err
+	}))
+	mux.HandleFunc("PUT /api/v1/budget", s.api(func(r *http.Request) (int, any, error) {
+		var in struct {
+			Day  *int `json:"day_minutes"`
+			Week *int `json:"week_minutes"`
+		}
+		if err := decode(r, &in); err != nil {
+			return 0, nil, err
+		}
+		str := func(p *int) string {
+			if p == nil {
+				return ""
+			}
+			return strconv.Itoa(*p)
+		}
+		b, err := s.app.SetBudget(r.Context(), str(in.Day), str(in.Week))
+		return http.StatusOK, b, err
+	}))
 	mux.HandleFunc("POST /api/v1/import/{source}", func(w http.ResponseWriter, r *http.Request) {
 		sum, err := s.importBody(r)
 		if err != nil {

@@ -488,7 +488,7 @@ func TestOpenAPIDocumentMatchesRoutes(t *testing.T) {
 		t.Fatalf("openapi %q", doc.OpenAPI)
 	}
 	src, _ := os.ReadFile("api.go")
-	routes := regexp.MustCompile(`"(GET|POST) /api/v1(/[^"]*)"`).FindAllStringSubmatch(string(src), -1)
+	routes := regexp.MustCompile(`"(GET|POST|PATCH|PUT) /api/v1(/[^"]*)"`).FindAllStringSubmatch(string(src), -1)
 	seen := map[string]bool{}
 	for _, r := range routes {
 		method, path := strings.ToLower(r[1]), r[2]
@@ -532,5 +532,54 @@ func TestViewsFollowChangesFromOtherProcesses(t *testing.T) {
 			t.Fatal("the people list never showed a person added by another process")
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+func TestAPIWrites(t *testing.T) {
+	f := newFixture(t, 0)
+	ctx := context.Background()
+	d, _ := f.app.AddPerson(ctx, "Ada Lovelace", app.PersonEdit{})
+	patch := func(body string) *httptest.ResponseRecorder {
+		return f.do("PATCH", "/api/v1/people/"+d.ID, strings.NewReader(body), "Content-Type", "application/json")
+	}
+	if w := patch(`{"org": "Engines", "add_tags": ["math"], "cadence_days": 14}`); w.Code != 200 {
+		t.Fatalf("patch: %d %s", w.Code, w.Body)
+	}
+	if got, _ := f.app.Show(ctx, d.ID); got.Org != "Engines" || len(got.Tags) != 1 || got.CadenceDays != 14 {
+		t.Errorf("patched %+v", got)
+	}
+	if w := patch(`{"add_emails": ["nope"]}`); w.Code != 400 {
+		t.Errorf("a bad email: %d", w.Code)
+	}
+	w := f.postJSON("/api/v1/people/"+d.ID+"/followups", `{"text": "send notes", "due": "2026-11-30"}`)
+	fu := decodeJSON[map[string]any](t, w)
+	if w.Code != 201 || fu["text"] != "send notes" {
+		t.Fatalf("follow-up: %d %v", w.Code, fu)
+	}
+	if w := f.postJSON("/api/v1/followups/"+fu["id"].(string)+"/done", ``); w.Code != 200 {
+		t.Errorf("follow-up done: %d %s", w.Code, w.Body)
+	}
+	if w := f.do("PUT", "/api/v1/budget", strings.NewReader(`{"day_minutes": 25}`), "Content-Type", "application/json"); w.Code != 200 {
+		t.Errorf("budget: %d %s", w.Code, w.Body)
+	}
+	if b := decodeJSON[app.Budget](t, f.get("/api/v1/budget")); b.DayMinutes != 25 {
+		t.Errorf("budget %+v", b)
+	}
+	if w := f.do("PUT", "/api/v1/budget", strings.NewReader(`{"day_minutes": -5}`), "Content-Type", "application/json"); w.Code != 400 {
+		t.Errorf("a negative budget: %d", w.Code)
+	}
+	w = f.postJSON("/api/v1/asks", `{"person": "Ada", "action": "call", "force": true}`)
+	ask := decodeJSON[app.AskResult](t, w)
+	if w.Code != 201 || ask.ID == nil {
+		t.Fatalf("ask: %d %s", w.Code, w.Body)
+	}
+	if w := f.postJSON("/api/v1/asks/"+*ask.ID+"/answer", `{"outcome": "maybe"}`); w.Code != 400 {
+		t.Errorf("a bad outcome: %d", w.Code)
+	}
+	if w := f.postJSON("/api/v1/asks/"+*ask.ID+"/answer", `{"outcome": "yes"}`); w.Code != 200 {
+		t.Errorf("answer: %d %s", w.Code, w.Body)
+	}
+	if l, _ := f.app.Ledger(ctx, d.ID); l.Gots != 1 {
+		t.Errorf("a yes is not logged as a favour: %+v", l)
 	}
 }
