@@ -1,4 +1,4 @@
-// Command rapport is Rapport's single binary: the CLI today, the web server later.
+// Command rapport is Rapport's single binary: the CLI and the web server (rapport serve).
 package main
 
 import (
@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime/debug"
+	"syscall"
 	"time"
 	_ "time/tzdata" // calendars name time zones; not every machine has the zone database
 
@@ -16,7 +17,7 @@ func main() {
 	// A command lives for milliseconds and reads at most a few tens of MB:
 	// collecting less often saves time at a small cost in peak memory.
 	debug.SetGCPercent(400)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM) // serve shuts down cleanly on either
 	code := cli.Run(ctx, os.Args[1:], cli.Env{
 		Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv, Clock: time.Now,
 		IsTerminal: cli.IsTerminal(os.Stderr),
