@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/model"
 )
 
@@ -66,21 +65,9 @@ func (ix *PeopleIndex) Len() int { return len(ix.list) }
 
 // Find lists the people matching f, as People would.
 func (ix *PeopleIndex) Find(f PeopleFilter) ([]PersonSummary, error) {
-	if f.Limit < 0 {
-		return nil, rapport.Errorf(rapport.EINVALID, "--limit %d: must not be negative", f.Limit)
-	}
-	if f.Layer != "" && !slices.Contains(ix.layers, f.Layer) {
-		return nil, rapport.Errorf(rapport.EINVALID, "--layer %q: expected one of %s", f.Layer, strings.Join(ix.layers, ", "))
-	}
-	if !slices.Contains([]string{"", "strength", "name", "last"}, f.Sort) {
-		return nil, rapport.Errorf(rapport.EINVALID, "--sort %q: expected strength, name or last", f.Sort)
-	}
-	tag := ""
-	if f.Tag != "" {
-		var err error
-		if tag, err = rapport.NormalizeTag(f.Tag); err != nil {
-			return nil, err
-		}
+	tag, err := f.check(ix.layers)
+	if err != nil {
+		return nil, err
 	}
 	q := strings.ToLower(strings.TrimSpace(f.Search))
 	if strings.ContainsRune(q, 0) {

@@ -212,6 +212,24 @@ type PeopleFilter struct {
 	Limit  int
 }
 
+// check validates f against the layers there are and returns its tag,
+// normalised: the same rules for People and PeopleIndex.Find.
+func (f PeopleFilter) check(layers []string) (string, error) {
+	if f.Limit < 0 {
+		return "", rapport.Errorf(rapport.EINVALID, "--limit %d: must not be negative", f.Limit)
+	}
+	if f.Layer != "" && !slices.Contains(layers, f.Layer) {
+		return "", rapport.Errorf(rapport.EINVALID, "--layer %q: expected one of %s", f.Layer, strings.Join(layers, ", "))
+	}
+	if !slices.Contains([]string{"", "strength", "name", "last"}, f.Sort) {
+		return "", rapport.Errorf(rapport.EINVALID, "--sort %q: expected strength, name or last", f.Sort)
+	}
+	if f.Tag == "" {
+		return "", nil
+	}
+	return rapport.NormalizeTag(f.Tag)
+}
+
 // PersonSummary is one line of `rapport people`.
 type PersonSummary struct {
 	ID          string     `json:"id"`
@@ -245,20 +263,9 @@ func (a *App) People(ctx context.Context, f PeopleFilter) ([]PersonSummary, erro
 	if err != nil {
 		return nil, err
 	}
-	if f.Limit < 0 {
-		return nil, rapport.Errorf(rapport.EINVALID, "--limit %d: must not be negative", f.Limit)
-	}
-	if f.Layer != "" && !slices.Contains(model.LayerNames(p.Layers), f.Layer) {
-		return nil, rapport.Errorf(rapport.EINVALID, "--layer %q: expected one of %s", f.Layer, strings.Join(model.LayerNames(p.Layers), ", "))
-	}
-	if !slices.Contains([]string{"", "strength", "name", "last"}, f.Sort) {
-		return nil, rapport.Errorf(rapport.EINVALID, "--sort %q: expected strength, name or last", f.Sort)
-	}
-	tag := ""
-	if f.Tag != "" {
-		if tag, err = rapport.NormalizeTag(f.Tag); err != nil {
-			return nil, err
-		}
+	tag, err := f.check(model.LayerNames(p.Layers))
+	if err != nil {
+		return nil, err
 	}
 	sc, err := a.scores(ctx, tx, p)
 	if err != nil {
