@@ -19,7 +19,16 @@ func newApp(t testing.TB, at time.Time) *App {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { db.Close() })
+	t.Cleanup(func() {
+		// Imports and the demo write with foreign keys unchecked
+		// (store.BulkUpdate): whatever a test did, every reference must hold.
+		if _, ok := t.(*testing.T); ok && !t.Failed() {
+			if bad, err := db.ForeignKeyViolations(context.Background()); err != nil || len(bad) > 0 {
+				t.Errorf("foreign keys after the test: %v %v", bad, err)
+			}
+		}
+		db.Close()
+	})
 	return New(db, func() time.Time { return at })
 }
 

@@ -555,8 +555,16 @@ func (tx *Tx) insertRows(ctx context.Context, table, cols, suffix string, rows [
 	}
 	width := len(rows[0])
 	batch := max(1, 30000/width) // fewer statements: each copies the pages it first touches to its journal
+	// In BulkUpdate, where foreign keys are not checked, OR ROLLBACK leaves
+	// SQLite nothing that could fail halfway through a statement, so it
+	// keeps no statement journal (a copy of every page a batch touches);
+	// a conflict then ends the whole transaction, which the caller abandons.
+	verb := `INSERT INTO `
+	if tx.bulk {
+		verb = `INSERT OR ROLLBACK INTO `
+	}
 	query := func(n int) string {
-		return `INSERT INTO ` + table + ` (` + cols + `) VALUES ` + rowsOf(n, width) + suffix
+		return verb + table + ` (` + cols + `) VALUES ` + rowsOf(n, width) + suffix
 	}
 	var full *sql.Stmt
 	if len(rows) >= batch {

@@ -239,3 +239,41 @@ func TestTieEncodingRoundTrips(t *testing.T) {
 		}
 	}
 }
+
+// BulkUpdate leaves foreign keys unchecked for its own transaction only:
+// what it let through is found by ForeignKeyViolations, the pool's
+// connections still refuse a dangling reference afterwards, and a conflict
+// still undoes the whole bulk write.
+func TestBulkUpdateForeignKeys(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	save(t, db, rapport.Person{ID: "p1", Name: "Ada"})
+	dangling := []rapport.Interaction{{ID: "i1", At: t0, Kind: "email", By: rapport.ByMe, People: []rapport.PersonRef{{ID: "nobody"}}}}
+	if err := db.BulkUpdate(ctx, func(tx *Tx) error { return tx.InsertInteractions(ctx, dangling, 1, nil) }); err != nil {
+		t.Fatal(err)
+	}
+	bad, err := db.ForeignKeyViolations(ctx)
+	if err != nil || len(bad) != 1 || !strings.HasPrefix(bad[0], "interaction_people ") {
+		t.Fatalf("violations = %q, %v; want the one dangling participant", bad, err)
+	}
+	for range 4 { // every pooled connection, not only the one the bulk write used
+		err := db.Update(ctx, func(tx *Tx) error {
+			return tx.InsertInteractions(ctx, []rapport.Interaction{{ID: "i2", At: t0, Kind: "email", By: rapport.ByMe, People: []rapport.PersonRef{{ID: "nobody"}}}}, 1, nil)
+		})
+		if err == nil {
+			t.Fatal("a dangling reference was accepted after BulkUpdate")
+		}
+	}
+
+	twice := []rapport.Interaction{
+		{ID: "i3", At: t0, Kind: "email", By: rapport.ByMe, People: []rapport.PersonRef{{ID: "p1"}}},
+		{ID: "i1", At: t0, Kind: "email", By: rapport.ByMe, People: []rapport.PersonRef{{ID: "p1"}}},
+	}
+	err = db.BulkUpdate(ctx, func(tx *Tx) error { return tx.InsertInteractions(ctx, twice, 1, nil) })
+	if rapport.ErrorCode(err) != rapport.ECONFLICT {
+		t.Fatalf("err = %v, want a conflict", err)
+	}
+	if n, err := db.View().CountInteractions(ctx, "p1"); err != nil || n != 0 {
+		t.Fatalf("p1 has %d interactions after a failed bulk write (%v), want 0", n, err)
+	}
+}
