@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -275,5 +276,63 @@ func TestBulkUpdateForeignKeys(t *testing.T) {
 	}
 	if n, err := db.View().CountInteractions(ctx, "p1"); err != nil || n != 0 {
 		t.Fatalf("p1 has %d interactions after a failed bulk write (%v), want 0", n, err)
+	}
+}
+
+// A bulk insert that outgrows its tables builds their indexes again at the
+// end: the same indexes, holding every row; and a bulk insert that fails
+// leaves them as they were.
+func TestBulkInsertKeepsIndexes(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	save(t, db, rapport.Person{ID: "p1", Name: "Ada"})
+	save(t, db, rapport.Person{ID: "p2", Name: "Grace"})
+	indexes := func() string {
+		rows, err := db.sql.QueryContext(ctx, `SELECT name || ': ' || sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		var out []string
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			out = append(out, s)
+		}
+		return strings.Join(out, "\n")
+	}
+	want := indexes()
+	var items []rapport.Interaction
+	for i := range 1500 {
+		items = append(items, rapport.Interaction{ID: fmt.Sprintf("i%05d", i), At: t0.Add(time.Duration(i) * time.Minute), Kind: "email", By: rapport.ByMe,
+			People: []rapport.PersonRef{{ID: []string{"p1", "p2"}[i%2]}}})
+	}
+	if err := db.BulkUpdate(ctx, func(tx *Tx) error { return tx.InsertInteractions(ctx, items, 1, nil) }); err != nil {
+		t.Fatal(err)
+	}
+	if got := indexes(); got != want {
+		t.Fatalf("indexes after a bulk insert:\n%s\nwant:\n%s", got, want)
+	}
+	var n int
+	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM interaction_people INDEXED BY interaction_people_person WHERE person_id = 'p2'`).Scan(&n); err != nil || n != 750 {
+		t.Fatalf("p2 has %d rows through the person index (%v), want 750", n, err)
+	}
+	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM interactions INDEXED BY interactions_at WHERE at_ms >= ?`, ms(t0.Add(1000*time.Minute))).Scan(&n); err != nil || n != 500 {
+		t.Fatalf("%d interactions through the time index (%v), want 500", n, err)
+	}
+
+	for i := range items {
+		items[i].ID = fmt.Sprintf("j%05d", i)
+	}
+	items[len(items)-1].ID = "i00000" // taken: the whole write fails
+	err := db.BulkUpdate(ctx, func(tx *Tx) error { return tx.InsertInteractions(ctx, items, 1, nil) })
+	if rapport.ErrorCode(err) != rapport.ECONFLICT {
+		t.Fatalf("err = %v, want a conflict", err)
+	}
+	if got := indexes(); got != want {
+		t.Fatalf("indexes after a failed bulk insert:\n%s\nwant:\n%s", got, want)
+	}
+	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM interactions`).Scan(&n); err != nil || n != 1500 {
+		t.Fatalf("%d interactions after a failed bulk insert (%v), want 1500", n, err)
 	}
 }
