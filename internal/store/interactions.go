@@ -298,6 +298,13 @@ func (tx *Tx) CountPeopleBefore(ctx context.Context, t time.Time) (int, error) {
 // ExistingInteractions returns which of the ids are already stored.
 func (tx *Tx) ExistingInteractions(ctx context.Context, ids []string) (map[string]bool, error) {
 	out := map[string]bool{}
+	var some bool // a first import into an empty database asks nothing more
+	if err := tx.q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM interactions)`).Scan(&some); err != nil {
+		return nil, fmt.Errorf("find interactions: %w", err)
+	}
+	if !some {
+		return out, nil
+	}
 	const batch = 500
 	for start := 0; start < len(ids); start += batch {
 		chunk := ids[start:min(start+batch, len(ids))]

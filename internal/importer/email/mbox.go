@@ -204,7 +204,11 @@ func parseBlock(data []byte, wd *mime.WordDecoder) (msgs []parsed, newlines int)
 			header = header[:i]
 		}
 		m, _ := parseHeader(header, "", time.Time{}, wd)
-		msgs = append(msgs, parsed{msg: m, line: newlines, fromLine: string(msg[:fromEnd])})
+		p := parsed{msg: m, line: newlines}
+		if m.At.IsZero() {
+			p.fromLine = string(msg[:fromEnd]) // its date is the message's
+		}
+		msgs = append(msgs, p)
 		newlines += bytes.Count(msg, []byte{'\n'})
 		pos += end
 	}
