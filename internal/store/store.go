@@ -206,6 +206,14 @@ func (db *DB) BulkUpdate(ctx context.Context, fn func(*Tx) error) error {
 		tx.Rollback()
 		return fmt.Errorf("enlarge the cache: %w", err)
 	}
+	if _, err := tx.ExecContext(ctx, `PRAGMA threads = 2`); err != nil {
+		tx.Rollback()
+		return fmt.Errorf("sort on two threads: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `PRAGMA threads = 2`); err != nil {
+		tx.Rollback()
+		return fmt.Errorf("enlarge the cache: %w", err)
+	}
 	defer conn.ExecContext(context.WithoutCancel(ctx), `PRAGMA cache_size = -32000`)
 	if err := fn(t); err != nil {
 		tx.Rollback()
