@@ -83,6 +83,13 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 		if err != nil {
 			return err
 		}
+		// The interactions are stored while the rest are matched and scored.
+		w, err := tx.NewInteractionWriter(ctx, len(res.Touches)-len(exists), now.UnixMilli())
+		if err != nil {
+			return err
+		}
+		defer w.Close()
+		const chunk = 8192
 		var ins []rapport.Interaction
 		var before [][]float64
 		touched := map[string]bool{}
@@ -132,6 +139,16 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 				touched[r.ID] = true
 			}
 			ins, before = append(ins, in), append(before, b)
+			if len(ins) == chunk {
+				w.Add(ins, before)
+				sum.InteractionsCreated += len(ins)
+				ins, before = make([]rapport.Interaction, 0, chunk), make([][]float64, 0, chunk)
+			}
+		}
+		w.Add(ins, before)
+		sum.InteractionsCreated += len(ins)
+		if err := w.Close(); err != nil {
+			return err
 		}
 		// Write: new people, then changed ones, then the history that
 		// refers to them, then the keys that refer to both.
@@ -143,19 +160,6 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 				return err
 			}
 		}
-		// In id order, so the B-tree grows at its end rather than everywhere.
-		order := make([]int, len(ins))
-		for i := range order {
-			order[i] = i
-		}
-		sort.Slice(order, func(i, j int) bool { return ins[order[i]].ID < ins[order[j]].ID })
-		sortedIns, sortedBefore := make([]rapport.Interaction, len(ins)), make([][]float64, len(ins))
-		for i, o := range order {
-			sortedIns[i], sortedBefore[i] = ins[o], before[o]
-		}
-		if err := tx.InsertInteractions(ctx, sortedIns, now.UnixMilli(), sortedBefore); err != nil {
-			return err
-		}
 		if err := tx.PutImportKeys(ctx, m.newKeys); err != nil {
 			return err
 		}
@@ -166,7 +170,6 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 		if err := tx.PutTies(ctx, changed); err != nil {
 			return err
 		}
-		sum.InteractionsCreated = len(ins)
 		sum.PeopleCreated, sum.PeopleMerged = len(m.created), len(m.merged)
 		if dryRun {
 			return errDryRun

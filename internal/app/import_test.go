@@ -2,10 +2,12 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/importer"
@@ -85,5 +87,61 @@ func TestMalformedImportChangesNothing(t *testing.T) {
 	}
 	if p, _ := counts(t, a); p != 0 {
 		t.Errorf("%d people after a rolled-back import", p)
+	}
+}
+
+// A large import stores its interactions while it is still matching people
+// (several chunks, people already there completed on the way, an error after
+// chunks were stored): every touch lands once, with each of its people, and
+// an import that fails midway leaves nothing.
+func TestLargeImportStoresWhileMatching(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	for i := range 20 {
+		must[*PersonDetail](t)(a.AddPerson(ctx, fmt.Sprintf("Known %d", i), PersonEdit{AddEmails: []string{fmt.Sprintf("p%d@example.com", i)}}))
+	}
+	const n = 9000 // more than one of the writer's chunks (8192)
+	touches := func(kindAt int) *importer.Result {
+		res := &importer.Result{}
+		for i := range n {
+			p := importer.Person{Name: fmt.Sprintf("Person %d", i%60), Emails: []string{fmt.Sprintf("p%d@example.com", i%60)}, Org: "Acme"}
+			t := importer.Touch{Key: fmt.Sprintf("m%d", i), At: now.Add(-time.Duration(n-i) * time.Minute), Kind: "email", By: rapport.ByMe,
+				People: []importer.Person{p}, Where: fmt.Sprintf("f:%d", i+1)}
+			if i%7 == 0 {
+				t.People = append(t.People, importer.Person{Emails: []string{fmt.Sprintf("p%d@example.com", (i+1)%60)}})
+			}
+			if i == kindAt {
+				t.Kind = "dance"
+			}
+			res.Touches = append(res.Touches, t)
+		}
+		return res
+	}
+	if _, err := a.Import(ctx, "test", touches(n-1), false); err == nil || !strings.Contains(err.Error(), fmt.Sprintf("f:%d", n)) {
+		t.Fatalf("unknown kind at the end: %v", err)
+	}
+	if p, i := counts(t, a); p != 20 || i != 0 {
+		t.Fatalf("a failed import left %d people, %d interactions", p, i)
+	}
+	sum := must[*ImportSummary](t)(a.Import(ctx, "test", touches(-1), false))
+	if sum.InteractionsCreated != n || sum.PeopleCreated != 40 || sum.PeopleMerged != 20 {
+		t.Fatalf("summary %+v", sum)
+	}
+	want := 0
+	for i := range n {
+		want++
+		if i%7 == 0 && (i+1)%60 != i%60 {
+			want++
+		}
+	}
+	if p, i := counts(t, a); p != 60 || i != want {
+		t.Fatalf("%d people, %d participations; want 60, %d", p, i, want)
+	}
+	known := must[*PersonDetail](t)(a.Show(ctx, "p3@example.com"))
+	if known.Name != "Known 3" || known.Org != "Acme" {
+		t.Errorf("a person already there: %+v, want their name kept and the org completed", known.Person)
+	}
+	if again := must[*ImportSummary](t)(a.Import(ctx, "test", touches(-1), false)); again.InteractionsCreated != 0 {
+		t.Errorf("a second import created %d interactions", again.InteractionsCreated)
 	}
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 
@@ -148,38 +149,108 @@ func (tx *Tx) CountInteractions(ctx context.Context, personID string) (int, erro
 // the fast path for generated and imported history. before[i][j] is the
 // strength of items[i].People[j]'s tie just before it.
 func (tx *Tx) InsertInteractions(ctx context.Context, items []rapport.Interaction, createdMs int64, before [][]float64) error {
-	rows := make([][]any, len(items))
-	var links [][]any
-	for i, in := range items {
-		rows[i] = []any{in.ID, ms(in.At), in.Kind, string(in.By), in.Channel, in.Minutes, in.Note, len(in.People), createdMs}
-		for j, p := range in.People {
-			var b any
-			if i < len(before) && j < len(before[i]) {
-				b = before[i][j]
-			}
-			links = append(links, []any{in.ID, p.ID, b})
-		}
+	w, err := tx.NewInteractionWriter(ctx, len(items), createdMs)
+	if err != nil {
+		return err
 	}
-	rebuild := func() error { return nil }
-	if tx.bulk {
+	w.Add(items, before)
+	return w.Close()
+}
+
+// InteractionWriter stores interactions handed to it in chunks, on a
+// goroutine of its own, so that an import matches and scores its next
+// touches while SQLite stores the last ones. Each chunk is stored in id
+// order. Close must be called, and its error checked, before anything else
+// is written in the transaction: in BulkUpdate a conflict ends the
+// transaction at once (see inserter).
+type InteractionWriter struct {
+	chunks  chan interactionChunk
+	done    chan error
+	rebuild func() error
+	closed  bool
+}
+
+type interactionChunk struct {
+	items  []rapport.Interaction
+	before [][]float64
+}
+
+// NewInteractionWriter starts a writer for about expected interactions; when
+// they at least double the table, its indexes are built once at the end
+// rather than kept up row by row.
+func (tx *Tx) NewInteractionWriter(ctx context.Context, expected int, createdMs int64) (*InteractionWriter, error) {
+	w := &InteractionWriter{chunks: make(chan interactionChunk, 2), done: make(chan error, 1), rebuild: func() error { return nil }}
+	if tx.bulk && expected >= 1000 {
 		var there int
 		if err := tx.q.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM interactions`).Scan(&there); err != nil {
-			return fmt.Errorf("count interactions: %w", err)
+			return nil, fmt.Errorf("count interactions: %w", err)
 		}
-		if len(items) >= there && len(items) >= 1000 {
+		if expected >= there {
 			var err error
-			if rebuild, err = tx.deferIndexes(ctx, "interactions", "interaction_people"); err != nil {
-				return err
+			if w.rebuild, err = tx.deferIndexes(ctx, "interactions", "interaction_people"); err != nil {
+				return nil, err
 			}
 		}
 	}
-	if err := tx.insertRows(ctx, "interactions", "id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms", "", rows); err != nil {
+	go func() {
+		ins := tx.newInserter("interactions", "id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms", "", 9)
+		links := tx.newInserter("interaction_people", "interaction_id, person_id, strength_before", "", 3)
+		err := func() error {
+			for c := range w.chunks {
+				order := make([]int, len(c.items))
+				for i := range order {
+					order[i] = i
+				}
+				// In id order, so the B-trees grow at their end rather than everywhere.
+				sort.Slice(order, func(i, j int) bool { return c.items[order[i]].ID < c.items[order[j]].ID })
+				for _, i := range order {
+					in := c.items[i]
+					if err := ins.add(ctx, in.ID, ms(in.At), in.Kind, string(in.By), in.Channel, in.Minutes, in.Note, len(in.People), createdMs); err != nil {
+						return err
+					}
+					for j, p := range in.People {
+						var b any
+						if i < len(c.before) && j < len(c.before[i]) {
+							b = c.before[i][j]
+						}
+						if err := links.add(ctx, in.ID, p.ID, b); err != nil {
+							return err
+						}
+					}
+				}
+			}
+			if err := ins.flush(ctx); err != nil {
+				return err
+			}
+			return links.flush(ctx)
+		}()
+		ins.close()
+		links.close()
+		for range w.chunks { // after an error: let Add return
+		}
+		w.done <- err
+	}()
+	return w, nil
+}
+
+// Add hands a chunk to the writer; it keeps the slices.
+func (w *InteractionWriter) Add(items []rapport.Interaction, before [][]float64) {
+	if len(items) > 0 {
+		w.chunks <- interactionChunk{items, before}
+	}
+}
+
+// Close waits for every chunk to be stored and builds any deferred indexes.
+func (w *InteractionWriter) Close() error {
+	if w.closed {
+		return nil
+	}
+	w.closed = true
+	close(w.chunks)
+	if err := <-w.done; err != nil {
 		return err
 	}
-	if err := tx.insertRows(ctx, "interaction_people", "interaction_id, person_id, strength_before", "", links); err != nil {
-		return err
-	}
-	return rebuild()
+	return w.rebuild()
 }
 
 // deferIndexes drops the secondary indexes of tables and returns what builds
