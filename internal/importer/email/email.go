@@ -38,21 +38,42 @@ type Message struct {
 	Where   string
 }
 
-func decoder() *mime.WordDecoder {
-	return &mime.WordDecoder{CharsetReader: func(charset string, r io.Reader) (io.Reader, error) {
+// headerParser is what one goroutine needs to parse headers: a decoder for
+// encoded words, and the address lists it has already read, since a mailbox
+// names the same few hundred people in the same words thousands of times.
+type headerParser struct {
+	wd    *mime.WordDecoder
+	addrs map[string][]*mail.Address // shared: never changed once parsed
+}
+
+func newHeaderParser() *headerParser {
+	return &headerParser{wd: &mime.WordDecoder{CharsetReader: func(charset string, r io.Reader) (io.Reader, error) {
 		enc, err := htmlindex.Get(charset)
 		if err != nil {
 			return nil, err
 		}
 		return enc.NewDecoder().Reader(r), nil
-	}}
+	}}, addrs: map[string][]*mail.Address{}}
+}
+
+// addresses reads an address list, once for each distinct spelling.
+func (hp *headerParser) addresses(v string) []*mail.Address {
+	if as, ok := hp.addrs[v]; ok {
+		return as
+	}
+	as := addresses(v, hp.wd)
+	if len(hp.addrs) >= 1<<16 {
+		clear(hp.addrs) // a bound on memory for mailboxes of many more people
+	}
+	hp.addrs[v] = as
+	return as
 }
 
 // parseHeader turns a header block into a Message. Only the fields Rapport
 // uses are looked at (the others are skipped without a copy), and simple
 // addresses are read without the general parser: a mailbox holds hundreds of
 // thousands of headers.
-func parseHeader(block []byte, where string, fallback time.Time, wd *mime.WordDecoder) (Message, error) {
+func parseHeader(block []byte, where string, fallback time.Time, hp *headerParser) (Message, error) {
 	m := Message{Where: where}
 	var date, subject, refs, inReplyTo, gmThread string
 	var from, to []string
@@ -117,17 +138,20 @@ func parseHeader(block []byte, where string, fallback time.Time, wd *mime.WordDe
 		}
 	}
 	for _, v := range from {
-		m.From = append(m.From, addresses(v, wd)...)
+		m.From = append(m.From, hp.addresses(v)...)
 	}
 	for _, v := range to {
-		m.To = append(m.To, addresses(v, wd)...)
+		m.To = append(m.To, hp.addresses(v)...)
 	}
 	if strings.Contains(subject, "=?") {
-		if s, err := wd.DecodeHeader(subject); err == nil {
+		if s, err := hp.wd.DecodeHeader(subject); err == nil {
 			subject = s
 		}
 	}
-	m.Subject = strings.Join(strings.Fields(subject), " ")
+	m.Subject = subject
+	if !tidy(subject) {
+		m.Subject = strings.Join(strings.Fields(subject), " ")
+	}
 	m.At = parseDate(date, fallback)
 	switch {
 	case gmThread != "":
@@ -145,6 +169,28 @@ func parseHeader(block []byte, where string, fallback time.Time, wd *mime.WordDe
 		}
 	}
 	return m, nil
+}
+
+// tidy reports whether s has no spaces to fold: none at either end, no two
+// together, no tab or line break (most subjects, which then need no copy).
+func tidy(s string) bool {
+	if s == "" {
+		return true
+	}
+	if s[0] == ' ' || s[len(s)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f':
+			return false
+		case c == ' ' && s[i+1] == ' ':
+			return false
+		case c >= 0x80:
+			return false // strings.Fields also folds Unicode spaces
+		}
+	}
+	return true
 }
 
 // parseDate reads a Date header: the common RFC 5322 forms directly, the
@@ -262,13 +308,13 @@ func ReadMaildir(dir string, fn func(Message) error) (int, error) {
 		return 0, fmt.Errorf("read maildir %s: %w", dir, err)
 	}
 	sort.Strings(files)
-	read, wd := 0, decoder()
+	read, hp := 0, newHeaderParser()
 	for _, f := range files {
 		block, err := headerOf(f)
 		if err != nil {
 			return read, err
 		}
-		m, err := parseHeader(block, f, time.Time{}, wd)
+		m, err := parseHeader(block, f, time.Time{}, hp)
 		if err != nil {
 			return read, err
 		}
@@ -388,8 +434,10 @@ func (c *Collector) Result(source string) (*importer.Result, error) {
 	}
 	// One Person value an address, shared by all its touches.
 	people := map[string]importer.Person{}
+	res.Touches = make([]importer.Touch, 0, len(c.msgs))
 	for _, m := range c.msgs {
-		t := importer.Touch{At: m.at, Kind: "email", By: rapport.ByThem, Channel: "email", Note: m.subject, Where: m.where, Key: "email:" + m.key}
+		t := importer.Touch{At: m.at, Kind: "email", By: rapport.ByThem, Channel: "email", Note: m.subject, Where: m.where, Key: "email:" + m.key,
+			People: make([]importer.Person, 0, len(m.from)+len(m.others))}
 		if c.mine(m.from) {
 			t.By = rapport.ByMe
 		}

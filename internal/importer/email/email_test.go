@@ -172,3 +172,27 @@ func TestMboxBlocks(t *testing.T) {
 		}
 	}
 }
+
+// tidy says a subject needs no folding only when folding would not change
+// it: checked on every string of up to six runes from an alphabet of the
+// cases that matter (spaces at the ends and doubled, tabs, line breaks,
+// Unicode spaces).
+func TestTidyAgreesWithFields(t *testing.T) {
+	alphabet := []string{"a", " ", "\t", "\r\n", "é", "\u00a0", "\u2003"}
+	var walk func(s string, depth int)
+	walk = func(s string, depth int) {
+		folded := strings.Join(strings.Fields(s), " ")
+		if tidy(s) && folded != s {
+			t.Fatalf("tidy(%q) but folding gives %q", s, folded)
+		}
+		if !tidy(s) && folded == s && !strings.ContainsAny(s, "é\u00a0\u2003") {
+			t.Fatalf("tidy(%q) is false for a string folding leaves alone", s)
+		}
+		if depth < 6 {
+			for _, r := range alphabet {
+				walk(s+r, depth+1)
+			}
+		}
+	}
+	walk("", 0)
+}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"mime"
 	"runtime"
 	"time"
 
@@ -42,9 +41,9 @@ func readMbox(r io.Reader, file string, block int, fn func(Message) error) (read
 
 	for range workers {
 		go func() {
-			wd := decoder()
+			hp := newHeaderParser()
 			for j := range work {
-				msgs, nl := parseBlock(j.data, wd)
+				msgs, nl := parseBlock(j.data, hp)
 				j.out <- result{msgs, nl}
 				select {
 				case free <- j.data[:0]:
@@ -177,7 +176,7 @@ type parsed struct {
 
 // parseBlock parses the messages of a block that holds whole messages: each
 // header up to its blank line, then a jump to the next separator.
-func parseBlock(data []byte, wd *mime.WordDecoder) (msgs []parsed, newlines int) {
+func parseBlock(data []byte, hp *headerParser) (msgs []parsed, newlines int) {
 	pos := 0
 	if !bytes.HasPrefix(data, []byte("From ")) {
 		// Blank lines before the first message.
@@ -203,7 +202,7 @@ func parseBlock(data []byte, wd *mime.WordDecoder) (msgs []parsed, newlines int)
 		if i := headerEnd(header); i >= 0 {
 			header = header[:i]
 		}
-		m, _ := parseHeader(header, "", time.Time{}, wd)
+		m, _ := parseHeader(header, "", time.Time{}, hp)
 		p := parsed{msg: m, line: newlines}
 		if m.At.IsZero() {
 			p.fromLine = string(msg[:fromEnd]) // its date is the message's
