@@ -147,7 +147,7 @@ func run(drv, path string, v variant, people, ins, links [][]any) (insert, total
 	verb := "INSERT INTO"
 	if v.indexLater {
 		verb = "INSERT OR ROLLBACK INTO"
-		for _, q := range []string{"DROP INDEX interactions_at", "DROP INDEX interaction_people_person"} {
+		for _, q := range []string{"PRAGMA threads = 2", "DROP INDEX interactions_at", "DROP INDEX interaction_people_person"} {
 			if _, err := tx.Exec(q); err != nil {
 				return 0, 0, err
 			}
