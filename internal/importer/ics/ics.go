@@ -5,6 +5,7 @@
 package ics
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	goical "github.com/emersion/go-ical"
+	"github.com/teambition/rrule-go"
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/importer"
@@ -44,12 +46,20 @@ func Read(r io.Reader, file string, me []string, until time.Time) (res *importer
 			res, err = nil, importer.Error(file, "malformed calendar (%v)", p)
 		}
 	}()
-	cal, err := goical.NewDecoder(r).Decode()
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("read %s: %w", file, err)
+	}
+	cal, err := goical.NewDecoder(bytes.NewReader(data)).Decode()
 	if errors.Is(err, io.EOF) {
 		return nil, importer.Error(file, "no calendar in the file (no BEGIN:VCALENDAR)")
 	}
 	if err != nil {
-		return nil, importer.Error(file, "%v", err)
+		where := file
+		if n := badLine(data, err); n > 0 {
+			where = importer.Where(file, n)
+		}
+		return nil, importer.Error(where, "%v", err)
 	}
 	res = &importer.Result{}
 	var events []event
@@ -115,7 +125,10 @@ func Read(r io.Reader, file string, me []string, until time.Time) (res *importer
 }
 
 func readEvent(comp *goical.Component, where string, until time.Time) (event, bool, error) {
-	e := event{where: where, uid: comp.Props.Get(goical.PropUID).Value}
+	e := event{where: where}
+	if p := comp.Props.Get(goical.PropUID); p != nil { // required, yet missing from hand-made files
+		e.uid = strings.TrimSpace(p.Value)
+	}
 	if p := comp.Props.Get(goical.PropStatus); p != nil && strings.EqualFold(p.Value, "CANCELLED") {
 		return e, false, nil
 	}
@@ -163,9 +176,9 @@ func readEvent(comp *goical.Component, where string, until time.Time) (event, bo
 		e.attendees = append(e.attendees, person(&p))
 	}
 	if comp.Props.Get(goical.PropRecurrenceRule) != nil {
-		set, err := comp.RecurrenceSet(time.UTC)
+		set, err := recurrence(comp, e.start)
 		if err != nil {
-			return e, false, importer.Error(where, "RRULE: %v", err)
+			return e, false, importer.Error(where, "%v", err)
 		}
 		if set != nil {
 			it := set.Iterator()
@@ -179,6 +192,69 @@ func readEvent(comp *goical.Component, where string, until time.Time) (event, bo
 		}
 	}
 	return e, true, nil
+}
+
+// badLine finds the line go-ical stopped at, which its errors do not say:
+// the first content line without a colon, or the END line it did not expect;
+// 0 when it cannot tell.
+func badLine(data []byte, err error) int {
+	var want string
+	if _, got, ok := strings.Cut(err.Error(), ", got "); ok {
+		want = "END:" + strings.Trim(got, `"`)
+	}
+	for i, line := range strings.Split(string(data), "\n") {
+		line = strings.TrimRight(line, "\r")
+		switch {
+		case want != "" && strings.EqualFold(line, want):
+			return i + 1
+		case want == "" && line != "" && line[0] != ' ' && line[0] != '\t' && !strings.Contains(line, ":"):
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// recurrence builds the occurrences of a recurring event from its RRULE,
+// EXDATEs and RDATEs. go-ical's own RecurrenceSet fails on the Windows zone
+// names Outlook writes (the whole import with it), reads one date where RFC
+// 5545 allows a comma-separated list ("EXDATE:19960402T010000Z,19960403T010000Z"),
+// and ignores RDATE; here every date goes through dateTime, as DTSTART does.
+func recurrence(comp *goical.Component, start time.Time) (*rrule.Set, error) {
+	opt, err := comp.Props.RecurrenceRule()
+	if err != nil {
+		return nil, fmt.Errorf("RRULE: %v", err)
+	}
+	if opt == nil {
+		return nil, nil
+	}
+	rule, err := rrule.NewRRule(*opt)
+	if err != nil {
+		return nil, fmt.Errorf("RRULE: %v", err)
+	}
+	set := &rrule.Set{}
+	set.RRule(rule)
+	set.DTStart(start)
+	for _, name := range []string{goical.PropExceptionDates, goical.PropRecurrenceDates} {
+		for _, p := range comp.Props[name] {
+			if strings.EqualFold(p.Params.Get(goical.ParamValue), "PERIOD") {
+				continue // RDATE;VALUE=PERIOD: rare, and its start alone would do; left out
+			}
+			for _, v := range strings.Split(p.Value, ",") {
+				one := p
+				one.Value = strings.TrimSpace(v)
+				t, err := dateTime(&one)
+				if err != nil {
+					return nil, fmt.Errorf("%s %q: %v", name, one.Value, err)
+				}
+				if name == goical.PropExceptionDates {
+					set.ExDate(t)
+				} else {
+					set.RDate(t)
+				}
+			}
+		}
+	}
+	return set, nil
 }
 
 // dateTime reads a date or date-time, falling back to UTC for time zones the

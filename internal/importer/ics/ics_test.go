@@ -71,7 +71,7 @@ func TestErrors(t *testing.T) {
 }
 
 func FuzzRead(f *testing.F) {
-	for _, name := range []string{"google.ics", "outlook.ics"} {
+	for _, name := range []string{"google.ics", "outlook.ics", "outlook-recurring.ics", "handmade.ics"} {
 		b, _ := os.ReadFile("testdata/" + name)
 		f.Add(b)
 	}
@@ -86,4 +86,61 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Outlook writes a recurring meeting with a Windows zone name, EXDATE lists
+// and RDATEs: each occurrence that happened counts, the excluded ones do not,
+// the added one does (the zone falls back to UTC, as for single events).
+func TestOutlookRecurringMeeting(t *testing.T) {
+	got, read, _ := read(t, "outlook-recurring.ics", "pat@example.com")
+	var days []string
+	for _, g := range got {
+		days = append(days, g[:16])
+	}
+	// Mondays from 5 Oct, ten of them; 12 Oct, 19 Oct and 2 Nov excluded;
+	// Thursday 22 Oct added; up to the 22nd of November.
+	want := "2026-10-05T09:00 2026-10-22T14:00 2026-10-26T09:00 2026-11-09T09:00 2026-11-16T09:00"
+	if read != 1 || strings.Join(days, " ") != want {
+		t.Fatalf("occurrences %q, want %q", strings.Join(days, " "), want)
+	}
+	if !strings.HasSuffix(got[0], "|meeting|me|30|Weekly sync|Grace Hopper <grace@navy.example>") {
+		t.Errorf("first: %s", got[0])
+	}
+}
+
+// A hand-made calendar (as in python-icalendar's own tests) has no UID and
+// floating times with an EXDATE list: it is read, each occurrence with a key
+// of its own.
+func TestHandmadeCalendarWithoutUID(t *testing.T) {
+	f, err := os.Open("testdata/handmade.ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := Read(f, "handmade.ics", []string{"pat@example.com"}, until)
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys := map[string]bool{}
+	var days []string
+	for _, tc := range res.Touches {
+		keys[tc.Key] = true
+		days = append(days, tc.At.Format("01-02"))
+	}
+	if strings.Join(days, " ") != "11-02 11-05 11-06" || len(keys) != 3 {
+		t.Fatalf("occurrences %v, %d distinct keys", days, len(keys))
+	}
+}
+
+// A malformed calendar is refused with the line go-ical stopped at.
+func TestMalformedCalendarNamesTheLine(t *testing.T) {
+	for in, want := range map[string]string{
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nSUMMARY=oops\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n": "x.ics:4:",
+		"BEGIN:VCALENDAR\nVERSION\n\n :2.0\nEND:VCALENDAR\n":                                                "x.ics:2:",
+		"BEGIN:VCALENDAR\nVERSION:2.0\nBEGIN:VEVENT\nUID:1\nEND:VEVENT\nEND:VCALENDARD\n":                   "x.ics:6:",
+	} {
+		if _, err := Read(strings.NewReader(in), "x.ics", nil, until); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want an error at %s", in, err, want)
+		}
+	}
 }
