@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"encoding/csv"
 	"fmt"
@@ -52,7 +53,8 @@ func (a *App) ExportVCard(ctx context.Context, w io.Writer, f ExportFilter) erro
 	if err != nil {
 		return err
 	}
-	enc := govcard.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := govcard.NewEncoder(&buf)
 	for _, p := range people {
 		c := govcard.Card{}
 		c.SetValue(govcard.FieldVersion, "4.0")
@@ -97,11 +99,32 @@ func (a *App) ExportVCard(ctx context.Context, w io.Writer, f ExportFilter) erro
 			c.SetValue(govcard.FieldNote, strings.Join(notes, "\n"))
 		}
 		c.SetRevision(p.UpdatedAt)
+		buf.Reset()
 		if err := enc.Encode(c); err != nil {
+			return fmt.Errorf("write vCard of %s: %w", p.Name, err)
+		}
+		if _, err := w.Write(escapeOrg(buf.Bytes())); err != nil {
 			return fmt.Errorf("write vCard of %s: %w", p.Name, err)
 		}
 	}
 	return nil
+}
+
+// escapeOrg escapes the semicolons of the ORG line, which go-vcard leaves
+// bare: ORG is a list of components (organisation;unit), so "Acme; Sons"
+// must be written "Acme\; Sons" or readers see the unit " Sons".
+func escapeOrg(card []byte) []byte {
+	start := bytes.Index(card, []byte("\nORG:"))
+	if start < 0 {
+		return card
+	}
+	start += len("\nORG:")
+	end := start + bytes.IndexByte(card[start:], '\r')
+	if end < start {
+		end = start + bytes.IndexByte(card[start:], '\n')
+	}
+	value := bytes.ReplaceAll(card[start:end], []byte(";"), []byte(`\;`))
+	return append(append(append([]byte(nil), card[:start]...), value...), card[end:]...)
 }
 
 // ExportCSV writes people as a spreadsheet; several values in a cell are

@@ -19,7 +19,7 @@ func exportFixture(t *testing.T) *App {
 	a := newApp(t, now)
 	ctx := context.Background()
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Ada Lovelace", PersonEdit{AddEmails: []string{"ada@example.com"}, AddPhones: []string{"+44 20 7946 0000"},
-		AddURLs: []string{"linkedin.com/in/ada"}, Org: ptr("Analytical Engines, Ltd."), AddTags: []string{"mentor", "math"}, AddNotes: []string{"Likes poetry; and engines."}}))
+		AddURLs: []string{"linkedin.com/in/ada"}, Org: ptr("Analytical Engines; Babbage, Ltd."), AddTags: []string{"mentor", "math"}, AddNotes: []string{"Likes poetry; and engines."}}))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "José García", PersonEdit{AddEmails: []string{"jose@example.org"}}))
 	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "call", At: "2026-10-01"}))
 	must[*rapport.Followup](t)(a.AddFollowup(ctx, "jose", "send the deck, with notes", "2026-11-25"))
@@ -43,7 +43,7 @@ func TestExportedVCardsReadBack(t *testing.T) {
 		got = append(got, p.Name+"|"+strings.Join(p.Emails, ",")+"|"+strings.Join(p.Phones, ",")+"|"+p.Org+"|"+strings.Join(p.Tags, ","))
 	}
 	sort.Strings(got)
-	want := []string{"Ada Lovelace|ada@example.com|+44 20 7946 0000|Analytical Engines, Ltd.|math,mentor", "José García|jose@example.org|||"}
+	want := []string{"Ada Lovelace|ada@example.com|+44 20 7946 0000|Analytical Engines; Babbage, Ltd.|math,mentor", "José García|jose@example.org|||"}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("read back:\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
@@ -55,6 +55,7 @@ names = sorted(c.fn.value for c in cards)
 assert names == ["Ada Lovelace", "José García"], names
 ada = [c for c in cards if c.fn.value == "Ada Lovelace"][0]
 assert ada.email.value == "ada@example.com"
+assert ada.org.value == ["Analytical Engines; Babbage, Ltd."], ada.org.value
 print("ok")`)
 }
 
@@ -86,7 +87,7 @@ func TestExportCSV(t *testing.T) {
 		t.Fatal(err)
 	}
 	rows, err := csv.NewReader(&buf).ReadAll()
-	if err != nil || len(rows) != 2 || rows[1][1] != "Ada Lovelace" || rows[1][5] != "Analytical Engines, Ltd." || rows[1][7] != "math ; mentor" {
+	if err != nil || len(rows) != 2 || rows[1][1] != "Ada Lovelace" || rows[1][5] != "Analytical Engines; Babbage, Ltd." || rows[1][7] != "math ; mentor" {
 		t.Errorf("csv = %q, %v", rows, err)
 	}
 }

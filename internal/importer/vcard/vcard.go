@@ -55,7 +55,7 @@ func Read(r io.Reader, file string) (*importer.Result, error) {
 
 func person(card govcard.Card, where string) importer.Person {
 	p := importer.Person{Where: where}
-	p.Name = strings.TrimSpace(card.Value(govcard.FieldFormattedName))
+	p.Name = text(card.Value(govcard.FieldFormattedName))
 	if p.Name == "" {
 		if n := card.Name(); n != nil {
 			p.Name = strings.Join(strings.Fields(strings.Join([]string{n.HonorificPrefix, n.GivenName, n.AdditionalName, n.FamilyName, n.HonorificSuffix}, " ")), " ")
@@ -79,9 +79,9 @@ func person(card govcard.Card, where string) importer.Person {
 		}
 	}
 	if org := card.Value(govcard.FieldOrganization); org != "" {
-		p.Org = strings.TrimSpace(strings.ReplaceAll(strings.Split(org, ";")[0], `\;`, ";"))
+		p.Org = components(org)[0] // the organisation; its units follow
 	}
-	p.Title = strings.TrimSpace(card.Value(govcard.FieldTitle))
+	p.Title = text(card.Value(govcard.FieldTitle))
 	if p.Name == "" {
 		p.Name = p.Org
 	}
@@ -92,7 +92,7 @@ func person(card govcard.Card, where string) importer.Person {
 			}
 		}
 	}
-	if note := strings.TrimSpace(card.Value(govcard.FieldNote)); note != "" {
+	if note := text(card.Value(govcard.FieldNote)); note != "" {
 		p.Notes = []string{note}
 	}
 	if len(p.Emails)+len(p.Phones)+len(p.URLs) == 0 {
@@ -103,6 +103,33 @@ func person(card govcard.Card, where string) importer.Person {
 		}
 	}
 	return p
+}
+
+// text finishes unescaping a text value: go-vcard turns "\,", "\n" and "\\"
+// back but leaves "\;" (it must, for structured values such as ORG) and the
+// "\N" some writers use for a line break.
+func text(v string) string {
+	return strings.TrimSpace(strings.NewReplacer(`\;`, ";", `\N`, "\n").Replace(v))
+}
+
+// components splits a structured value (ORG: "Acme\; Sons;R&D") at its
+// unescaped semicolons, each part unescaped; there is always one.
+func components(v string) []string {
+	var out []string
+	var b strings.Builder
+	for i := 0; i < len(v); i++ {
+		switch {
+		case v[i] == '\\' && i+1 < len(v) && v[i+1] == ';':
+			b.WriteByte(';')
+			i++
+		case v[i] == ';':
+			out = append(out, text(b.String()))
+			b.Reset()
+		default:
+			b.WriteByte(v[i])
+		}
+	}
+	return append(out, text(b.String()))
 }
 
 // dropped are properties whose values Rapport never keeps.

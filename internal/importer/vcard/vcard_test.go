@@ -88,3 +88,11 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// python-vobject (as khard and other Python address books write) escapes
+// semicolons in text and ORG, folds long lines anywhere, and may use \N.
+func TestVobjectEscapes(t *testing.T) {
+	check(t, read(t, "vobject.vcf"), []string{
+		"Zoë Ångström|zoe@example.se,zoe@corp.example|+44 20 7946 0900||Acme; Sons|Engineer, senior|friends,work|Met at the conference; talked about sensors, mostly.\nAsk about the book.|",
+	})
+}
