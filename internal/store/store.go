@@ -54,6 +54,9 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
+	if err := create(ctx, path); err != nil {
+		return nil, err
+	}
 	q := url.Values{}
 	q.Add("_pragma", "busy_timeout(20000)")
 	q.Add("_pragma", "journal_mode(WAL)")
@@ -76,6 +79,29 @@ func Open(ctx context.Context, path string) (*DB, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// create gives a new (absent or empty) database file 16 KB pages, before
+// anything else touches it: the driver applies a DSN's pragmas in
+// alphabetical order, journal_mode before page_size, and WAL fixes the page
+// size. With 16 KB pages a large import writes a quarter of the log frames and
+// splits fewer B-tree pages (the floor under a 200,000-message import: 2.1 s to
+// 1.9 s). A file that already has pages keeps its size.
+func create(ctx context.Context, path string) error {
+	if st, err := os.Stat(path); err == nil && st.Size() > 0 || err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil // there already, or Open will say what is wrong with it
+	}
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(20000)")
+	if err != nil {
+		return fmt.Errorf("create database %s: %w", path, err)
+	}
+	defer db.Close()
+	for _, q := range []string{`PRAGMA page_size = 16384`, `PRAGMA journal_mode = WAL`} {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("create database %s: %w", path, mapErr(err))
+		}
+	}
+	return nil
 }
 
 // Path is the database file.

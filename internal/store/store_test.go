@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -334,5 +335,43 @@ func TestBulkInsertKeepsIndexes(t *testing.T) {
 	}
 	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM interactions`).Scan(&n); err != nil || n != 1500 {
 		t.Fatalf("%d interactions after a failed bulk insert (%v), want 1500", n, err)
+	}
+}
+
+// A new database gets 16 KB pages; one made with SQLite's default 4 KB pages
+// (by an earlier Rapport) keeps them and works as before.
+func TestPageSize(t *testing.T) {
+	ctx := context.Background()
+	pageSize := func(db *DB) int {
+		var n int
+		if err := db.sql.QueryRowContext(ctx, `PRAGMA page_size`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	if n := pageSize(open(t)); n != 16384 {
+		t.Errorf("new database: %d-byte pages, want 16384", n)
+	}
+
+	path := filepath.Join(t.TempDir(), "old.db")
+	old, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := old.Exec(`PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE early (x)`); err != nil {
+		t.Fatal(err)
+	}
+	old.Close()
+	db, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	save(t, db, rapport.Person{ID: "p1", Name: "Ada"})
+	if n := pageSize(db); n != 4096 {
+		t.Errorf("existing database: %d-byte pages, want its 4096 kept", n)
+	}
+	if p, err := db.View().Person(ctx, "p1"); err != nil || p.Name != "Ada" {
+		t.Errorf("existing database: %+v, %v", p, err)
 	}
 }
