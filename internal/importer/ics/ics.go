@@ -62,6 +62,7 @@ func Read(r io.Reader, file string, me []string, until time.Time) (res *importer
 		return nil, importer.Error(where, "%v", err)
 	}
 	res = &importer.Result{}
+	zs := readZones(cal)
 	var events []event
 	for i, comp := range cal.Children {
 		if comp.Name != goical.CompEvent {
@@ -69,7 +70,7 @@ func Read(r io.Reader, file string, me []string, until time.Time) (res *importer
 		}
 		res.Read++
 		where := fmt.Sprintf("%s: event %d", file, i+1)
-		e, ok, err := readEvent(comp, where, until)
+		e, ok, err := readEvent(comp, where, until, zs)
 		if err != nil {
 			return nil, err
 		}
@@ -124,7 +125,7 @@ func Read(r io.Reader, file string, me []string, until time.Time) (res *importer
 	return res, nil
 }
 
-func readEvent(comp *goical.Component, where string, until time.Time) (event, bool, error) {
+func readEvent(comp *goical.Component, where string, until time.Time, zs zones) (event, bool, error) {
 	e := event{where: where}
 	if p := comp.Props.Get(goical.PropUID); p != nil { // required, yet missing from hand-made files
 		e.uid = strings.TrimSpace(p.Value)
@@ -140,13 +141,13 @@ func readEvent(comp *goical.Component, where string, until time.Time) (event, bo
 		return e, false, importer.Error(where, "no DTSTART")
 	}
 	var err error
-	if e.start, err = dateTime(startProp); err != nil {
+	if e.start, err = dateTime(startProp, zs); err != nil {
 		return e, false, importer.Error(where, "DTSTART %q: %v", startProp.Value, err)
 	}
 	e.allDay = startProp.ValueType() == goical.ValueDate || len(startProp.Value) == 8
 	e.end = e.start
 	if p := comp.Props.Get(goical.PropDateTimeEnd); p != nil {
-		if e.end, err = dateTime(p); err != nil {
+		if e.end, err = dateTime(p, zs); err != nil {
 			return e, false, importer.Error(where, "DTEND %q: %v", p.Value, err)
 		}
 	} else if p := comp.Props.Get(goical.PropDuration); p != nil {
@@ -176,7 +177,7 @@ func readEvent(comp *goical.Component, where string, until time.Time) (event, bo
 		e.attendees = append(e.attendees, person(&p))
 	}
 	if comp.Props.Get(goical.PropRecurrenceRule) != nil {
-		set, err := recurrence(comp, e.start)
+		set, z, err := recurrence(comp, startProp, zs)
 		if err != nil {
 			return e, false, importer.Error(where, "%v", err)
 		}
@@ -184,6 +185,9 @@ func readEvent(comp *goical.Component, where string, until time.Time) (event, bo
 			it := set.Iterator()
 			for n := 0; n < maxOccurrences; n++ {
 				t, ok := it()
+				if ok && z != nil {
+					t = z.utc(t) // occurrences follow the zone's wall clock across its changes
+				}
 				if !ok || t.After(until) {
 					break
 				}
@@ -218,18 +222,24 @@ func badLine(data []byte, err error) int {
 // EXDATEs and RDATEs. go-ical's own RecurrenceSet fails on the Windows zone
 // names Outlook writes (the whole import with it), reads one date where RFC
 // 5545 allows a comma-separated list ("EXDATE:19960402T010000Z,19960403T010000Z"),
-// and ignores RDATE; here every date goes through dateTime, as DTSTART does.
-func recurrence(comp *goical.Component, start time.Time) (*rrule.Set, error) {
+// and ignores RDATE; here every date is read as DTSTART is. When DTSTART is in
+// one of the calendar's own zones, occurrences are made in its wall time and
+// the zone is returned to turn each into an instant.
+func recurrence(comp *goical.Component, startProp *goical.Prop, zs zones) (*rrule.Set, *zone, error) {
 	opt, err := comp.Props.RecurrenceRule()
 	if err != nil {
-		return nil, fmt.Errorf("RRULE: %v", err)
+		return nil, nil, fmt.Errorf("RRULE: %v", err)
 	}
 	if opt == nil {
-		return nil, nil
+		return nil, nil, nil
+	}
+	start, z, err := wallTime(startProp, zs)
+	if err != nil {
+		return nil, nil, fmt.Errorf("DTSTART %q: %v", startProp.Value, err)
 	}
 	rule, err := rrule.NewRRule(*opt)
 	if err != nil {
-		return nil, fmt.Errorf("RRULE: %v", err)
+		return nil, nil, fmt.Errorf("RRULE: %v", err)
 	}
 	set := &rrule.Set{}
 	set.RRule(rule)
@@ -242,9 +252,9 @@ func recurrence(comp *goical.Component, start time.Time) (*rrule.Set, error) {
 			for _, v := range strings.Split(p.Value, ",") {
 				one := p
 				one.Value = strings.TrimSpace(v)
-				t, err := dateTime(&one)
+				t, _, err := wallTime(&one, zs)
 				if err != nil {
-					return nil, fmt.Errorf("%s %q: %v", name, one.Value, err)
+					return nil, nil, fmt.Errorf("%s %q: %v", name, one.Value, err)
 				}
 				if name == goical.PropExceptionDates {
 					set.ExDate(t)
@@ -254,15 +264,27 @@ func recurrence(comp *goical.Component, start time.Time) (*rrule.Set, error) {
 			}
 		}
 	}
-	return set, nil
+	return set, z, nil
 }
 
-// dateTime reads a date or date-time, falling back to UTC for time zones the
-// system does not know (Outlook writes Windows zone names).
-func dateTime(p *goical.Prop) (time.Time, error) {
-	t, err := p.DateTime(time.UTC)
-	if err == nil || p.Params.Get(goical.PropTimezoneID) == "" {
+// dateTime reads a date or date-time as an instant. A zone the zone database
+// does not know (Outlook writes Windows names) is read from the calendar's
+// own VTIMEZONE; without one, the time is taken as UTC.
+func dateTime(p *goical.Prop, zs zones) (time.Time, error) {
+	t, z, err := wallTime(p, zs)
+	if err != nil || z == nil {
 		return t, err
+	}
+	return z.utc(t), nil
+}
+
+// wallTime is dateTime that leaves a time in one of the calendar's own zones
+// as its wall time (in UTC), and returns that zone.
+func wallTime(p *goical.Prop, zs zones) (time.Time, *zone, error) {
+	t, err := p.DateTime(time.UTC)
+	tzid := p.Params.Get(goical.PropTimezoneID)
+	if err == nil || tzid == "" {
+		return t, nil, err
 	}
 	q := *p
 	q.Params = goical.Params{}
@@ -271,7 +293,11 @@ func dateTime(p *goical.Prop) (time.Time, error) {
 			q.Params[k] = v
 		}
 	}
-	return q.DateTime(time.UTC)
+	t, err = q.DateTime(time.UTC)
+	if z := zs[strings.TrimSpace(tzid)]; err == nil && z != nil && q.ValueType() != goical.ValueDate && len(q.Value) > 8 {
+		return t, z, nil
+	}
+	return t, nil, err
 }
 
 func person(p *goical.Prop) attendee {

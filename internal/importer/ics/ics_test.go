@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	goical "github.com/emersion/go-ical"
 )
 
 var until = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
@@ -51,7 +53,7 @@ func TestGoogleExport(t *testing.T) {
 
 func TestOutlookWindowsZoneAndMe(t *testing.T) {
 	got, _, _ := read(t, "outlook.ics", "pat@example.com")
-	if len(got) != 1 || got[0] != "2026-11-02T10:00:00Z|video|them|30|Abstraction review|Barbara Liskov <barbara@mit.example>" {
+	if len(got) != 1 || got[0] != "2026-11-02T18:00:00Z|video|them|30|Abstraction review|Barbara Liskov <barbara@mit.example>" {
 		t.Errorf("got %q", got)
 	}
 	// One event, two people: who is you cannot be told.
@@ -90,7 +92,8 @@ func FuzzRead(f *testing.F) {
 
 // Outlook writes a recurring meeting with a Windows zone name, EXDATE lists
 // and RDATEs: each occurrence that happened counts, the excluded ones do not,
-// the added one does (the zone falls back to UTC, as for single events).
+// the added one does; times follow the file's VTIMEZONE across the end of
+// summer time (python-icalendar reads the first as 07:00Z too).
 func TestOutlookRecurringMeeting(t *testing.T) {
 	got, read, _ := read(t, "outlook-recurring.ics", "pat@example.com")
 	var days []string
@@ -99,7 +102,7 @@ func TestOutlookRecurringMeeting(t *testing.T) {
 	}
 	// Mondays from 5 Oct, ten of them; 12 Oct, 19 Oct and 2 Nov excluded;
 	// Thursday 22 Oct added; up to the 22nd of November.
-	want := "2026-10-05T09:00 2026-10-22T14:00 2026-10-26T09:00 2026-11-09T09:00 2026-11-16T09:00"
+	want := "2026-10-05T07:00 2026-10-22T12:00 2026-10-26T08:00 2026-11-09T08:00 2026-11-16T08:00"
 	if read != 1 || strings.Join(days, " ") != want {
 		t.Fatalf("occurrences %q, want %q", strings.Join(days, " "), want)
 	}
@@ -141,6 +144,36 @@ func TestMalformedCalendarNamesTheLine(t *testing.T) {
 	} {
 		if _, err := Read(strings.NewReader(in), "x.ics", nil, until); err == nil || !strings.Contains(err.Error(), want) {
 			t.Errorf("%q: %v, want an error at %s", in, err, want)
+		}
+	}
+}
+
+// A zone read from a VTIMEZONE gives each wall time the offset of the latest
+// onset before it, whatever the year, including early January (last year's
+// October onset) and the hour summer time starts.
+func TestZoneFromVTimezone(t *testing.T) {
+	f, err := os.Open("testdata/outlook-recurring.ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	cal, err := goical.NewDecoder(f).Decode()
+	if err != nil {
+		t.Fatal(err)
+	}
+	z := readZones(cal)["W. Europe Standard Time"]
+	if z == nil {
+		t.Fatal("zone not read")
+	}
+	berlin, err := time.LoadLocation("Europe/Berlin")
+	if err != nil {
+		t.Skip("no zone database")
+	}
+	for _, wall := range []string{"2026-01-02 09:00", "2026-03-29 01:59", "2026-03-29 03:00", "2026-07-01 12:00", "2026-10-25 03:00", "2026-12-31 23:00", "2031-03-30 12:00", "1999-08-01 08:00"} {
+		local, _ := time.Parse("2006-01-02 15:04", wall)
+		want, _ := time.ParseInLocation("2006-01-02 15:04", wall, berlin)
+		if got := z.utc(local); !got.Equal(want) {
+			t.Errorf("%s: %s, want %s", wall, got.UTC(), want.UTC())
 		}
 	}
 }
