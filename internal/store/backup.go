@@ -130,7 +130,7 @@ func (tx *Tx) Restore(ctx context.Context, d *Dump, file string) error {
 			for j, c := range cols {
 				args[j] = jsonValue(row[c])
 			}
-			q := `INSERT INTO ` + t.name + ` (` + strings.Join(cols, ", ") + `) VALUES (?` + strings.Repeat(", ?", len(cols)-1) + `)`
+			q := `INSERT INTO ` + t.name + ` (` + strings.Join(cols, ", ") + `) VALUES ` + placeholders(len(cols))
 			if _, err := tx.q.ExecContext(ctx, q, args...); err != nil {
 				return rapport.Errorf(rapport.EINVALID, "%s: %s record %d: %v", file, t.name, i+1, err)
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 
 	"github.com/rapport-app/rapport/internal/model"
 )
@@ -46,12 +45,8 @@ func (tx *Tx) TrustFrom(ctx context.Context, topic string, trusters []string) ([
 	if len(trusters) == 0 {
 		return nil, nil
 	}
-	args := []any{topic}
-	for _, t := range trusters {
-		args = append(args, t)
-	}
-	return tx.trustLines(ctx, `SELECT truster, trustee, rank FROM trust WHERE topic = ? AND truster IN (?`+
-		strings.Repeat(", ?", len(trusters)-1)+`) ORDER BY truster, rank, trustee`, args...)
+	return tx.trustLines(ctx, `SELECT truster, trustee, rank FROM trust WHERE topic = ? AND truster IN `+
+		placeholders(len(trusters))+` ORDER BY truster, rank, trustee`, append([]any{topic}, anys(trusters)...)...)
 }
 
 // TrustOf returns a truster's lines on a topic, by rank.

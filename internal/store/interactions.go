@@ -80,7 +80,7 @@ func (tx *Tx) Participants(ctx context.Context, items []rapport.Interaction) err
 	}
 	rows, err := tx.q.QueryContext(ctx, `
 		SELECT ip.interaction_id, p.id, p.name FROM interaction_people ip JOIN people p ON p.id = ip.person_id
-		WHERE ip.interaction_id IN (?`+strings.Repeat(", ?", len(items)-1)+`) ORDER BY p.name, p.id`, args...)
+		WHERE ip.interaction_id IN `+placeholders(len(items))+` ORDER BY p.name, p.id`, args...)
 	if err != nil {
 		return fmt.Errorf("read participants: %w", err)
 	}
@@ -261,7 +261,7 @@ func (w *InteractionWriter) Close() error {
 // killed import leaves the indexes as they were.
 func (tx *Tx) deferIndexes(ctx context.Context, tables ...string) (func() error, error) {
 	rows, err := tx.q.QueryContext(ctx, `SELECT name, sql FROM sqlite_master
-		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (`+strings.Repeat("?, ", len(tables)-1)+`?) ORDER BY name`, anys(tables)...)
+		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN `+placeholders(len(tables))+` ORDER BY name`, anys(tables)...)
 	if err != nil {
 		return nil, fmt.Errorf("list indexes: %w", err)
 	}
@@ -293,17 +293,9 @@ func (tx *Tx) deferIndexes(ctx context.Context, tables ...string) (func() error,
 	}, nil
 }
 
-func anys(ss []string) []any {
-	out := make([]any, len(ss))
-	for i, s := range ss {
-		out[i] = s
-	}
-	return out
-}
-
 // rowsOf returns "(?, ?), (?, ?)" for n rows of width columns.
 func rowsOf(n, width int) string {
-	row := "(?" + strings.Repeat(", ?", width-1) + ")"
+	row := placeholders(width)
 	return row + strings.Repeat(", "+row, n-1)
 }
 
@@ -379,11 +371,7 @@ func (tx *Tx) ExistingInteractions(ctx context.Context, ids []string) (map[strin
 	const batch = 500
 	for start := 0; start < len(ids); start += batch {
 		chunk := ids[start:min(start+batch, len(ids))]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		found, err := tx.strings(ctx, `SELECT id FROM interactions WHERE id IN (?`+strings.Repeat(", ?", len(chunk)-1)+`)`, args...)
+		found, err := tx.strings(ctx, `SELECT id FROM interactions WHERE id IN `+placeholders(len(chunk)), anys(chunk)...)
 		if err != nil {
 			return nil, fmt.Errorf("find interactions: %w", err)
 		}

@@ -546,6 +546,20 @@ func (tx *Tx) PutImportKeys(ctx context.Context, keys [][3]string) error {
 		" ON CONFLICT (key) DO UPDATE SET person_id = excluded.person_id, interaction_id = excluded.interaction_id", rows)
 }
 
+// placeholders returns "(?, ?, ?)" for n values, for an IN list.
+func placeholders(n int) string {
+	return "(?" + strings.Repeat(", ?", n-1) + ")"
+}
+
+// anys passes strings as query arguments.
+func anys(ss []string) []any {
+	out := make([]any, len(ss))
+	for i, s := range ss {
+		out[i] = s
+	}
+	return out
+}
+
 // insertRows inserts rows in multi-row statements of at most ~30,000 values
 // (see inserter).
 func (tx *Tx) insertRows(ctx context.Context, table, cols, suffix string, rows [][]any) error {

@@ -257,12 +257,8 @@ func (tx *Tx) PeopleByID(ctx context.Context, ids []string) ([]PersonRow, error)
 	out := make([]PersonRow, 0, len(ids))
 	for start := 0; start < len(ids); start += batch {
 		chunk := ids[start:min(start+batch, len(ids))]
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
-		}
-		in := "(?" + strings.Repeat(", ?", len(chunk)-1) + ")"
-		rows, err := tx.personRows(ctx, `SELECT id, name, org, title FROM people WHERE id IN `+in, args, ` WHERE person_id IN `+in)
+		in := placeholders(len(chunk))
+		rows, err := tx.personRows(ctx, `SELECT id, name, org, title FROM people WHERE id IN `+in, anys(chunk), ` WHERE person_id IN `+in)
 		if err != nil {
 			return nil, err
 		}
@@ -407,11 +403,7 @@ func (tx *Tx) TagsAmong(ctx context.Context, tags []string) (map[string][]string
 	if len(tags) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(tags))
-	for i, t := range tags {
-		args[i] = t
-	}
-	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, tag FROM tags WHERE tag IN (?`+strings.Repeat(", ?", len(tags)-1)+`) ORDER BY person_id, tag`, args...)
+	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, tag FROM tags WHERE tag IN `+placeholders(len(tags))+` ORDER BY person_id, tag`, anys(tags)...)
 	if err != nil {
 		return nil, fmt.Errorf("read tags: %w", err)
 	}
