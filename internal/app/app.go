@@ -55,6 +55,16 @@ func (s *Scores) Of(id string) Score {
 	return Score{ID: id, Layer: model.Known}
 }
 
+// scored reads the model's parameters and, with them, everyone's scores.
+func (a *App) scored(ctx context.Context, tx *store.Tx) (model.Params, *Scores, error) {
+	p, err := a.params(ctx, tx)
+	if err != nil {
+		return p, nil, err
+	}
+	sc, err := a.scores(ctx, tx, p)
+	return p, sc, err
+}
+
 // scores computes everyone's strength and layer at now from the stored tie
 // states: one scan, no history. A tie whose history runs past now (when now is
 // set in the past) is recomputed from its history instead.

@@ -337,11 +337,7 @@ type Overdue struct {
 // layer's), inner layers first, then the most overdue for their cadence.
 func (a *App) Overdue(ctx context.Context) ([]Overdue, error) {
 	tx := a.DB.View()
-	p, err := a.params(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := a.scores(ctx, tx, p)
+	p, sc, err := a.scored(ctx, tx)
 	if err != nil {
 		return nil, err
 	}

@@ -20,11 +20,7 @@ func (a *App) StrengthHistory(ctx context.Context, ref string, days int) ([]stor
 	if err != nil {
 		return nil, err
 	}
-	p, err := a.params(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := a.scores(ctx, tx, p)
+	_, sc, err := a.scored(ctx, tx)
 	if err != nil {
 		return nil, err
 	}

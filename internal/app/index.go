@@ -27,11 +27,7 @@ type indexed struct {
 // PeopleIndex reads everyone once.
 func (a *App) PeopleIndex(ctx context.Context) (*PeopleIndex, error) {
 	tx := a.DB.View()
-	p, err := a.params(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := a.scores(ctx, tx, p)
+	p, sc, err := a.scored(ctx, tx)
 	if err != nil {
 		return nil, err
 	}

@@ -78,11 +78,7 @@ func (a *App) Who(ctx context.Context, action string, limit int) (*Who, error) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := a.params(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := a.scores(ctx, tx, p)
+	_, sc, err := a.scored(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
