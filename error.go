@@ -11,6 +11,8 @@ const (
 	ENOTFOUND  = "not_found" // no person, kind or record answers to the reference
 	EAMBIGUOUS = "ambiguous" // a reference matches several people
 	ECONFLICT  = "conflict"  // the write would clash with what is stored (a taken email)
+	ETOOLARGE  = "too_large" // input over a documented limit (a field, a list, a body)
+	EBUSY      = "busy"      // the database stayed locked by another writer past the wait: try again
 	EINTERNAL  = "internal"  // everything else
 )
 

@@ -171,3 +171,21 @@ func (a *App) rebuild(ctx context.Context, tx *store.Tx, p model.Params) error {
 	_, err = tx.RebuildTies(ctx, kinds, p)
 	return err
 }
+
+// tokenKey is where the web server's token is kept, as a hex SHA-256: the
+// token itself is shown once and never stored.
+const tokenKey = "serve.token_sha256"
+
+// ServeTokenHash returns the stored hash of the web server's token, or "".
+func (a *App) ServeTokenHash(ctx context.Context) (string, error) {
+	s, err := a.DB.View().Settings(ctx)
+	if err != nil {
+		return "", err
+	}
+	return s[tokenKey], nil
+}
+
+// SetServeTokenHash stores the hash of a new web server token.
+func (a *App) SetServeTokenHash(ctx context.Context, hash string) error {
+	return a.DB.Update(ctx, func(tx *store.Tx) error { return tx.SetSetting(ctx, tokenKey, hash) })
+}

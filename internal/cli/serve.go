@@ -2,37 +2,58 @@ package cli
 
 import (
 	"context"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/app"
 	"github.com/rapport-app/rapport/internal/demo"
 	"github.com/rapport-app/rapport/internal/web"
 	"github.com/spf13/cobra"
 )
 
 func (r *runner) serveCmd() *cobra.Command {
-	var addr string
-	var withDemo bool
+	var addr, token, certFile, keyFile string
+	var withDemo, newToken bool
 	c := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the web app and the JSON API (/api/v1) on the same database",
 		Long: `Serve Rapport in a browser, on the database the CLI uses. With --demo, a throwaway
 database filled with the demo network is used instead, and removed on exit.
 
-It listens on the loopback interface by default; binding elsewhere exposes your
-data to the network, so it warns.`,
+It listens on the loopback interface by default and then answers only requests
+addressed to localhost, 127.0.0.1 or [::1]. Anywhere else it asks for a secret
+token: made on first use and printed once (only its hash is kept), or given with
+--token or RAPPORT_TOKEN; --new-token replaces it. API clients send it as
+"Authorization: Bearer <token>"; browsers sign in once at /login. Off loopback,
+serve over TLS (--tls-cert and --tls-key, or a TLS proxy in front): over plain
+HTTP the token crosses the network in clear text.`,
 		Example: `  rapport serve
   rapport serve --demo
-  rapport --db work.db serve --addr 127.0.0.1:8080`,
+  rapport --db work.db serve --addr 127.0.0.1:8080
+  rapport serve --addr 0.0.0.0:7474 --tls-cert cert.pem --tls-key key.pem`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
+			host, _, err := net.SplitHostPort(addr)
+			if err != nil {
+				return usageError{fmt.Errorf("--addr %q: expected host:port, such as 127.0.0.1:7474", addr)}
+			}
+			if (certFile == "") != (keyFile == "") {
+				return usageError{errors.New("--tls-cert and --tls-key go together")}
+			}
+			ip := net.ParseIP(host)
+			loopback := host == "localhost" || ip != nil && ip.IsLoopback()
+			if token == "" {
+				token = r.env.Getenv("RAPPORT_TOKEN")
+			}
 			if withDemo {
 				dir, err := os.MkdirTemp("", "rapport-demo-")
 				if err != nil {
@@ -51,15 +72,16 @@ data to the network, so it warns.`,
 					return err
 				}
 			}
-			host, _, err := net.SplitHostPort(addr)
-			if err != nil {
-				return usageError{fmt.Errorf("--addr %q: expected host:port, such as 127.0.0.1:7474", addr)}
+			opts := web.Options{Loopback: loopback}
+			if !loopback || token != "" || newToken {
+				if opts.Auth, err = r.serveAuth(ctx, a, token, newToken); err != nil {
+					return err
+				}
+				if certFile == "" && !loopback {
+					fmt.Fprintf(r.env.Stderr, "rapport: warning: serving %s over plain HTTP: the token and your data cross the network unencrypted; use --tls-cert and --tls-key, or a TLS proxy\n", addr)
+				}
 			}
-			if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-				r.log.Warn("serving beyond this machine: anyone who can reach this address can read and change your data", "addr", addr)
-				fmt.Fprintf(r.env.Stderr, "rapport: warning: %s is not a loopback address; anyone who can reach it can read and change your data\n", addr)
-			}
-			srv, err := web.New(ctx, a, r.log)
+			srv, err := web.New(ctx, a, r.log, opts)
 			if err != nil {
 				return err
 			}
@@ -69,9 +91,19 @@ data to the network, so it warns.`,
 				return rapport.Errorf(rapport.EINVALID, "listen on %s: %v", addr, err)
 			}
 			hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
-			fmt.Fprintf(r.env.Stdout, "Rapport is at http://%s/ (database %s). Stop with Ctrl-C.\n", ln.Addr(), a.DB.Path())
+			scheme := "http"
+			if certFile != "" {
+				scheme = "https"
+			}
+			fmt.Fprintf(r.env.Stdout, "Rapport is at %s://%s/ (database %s). Stop with Ctrl-C.\n", scheme, ln.Addr(), a.DB.Path())
 			errc := make(chan error, 1)
-			go func() { errc <- hs.Serve(ln) }()
+			go func() {
+				if certFile != "" {
+					errc <- hs.ServeTLS(ln, certFile, keyFile)
+					return
+				}
+				errc <- hs.Serve(ln)
+			}()
 			select {
 			case err := <-errc:
 				return err
@@ -87,5 +119,47 @@ data to the network, so it warns.`,
 	}
 	c.Flags().StringVar(&addr, "addr", "127.0.0.1:7474", "address to listen on (host:port)")
 	c.Flags().BoolVar(&withDemo, "demo", false, "serve a throwaway database filled with the demo network")
+	c.Flags().StringVar(&token, "token", "", "the secret token to require (default $RAPPORT_TOKEN, else the stored one, else a new one)")
+	c.Flags().BoolVar(&newToken, "new-token", false, "make a new token, print it once and require it (older sessions end)")
+	c.Flags().StringVar(&certFile, "tls-cert", "", "serve HTTPS with this certificate (PEM)")
+	c.Flags().StringVar(&keyFile, "tls-key", "", "and this private key (PEM)")
 	return c
+}
+
+// serveAuth returns the token authenticator: the token given, else the one
+// stored, else a new one, printed once. Only its hash is stored.
+func (r *runner) serveAuth(ctx context.Context, a *app.App, token string, renew bool) (*web.TokenAuth, error) {
+	stored, err := a.ServeTokenHash(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if token != "" && renew {
+		return nil, usageError{errors.New("--token and --new-token: choose one")}
+	}
+	if token != "" {
+		if len(strings.TrimSpace(token)) < 16 {
+			return nil, usageError{errors.New("--token: use at least 16 characters (rapport serve --new-token makes a strong one)")}
+		}
+		h := web.HashToken(token)
+		if enc := hex.EncodeToString(h[:]); enc != stored {
+			if err := a.SetServeTokenHash(ctx, enc); err != nil {
+				return nil, err
+			}
+		}
+		return web.NewTokenAuth(h, r.env.Clock), nil
+	}
+	if h, ok := web.ParseTokenHash(stored); ok && !renew {
+		fmt.Fprintln(r.env.Stderr, "Sign in with this server's token (printed when it was made; rapport serve --new-token replaces it).")
+		return web.NewTokenAuth(h, r.env.Clock), nil
+	}
+	token, err = web.NewToken()
+	if err != nil {
+		return nil, err
+	}
+	h := web.HashToken(token)
+	if err := a.SetServeTokenHash(ctx, hex.EncodeToString(h[:])); err != nil {
+		return nil, err
+	}
+	fmt.Fprintf(r.env.Stdout, "The token for this server (shown once; only its hash is kept):\n\n    %s\n\nBrowsers sign in with it at /login; API clients send \"Authorization: Bearer <token>\".\n", token)
+	return web.NewTokenAuth(h, r.env.Clock), nil
 }

@@ -294,7 +294,7 @@ func mapErr(err error) error {
 	if errors.As(err, &se) {
 		switch se.Code() {
 		case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
-			return rapport.Errorf(rapport.EINTERNAL, "the database is busy (another rapport is writing): try again")
+			return rapport.Errorf(rapport.EBUSY, "the database is busy (another rapport is writing): try again")
 		case sqlite3.SQLITE_READONLY:
 			return rapport.Errorf(rapport.EINTERNAL, "the database is read-only")
 		}

@@ -9,7 +9,6 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
-	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -89,7 +88,7 @@ var funcs = template.FuncMap{
 // render writes a page, buffered so a template error becomes a clean 500.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name string, d pageData) {
 	if d.Flash == "" {
-		d.Flash = r.URL.Query().Get("flash")
+		d.Flash = s.flash.read(r)
 	}
 	var buf bytes.Buffer
 	if err := s.pages[name].ExecuteTemplate(&buf, "layout.html", d); err != nil {
@@ -104,8 +103,13 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, code int, name s
 
 // page adapts a handler that returns a template name and its data.
 func (s *Server) page(fn func(r *http.Request) (string, pageData, error)) http.HandlerFunc {
+	return s.pageUpTo(maxBody, fn)
+}
+
+// pageUpTo is page with a body limit of its own (uploads).
+func (s *Server) pageUpTo(limit int64, fn func(r *http.Request) (string, pageData, error)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		name, d, err := fn(r)
 		if err != nil {
 			s.fail(w, r, err)
@@ -134,12 +138,26 @@ func (s *Server) form(fn func(r *http.Request) (string, error)) http.HandlerFunc
 	}
 }
 
+// size says a byte count as a person would.
+func size(n int64) string {
+	switch {
+	case n >= 1<<20:
+		return fmt.Sprintf("%d MB", n>>20)
+	case n >= 1<<10:
+		return fmt.Sprintf("%d KB", n>>10)
+	}
+	return fmt.Sprintf("%d bytes", n)
+}
+
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := status(err)
 	msg := rapport.ErrorMessage(err)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
-		msg = fmt.Sprintf("The request was larger than the %d MB allowed.", mbe.Limit>>20)
+		msg = fmt.Sprintf("The request was larger than the %s allowed.", size(mbe.Limit))
+	}
+	if code == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "2")
 	}
 	if code >= 500 {
 		s.log.Error("request failed", "path", r.URL.Path, "err", err)
@@ -148,9 +166,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.render(w, r, code, "error", pageData{Title: "Could not do that", Error: msg})
 }
 
-func withFlash(path, msg string) string {
-	return path + "?flash=" + url.QueryEscape(msg)
-}
 
 // Today.
 
@@ -210,7 +225,7 @@ func (s *Server) planDone(r *http.Request) (string, error) {
 			return "", err
 		}
 	}
-	return withFlash("/", fmt.Sprintf("Done: %s with %s.", in.Kind, in.People[0].Name)), nil
+	return s.flash.url("/", fmt.Sprintf("Done: %s with %s.", in.Kind, in.People[0].Name)), nil
 }
 
 // People.
@@ -258,7 +273,7 @@ func (s *Server) createPerson(r *http.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return withFlash("/people/"+d.ID, "Added "+d.Name+"."), nil
+	return s.flash.url("/people/"+d.ID, "Added "+d.Name+"."), nil
 }
 
 // fields splits a form value at commas and new lines.
@@ -356,7 +371,7 @@ func (s *Server) editPerson(r *http.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return withFlash("/people/"+d.ID, "Saved."), nil
+	return s.flash.url("/people/"+d.ID, "Saved."), nil
 }
 
 func (s *Server) logTouch(r *http.Request) (string, error) {
@@ -371,7 +386,7 @@ func (s *Server) logTouch(r *http.Request) (string, error) {
 	if f.Get("back") == "today" {
 		back = "/"
 	}
-	return withFlash(back, "Logged "+in.Kind+"."), nil
+	return s.flash.url(back, "Logged "+in.Kind+"."), nil
 }
 
 func (s *Server) addFollowup(r *http.Request) (string, error) {
@@ -379,18 +394,15 @@ func (s *Server) addFollowup(r *http.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return withFlash("/people/"+fu.Person.ID, "Follow-up added, due "+fu.Due.Format("2 Jan")+"."), nil
+	return s.flash.url("/people/"+fu.Person.ID, "Follow-up added, due "+fu.Due.Format("2 Jan")+"."), nil
 }
 
 func (s *Server) followupDone(r *http.Request) (string, error) {
 	if _, err := s.app.FollowupDone(r.Context(), r.PathValue("id")); err != nil {
 		return "", err
 	}
-	back := r.PostForm.Get("back")
-	if !strings.HasPrefix(back, "/") || strings.HasPrefix(back, "//") {
-		back = "/"
-	}
-	return withFlash(back, "Follow-up done."), nil
+	back := localPath(r.PostForm.Get("back"), "/")
+	return s.flash.url(back, "Follow-up done."), nil
 }
 
 // Ladder.
@@ -515,14 +527,14 @@ func (s *Server) addGoal(r *http.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return withFlash("/goals", "Goal added: "+g.Text), nil
+	return s.flash.url("/goals", "Goal added: "+g.Text), nil
 }
 
 func (s *Server) goalDone(r *http.Request) (string, error) {
 	if _, err := s.app.GoalDone(r.Context(), r.PathValue("id")); err != nil {
 		return "", err
 	}
-	return withFlash("/goals", "Goal done."), nil
+	return s.flash.url("/goals", "Goal done."), nil
 }
 
 type assignmentView struct {
@@ -546,7 +558,7 @@ func (s *Server) newAssignment(r *http.Request) (string, error) {
 	if _, err := s.app.NewAssignment(r.Context(), r.PostForm.Get("goal"), 30, r.PostForm.Get("replace") != ""); err != nil {
 		return "", err
 	}
-	return withFlash("/assignment", "A new assignment for the next 30 days."), nil
+	return s.flash.url("/assignment", "A new assignment for the next 30 days."), nil
 }
 
 // Report.
@@ -606,11 +618,10 @@ func (s *Server) importPost(r *http.Request) (string, pageData, error) {
 // importUpload saves the uploaded files to a private folder under their own
 // names (parsers tell formats apart by name), reads them and imports them.
 func (s *Server) importUpload(r *http.Request) (*app.ImportSummary, error) {
-	r.Body = http.MaxBytesReader(nil, r.Body, maxUpload)
 	if err := r.ParseMultipartForm(32 << 20); err != nil {
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
-			return nil, rapport.Errorf(rapport.EINVALID, "the upload is larger than the %d MB allowed", maxUpload>>20)
+			return nil, rapport.Errorf(rapport.ETOOLARGE, "the upload is larger than the %d MB allowed", mbe.Limit>>20)
 		}
 		return nil, rapport.Errorf(rapport.EINVALID, "could not read the upload: %v", err)
 	}
@@ -668,9 +679,25 @@ func (s *Server) runImport(ctx context.Context, source string, paths, me []strin
 	}
 	res, err := formats.Read(source, paths, formats.Options{Me: me, Now: s.app.Now()})
 	if err != nil {
-		return nil, err
+		return nil, hidePaths(err, paths)
 	}
-	return s.app.Import(ctx, source, res, dry)
+	sum, err := s.app.Import(ctx, source, res, dry)
+	return sum, hidePaths(err, paths)
+}
+
+// hidePaths names uploaded files by their own names in an error: where the
+// server keeps them for the moment is none of the page's business.
+func hidePaths(err error, paths []string) error {
+	if err == nil {
+		return nil
+	}
+	msg := rapport.ErrorMessage(err)
+	for _, p := range paths {
+		msg = strings.ReplaceAll(msg, p, filepath.Base(p))
+		msg = strings.ReplaceAll(msg, filepath.Dir(p)+string(filepath.Separator), "")
+	}
+	msg = strings.ReplaceAll(msg, os.TempDir()+string(filepath.Separator), "")
+	return &rapport.Error{Code: rapport.ErrorCode(err), Message: msg}
 }
 
 func saveUpload(open func() (multipart.File, error), path string) error {
@@ -784,7 +811,7 @@ func (s *Server) saveSettings(r *http.Request) (string, error) {
 			}
 		}
 	}
-	return withFlash("/settings", "Settings saved."), nil
+	return s.flash.url("/settings", "Settings saved."), nil
 }
 
 func (s *Server) saveRung(r *http.Request) (string, error) {
@@ -808,5 +835,5 @@ func (s *Server) saveRung(r *http.Request) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return withFlash("/settings", "Rung "+k.Name+" saved."), nil
+	return s.flash.url("/settings", "Rung "+k.Name+" saved."), nil
 }

@@ -7,6 +7,7 @@
 package web
 
 import (
+	"bytes"
 	"context"
 	"embed"
 	"encoding/json"
@@ -44,6 +45,8 @@ type Server struct {
 	watch   *store.Watcher
 	pages   map[string]*template.Template
 	handler http.Handler
+	opts    Options
+	flash   *flashes
 
 	today  *cache[*todayView]
 	people *cache[*app.PeopleIndex]
@@ -52,12 +55,19 @@ type Server struct {
 }
 
 // New builds the server; Close releases what it holds.
-func New(ctx context.Context, a *app.App, log *slog.Logger) (*Server, error) {
+func New(ctx context.Context, a *app.App, log *slog.Logger, opts Options) (*Server, error) {
+	if !opts.Loopback && opts.Auth == nil {
+		return nil, rapport.Errorf(rapport.EINVALID, "a server that is not on loopback needs authentication")
+	}
+	fl, err := newFlashes()
+	if err != nil {
+		return nil, err
+	}
 	w, err := a.DB.Watch(ctx)
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{app: a, log: log, watch: w}
+	s := &Server{app: a, log: log, watch: w, opts: opts, flash: fl}
 	if s.pages, err = parsePages(); err != nil {
 		w.Close()
 		return nil, err
@@ -96,7 +106,10 @@ func (s *Server) changed(ctx context.Context) {
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	static, _ := fs.Sub(staticFS, "static")
-	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(http.FileServerFS(static), time.Hour)))
+	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(noListing(http.FileServerFS(static)), time.Hour)))
+	mux.HandleFunc("GET /login", s.loginPage)
+	mux.HandleFunc("POST /login", s.loginPost)
+	mux.HandleFunc("POST /logout", s.logout)
 
 	// Pages.
 	mux.HandleFunc("GET /{$}", s.page(s.todayPage))
@@ -118,7 +131,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /assignment", s.form(s.newAssignment))
 	mux.HandleFunc("GET /report", s.page(s.reportPage))
 	mux.HandleFunc("GET /import", s.page(s.importPage))
-	mux.HandleFunc("POST /import", s.page(s.importPost))
+	mux.HandleFunc("POST /import", s.pageUpTo(maxUpload, s.importPost))
 	mux.HandleFunc("GET /export/{format}", s.export)
 	mux.HandleFunc("GET /backup", s.backup)
 	mux.HandleFunc("GET /settings", s.page(s.settingsPage))
@@ -126,13 +139,6 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /settings/ladder", s.form(s.saveRung))
 
 	s.apiRoutes(mux)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, "/api/") {
-			apiError(w, http.StatusNotFound, rapport.Errorf(rapport.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))
-			return
-		}
-		s.render(w, r, http.StatusNotFound, "error", pageData{Title: "Not found", Error: "There is no page at " + r.URL.Path + "."})
-	})
 
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -142,7 +148,60 @@ func (s *Server) routes() http.Handler {
 		}
 		http.Error(w, "Forbidden: a request from another site cannot change your data.", http.StatusForbidden)
 	}))
-	return s.recoverer(securityHeaders(csrf.Handler(mux)))
+	return s.recoverer(securityHeaders(s.guard(csrf.Handler(s.unrouted(mux)))))
+}
+
+// unrouted answers requests no route takes: 404 with a page (or a JSON
+// error under /api/), and 405 with the Allow header the mux computed when the
+// path exists for other methods.
+func (s *Server) unrouted(mux *http.ServeMux) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h, pattern := mux.Handler(r)
+		if pattern != "" {
+			mux.ServeHTTP(w, r)
+			return
+		}
+		// The mux's own handler sets Allow for a 405; a 404 sets nothing.
+		rec := &headerOnly{h: http.Header{}}
+		h.ServeHTTP(rec, r)
+		api := strings.HasPrefix(r.URL.Path, "/api/")
+		if allow := rec.h.Get("Allow"); rec.code == http.StatusMethodNotAllowed && allow != "" {
+			w.Header().Set("Allow", allow)
+			err := rapport.Errorf(rapport.EINVALID, "%s is not allowed on %s (allowed: %s)", r.Method, r.URL.Path, allow)
+			if api {
+				apiError(w, http.StatusMethodNotAllowed, err)
+				return
+			}
+			s.render(w, r, http.StatusMethodNotAllowed, "error", pageData{Title: "Not allowed", Error: err.Message})
+			return
+		}
+		if api {
+			apiError(w, http.StatusNotFound, rapport.Errorf(rapport.ENOTFOUND, "no such API route: %s %s", r.Method, r.URL.Path))
+			return
+		}
+		s.render(w, r, http.StatusNotFound, "error", pageData{Title: "Not found", Error: "There is no page at " + r.URL.Path + "."})
+	})
+}
+
+// headerOnly records what the mux's fallback handler would answer.
+type headerOnly struct {
+	h    http.Header
+	code int
+}
+
+func (h *headerOnly) Header() http.Header         { return h.h }
+func (h *headerOnly) Write(b []byte) (int, error) { return len(b), nil }
+func (h *headerOnly) WriteHeader(code int)        { h.code = code }
+
+// noListing answers 404 for directories: the assets are served, not listed.
+func noListing(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "" || strings.HasSuffix(r.URL.Path, "/") {
+			http.NotFound(w, r)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
 
 // securityHeaders keeps pages from being framed or sniffed, and scripts to our own.
@@ -186,12 +245,16 @@ func status(err error) int {
 		return http.StatusRequestEntityTooLarge
 	}
 	switch rapport.ErrorCode(err) {
+	case rapport.ETOOLARGE:
+		return http.StatusRequestEntityTooLarge
 	case rapport.EINVALID, rapport.EAMBIGUOUS:
 		return http.StatusBadRequest
 	case rapport.ENOTFOUND:
 		return http.StatusNotFound
 	case rapport.ECONFLICT:
 		return http.StatusConflict
+	case rapport.EBUSY:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }
@@ -210,12 +273,23 @@ func apiError(w http.ResponseWriter, code int, err error) {
 	writeJSON(w, code, map[string]any{"error": body})
 }
 
+// writeJSON encodes v before it writes the status, so a value that cannot be
+// encoded is a 500 with an error body, never a 200 with an empty one.
 func writeJSON(w http.ResponseWriter, code int, v any) {
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.WriteHeader(code)
-	enc := json.NewEncoder(w)
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
 	enc.SetIndent("", "  ")
-	_ = enc.Encode(v)
+	if err := enc.Encode(v); err != nil {
+		buf.Reset()
+		code = http.StatusInternalServerError
+		_ = json.NewEncoder(&buf).Encode(map[string]any{"error": map[string]string{"code": rapport.EINTERNAL, "message": "could not encode the response: " + err.Error()}})
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	if code == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "2")
+	}
+	w.WriteHeader(code)
+	_, _ = w.Write(buf.Bytes())
 }
 
 // cache holds one view computed from the database, keyed on its version. A

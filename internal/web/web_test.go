@@ -47,7 +47,7 @@ func newFixture(t *testing.T, people int) *fixture {
 			t.Fatal(err)
 		}
 	}
-	s, err := New(ctx, a, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	s, err := New(ctx, a, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Loopback: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,12 @@ func newFixture(t *testing.T, people int) *fixture {
 func (f *fixture) do(method, target string, body io.Reader, header ...string) *httptest.ResponseRecorder {
 	f.t.Helper()
 	r := httptest.NewRequest(method, target, body)
+	r.Host = "127.0.0.1:7474"
 	for i := 0; i+1 < len(header); i += 2 {
+		if header[i] == "Host" {
+			r.Host = header[i+1]
+			continue
+		}
 		r.Header.Set(header[i], header[i+1])
 	}
 	w := httptest.NewRecorder()
