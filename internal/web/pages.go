@@ -166,7 +166,6 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.render(w, r, code, "error", pageData{Title: "Could not do that", Error: msg})
 }
 
-
 // Today.
 
 type todayView struct {
