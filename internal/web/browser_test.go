@@ -10,13 +10,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 )
 
 // browser starts a headless Chromium on a fresh server with a demo network.
 // Without a browser the test is skipped, except in CI, where .ci/run installs
 // Debian's chromium and a missing one is a failure.
-func browser(t *testing.T) (context.Context, *fixture, string) {
+func browser(t *testing.T, flags ...chromedp.ExecAllocatorOption) (context.Context, *fixture, string) {
 	t.Helper()
 	var exe string
 	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
@@ -35,6 +36,7 @@ func browser(t *testing.T) (context.Context, *fixture, string) {
 	ts := httptest.NewServer(f.srv)
 	t.Cleanup(ts.Close)
 	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(exe), chromedp.NoSandbox, chromedp.WindowSize(1280, 900))
+	opts = append(opts, flags...)
 	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
@@ -186,4 +188,34 @@ func TestBrowserJourneys(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestBrowserRefusesARebindingPage reproduces DNS rebinding: Chromium
+// resolves an outside name to 127.0.0.1, as an attacker's DNS would after
+// the first visit, so the page and its fetches reach the local server as
+// same-origin requests under the attacker's name. Nothing may be read or
+// written.
+func TestBrowserRefusesARebindingPage(t *testing.T) {
+	ctx, f, base := browser(t, chromedp.Flag("host-resolver-rules", "MAP rebind.attacker.example 127.0.0.1"))
+	port := base[strings.LastIndex(base, ":")+1:]
+	evil := "http://rebind.attacker.example:" + port
+	n := f.count()
+	var body string
+	run(t, ctx, "open the rebound page", chromedp.Navigate(evil+"/"), chromedp.Text("body", &body, chromedp.ByQuery))
+	if !strings.Contains(body, "Misdirected") || strings.Contains(body, "Today") {
+		t.Fatalf("the rebound page: %.200q", body)
+	}
+	var got string
+	run(t, ctx, "fetch as the rebound page", chromedp.Evaluate(`Promise.all([
+		fetch("/backup").then(r => r.status + ":" + r.headers.get("content-type")),
+		fetch("/api/v1/people", {method: "POST", headers: {"Content-Type": "application/json"}, body: '{"name":"Mallory"}'}).then(r => String(r.status)),
+	]).then(a => a.join(" "))`, &got, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if got != "421:text/plain; charset=utf-8 421" || f.count() != n {
+		t.Fatalf("fetches from the rebound page: %q, people %d then %d", got, n, f.count())
+	}
+	// The same browser reaches the real name as usual.
+	run(t, ctx, "open the real page", chromedp.Navigate(base+"/people"), chromedp.Text("h1", &body, chromedp.ByQuery))
+	if !strings.Contains(body, "People") {
+		t.Errorf("the real page: %q", body)
+	}
 }
