@@ -8,7 +8,7 @@ import (
 
 // User-typed times: never a panic, and an accepted time is in UTC.
 func FuzzParseTime(f *testing.F) {
-	for _, s := range []string{"2026-11-22", "2026-11-22T09:30:00Z", "2026-11-22 09:30", "yesterday", "3d ago", "10w ago", "-1d ago", "d ago", " ago", "9999999999999999999d ago"} {
+	for _, s := range []string{"2026-11-22", "2026-11-22T09:30:00Z", "2026-11-22 09:30", "yesterday", "3d ago", "10w ago", "-1d ago", "d ago", " ago", "9999999999999999999d ago", "800000d ago", "1899-12-31", "2200-01-01", "9999-12-31T23:59:59Z"} {
 		f.Add(s)
 	}
 	now := time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
@@ -16,6 +16,12 @@ func FuzzParseTime(f *testing.F) {
 		got, err := ParseTime(s, now)
 		if err == nil && got.Location() != time.UTC {
 			t.Errorf("ParseTime(%q) = %v, not UTC", s, got)
+		}
+		if err == nil && (got.Before(MinTime) || !got.Before(MaxTime)) {
+			t.Errorf("ParseTime(%q) = %v, outside the accepted range", s, got)
+		}
+		if _, merr := got.MarshalJSON(); err == nil && merr != nil {
+			t.Errorf("ParseTime(%q) = %v, which JSON cannot hold: %v", s, got, merr)
 		}
 		if err != nil && ErrorCode(err) != EINVALID {
 			t.Errorf("ParseTime(%q): error %v is not EINVALID", s, err)

@@ -10,6 +10,25 @@ import (
 // "YYYY-MM-DD HH:MM" (UTC), or relative to now: "now", "today", "yesterday",
 // "3d ago", "2w ago", "5h ago". The result is in UTC.
 func ParseTime(s string, now time.Time) (time.Time, error) {
+	t, err := parseTime(s, now)
+	if err != nil {
+		return t, err
+	}
+	if t.Before(MinTime) || !t.Before(MaxTime) {
+		return time.Time{}, Errorf(EINVALID, "time %q: expected a moment between %d and %d", strings.TrimSpace(s), MinTime.Year(), MaxTime.Year()-1)
+	}
+	return t, nil
+}
+
+// The moments Rapport accepts: nothing before 1900 or from 2200 on is a
+// touch, a due date or a now, and every stored moment can be written as
+// RFC 3339 (which stops at year 9999).
+var (
+	MinTime = time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC)
+	MaxTime = time.Date(2200, 1, 1, 0, 0, 0, 0, time.UTC)
+)
+
+func parseTime(s string, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	switch strings.ToLower(s) {
 	case "now":

@@ -19,6 +19,26 @@ import (
 type App struct {
 	DB  *store.DB
 	Now func() time.Time
+	// Warn, when set, hears of input that was repaired on its way in (see
+	// rapport.Clean): the CLI prints it, the server logs it.
+	Warn func(msg string)
+}
+
+// clean applies rapport.Clean to one field and warns when it changed it.
+func (a *App) clean(field, v string, multiline bool) string {
+	c, changed := rapport.Clean(v, multiline)
+	if changed && a.Warn != nil {
+		a.Warn(field + ": removed control characters or invalid UTF-8")
+	}
+	return c
+}
+
+// cleanAll is clean over a list.
+func (a *App) cleanAll(field string, vs []string) []string {
+	for i, v := range vs {
+		vs[i] = a.clean(field, v, false)
+	}
+	return vs
 }
 
 // New returns an App on db with the given clock.

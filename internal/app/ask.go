@@ -141,6 +141,8 @@ func openItems(items []rapport.Item, now time.Time) []rapport.Item {
 
 // Answer records the outcome of an ask. A yes means they did it: it is also
 // logged as an interaction of that action by them, so the tie grows.
+// Answering again replaces the earlier outcome and the favour it logged. All
+// of it is one transaction.
 func (a *App) Answer(ctx context.Context, ref, outcome, at string) (*rapport.Ask, error) {
 	outcome, err := rapport.ParseOutcome(strings.ToLower(strings.TrimSpace(outcome)))
 	if err != nil {
@@ -152,34 +154,95 @@ func (a *App) Answer(ctx context.Context, ref, outcome, at string) (*rapport.Ask
 		if when, err = rapport.ParseTime(at, now); err != nil {
 			return nil, err
 		}
+		if err := notFuture("--at", when, now); err != nil {
+			return nil, err
+		}
 	}
-	var id string
+	var ask rapport.Ask
 	err = a.DB.Update(ctx, func(tx *store.Tx) error {
-		ask, err := tx.Ask(ctx, ref)
-		if err != nil {
+		var err error
+		if ask, err = tx.Ask(ctx, ref); err != nil {
 			return err
 		}
 		if when.Before(ask.At) {
 			return rapport.Errorf(rapport.EINVALID, "--at %s is before the ask (%s)", when.Format(time.RFC3339), ask.At.Format(time.RFC3339))
 		}
-		id = ask.ID
-		return tx.AnswerAsk(ctx, ask.ID, outcome, when)
+		if err := a.dropFavour(ctx, tx, ask); err != nil {
+			return err
+		}
+		if err := tx.AnswerAsk(ctx, ask.ID, outcome, when); err != nil {
+			return err
+		}
+		if outcome == rapport.OutcomeYes {
+			in := LogInput{Ref: ask.Person.ID, Kind: ask.Action, By: string(rapport.ByThem)}
+			it := &rapport.Interaction{ID: touchID(favourKey(ask.ID), when), At: when, By: rapport.ByThem, Note: answeredNote}
+			if err := a.logTx(ctx, tx, it, in); err != nil {
+				return err
+			}
+			if err := tx.PutImportKey(ctx, favourKey(ask.ID), "", it.ID); err != nil {
+				return err
+			}
+		}
+		ask, err = tx.Ask(ctx, ask.ID)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	ask, err := a.DB.View().Ask(ctx, id)
-	if err != nil {
-		return nil, err
+	return &ask, nil
+}
+
+// favourKey names the favour a yes to an ask logged.
+func favourKey(askID string) string { return "answer:" + askID }
+
+// dropFavour removes the favour an earlier yes to ask logged, if any, and
+// rebuilds the tie it counted in. Favours logged before they were keyed are
+// found by what they are: the ask's action, by them, at the answer, with the
+// answer's note.
+func (a *App) dropFavour(ctx context.Context, tx *store.Tx, ask rapport.Ask) error {
+	if ask.Outcome != rapport.OutcomeYes {
+		return nil
 	}
-	if outcome == rapport.OutcomeYes {
-		_, err := a.Log(ctx, LogInput{Ref: ask.Person.ID, Kind: ask.Action, By: string(rapport.ByThem),
-			At: when.Format(time.RFC3339Nano), Note: answeredNote})
+	_, id, err := tx.ImportKey(ctx, favourKey(ask.ID))
+	if err != nil {
+		return err
+	}
+	if id == "" && ask.AnsweredAt != nil {
+		hist, err := tx.History(ctx, ask.Person.ID)
 		if err != nil {
-			return nil, err
+			return err
+		}
+		for _, h := range hist {
+			if h.Note == answeredNote && h.Kind == ask.Action && h.By == rapport.ByThem && h.At.Equal(*ask.AnsweredAt) {
+				id = h.ID
+			}
 		}
 	}
-	return &ask, nil
+	if id == "" {
+		return nil
+	}
+	if err := tx.DeleteInteraction(ctx, id); err != nil {
+		return err
+	}
+	return a.retie(ctx, tx, ask.Person.ID)
+}
+
+// retie rebuilds one person's stored tie from their whole history, after an
+// interaction of theirs was taken back.
+func (a *App) retie(ctx context.Context, tx *store.Tx, personID string) error {
+	p, kinds, err := a.modelOf(ctx, tx)
+	if err != nil {
+		return err
+	}
+	touches, _, err := a.touches(ctx, tx, personID, kinds)
+	if err != nil {
+		return err
+	}
+	var tie model.Tie
+	for _, t := range touches {
+		tie.Add(t, p)
+	}
+	return tx.PutTie(ctx, personID, tie)
 }
 
 // LedgerEntry is one give, favour received or ask with a person.

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"math"
 	"sort"
 	"strconv"
 	"strings"
@@ -13,72 +14,95 @@ import (
 	"github.com/rapport-app/rapport/internal/store"
 )
 
-// setting is one tunable of the model, stored under its key in settings.
+// setting is one tunable of the model, stored under its key in settings,
+// with the range of values it accepts (anything else is refused, naming it).
 type setting struct {
-	key  string
-	doc  string
-	get  func(p *model.Params) string
-	set  func(p *model.Params, v string) error
-	days bool
+	key    string
+	doc    string
+	lo, hi float64
+	get    func(p *model.Params) string
+	set    func(p *model.Params, v string) error
+	days   bool
 }
 
-func daysSetting(key, doc string, field func(p *model.Params) *time.Duration) setting {
-	return setting{key: key, doc: doc, days: true,
-		get: func(p *model.Params) string { return strconv.FormatFloat(field(p).Hours()/24, 'f', -1, 64) },
-		set: func(p *model.Params, v string) error {
-			d, err := strconv.ParseFloat(strings.TrimSuffix(v, "d"), 64)
-			if err != nil {
-				return rapport.Errorf(rapport.EINVALID, "%s %q: expected a number of days", key, v)
-			}
-			if d < 0 {
-				return rapport.Errorf(rapport.EINVALID, "%s %q: must not be negative", key, v)
-			}
-			*field(p) = time.Duration(d * float64(model.Day))
-			return nil
-		}}
+// parse reads a value of the setting as a number in its range: NaN,
+// infinities and absurd values never reach the model.
+func (s setting) parse(v, unit string) (float64, error) {
+	f, err := strconv.ParseFloat(strings.TrimSpace(v), 64)
+	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
+		return 0, rapport.Errorf(rapport.EINVALID, "%s %q: expected %s", s.key, v, unit)
+	}
+	if f < s.lo || f > s.hi {
+		return 0, rapport.Errorf(rapport.EINVALID, "%s %q: must be between %s and %s", s.key, v, fmtNum(s.lo), fmtNum(s.hi))
+	}
+	return f, nil
 }
 
-func floatSetting(key, doc string, field func(p *model.Params) *float64) setting {
-	return setting{key: key, doc: doc,
-		get: func(p *model.Params) string { return strconv.FormatFloat(*field(p), 'f', -1, 64) },
-		set: func(p *model.Params, v string) error {
-			f, err := strconv.ParseFloat(v, 64)
-			if err != nil {
-				return rapport.Errorf(rapport.EINVALID, "%s %q: expected a number", key, v)
-			}
-			*field(p) = f
-			return nil
-		}}
+// Range says the values a setting accepts.
+func (s setting) Range() string { return fmtNum(s.lo) + "–" + fmtNum(s.hi) }
+
+func fmtNum(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+func daysSetting(key, doc string, lo, hi float64, field func(p *model.Params) *time.Duration) setting {
+	s := setting{key: key, doc: doc, days: true, lo: lo, hi: hi,
+		get: func(p *model.Params) string { return strconv.FormatFloat(field(p).Hours()/24, 'f', -1, 64) }}
+	s.set = func(p *model.Params, v string) error {
+		d, err := s.parse(strings.TrimSuffix(strings.TrimSpace(v), "d"), "a number of days")
+		if err != nil {
+			return err
+		}
+		*field(p) = time.Duration(d * float64(model.Day))
+		return nil
+	}
+	return s
+}
+
+func floatSetting(key, doc string, lo, hi float64, field func(p *model.Params) *float64) setting {
+	s := setting{key: key, doc: doc, lo: lo, hi: hi,
+		get: func(p *model.Params) string { return strconv.FormatFloat(*field(p), 'f', -1, 64) }}
+	s.set = func(p *model.Params, v string) error {
+		f, err := s.parse(v, "a number")
+		if err != nil {
+			return err
+		}
+		*field(p) = f
+		return nil
+	}
+	return s
 }
 
 func settings() []setting {
 	s := []setting{
-		daysSetting("half_life", "days for a tie's depth to halve without contact", func(p *model.Params) *time.Duration { return &p.HalfLife }),
-		daysSetting("history_half_life", "days for the history component to halve without contact", func(p *model.Params) *time.Duration { return &p.HistoryHalfLife }),
-		daysSetting("duration_full", "days of contact at which duration stops adding", func(p *model.Params) *time.Duration { return &p.DurationFull }),
-		daysSetting("ask_window", "days an unanswered or declined ask blocks asking that person again", func(p *model.Params) *time.Duration { return &p.AskWindow }),
-		daysSetting("balance_span", "days over which the ask guard compares asks and gives", func(p *model.Params) *time.Duration { return &p.BalanceSpan }),
-		floatSetting("shallow_cap", "raw points that likes, follows and views can add at most", func(p *model.Params) *float64 { return &p.ShallowCap }),
-		floatSetting("reciprocity", "bonus of a balanced tie, as a fraction of depth", func(p *model.Params) *float64 { return &p.Reciprocity }),
-		floatSetting("history_max", "raw points of a long tie across every mode", func(p *model.Params) *float64 { return &p.HistoryMax }),
-		floatSetting("scale", "raw points at which strength reaches 63", func(p *model.Params) *float64 { return &p.Scale }),
+		daysSetting("half_life", "days for a tie's depth to halve without contact", 1, 3650, func(p *model.Params) *time.Duration { return &p.HalfLife }),
+		daysSetting("history_half_life", "days for the history component to halve without contact", 1, 36500, func(p *model.Params) *time.Duration { return &p.HistoryHalfLife }),
+		daysSetting("duration_full", "days of contact at which duration stops adding", 1, 36500, func(p *model.Params) *time.Duration { return &p.DurationFull }),
+		daysSetting("ask_window", "days an unanswered or declined ask blocks asking that person again", 1, 3650, func(p *model.Params) *time.Duration { return &p.AskWindow }),
+		daysSetting("balance_span", "days over which the ask guard compares asks and gives", 1, 3650, func(p *model.Params) *time.Duration { return &p.BalanceSpan }),
+		floatSetting("shallow_cap", "raw points that likes, follows and views can add at most", 0, 100, func(p *model.Params) *float64 { return &p.ShallowCap }),
+		floatSetting("reciprocity", "bonus of a balanced tie, as a fraction of depth", 0, 5, func(p *model.Params) *float64 { return &p.Reciprocity }),
+		floatSetting("history_max", "raw points of a long tie across every mode", 0, 100, func(p *model.Params) *float64 { return &p.HistoryMax }),
+		floatSetting("scale", "raw points at which strength reaches 63", 0.1, 1000, func(p *model.Params) *float64 { return &p.Scale }),
 	}
 	for i, l := range model.DefaultParams().Layers {
 		i := i
+		capacity := setting{key: "layer." + l.Name + ".capacity", doc: "most people within the " + l.Name + " layer", lo: 1, hi: 1e6,
+			get: func(p *model.Params) string { return strconv.Itoa(p.Layers[i].Capacity) }}
+		capacity.set = func(p *model.Params, v string) error {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil {
+				return rapport.Errorf(rapport.EINVALID, "%s %q: expected a whole number", capacity.key, v)
+			}
+			if _, err := capacity.parse(v, "a whole number"); err != nil {
+				return err
+			}
+			p.Layers[i].Capacity = n
+			return nil
+		}
 		s = append(s,
-			daysSetting("layer."+l.Name+".cadence", "days between contacts that keep someone in the "+l.Name+" layer (0: none)",
+			daysSetting("layer."+l.Name+".cadence", "days between contacts that keep someone in the "+l.Name+" layer (0: none)", 0, 3650,
 				func(p *model.Params) *time.Duration { return &p.Layers[i].Cadence }),
-			floatSetting("layer."+l.Name+".min", "least strength for the "+l.Name+" layer", func(p *model.Params) *float64 { return &p.Layers[i].Min }),
-			setting{key: "layer." + l.Name + ".capacity", doc: "most people within the " + l.Name + " layer",
-				get: func(p *model.Params) string { return strconv.Itoa(p.Layers[i].Capacity) },
-				set: func(p *model.Params, v string) error {
-					n, err := strconv.Atoi(v)
-					if err != nil {
-						return rapport.Errorf(rapport.EINVALID, "layer.%s.capacity %q: expected a whole number", l.Name, v)
-					}
-					p.Layers[i].Capacity = n
-					return nil
-				}})
+			floatSetting("layer."+l.Name+".min", "least strength for the "+l.Name+" layer", 0, 100, func(p *model.Params) *float64 { return &p.Layers[i].Min }),
+			capacity)
 	}
 	return s
 }
@@ -105,6 +129,7 @@ type Setting struct {
 	Key     string `json:"key"`
 	Value   string `json:"value"`
 	Default string `json:"default"`
+	Range   string `json:"range"` // the values it accepts, "lo–hi"
 	Doc     string `json:"doc"`
 }
 
@@ -117,7 +142,7 @@ func (a *App) Config(ctx context.Context) ([]Setting, error) {
 	d := model.DefaultParams()
 	var out []Setting
 	for _, s := range settings() {
-		out = append(out, Setting{Key: s.key, Value: s.get(&p), Default: s.get(&d), Doc: s.doc})
+		out = append(out, Setting{Key: s.key, Value: s.get(&p), Default: s.get(&d), Range: s.Range(), Doc: s.doc})
 	}
 	return out, nil
 }
@@ -125,39 +150,71 @@ func (a *App) Config(ctx context.Context) ([]Setting, error) {
 // SetConfig changes one model parameter ("default" restores it) and rebuilds
 // every tie under the new model, in one transaction.
 func (a *App) SetConfig(ctx context.Context, key, value string) error {
-	var found *setting
+	return a.UpdateSettings(ctx, SettingsInput{Config: map[string]string{key: value}})
+}
+
+// SettingsInput is a set of changes to the budget and the model, as the
+// settings page posts them: empty fields are left as they are.
+type SettingsInput struct {
+	Day, Week string
+	Config    map[string]string // key → value, or "default"
+}
+
+// UpdateSettings checks every change first and then writes them all, with one
+// rebuild of the ties, in one transaction: one bad value changes nothing.
+func (a *App) UpdateSettings(ctx context.Context, in SettingsInput) error {
 	all := settings()
-	for i := range all {
-		if all[i].key == key {
-			found = &all[i]
-		}
+	byKey := map[string]setting{}
+	for _, s := range all {
+		byKey[s.key] = s
 	}
-	if found == nil {
-		keys := make([]string, len(all))
-		for i, s := range all {
-			keys[i] = s.key
+	keys := make([]string, 0, len(in.Config))
+	for k := range in.Config {
+		if _, ok := byKey[k]; !ok {
+			known := make([]string, len(all))
+			for i, s := range all {
+				known[i] = s.key
+			}
+			sort.Strings(known)
+			return rapport.Errorf(rapport.EINVALID, "unknown setting %q; settings are: %s", k, strings.Join(known, ", "))
 		}
-		sort.Strings(keys)
-		return rapport.Errorf(rapport.EINVALID, "unknown setting %q; settings are: %s", key, strings.Join(keys, ", "))
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	day, week, err := parseBudget(in.Day, in.Week)
+	if err != nil {
+		return err
 	}
 	return a.DB.Update(ctx, func(tx *store.Tx) error {
 		p, err := a.params(ctx, tx)
 		if err != nil {
 			return err
 		}
-		stored := value
-		if value == "default" {
-			d := model.DefaultParams()
-			value, stored = found.get(&d), ""
-		}
-		if err := found.set(&p, value); err != nil {
-			return err
+		stored := map[string]string{}
+		for _, k := range keys {
+			s, value := byKey[k], in.Config[k]
+			stored[k] = value
+			if value == "default" {
+				d := model.DefaultParams()
+				value, stored[k] = s.get(&d), ""
+			}
+			if err := s.set(&p, value); err != nil {
+				return err
+			}
 		}
 		if err := p.Validate(); err != nil {
 			return err
 		}
-		if err := tx.SetSetting(ctx, "model."+key, stored); err != nil {
+		if err := a.storeBudget(ctx, tx, day, week); err != nil {
 			return err
+		}
+		for _, k := range keys {
+			if err := tx.SetSetting(ctx, "model."+k, stored[k]); err != nil {
+				return err
+			}
+		}
+		if len(keys) == 0 {
+			return nil
 		}
 		return a.rebuild(ctx, tx, p)
 	})

@@ -28,15 +28,30 @@ const MaxMinutes = 24 * 60
 // Log records one interaction and updates each participant's tie in
 // constant time, all in one transaction.
 func (a *App) Log(ctx context.Context, in LogInput) (*rapport.Interaction, error) {
+	it, err := a.parseLog(in)
+	if err != nil {
+		return nil, err
+	}
+	err = a.DB.Update(ctx, func(tx *store.Tx) error { return a.logTx(ctx, tx, it, in) })
+	if err != nil {
+		return nil, err
+	}
+	return it, nil
+}
+
+// parseLog checks what can be checked of an interaction before the database
+// is touched: its time, its side, its minutes.
+func (a *App) parseLog(in LogInput) (*rapport.Interaction, error) {
 	now := a.now()
-	it := &rapport.Interaction{ID: newID(), At: now, Channel: strings.TrimSpace(in.Channel), Note: strings.TrimSpace(in.Note)}
+	it := &rapport.Interaction{ID: newID(), At: now,
+		Channel: strings.TrimSpace(a.clean("channel", in.Channel, false)), Note: strings.TrimSpace(a.clean("note", in.Note, true))}
 	var err error
 	if in.At != "" {
 		if it.At, err = rapport.ParseTime(in.At, now); err != nil {
 			return nil, err
 		}
-		if it.At.After(now.Add(time.Minute)) {
-			return nil, rapport.Errorf(rapport.EINVALID, "--at %s is in the future (now is %s)", it.At.Format(time.RFC3339), now.Format(time.RFC3339))
+		if err := notFuture("--at", it.At, now); err != nil {
+			return nil, err
 		}
 	}
 	if it.By, err = rapport.ParseBy(in.By); err != nil {
@@ -50,51 +65,69 @@ func (a *App) Log(ctx context.Context, in LogInput) (*rapport.Interaction, error
 			return nil, rapport.Errorf(rapport.EINVALID, "--minutes %s: more than a day; log long events day by day", in.Minutes)
 		}
 	}
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
-		kind, err := tx.Kind(ctx, strings.ToLower(strings.TrimSpace(in.Kind)))
-		if err != nil {
-			return err
-		}
-		it.Kind = kind.Name
-		seen := map[string]bool{}
-		for _, ref := range append([]string{in.Ref}, in.With...) {
-			r, err := tx.Resolve(ctx, ref)
-			if err != nil {
-				return err
-			}
-			if seen[r.ID] {
-				return rapport.Errorf(rapport.EINVALID, "%s is named twice", r.Name)
-			}
-			seen[r.ID] = true
-			it.People = append(it.People, r)
-		}
-		p, err := a.params(ctx, tx)
-		if err != nil {
-			return err
-		}
-		touch := model.TouchOf(kind, it.At, it.By, it.Minutes, len(it.People))
-		before := make([]float64, len(it.People))
-		for i, r := range it.People {
-			tie, err := tx.Tie(ctx, r.ID)
-			if err != nil {
-				return err
-			}
-			if !tie.Seen.After(it.At) {
-				before[i] = tie.Strength(it.At, p)
-			} else {
-				before[i] = tie.Strength(tie.Seen, p) // logged late: the best estimate at hand
-			}
-			tie.Add(touch, p)
-			if err := tx.PutTie(ctx, r.ID, tie); err != nil {
-				return err
-			}
-		}
-		return tx.InsertInteraction(ctx, it, now.UnixMilli(), before)
-	})
-	if err != nil {
+	if err := rapport.CheckText("note", it.Note, rapport.MaxNote); err != nil {
+		return nil, err
+	}
+	if err := rapport.CheckText("channel", it.Channel, rapport.MaxText); err != nil {
+		return nil, err
+	}
+	if err := rapport.CheckList("with", in.With, rapport.MaxText); err != nil {
 		return nil, err
 	}
 	return it, nil
+}
+
+// notFuture refuses a moment later than now (a minute of clock skew aside).
+func notFuture(field string, t, now time.Time) error {
+	if t.After(now.Add(time.Minute)) {
+		return rapport.Errorf(rapport.EINVALID, "%s %s is in the future (now is %s)", field, t.Format(time.RFC3339), now.Format(time.RFC3339))
+	}
+	return nil
+}
+
+// logTx stores the interaction it (made by parseLog) with the people in
+// names, and updates their ties, inside tx.
+func (a *App) logTx(ctx context.Context, tx *store.Tx, it *rapport.Interaction, in LogInput) error {
+	kind, err := tx.Kind(ctx, strings.ToLower(strings.TrimSpace(in.Kind)))
+	if err != nil {
+		return err
+	}
+	it.Kind = kind.Name
+	it.People = nil
+	seen := map[string]bool{}
+	for _, ref := range append([]string{in.Ref}, in.With...) {
+		r, err := tx.Resolve(ctx, ref)
+		if err != nil {
+			return err
+		}
+		if seen[r.ID] {
+			return rapport.Errorf(rapport.EINVALID, "%s is named twice", r.Name)
+		}
+		seen[r.ID] = true
+		it.People = append(it.People, r)
+	}
+	p, err := a.params(ctx, tx)
+	if err != nil {
+		return err
+	}
+	touch := model.TouchOf(kind, it.At, it.By, it.Minutes, len(it.People))
+	before := make([]float64, len(it.People))
+	for i, r := range it.People {
+		tie, err := tx.Tie(ctx, r.ID)
+		if err != nil {
+			return err
+		}
+		if !tie.Seen.After(it.At) {
+			before[i] = tie.Strength(it.At, p)
+		} else {
+			before[i] = tie.Strength(tie.Seen, p) // logged late: the best estimate at hand
+		}
+		tie.Add(touch, p)
+		if err := tx.PutTie(ctx, r.ID, tie); err != nil {
+			return err
+		}
+	}
+	return tx.InsertInteraction(ctx, it, a.now().UnixMilli(), before)
 }
 
 // Why is the explanation of one tie.
@@ -148,4 +181,58 @@ func (a *App) Why(ctx context.Context, ref string, top int) (*Why, error) {
 	}
 	w.Layer = sc.Of(r.ID).Layer
 	return w, nil
+}
+
+// PlanDone is a plan item marked done: the person, the kind of interaction
+// doing it logs, the action (noted), and the follow-up it keeps, if any.
+type PlanDone struct {
+	Ref, Kind, Action, Followup string
+}
+
+// DonePlanItem logs a plan item as done, by you, now, and closes the
+// follow-up it kept, in one transaction: an unknown follow-up logs nothing.
+// The same item done twice on one day (a stale tab, a double click) is logged
+// once; already reports that the second time.
+func (a *App) DonePlanItem(ctx context.Context, d PlanDone) (it *rapport.Interaction, already bool, err error) {
+	if strings.TrimSpace(d.Ref) == "" || strings.TrimSpace(d.Kind) == "" {
+		return nil, false, rapport.Errorf(rapport.EINVALID, "person and kind are required")
+	}
+	in := LogInput{Ref: d.Ref, Kind: d.Kind, By: string(rapport.ByMe), Note: d.Action}
+	if it, err = a.parseLog(in); err != nil {
+		return nil, false, err
+	}
+	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+		who, err := tx.Resolve(ctx, d.Ref)
+		if err != nil {
+			return err
+		}
+		var fu string
+		if d.Followup != "" {
+			if fu, err = tx.FollowupID(ctx, d.Followup); err != nil {
+				return err
+			}
+		}
+		key := strings.Join([]string{"plan", it.At.Format("2006-01-02"), who.ID, strings.ToLower(d.Kind), d.Action, fu}, "\x00")
+		if _, done, err := tx.ImportKey(ctx, key); err != nil {
+			return err
+		} else if done != "" {
+			already = true
+			it.Kind, it.People = strings.ToLower(d.Kind), []rapport.PersonRef{who}
+			return nil
+		}
+		if err := a.logTx(ctx, tx, it, in); err != nil {
+			return err
+		}
+		if err := tx.PutImportKey(ctx, key, "", it.ID); err != nil {
+			return err
+		}
+		if fu != "" {
+			return tx.SetFollowupDone(ctx, fu, a.now())
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, false, err
+	}
+	return it, already, nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/rapport-app/rapport"
@@ -50,34 +51,58 @@ func (a *App) Budget(ctx context.Context) (*Budget, error) {
 
 // SetBudget changes the budget; empty values stay as they are.
 func (a *App) SetBudget(ctx context.Context, day, week string) (*Budget, error) {
+	d, w, err := parseBudget(day, week)
+	if err != nil {
+		return nil, err
+	}
 	var b Budget
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
-		var err error
-		if b, err = a.budget(ctx, tx); err != nil {
+	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+		if err := a.storeBudget(ctx, tx, d, w); err != nil {
 			return err
 		}
-		for _, f := range []struct {
-			flag, key, v string
-			dst          *int
-		}{{"--day", "budget.day", day, &b.DayMinutes}, {"--week", "budget.week", week, &b.WeekMinutes}} {
-			if f.v == "" {
-				continue
-			}
-			m, err := rapport.ParseMinutes(f.v)
-			if err != nil {
-				return rapport.Errorf(rapport.EINVALID, "%s: %s", f.flag, rapport.ErrorMessage(err))
-			}
-			if m == 0 || m > 7*MaxMinutes {
-				return rapport.Errorf(rapport.EINVALID, "%s %s: expected between 1 minute and a week", f.flag, f.v)
-			}
-			*f.dst = m
-			if err := tx.SetSetting(ctx, f.key, strconv.Itoa(m)); err != nil {
-				return err
-			}
-		}
-		return nil
+		var err error
+		b, err = a.budget(ctx, tx)
+		return err
 	})
 	return &b, err
+}
+
+// parseBudget reads the minutes of a day's and a week's budget; 0 for a
+// value not given.
+func parseBudget(day, week string) (d, w int, err error) {
+	for _, f := range []struct {
+		flag, v string
+		dst     *int
+	}{{"--day", day, &d}, {"--week", week, &w}} {
+		if strings.TrimSpace(f.v) == "" {
+			continue
+		}
+		m, err := rapport.ParseMinutes(f.v)
+		if err != nil {
+			return 0, 0, rapport.Errorf(rapport.EINVALID, "%s: %s", f.flag, rapport.ErrorMessage(err))
+		}
+		if m == 0 || m > 7*MaxMinutes {
+			return 0, 0, rapport.Errorf(rapport.EINVALID, "%s %s: expected between 1 minute and a week", f.flag, f.v)
+		}
+		*f.dst = m
+	}
+	return d, w, nil
+}
+
+// storeBudget stores the budget's minutes that were given (not 0).
+func (a *App) storeBudget(ctx context.Context, tx *store.Tx, day, week int) error {
+	for _, f := range []struct {
+		key string
+		m   int
+	}{{"budget.day", day}, {"budget.week", week}} {
+		if f.m == 0 {
+			continue
+		}
+		if err := tx.SetSetting(ctx, f.key, strconv.Itoa(f.m)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // PlanItem is one action of a plan.

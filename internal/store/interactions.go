@@ -409,3 +409,18 @@ func (tx *Tx) StrengthHistory(ctx context.Context, personID string, since time.T
 	}
 	return out, closeRows(rows)
 }
+
+// DeleteInteraction removes one interaction and who took part in it; the
+// caller rebuilds the ties it counted in.
+func (tx *Tx) DeleteInteraction(ctx context.Context, id string) error {
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM interaction_people WHERE interaction_id = ?`, id); err != nil {
+		return fmt.Errorf("delete interaction: %w", mapErr(err))
+	}
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM import_keys WHERE interaction_id = ?`, id); err != nil {
+		return fmt.Errorf("delete interaction: %w", mapErr(err))
+	}
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM interactions WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete interaction: %w", mapErr(err))
+	}
+	return nil
+}

@@ -211,18 +211,12 @@ func (s *Server) todayPage(r *http.Request) (string, pageData, error) {
 // you, noted with the action) and closes the follow-up it kept.
 func (s *Server) planDone(r *http.Request) (string, error) {
 	f := r.PostForm
-	id, kind := f.Get("person"), f.Get("kind")
-	if id == "" || kind == "" {
-		return "", rapport.Errorf(rapport.EINVALID, "person and kind are required")
-	}
-	in, err := s.app.Log(r.Context(), app.LogInput{Ref: id, Kind: kind, By: string(rapport.ByMe), Note: f.Get("action")})
+	in, already, err := s.app.DonePlanItem(r.Context(), app.PlanDone{Ref: f.Get("person"), Kind: f.Get("kind"), Action: f.Get("action"), Followup: f.Get("followup")})
 	if err != nil {
 		return "", err
 	}
-	if fu := f.Get("followup"); fu != "" {
-		if _, err := s.app.FollowupDone(r.Context(), fu); err != nil {
-			return "", err
-		}
+	if already {
+		return s.flash.url("/", fmt.Sprintf("Already done today: %s with %s.", in.Kind, in.People[0].Name)), nil
 	}
 	return s.flash.url("/", fmt.Sprintf("Done: %s with %s.", in.Kind, in.People[0].Name)), nil
 }
@@ -794,21 +788,18 @@ func (s *Server) settingsPage(r *http.Request) (string, pageData, error) {
 func (s *Server) saveSettings(r *http.Request) (string, error) {
 	ctx := r.Context()
 	f := r.PostForm
-	if f.Has("day") || f.Has("week") {
-		if _, err := s.app.SetBudget(ctx, f.Get("day"), f.Get("week")); err != nil {
-			return "", err
-		}
-	}
+	in := app.SettingsInput{Day: f.Get("day"), Week: f.Get("week"), Config: map[string]string{}}
 	current, err := s.app.Config(ctx)
 	if err != nil {
 		return "", err
 	}
 	for _, st := range current {
 		if v := strings.TrimSpace(f.Get("cfg." + st.Key)); f.Has("cfg."+st.Key) && v != st.Value {
-			if err := s.app.SetConfig(ctx, st.Key, v); err != nil {
-				return "", err
-			}
+			in.Config[st.Key] = v
 		}
+	}
+	if err := s.app.UpdateSettings(ctx, in); err != nil {
+		return "", err
 	}
 	return s.flash.url("/settings", "Settings saved."), nil
 }

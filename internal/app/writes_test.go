@@ -1,0 +1,119 @@
+package app
+
+import (
+	"context"
+	"math"
+	"testing"
+
+	"github.com/rapport-app/rapport"
+)
+
+// A command that fails writes nothing; a command that succeeds can always be
+// read back.
+func TestAnswerChecksFirstAndReplacesItsFavour(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Ada Lovelace", PersonEdit{}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "meeting", At: "2026-09-01", By: "both"}))
+	res := must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: "ada", Action: "introduce", Force: true}))
+	if !res.Recorded {
+		t.Fatal("the ask was not recorded")
+	}
+	id := *res.ID
+	favours := func() (int, float64) {
+		l := must[*Ledger](t)(a.Ledger(ctx, "ada"))
+		d := must[*PersonDetail](t)(a.Show(ctx, "ada"))
+		return l.Gots, d.Strength
+	}
+	_, base := favours()
+	for _, at := range []string{"2099-01-01", "2026-11-23T12:00:00Z"} {
+		for _, o := range []string{"yes", "no"} {
+			if _, err := a.Answer(ctx, id, o, at); rapport.ErrorCode(err) != rapport.EINVALID {
+				t.Errorf("answer %s --at %s: %v", o, at, err)
+			}
+		}
+	}
+	if ask := must[rapport.Ask](t)(a.DB.View().Ask(ctx, id)); ask.Outcome != rapport.OutcomePending {
+		t.Fatalf("a refused answer was stored: %+v", ask)
+	}
+	must[*rapport.Ask](t)(a.Answer(ctx, id, "yes", ""))
+	gots, oneYes := favours()
+	if gots != 1 || !(oneYes > base) {
+		t.Fatalf("after yes: %d favours, strength %.1f (was %.1f)", gots, oneYes, base)
+	}
+	must[*rapport.Ask](t)(a.Answer(ctx, id, "yes", ""))
+	if gots, s := favours(); gots != 1 || s != oneYes {
+		t.Errorf("yes, yes: %d favours, strength %.1f (one yes: %.1f)", gots, s, oneYes)
+	}
+	must[*rapport.Ask](t)(a.Answer(ctx, id, "no", ""))
+	if gots, s := favours(); gots != 0 || s != base {
+		t.Errorf("yes, yes, no: %d favours, strength %.1f (none: %.1f)", gots, s, base)
+	}
+	ask := must[*rapport.Ask](t)(a.Answer(ctx, id, "yes", ""))
+	if gots, s := favours(); gots != 1 || s != oneYes || ask.Outcome != rapport.OutcomeYes {
+		t.Errorf("yes, yes, no, yes: %d favours, strength %.1f, outcome %s", gots, s, ask.Outcome)
+	}
+}
+
+func TestTimesOutsideTheRangeAreRefusedUpFront(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Ada Lovelace", PersonEdit{}))
+	for _, at := range []string{"800000d ago", "1899-12-31", "0001-01-01"} {
+		if _, err := a.Log(ctx, LogInput{Ref: "ada", Kind: "call", At: at}); rapport.ErrorCode(err) != rapport.EINVALID {
+			t.Errorf("log --at %s: %v", at, err)
+		}
+	}
+	for _, due := range []string{"800000d ago", "2200-01-01", "9999-12-31"} {
+		if _, err := a.AddFollowup(ctx, "ada", "send the deck", due); rapport.ErrorCode(err) != rapport.EINVALID {
+			t.Errorf("followup --due %s: %v", due, err)
+		}
+		if _, err := a.AddGoal(ctx, "raise a round", nil, due); rapport.ErrorCode(err) != rapport.EINVALID {
+			t.Errorf("goal --due %s: %v", due, err)
+		}
+	}
+	if d := must[*PersonDetail](t)(a.Show(ctx, "ada")); d.Interactions != 0 {
+		t.Errorf("refused times logged %d interactions", d.Interactions)
+	}
+	if fs := must[[]FollowupView](t)(a.Followups(ctx, true)); len(fs) != 0 {
+		t.Errorf("refused times stored follow-ups: %+v", fs)
+	}
+}
+
+func TestEverySettingHasARange(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Ada Lovelace", PersonEdit{}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "meeting", At: "2026-09-01"}))
+	before := must[*PersonDetail](t)(a.Show(ctx, "ada")).Strength
+	for _, s := range settings() {
+		for _, v := range []string{"NaN", "Inf", "-Inf", "1e300", "-1e300", "abc", "", fmtNum(s.lo - 1), fmtNum(s.hi * 2)} {
+			if err := a.SetConfig(ctx, s.key, v); rapport.ErrorCode(err) != rapport.EINVALID {
+				t.Errorf("config set %s %q: %v", s.key, v, err)
+			}
+		}
+	}
+	for _, s := range must[[]Setting](t)(a.Config(ctx)) {
+		if s.Value != s.Default || s.Range == "" {
+			t.Errorf("%s = %s (default %s), range %q", s.Key, s.Value, s.Default, s.Range)
+		}
+	}
+	// Within its range, each setting keeps strengths finite and in 0..100.
+	for _, s := range settings() {
+		for _, v := range []float64{s.lo, s.hi} {
+			if err := a.SetConfig(ctx, s.key, fmtNum(math.Round(v))); err != nil {
+				continue // a bound the layers' order refuses (capacities must grow)
+			}
+			st := must[*PersonDetail](t)(a.Show(ctx, "ada")).Strength
+			if math.IsNaN(st) || st < 0 || st > 100 {
+				t.Errorf("%s = %v: strength %v", s.key, v, st)
+			}
+			if err := a.SetConfig(ctx, s.key, "default"); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	if after := must[*PersonDetail](t)(a.Show(ctx, "ada")).Strength; after != before {
+		t.Errorf("strength %v after restoring every default, was %v", after, before)
+	}
+}
