@@ -296,7 +296,7 @@ func (a *App) Learn(ctx context.Context, topic string, depth, limit int) (*Learn
 
 // Knows records by hand that two people know each other (strength 0-100).
 func (a *App) Knows(ctx context.Context, refA, refB string, strength float64) error {
-	if strength < 0 || strength > 100 {
+	if !(strength >= 0 && strength <= 100) { // NaN too
 		return rapport.Errorf(rapport.EINVALID, "--strength %v: expected 0 to 100", strength)
 	}
 	return a.DB.Update(ctx, func(tx *store.Tx) error {

@@ -9,8 +9,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"log/slog"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,6 +20,7 @@ import (
 	"github.com/rapport-app/rapport/internal/app"
 	"github.com/rapport-app/rapport/internal/store"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // Exit codes.
@@ -73,6 +76,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 
 func (r *runner) fail(err error) int {
 	code := ExitError
+	if errors.Is(err, context.Canceled) {
+		// Every write is one transaction, and one cut short is rolled back.
+		err = rapport.Errorf(rapport.EINTERNAL, "interrupted: nothing was written")
+	}
 	var ue usageError
 	var ge guardError
 	switch {
@@ -82,7 +89,7 @@ func (r *runner) fail(err error) int {
 		code = ExitGuard
 	default:
 		switch rapport.ErrorCode(err) {
-		case rapport.EINVALID, rapport.ENOTFOUND, rapport.EAMBIGUOUS:
+		case rapport.EINVALID, rapport.ENOTFOUND, rapport.EAMBIGUOUS, rapport.ECONFLICT, rapport.ETOOLARGE:
 			code = ExitUsage
 		}
 	}
@@ -129,7 +136,7 @@ $XDG_DATA_HOME/rapport/rapport.db (~/.local/share/rapport/rapport.db).`,
 				level = slog.LevelDebug
 			}
 			r.log = slog.New(slog.NewTextHandler(r.env.Stderr, &slog.HandlerOptions{Level: level}))
-			return nil
+			return checkNumbers(cmd)
 		},
 	}
 	pf := root.PersistentFlags()
@@ -154,6 +161,26 @@ $XDG_DATA_HOME/rapport/rapport.db (~/.local/share/rapport/rapport.db).`,
 		wrapArgs(c)
 	}
 	return root
+}
+
+// checkNumbers refuses, before anything runs, a numeric flag given a value no
+// command accepts: a negative count, limit or duration, NaN or an infinity
+// (the demo's --seed may be any number).
+func checkNumbers(cmd *cobra.Command) error {
+	var bad error
+	cmd.Flags().Visit(func(f *pflag.Flag) {
+		if bad != nil || f.Name == "seed" {
+			return
+		}
+		switch f.Value.Type() {
+		case "int", "int64", "float64":
+			v, err := strconv.ParseFloat(f.Value.String(), 64)
+			if err != nil || math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+				bad = usageError{fmt.Errorf("--%s %s: expected a number, 0 or more", f.Name, f.Value.String())}
+			}
+		}
+	})
+	return bad
 }
 
 // wrapArgs turns argument-count errors into usage errors (exit 2).

@@ -4,10 +4,10 @@ import (
 	"bufio"
 	"fmt"
 	"io"
-	"os"
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/app"
+	"github.com/rapport-app/rapport/internal/safefile"
 	"github.com/spf13/cobra"
 )
 
@@ -23,39 +23,32 @@ func (r *runner) exportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var w io.Writer = r.env.Stdout
-			var f *os.File
-			if out != "" && out != "-" {
-				if f, err = os.OpenFile(out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600); err != nil {
-					return rapport.Errorf(rapport.EINVALID, "-o %s: %v", out, err)
-				}
-				w = f
-			}
-			bw := bufio.NewWriter(w)
-			switch args[0] {
-			case "json":
-				err = a.ExportJSON(cmd.Context(), bw)
-			case "vcard":
-				err = a.ExportVCard(cmd.Context(), bw, filter)
-			case "csv":
-				err = a.ExportCSV(cmd.Context(), bw, filter)
-			case "ics":
-				err = a.ExportICS(cmd.Context(), bw)
-			default:
-				err = rapport.Errorf(rapport.EINVALID, "export %q: expected vcard, csv, json or ics", args[0])
-			}
-			if err == nil {
-				err = bw.Flush()
-			}
-			if f != nil {
-				if cerr := f.Close(); err == nil {
-					err = cerr
+			export := func(w io.Writer) error {
+				bw := bufio.NewWriter(w)
+				var err error
+				switch args[0] {
+				case "json":
+					err = a.ExportJSON(cmd.Context(), bw)
+				case "vcard":
+					err = a.ExportVCard(cmd.Context(), bw, filter)
+				case "csv":
+					err = a.ExportCSV(cmd.Context(), bw, filter)
+				case "ics":
+					err = a.ExportICS(cmd.Context(), bw)
+				default:
+					err = rapport.Errorf(rapport.EINVALID, "export %q: expected vcard, csv, json or ics", args[0])
 				}
 				if err != nil {
-					os.Remove(out)
+					return err
 				}
+				return bw.Flush()
 			}
-			return err
+			if out == "" || out == "-" {
+				return export(r.env.Stdout)
+			}
+			// The file appears only when complete: an interrupted export
+			// leaves nothing that looks whole and nothing in the way.
+			return safefile.Write(out, export)
 		},
 	}
 	c.Flags().StringVarP(&out, "output", "o", "", "write to this new file instead of standard output")

@@ -4,11 +4,11 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
 	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/safefile"
 )
 
 // backupTables are the tables a JSON backup holds, in an order that respects
@@ -153,11 +153,10 @@ func jsonValue(v any) any {
 
 // Backup copies the live database to path, consistently, while it is in use.
 func (db *DB) Backup(ctx context.Context, path string) error {
-	if _, err := os.Stat(path); err == nil {
-		return rapport.Errorf(rapport.ECONFLICT, "%s exists: choose a new file", path)
-	}
-	if _, err := db.sql.ExecContext(ctx, `VACUUM INTO ?`, path); err != nil {
-		return fmt.Errorf("back up to %s: %w", path, err)
-	}
-	return nil
+	return safefile.Create(path, func(tmp string) error {
+		if _, err := db.sql.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
+			return fmt.Errorf("back up to %s: %w", path, mapErr(err))
+		}
+		return nil
+	})
 }
