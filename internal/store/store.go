@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -28,8 +29,9 @@ var migrations embed.FS
 
 // DB is an open Rapport database.
 type DB struct {
-	sql  *sql.DB
-	path string
+	sql      *sql.DB
+	path     string
+	readOnly bool
 }
 
 // DefaultPath is where the database lives when neither --db nor RAPPORT_DB
@@ -54,10 +56,27 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	if err := create(ctx, path); err != nil {
+	return openDB(ctx, path, !writable(path))
+}
+
+// open is Open, told whether the file can be written.
+func openDB(ctx context.Context, path string, readOnly bool) (*DB, error) {
+	if !readOnly {
+		if err := create(ctx, path); err != nil {
+			return nil, err
+		}
+	}
+	if err := checkOwn(ctx, path, readOnly); err != nil {
 		return nil, err
 	}
 	q := url.Values{}
+	if readOnly {
+		// A file in a directory we cannot write cannot have its WAL
+		// index made beside it: it is read as it stands, and writes
+		// fail with "the database is read-only".
+		q.Set("mode", "ro")
+		q.Set("immutable", "1")
+	}
 	q.Add("_pragma", "busy_timeout(20000)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")
@@ -69,10 +88,13 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
-	d := &DB{sql: db, path: path}
+	d := &DB{sql: db, path: path, readOnly: readOnly}
 	if err := d.migrate(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if readOnly {
+		return d, nil
 	}
 	if err := d.seed(ctx); err != nil {
 		db.Close()
@@ -102,6 +124,73 @@ func create(ctx context.Context, path string) error {
 		}
 	}
 	return nil
+}
+
+// checkOwn refuses, untouched, a file that is not a Rapport database: an
+// SQLite file of another application (tables, but none of ours), or not
+// SQLite at all. It reads on a connection without Open's pragmas, which
+// would switch the file to WAL before anything could be checked.
+func checkOwn(ctx context.Context, path string, readOnly bool) error {
+	dsn := "file:" + path + "?mode=ro&_pragma=busy_timeout(20000)"
+	if readOnly {
+		dsn += "&immutable=1"
+	}
+	db, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	defer db.Close()
+	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	if err != nil {
+		var se *sqlite.Error
+		if errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_NOTADB || se.Code() == sqlite3.SQLITE_CORRUPT) {
+			return rapport.Errorf(rapport.EINVALID, "%s is not a Rapport database (not SQLite at all): it was left untouched; choose another file with --db", path)
+		}
+		if errors.As(err, &se) && se.Code()&0xff == sqlite3.SQLITE_CANTOPEN {
+			return nil // Open makes it, or says why it cannot
+		}
+		return fmt.Errorf("open database %s: %w", path, mapErr(err))
+	}
+	defer rows.Close()
+	var tables []string
+	ours := false
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return fmt.Errorf("open database %s: %w", path, err)
+		}
+		tables = append(tables, name)
+		ours = ours || name == "goose_db_version"
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	if len(tables) > 0 && !ours {
+		if len(tables) > 5 {
+			tables = append(tables[:5], "…")
+		}
+		return rapport.Errorf(rapport.EINVALID, "%s is an SQLite database of another application (tables %s), not Rapport's: it was left untouched; choose another file with --db",
+			path, strings.Join(tables, ", "))
+	}
+	return nil
+}
+
+// writable reports whether the database at path, and the directory it is
+// in, can be written: SQLite makes its WAL files beside the database.
+func writable(path string) bool {
+	if f, err := os.OpenFile(path, os.O_RDWR, 0); err == nil {
+		f.Close()
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		return !errors.Is(err, fs.ErrPermission)
+	}
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, ".rapport-probe-*")
+	if err != nil {
+		return !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS)
+	}
+	f.Close()
+	os.Remove(f.Name())
+	return true
 }
 
 // Path is the database file.
@@ -143,15 +232,40 @@ func (db *DB) migrate(ctx context.Context) error {
 	if current == SchemaVersion() {
 		return nil
 	}
-	if _, err := p.Up(ctx); err != nil {
-		// Another process may have migrated the same new file at the same
-		// moment; if the schema is now current, that is fine.
-		if v, verr := p.GetDBVersion(ctx); verr == nil && v == SchemaVersion() {
+	if db.readOnly {
+		return rapport.Errorf(rapport.EINVALID, "database %s is read-only here and has schema version %d, older than this Rapport's %d: open it once where it can be written to upgrade it",
+			db.path, current, SchemaVersion())
+	}
+	// Several processes may open the same new file at once (a script that
+	// starts eight rapport commands). Each migration is its own BEGIN
+	// IMMEDIATE transaction, so they queue; one that finds its step already
+	// taken by another process fails and starts again from the version now
+	// stored. Each failure means another process moved the schema forward,
+	// so this ends; the bound only stops a real error from looping.
+	var last error
+	for range 4 * (SchemaVersion() + 1) {
+		if _, err := p.Up(ctx); err == nil {
+			return nil
+		} else {
+			last = err
+		}
+		v, err := p.GetDBVersion(ctx)
+		if err != nil {
+			break
+		}
+		if v == SchemaVersion() {
 			return nil
 		}
-		return fmt.Errorf("migrate %s: %w", db.path, err)
+		if v < current {
+			break
+		}
+		current = v
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
-	return nil
+	return fmt.Errorf("migrate %s: %w", db.path, last)
 }
 
 func (db *DB) seed(ctx context.Context) error {
