@@ -358,7 +358,7 @@ func TestPageSize(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := old.Exec(`PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE early (x)`); err != nil {
+	if _, err := old.Exec(`PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; PRAGMA user_version = 1`); err != nil {
 		t.Fatal(err)
 	}
 	old.Close()
