@@ -35,6 +35,9 @@ type AskResult struct {
 // Ask runs the ask guard and records the ask when the verdict is go, or when
 // forced; a checked or refused ask writes nothing.
 func (a *App) Ask(ctx context.Context, in AskInput) (*AskResult, error) {
+	if err := a.note("note", &in.Note); err != nil {
+		return nil, err
+	}
 	var res *AskResult
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
 		var err error

@@ -15,6 +15,13 @@ import (
 
 // AddGoal records one of your objectives.
 func (a *App) AddGoal(ctx context.Context, text string, tags []string, due string) (*rapport.Goal, error) {
+	if err := a.text("text", &text); err != nil {
+		return nil, err
+	}
+	tags, err := a.texts("tags", tags)
+	if err != nil {
+		return nil, err
+	}
 	g := &rapport.Goal{ID: newID(), Text: strings.TrimSpace(text), CreatedAt: a.now(), Tags: []string{}}
 	if g.Text == "" {
 		return nil, rapport.Errorf(rapport.EINVALID, "goal: empty text")
@@ -259,6 +266,9 @@ func namesOf(ctx context.Context, tx *store.Tx, ids []string) (map[string]string
 
 // AddFollowup records a promise to get back to someone by a date.
 func (a *App) AddFollowup(ctx context.Context, ref, text, due string) (*rapport.Followup, error) {
+	if err := a.text("text", &text); err != nil {
+		return nil, err
+	}
 	f := &rapport.Followup{ID: newID(), Text: strings.TrimSpace(text), CreatedAt: a.now()}
 	if f.Text == "" {
 		return nil, rapport.Errorf(rapport.EINVALID, "follow-up: empty text")
@@ -436,8 +446,15 @@ type Me struct {
 
 // EditMe adds and removes your offers.
 func (a *App) EditMe(ctx context.Context, add, rm []string) (*Me, error) {
+	add, err := a.texts("offers", add)
+	if err != nil {
+		return nil, err
+	}
+	if rm, err = a.texts("rm_offers", rm); err != nil {
+		return nil, err
+	}
 	me := &Me{}
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err = a.DB.Update(ctx, func(tx *store.Tx) error {
 		offers, err := a.myOffers(ctx, tx)
 		if err != nil {
 			return err

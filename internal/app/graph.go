@@ -23,9 +23,13 @@ const (
 
 // topicOf normalises a topic and follows its alias.
 func topicOf(ctx context.Context, tx *store.Tx, topic string) (string, error) {
+	topic, _ = rapport.Clean(topic, false)
 	t := strings.Join(strings.Fields(strings.ToLower(topic)), " ")
 	if t == "" {
 		return "", rapport.Errorf(rapport.EINVALID, "empty topic")
+	}
+	if err := rapport.CheckText("topic", t, rapport.MaxText); err != nil {
+		return "", err
 	}
 	return tx.Canonical(ctx, t)
 }
@@ -203,7 +207,11 @@ func (a *App) Trusts(ctx context.Context, topic, by string) ([]TrustView, error)
 // AliasTopic makes alias stand for canonical.
 func (a *App) AliasTopic(ctx context.Context, alias, canonical string) error {
 	return a.DB.Update(ctx, func(tx *store.Tx) error {
+		alias, _ = rapport.Clean(alias, false)
 		al := strings.Join(strings.Fields(strings.ToLower(alias)), " ")
+		if err := rapport.CheckText("alias", al, rapport.MaxText); err != nil {
+			return err
+		}
 		c, err := topicOf(ctx, tx, canonical)
 		if err != nil {
 			return err

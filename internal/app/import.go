@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"crypto/sha256"
 	"errors"
 	"slices"
@@ -40,6 +41,7 @@ var errDryRun = errors.New("dry run")
 // keys, ties) is read once, and what it writes goes in multi-row batches.
 func (a *App) Import(ctx context.Context, source string, res *importer.Result, dryRun bool) (*ImportSummary, error) {
 	sum := &ImportSummary{Source: source, DryRun: dryRun, Read: res.Read, Skipped: res.Skipped, Errors: []string{}}
+	sum.Errors = append(sum.Errors, cleanImport(res)...)
 	err := a.DB.BulkUpdate(ctx, func(tx *store.Tx) error {
 		p, kinds, err := a.modelOf(ctx, tx)
 		if err != nil {
@@ -103,6 +105,10 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 			}
 			if t.At.After(now) {
 				sum.Errors = append(sum.Errors, t.Where+": in the future, left out")
+				continue
+			}
+			if t.At.Before(rapport.MinTime) {
+				sum.Errors = append(sum.Errors, fmt.Sprintf("%s: dated before %d, left out", t.Where, rapport.MinTime.Year()))
 				continue
 			}
 			in := rapport.Interaction{ID: ids[ti], At: t.At.UTC(), Kind: k.Name, By: t.By, Channel: t.Channel, Minutes: t.Minutes, Note: t.Note}

@@ -229,7 +229,11 @@ func applyRung(k *rapport.Kind, e RungEdit) error {
 		k.Mode = m
 	}
 	if e.Description != nil {
-		k.Description = strings.TrimSpace(*e.Description)
+		d, _ := rapport.Clean(*e.Description, false)
+		if err := rapport.CheckText("description", d, rapport.MaxText); err != nil {
+			return err
+		}
+		k.Description = strings.TrimSpace(d)
 	}
 	return nil
 }

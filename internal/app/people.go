@@ -31,6 +31,9 @@ func (a *App) AddPerson(ctx context.Context, name string, e PersonEdit) (*Person
 	now := a.now()
 	p := &rapport.Person{ID: newID(), CreatedAt: now}
 	e.Name = &name
+	if err := a.cleanEdit(&e); err != nil {
+		return nil, err
+	}
 	if err := applyEdit(p, e, now); err != nil {
 		return nil, err
 	}
@@ -54,6 +57,9 @@ func (a *App) AddPerson(ctx context.Context, name string, e PersonEdit) (*Person
 
 // EditPerson applies e to the person ref names.
 func (a *App) EditPerson(ctx context.Context, ref string, e PersonEdit) (*PersonDetail, error) {
+	if err := a.cleanEdit(&e); err != nil {
+		return nil, err
+	}
 	var id string
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
 		r, err := tx.Resolve(ctx, ref)
@@ -141,7 +147,7 @@ func applyEdit(p *rapport.Person, e PersonEdit, now time.Time) error {
 		return err
 	}
 	p.UpdatedAt = now
-	return nil
+	return checkPerson(p)
 }
 
 func editHandles(have []string, kind string, add, rm []string) ([]string, error) {

@@ -2,10 +2,14 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/importer"
 )
 
 // A command that fails writes nothing; a command that succeeds can always be
@@ -115,5 +119,41 @@ func TestEverySettingHasARange(t *testing.T) {
 	}
 	if after := must[*PersonDetail](t)(a.Show(ctx, "ada")).Strength; after != before {
 		t.Errorf("strength %v after restoring every default, was %v", after, before)
+	}
+}
+
+// An import is not refused for one odd value: text is repaired, values over
+// their limits are cut, and the summary says where.
+func TestImportRepairsAndBoundsWhatItReads(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	emails := make([]string, rapport.MaxList+50)
+	for i := range emails {
+		emails[i] = fmt.Sprintf("list%d@example.com", i)
+	}
+	res := &importer.Result{Read: 2, People: []importer.Person{
+		{Name: "Mallory \x1b[31mRed\x1b[0m", Org: strings.Repeat("o", rapport.MaxText+10), Notes: []string{strings.Repeat("n", rapport.MaxNote+10)},
+			Emails: append([]string{"\u202amallory@example.com\u202c"}, emails...), Where: "contacts.vcf: record 1"},
+		{Name: "Trent", Emails: []string{"trent@example.com"}, Where: "contacts.vcf: record 2"},
+	}, Touches: []importer.Touch{
+		{Key: "m1", At: time.Date(1850, 1, 1, 0, 0, 0, 0, time.UTC), Kind: "email", By: rapport.ByMe, People: []importer.Person{{Name: "Trent", Emails: []string{"trent@example.com"}}}, Where: "mail.mbox:1"},
+	}}
+	sum := must[*ImportSummary](t)(a.Import(ctx, "vcard", res, false))
+	joined := strings.Join(sum.Errors, "\n")
+	for _, want := range []string{"record 1: name: control characters", "record 1: org: 1010 bytes, cut to the 1000 allowed",
+		"record 1: note: 20010 bytes, cut", "record 1: 251 emails; the first 200 kept", "mail.mbox:1: dated before 1900, left out"} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("summary errors lack %q:\n%s", want, joined)
+		}
+	}
+	if strings.Contains(joined, "record 2") {
+		t.Errorf("a clean record was reported:\n%s", joined)
+	}
+	m := must[*PersonDetail](t)(a.Show(ctx, "mallory@example.com"))
+	if m.Name != "Mallory [31mRed[0m" || len(m.Org) != rapport.MaxText || len(m.Notes[0].Text) != rapport.MaxNote || len(m.Emails) != rapport.MaxList {
+		t.Errorf("stored %q, org %d, note %d, %d emails", m.Name, len(m.Org), len(m.Notes[0].Text), len(m.Emails))
+	}
+	if tr := must[*PersonDetail](t)(a.Show(ctx, "trent")); tr.Interactions != 0 {
+		t.Errorf("a touch from 1850 was stored")
 	}
 }

@@ -57,6 +57,7 @@ func (u usageError) Error() string { return u.err.Error() }
 
 // Run runs one command line and returns its exit code.
 func Run(ctx context.Context, args []string, env Env) int {
+	env.Stdout, env.Stderr = &terminalSafe{w: env.Stdout}, &terminalSafe{w: env.Stderr}
 	r := &runner{env: env}
 	root := r.root()
 	root.SetArgs(args)
@@ -234,6 +235,7 @@ func (r *runner) open(ctx context.Context) (*app.App, error) {
 	r.log.Debug("opened database", "path", path, "took", time.Since(start))
 	r.db = db
 	r.app = app.New(db, clock)
+	r.app.Warn = func(msg string) { fmt.Fprintf(r.env.Stderr, "rapport: warning: %s\n", msg) }
 	return r.app, nil
 }
 

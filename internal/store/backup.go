@@ -129,6 +129,14 @@ func (tx *Tx) Restore(ctx context.Context, d *Dump, file string) error {
 			args := make([]any, len(cols))
 			for j, c := range cols {
 				args[j] = jsonValue(row[c])
+				// A backup is input like any other: its text is held to
+				// the same rule and the largest limit.
+				if s, ok := args[j].(string); ok {
+					if len(s) > rapport.MaxNote {
+						return rapport.Errorf(rapport.ETOOLARGE, "%s: %s record %d: %s: %d bytes, more than the %d allowed", file, t.name, i+1, c, len(s), rapport.MaxNote)
+					}
+					args[j], _ = rapport.Clean(s, true)
+				}
 			}
 			q := `INSERT INTO ` + t.name + ` (` + strings.Join(cols, ", ") + `) VALUES ` + placeholders(len(cols))
 			if _, err := tx.q.ExecContext(ctx, q, args...); err != nil {
