@@ -2,9 +2,9 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"crypto/sha256"
 	"errors"
+	"fmt"
 	"slices"
 	"sort"
 	"strings"
