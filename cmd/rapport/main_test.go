@@ -91,6 +91,15 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// sleep DURATION: let a background command get under way.
+			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 1 {
+					ts.Fatalf("usage: sleep DURATION")
+				}
+				d, err := time.ParseDuration(args[0])
+				ts.Check(err)
+				time.Sleep(d)
+			},
 			// exits CODE ARGS...: run rapport and check its exact exit code.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) < 1 {

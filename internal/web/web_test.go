@@ -25,14 +25,14 @@ import (
 var now = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
 
 type fixture struct {
-	t   *testing.T
+	t   testing.TB
 	app *app.App
 	srv *Server
 	db  string
 }
 
 // newFixture serves a small demo network as of now.
-func newFixture(t *testing.T, people int) *fixture {
+func newFixture(t testing.TB, people int) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "web.db")
@@ -89,7 +89,7 @@ func (f *fixture) count() int {
 	return ix.Len()
 }
 
-func decodeJSON[T any](t *testing.T, w *httptest.ResponseRecorder) T {
+func decodeJSON[T any](t testing.TB, w *httptest.ResponseRecorder) T {
 	t.Helper()
 	var v T
 	if err := json.Unmarshal(w.Body.Bytes(), &v); err != nil {
