@@ -33,13 +33,6 @@ func (a *App) clean(field, v string, multiline bool) string {
 	return c
 }
 
-// cleanAll is clean over a list.
-func (a *App) cleanAll(field string, vs []string) []string {
-	for i, v := range vs {
-		vs[i] = a.clean(field, v, false)
-	}
-	return vs
-}
 
 // New returns an App on db with the given clock.
 func New(db *store.DB, now func() time.Time) *App {
