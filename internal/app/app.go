@@ -33,7 +33,6 @@ func (a *App) clean(field, v string, multiline bool) string {
 	return c
 }
 
-
 // New returns an App on db with the given clock.
 func New(db *store.DB, now func() time.Time) *App {
 	return &App{DB: db, Now: now}
