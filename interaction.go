@@ -25,14 +25,17 @@ func ParseBy(s string) (By, error) {
 
 // Interaction is one touch with one or more people: the conversation history.
 type Interaction struct {
-	ID      string      `json:"id"`
-	At      time.Time   `json:"at"`
-	Kind    string      `json:"kind"`
-	By      By          `json:"by"`
-	Channel string      `json:"channel"`
-	Minutes int         `json:"minutes"`
-	Note    string      `json:"note"`
-	People  []PersonRef `json:"people"`
+	ID      string    `json:"id"`
+	At      time.Time `json:"at"`
+	Kind    string    `json:"kind"`
+	By      By        `json:"by"`
+	Channel string    `json:"channel"`
+	Minutes int       `json:"minutes"`
+	Note    string    `json:"note"`
+	// Favour is true for a favour done (give, got, an ask answered yes),
+	// false for a plain touch, whoever started it.
+	Favour bool        `json:"favour"`
+	People []PersonRef `json:"people"`
 }
 
 // PersonRef names a person in a listing.

@@ -178,7 +178,7 @@ func (a *App) Answer(ctx context.Context, ref, outcome, at string) (*rapport.Ask
 		}
 		if outcome == rapport.OutcomeYes {
 			in := LogInput{Ref: ask.Person.ID, Kind: ask.Action, By: string(rapport.ByThem)}
-			it := &rapport.Interaction{ID: touchID(favourKey(ask.ID), when), At: when, By: rapport.ByThem, Note: answeredNote}
+			it := &rapport.Interaction{ID: touchID(favourKey(ask.ID), when), At: when, By: rapport.ByThem, Note: answeredNote, Favour: true}
 			if err := a.logTx(ctx, tx, it, in); err != nil {
 				return err
 			}

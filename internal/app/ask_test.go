@@ -50,7 +50,7 @@ func TestAskGuardRecordsOnlyGo(t *testing.T) {
 	if r.Verdict != rapport.VerdictGiveFirst || !strings.Contains(strings.Join(r.Reasons, ";"), "asked them 1 times and gave to them 0 times") {
 		t.Errorf("after one ask and no give: %+v", r)
 	}
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "help-hour", By: "me"}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "help-hour", By: "me", Favour: true}))
 	if r := must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: "ada", Action: "reply"})); r.Verdict != rapport.VerdictGo {
 		t.Errorf("after a give: %+v, want go", r)
 	}
@@ -73,7 +73,7 @@ func TestCalibrateApplyMovesThresholdTowardEvidence(t *testing.T) {
 	for i, name := range []string{"Ada", "Bob", "Cy", "Di", "Ed"} {
 		must[*PersonDetail](t)(a.AddPerson(ctx, name, PersonEdit{}))
 		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "meeting", At: now.AddDate(0, -2, -i).Format("2006-01-02")}))
-		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "introduce", By: "them", At: now.AddDate(0, -1, -i).Format("2006-01-02")}))
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "introduce", By: "them", At: now.AddDate(0, -1, -i).Format("2006-01-02"), Favour: true}))
 	}
 	list := must[[]RungCalibration](t)(a.Calibrate(ctx, false))
 	var intro RungCalibration

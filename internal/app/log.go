@@ -20,6 +20,9 @@ type LogInput struct {
 	Channel string
 	Minutes string // empty for not recorded
 	Note    string
+	// Favour marks a favour done (rapport give, got): a ladder action done
+	// for someone. A plain touch records who started it and nothing more.
+	Favour bool
 }
 
 // MaxMinutes bounds the time one interaction may record: a full day.
@@ -43,7 +46,7 @@ func (a *App) Log(ctx context.Context, in LogInput) (*rapport.Interaction, error
 // is touched: its time, its side, its minutes.
 func (a *App) parseLog(in LogInput) (*rapport.Interaction, error) {
 	now := a.now()
-	it := &rapport.Interaction{ID: newID(), At: now,
+	it := &rapport.Interaction{ID: newID(), At: now, Favour: in.Favour,
 		Channel: strings.TrimSpace(a.clean("channel", in.Channel, false)), Note: strings.TrimSpace(a.clean("note", in.Note, true))}
 	var err error
 	if in.At != "" {
@@ -187,6 +190,7 @@ func (a *App) Why(ctx context.Context, ref string, top int) (*Why, error) {
 // doing it logs, the action (noted), and the follow-up it keeps, if any.
 type PlanDone struct {
 	Ref, Kind, Action, Followup string
+	Give                        bool // the item is a give (a favour), not a plain touch
 }
 
 // DonePlanItem logs a plan item as done, by you, now, and closes the
@@ -197,7 +201,7 @@ func (a *App) DonePlanItem(ctx context.Context, d PlanDone) (it *rapport.Interac
 	if strings.TrimSpace(d.Ref) == "" || strings.TrimSpace(d.Kind) == "" {
 		return nil, false, rapport.Errorf(rapport.EINVALID, "person and kind are required")
 	}
-	in := LogInput{Ref: d.Ref, Kind: d.Kind, By: string(rapport.ByMe), Note: d.Action}
+	in := LogInput{Ref: d.Ref, Kind: d.Kind, By: string(rapport.ByMe), Note: d.Action, Favour: d.Give}
 	if it, err = a.parseLog(in); err != nil {
 		return nil, false, err
 	}

@@ -118,6 +118,16 @@ type PlanItem struct {
 	Followup   string            `json:"followup,omitempty"` // the follow-up it keeps
 }
 
+// IsGive reports whether doing the item is a favour done for the person (an
+// assignment slot, help toward a goal, a want served), not a plain touch.
+func (it PlanItem) IsGive() bool {
+	switch it.Kind {
+	case model.ReasonAssignment, model.ReasonGoal, model.ReasonWants:
+		return true
+	}
+	return false
+}
+
 // CapacityView is the plan's word on whether your time can keep your circles.
 type CapacityView struct {
 	NeededWeekMinutes float64      `json:"needed_week_minutes"`

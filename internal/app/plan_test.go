@@ -141,7 +141,7 @@ func TestAssignmentSlotsAndProgress(t *testing.T) {
 	if _, err := a.SwapSlot(ctx, first.Slot.Slot, v.Slots[1].Person.ID); err == nil {
 		t.Error("swapping in someone already in a slot was accepted")
 	}
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: first.Person.ID, Kind: first.Action, By: "me"}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: first.Person.ID, Kind: first.Action, By: "me", Favour: true}))
 	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: v.Slots[1].Person.ID, Kind: "like", By: "me"}))
 	after := must[*AssignmentView](t)(a.Assignment(ctx))
 	if after.Done != 1 || !after.Slots[0].Done || after.Slots[1].Done {

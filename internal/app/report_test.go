@@ -17,12 +17,12 @@ func TestReportSplitsActivityAndShowsProgress(t *testing.T) {
 		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "bob", Kind: "call", At: now.AddDate(0, 0, -d).Format("2006-01-02")}))
 	}
 	for _, in := range []LogInput{
-		{Ref: "ada", Kind: "like", By: "me", At: "2026-11-01"},                   // light, 1 min
-		{Ref: "ada", Kind: "comment", By: "me", At: "2026-11-02"},                // light, 5 min
-		{Ref: "ada", Kind: "meal", By: "both", At: "2026-11-03", Minutes: "2h"},  // conversation, 120 min
-		{Ref: "ada", Kind: "help-hour", By: "me", At: "2026-11-10"},              // give, 60 min
-		{Ref: "ada", Kind: "introduce", By: "them", At: "2026-11-12"},            // their time
-		{Ref: "ada", Kind: "meeting", By: "me", At: "2026-09-01", Minutes: "45"}, // before the period
+		{Ref: "ada", Kind: "like", By: "me", At: "2026-11-01"},                      // light, 1 min
+		{Ref: "ada", Kind: "comment", By: "me", At: "2026-11-02"},                   // light, 5 min
+		{Ref: "ada", Kind: "meal", By: "both", At: "2026-11-03", Minutes: "2h"},     // conversation, 120 min
+		{Ref: "ada", Kind: "help-hour", By: "me", At: "2026-11-10", Favour: true},   // give, 60 min
+		{Ref: "ada", Kind: "introduce", By: "them", At: "2026-11-12", Favour: true}, // their time
+		{Ref: "ada", Kind: "meeting", By: "me", At: "2026-09-01", Minutes: "45"},    // before the period
 	} {
 		must[*rapport.Interaction](t)(a.Log(ctx, in))
 	}

@@ -52,7 +52,7 @@ func (r *runner) giveCmd(name string) *cobra.Command {
 		Example: fmt.Sprintf("  rapport %s ada introduce --note \"to the Acme CTO\"", name),
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in.Ref, in.Kind, in.By = args[0], args[1], string(by)
+			in.Ref, in.Kind, in.By, in.Favour = args[0], args[1], string(by), true
 			return r.log1(cmd, in)
 		},
 	}

@@ -218,6 +218,9 @@ func printPerson(w io.Writer, d *app.PersonDetail, limit int, now time.Time) {
 			}
 		}
 		extra := []string{}
+		if in.Favour {
+			extra = append(extra, map[rapport.By]string{rapport.ByMe: "a give", rapport.ByThem: "a favour to you"}[in.By])
+		}
 		if len(with) > 0 {
 			extra = append(extra, "with "+strings.Join(with, ", "))
 		}

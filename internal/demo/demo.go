@@ -46,6 +46,10 @@ var classes = []class{
 	{name: "tail", share: 1, deep: 0.05, light: 2, kinds: []string{"message", "comment", "reply"}, lapse: 0.4, startBias: 0.5},
 }
 
+// favourKinds are the kinds the demo logs as favours (gives and gots) when
+// one side did them for the other.
+var favourKinds = map[string]bool{"help-hour": true, "introduce": true, "review": true, "recommend": true, "answer": true}
+
 var lightKinds = []string{"like", "like", "like", "view", "view", "share", "follow"}
 
 // Network is a generated network: its people, and a function that streams
@@ -221,7 +225,8 @@ func (n *Network) Interactions(emit func(in rapport.Interaction, people []int) e
 				case x > 0.9:
 					by = rapport.ByBoth
 				}
-				mine = append(mine, rapport.Interaction{At: at.Truncate(time.Minute), Kind: kind, By: by})
+				// Help given or received is a favour; a call or a meal is a touch.
+				mine = append(mine, rapport.Interaction{At: at.Truncate(time.Minute), Kind: kind, By: by, Favour: favourKinds[kind] && by != rapport.ByBoth})
 			}
 		}
 		// Each person's history in the order it happened.

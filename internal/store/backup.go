@@ -144,6 +144,15 @@ func (tx *Tx) Restore(ctx context.Context, d *Dump, file string) error {
 			}
 		}
 	}
+	if d.Schema < 5 {
+		// A backup from before touches and favours were told apart: read it
+		// as migration 5 reads an old database.
+		if _, err := tx.q.ExecContext(ctx, `UPDATE interactions SET favour = 1
+			WHERE by_side IN ('me', 'them')
+			  AND kind IN (SELECT name FROM kinds WHERE threshold IS NOT NULL AND shallow = 0 AND weight >= 1)`); err != nil {
+			return fmt.Errorf("restore: favours: %w", err)
+		}
+	}
 	return nil
 }
 

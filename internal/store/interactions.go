@@ -15,9 +15,9 @@ import (
 // participant's tie strength just before it (before[i] for in.People[i]).
 func (tx *Tx) InsertInteraction(ctx context.Context, in *rapport.Interaction, createdMs int64, before []float64) error {
 	_, err := tx.q.ExecContext(ctx, `
-		INSERT INTO interactions (id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		in.ID, ms(in.At), in.Kind, string(in.By), in.Channel, in.Minutes, in.Note, len(in.People), createdMs)
+		INSERT INTO interactions (id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms, favour)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.ID, ms(in.At), in.Kind, string(in.By), in.Channel, in.Minutes, in.Note, len(in.People), createdMs, boolInt(in.Favour))
 	if err != nil {
 		return fmt.Errorf("log %s: %w", in.Kind, mapErr(err))
 	}
@@ -45,7 +45,7 @@ type HistoryItem struct {
 // History returns a person's interactions, oldest first, without participant names.
 func (tx *Tx) History(ctx context.Context, personID string) ([]HistoryItem, error) {
 	rows, err := tx.q.QueryContext(ctx, `
-		SELECT i.id, i.at_ms, i.kind, i.by_side, i.channel, i.minutes, i.note, i.participants
+		SELECT i.id, i.at_ms, i.kind, i.by_side, i.channel, i.minutes, i.note, i.participants, i.favour
 		FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
 		WHERE ip.person_id = ? ORDER BY i.at_ms, i.id`, personID)
 	if err != nil {
@@ -56,7 +56,7 @@ func (tx *Tx) History(ctx context.Context, personID string) ([]HistoryItem, erro
 		var h HistoryItem
 		var at int64
 		var by string
-		if err := rows.Scan(&h.ID, &at, &h.Kind, &by, &h.Channel, &h.Minutes, &h.Note, &h.Participants); err != nil {
+		if err := rows.Scan(&h.ID, &at, &h.Kind, &by, &h.Channel, &h.Minutes, &h.Note, &h.Participants, &h.Favour); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read history of %s: %w", personID, err)
 		}
@@ -193,7 +193,7 @@ func (tx *Tx) NewInteractionWriter(ctx context.Context, expected int, createdMs 
 		}
 	}
 	go func() {
-		ins := tx.newInserter("interactions", "id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms", "", 9)
+		ins := tx.newInserter("interactions", "id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms, favour", "", 10)
 		links := tx.newInserter("interaction_people", "interaction_id, person_id, strength_before", "", 3)
 		err := func() error {
 			for c := range w.chunks {
@@ -205,7 +205,7 @@ func (tx *Tx) NewInteractionWriter(ctx context.Context, expected int, createdMs 
 				sort.Slice(order, func(i, j int) bool { return c.items[order[i]].ID < c.items[order[j]].ID })
 				for _, i := range order {
 					in := c.items[i]
-					if err := ins.add(ctx, in.ID, ms(in.At), in.Kind, string(in.By), in.Channel, in.Minutes, in.Note, len(in.People), createdMs); err != nil {
+					if err := ins.add(ctx, in.ID, ms(in.At), in.Kind, string(in.By), in.Channel, in.Minutes, in.Note, len(in.People), createdMs, boolInt(in.Favour)); err != nil {
 						return err
 					}
 					for j, p := range in.People {

@@ -114,14 +114,15 @@ type Favour struct {
 	StrengthBefore *float64
 }
 
-// Favours returns the interactions on the ladder's deep rungs (weight 1 or
+// Favours returns the favours (interactions logged as give, got or an ask
+// answered yes, never a plain touch) on the ladder's deep rungs (weight 1 or
 // more: not likes, replies or comments) with a person (everyone when personID
 // is empty) done by one side, in [from, to), oldest first. By me they are
 // gives; by them, favours received.
 func (tx *Tx) Favours(ctx context.Context, personID string, by rapport.By, from, to time.Time) ([]Favour, []string, error) {
 	q := `SELECT i.at_ms, i.kind, i.by_side, i.note, ip.strength_before, ip.person_id
 		FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id JOIN kinds k ON k.name = i.kind
-		WHERE k.threshold IS NOT NULL AND k.shallow = 0 AND k.weight >= 1 AND i.by_side = ? AND i.at_ms >= ? AND i.at_ms < ?`
+		WHERE i.favour = 1 AND k.threshold IS NOT NULL AND k.shallow = 0 AND k.weight >= 1 AND i.by_side = ? AND i.at_ms >= ? AND i.at_ms < ?`
 	args := []any{string(by), ms(from), ms(to)}
 	if personID != "" {
 		q += ` AND ip.person_id = ?`

@@ -4,12 +4,15 @@ import (
 	"context"
 	"crypto/sha256"
 	"database/sql"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 
+	"github.com/pressly/goose/v3"
 	"github.com/rapport-app/rapport"
 )
 
@@ -129,6 +132,60 @@ func TestReadOnlyDatabaseCanBeRead(t *testing.T) {
 		defer os.Chmod(dir, 0o755)
 		if writable(p) {
 			t.Error("a file in a read-only directory looks writable")
+		}
+	}
+}
+
+// Migration 5 reads an old database faithfully: a ladder action logged by
+// one side (as give and got stored it) stays a favour; a plain kind, or a
+// ladder action done together, does not become one.
+func TestMigrationKeepsGivesAsFavours(t *testing.T) {
+	ctx := context.Background()
+	p := filepath.Join(t.TempDir(), "old.db")
+	raw, err := sql.Open("sqlite", "file:"+p+"?_pragma=foreign_keys(1)")
+	if err != nil {
+		t.Fatal(err)
+	}
+	fsys, _ := fs.Sub(migrations, "migrations/sqlite")
+	prov, err := goose.NewProvider(goose.DialectSQLite3, raw, fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := prov.UpTo(ctx, 4); err != nil {
+		t.Fatal(err)
+	}
+	stmts := []string{
+		`INSERT INTO kinds (name, description, weight, shallow, mode, threshold, minutes, builtin, ord) VALUES
+			('introduce', '', 5, 0, 'help', 45, 20, 1, 1), ('meeting', '', 4, 0, 'in_person', NULL, 60, 1, 2), ('like', '', 0.1, 1, 'online', 4, 1, 1, 3)`,
+		`INSERT INTO people (id, name, name_key, org, title, met, created_ms, updated_ms) VALUES ('p1', 'Ada', 'ada', '', '', '', 0, 0)`,
+	}
+	for i, c := range []struct{ id, kind, by string }{{"i1", "introduce", "me"}, {"i2", "introduce", "them"}, {"i3", "introduce", "both"}, {"i4", "meeting", "me"}, {"i5", "like", "them"}} {
+		stmts = append(stmts, fmt.Sprintf(`INSERT INTO interactions (id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms) VALUES ('%s', %d, '%s', '%s', '', 0, '', 1, 0)`, c.id, i, c.kind, c.by),
+			fmt.Sprintf(`INSERT INTO interaction_people (interaction_id, person_id) VALUES ('%s', 'p1')`, c.id))
+	}
+	for _, q := range stmts {
+		if _, err := raw.ExecContext(ctx, q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	raw.Close()
+	db, err := Open(ctx, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	got := map[string]bool{}
+	hist, err := db.View().History(ctx, "p1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, h := range hist {
+		got[h.ID] = h.Favour
+	}
+	want := map[string]bool{"i1": true, "i2": true, "i3": false, "i4": false, "i5": false}
+	for id, w := range want {
+		if got[id] != w {
+			t.Errorf("%s: favour %v, want %v", id, got[id], w)
 		}
 	}
 }

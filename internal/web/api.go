@@ -59,6 +59,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 			Channel string   `json:"channel"`
 			Minutes *int     `json:"minutes"`
 			Note    string   `json:"note"`
+			Favour  bool     `json:"favour"`
 		}
 		if err := decode(r, &in); err != nil {
 			return 0, nil, err
@@ -66,7 +67,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 		if len(in.With) == 0 {
 			return 0, nil, rapport.Errorf(rapport.EINVALID, "with: name at least one person")
 		}
-		li := app.LogInput{Ref: in.With[0], With: in.With[1:], Kind: in.Kind, At: in.At, By: in.By, Channel: in.Channel, Note: in.Note}
+		li := app.LogInput{Ref: in.With[0], With: in.With[1:], Kind: in.Kind, At: in.At, By: in.By, Channel: in.Channel, Note: in.Note, Favour: in.Favour}
 		if in.Minutes != nil {
 			li.Minutes = strconv.Itoa(*in.Minutes)
 		}
