@@ -82,6 +82,7 @@ func settings() []setting {
 		floatSetting("reciprocity", "bonus of a balanced tie, as a fraction of depth", 0, 5, func(p *model.Params) *float64 { return &p.Reciprocity }),
 		floatSetting("history_max", "raw points of a long tie across every mode", 0, 100, func(p *model.Params) *float64 { return &p.HistoryMax }),
 		floatSetting("scale", "raw points at which strength reaches 63", 0.1, 1000, func(p *model.Params) *float64 { return &p.Scale }),
+		floatSetting("one_way_cap", "most strength while nothing has come back (no reply, call, meeting or favour from them)", 0, 100, func(p *model.Params) *float64 { return &p.OneWayCap }),
 	}
 	for i, l := range model.DefaultParams().Layers {
 		i := i

@@ -141,6 +141,9 @@ type Why struct {
 	Layer      string            `json:"layer"`
 	Components []model.Component `json:"components"`
 	Top        []WhyTouch        `json:"top"`
+	// OneWay: nothing has come back yet, so the strength is held at the
+	// one-way cap (config one_way_cap).
+	OneWay bool `json:"one_way"`
 }
 
 // WhyTouch is one interaction's share of a strength.
@@ -170,7 +173,7 @@ func (a *App) Why(ctx context.Context, ref string, top int) (*Why, error) {
 	}
 	b, contribs := model.Explain(touches, a.now(), p)
 	b = b.Round()
-	w := &Why{ID: r.ID, Name: r.Name, Strength: b.Strength, Components: b.Components, Top: []WhyTouch{}}
+	w := &Why{ID: r.ID, Name: r.Name, Strength: b.Strength, Components: b.Components, Top: []WhyTouch{}, OneWay: b.OneWay}
 	for _, c := range contribs {
 		if len(w.Top) == top {
 			break

@@ -95,6 +95,9 @@ func (r *runner) whyCmd() *cobra.Command {
 			}
 			return r.emit(why, func(w io.Writer) {
 				fmt.Fprintf(w, "%s: strength %.1f (layer %s)\n", why.Name, why.Strength, why.Layer)
+				if why.OneWay {
+					fmt.Fprintf(w, "  nothing has come back yet (no reply, call, meeting or favour from them): held at %.0f until something does\n", why.Strength)
+				}
 				docs := map[string]string{
 					"depth":         "deep interactions, fading with the half-life",
 					"light_touches": "likes, follows, views: capped",

@@ -40,6 +40,11 @@ type Params struct {
 	AskWindow time.Duration
 	// BalanceSpan is the span over which the guard compares asks and gives.
 	BalanceSpan time.Duration
+	// OneWayCap is the most strength a tie can have while nothing has come
+	// back: no touch from them (a reply, them reaching out, a favour) and no
+	// call or meeting, which take both sides. However many messages go out
+	// unanswered, the tie stays below every rung above the like.
+	OneWayCap float64
 }
 
 // LayerRule is one Dunbar circle: at most Capacity people (counted with the
@@ -75,6 +80,7 @@ func DefaultParams() Params {
 		},
 		AskWindow:   30 * Day,
 		BalanceSpan: 365 * Day,
+		OneWayCap:   4,
 	}
 }
 
@@ -106,6 +112,8 @@ func (p Params) Validate() error {
 		return rapport.Errorf(rapport.EINVALID, "shallow_cap, reciprocity and history_max must not be negative")
 	case !(p.Scale > 0):
 		return rapport.Errorf(rapport.EINVALID, "scale: must be positive")
+	case !(p.OneWayCap >= 0 && p.OneWayCap <= 100):
+		return rapport.Errorf(rapport.EINVALID, "one_way_cap: must be between 0 and 100")
 	}
 	prevCap, prevMin := 0, math.Inf(1)
 	for _, l := range p.Layers {

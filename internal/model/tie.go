@@ -118,7 +118,18 @@ type Breakdown struct {
 	Strength   float64
 	Raw        float64
 	Components []Component
+	// OneWay is true when nothing has come back on the tie yet, so its
+	// strength is held at Params.OneWayCap at most.
+	OneWay bool
 }
+
+// twoSided are the modes that take both people: a call or a meeting that
+// happened is something coming back, whoever logged it.
+var twoSided = rapport.ModeCall.Bit() | rapport.ModeInPerson.Bit()
+
+// OneWay reports whether nothing has come back on the tie: no touch by them
+// or by both, and no call or meeting.
+func (t *Tie) OneWay() bool { return t.Touches > 0 && t.Them == 0 && t.Modes&twoSided == 0 }
 
 // Strength returns the tie's strength at now. The tie must hold only touches at
 // or before now (the store recomputes from history when asked about the past).
@@ -164,6 +175,9 @@ func (t *Tie) Breakdown(now time.Time, p Params) Breakdown {
 		return b
 	}
 	b.Strength = 100 * -math.Expm1(-raw/p.Scale)
+	if t.OneWay() && b.Strength > p.OneWayCap {
+		b.Strength, b.OneWay = p.OneWayCap, true
+	}
 	for i := range b.Components {
 		b.Components[i].Points = b.Strength * b.Components[i].Raw / raw
 	}

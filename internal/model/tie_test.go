@@ -50,7 +50,7 @@ func TestRecency(t *testing.T) {
 // Property 2: deeper kinds count more; shallow kinds have a small, capped total.
 func TestDepth(t *testing.T) {
 	p := DefaultParams()
-	one := func(kind string) float64 { return strength([]Touch{touch(t, kind, 1, rapport.ByMe)}, now, p) }
+	one := func(kind string) float64 { return strength([]Touch{touch(t, kind, 1, rapport.ByBoth)}, now, p) }
 	for _, pair := range [][2]string{{"help-hour", "comment"}, {"meeting", "like"}, {"call", "like"}, {"call", "message"}, {"meal", "email"}, {"guest-post", "comment"}} {
 		if deep, shallow := one(pair[0]), one(pair[1]); !(deep > shallow) {
 			t.Errorf("one %s = %.2f, one %s = %.2f: want the first deeper", pair[0], deep, pair[1], shallow)
@@ -59,7 +59,7 @@ func TestDepth(t *testing.T) {
 
 	var dozen []Touch
 	for i := range 12 {
-		dozen = append(dozen, touch(t, "comment", 1+float64(i)/24, rapport.ByMe))
+		dozen = append(dozen, touch(t, "comment", 1+float64(i)/24, rapport.ByBoth))
 	}
 	if c, g := strength(dozen, now, p), one("guest-post"); !(c < g) {
 		t.Errorf("a dozen comments = %.2f, one guest post = %.2f: the comments must not reach it", c, g)
@@ -316,5 +316,51 @@ func TestRewindMatchesReplay(t *testing.T) {
 	}
 	if checked < 20 {
 		t.Fatalf("only %d cases exercised the rewind", checked)
+	}
+}
+
+// Strength needs the other side: no sequence of one-way touches (messages,
+// emails, comments, likes, gives, however many, however recent) lifts a tie
+// above the one-way cap, below every rung above the like, and so out of the
+// lowest layer. One thing coming back (a reply, a call, a meeting) lifts it.
+func TestOneWayTouchesStayLow(t *testing.T) {
+	p := DefaultParams()
+	ks := kinds(t)
+	var oneWay []string
+	for _, k := range rapport.DefaultKinds() {
+		if k.Mode != rapport.ModeCall && k.Mode != rapport.ModeInPerson {
+			oneWay = append(oneWay, k.Name)
+		}
+	}
+	comment := *ks["comment"].Threshold
+	r := rand.New(rand.NewPCG(7, 11))
+	for trial := range 500 {
+		n := 1 + r.IntN(300)
+		var touches []Touch
+		for range n {
+			touches = append(touches, touch(t, oneWay[r.IntN(len(oneWay))], r.Float64()*400, rapport.ByMe))
+		}
+		s := strength(touches, now, p)
+		if s > p.OneWayCap || s >= comment {
+			t.Fatalf("trial %d: %d one-way touches give %.2f (cap %.1f, comment rung %.0f)", trial, n, s, p.OneWayCap, comment)
+		}
+		layers := AssignLayers([]float64{s}, p.Layers)
+		if l := layers[0]; l != "acquaintance" && l != Known {
+			t.Fatalf("trial %d: one-way tie in layer %s", trial, l)
+		}
+		if trial%50 == 0 {
+			back := append(touches, touch(t, "reply", 0.5, rapport.ByThem), touch(t, "call", 0.2, rapport.ByMe))
+			if s2 := strength(back, now, p); !(s2 > s) {
+				t.Errorf("trial %d: a reply and a call left the tie at %.2f (was %.2f)", trial, s2, s)
+			}
+		}
+	}
+	// Eight unanswered messages to a stranger: below lend-10.
+	var eight []Touch
+	for i := range 8 {
+		eight = append(eight, touch(t, "message", float64(i), rapport.ByMe))
+	}
+	if s := strength(eight, now, p); s >= *ks["lend-10"].Threshold || s > p.OneWayCap {
+		t.Errorf("eight unanswered messages give %.1f", s)
 	}
 }
