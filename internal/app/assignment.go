@@ -93,13 +93,15 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 				if len(as.Slots) == len(help)+5 {
 					break
 				}
-				give, toward := a.bestGive(ctx, tx, m, h.Person.ID)
-				offer := m.kindDesc(give)
-				if toward != "" {
-					offer += fmt.Sprintf(" toward %q", toward)
+				// A slot is a specific offer (seed 000): when nothing they
+				// want is known, the ladder's best give for the tie.
+				g := a.bestGive(ctx, tx, m, h.Person.ID)
+				if !g.Give {
+					give := a.ladderGive(m, h.Person.ID)
+					g = planGive{Action: m.kindDesc(give), LogKind: give}
 				}
 				as.Slots = append(as.Slots, store.Slot{Slot: 6 + len(as.Slots) - len(help), Side: SideHelper, Person: h.Person,
-					Offer: offer, Action: give, Reason: fmt.Sprintf("can help with %q: %s", goal.Text, strings.Join(h.Why, "; "))})
+					Offer: g.Action, Action: g.LogKind, Reason: fmt.Sprintf("can help with %q: %s", goal.Text, strings.Join(h.Why, "; "))})
 				taken[h.Person.ID] = true
 			}
 			if len(hs) < 5 {
@@ -156,18 +158,109 @@ func (m *matcher) kindDesc(name string) string {
 
 var giveWording = strings.NewReplacer("your ", "their ", " you ", " them ", " you", " them")
 
-// bestGive is the deep give that would add most to a tie, and one of the
-// person's open wants it could serve.
-func (a *App) bestGive(ctx context.Context, tx *store.Tx, m *matcher, id string) (string, string) {
-	gives := model.SuggestGives(m.sc.Of(id).Tie, m.kinds, a.now(), m.p, 1)
-	give := "help-hour"
-	if len(gives) > 0 {
-		give = gives[0].Action
+// planGive is what to do for one person: a give that serves what they want,
+// or, when nothing they want is known, finding out.
+type planGive struct {
+	Action  string // in words, for the plan
+	LogKind string // the interaction doing it logs
+	Minutes int
+	Give    bool // a favour done for them, not a touch
+}
+
+// bestGive chooses what to do for a person the way seed 000 asks: you cannot
+// help without knowing their hopes and goals. With an open want that one of
+// your offers serves, the give is that offer toward that want (logged as the
+// ladder action closest to the offer's words). With wants but no matching
+// offer, plain help toward their first want: an hour of it when the tie
+// carries that, else an answer to a question; never a business favour
+// picked for the points (a client referral to a friend who wants a quiet
+// week in the mountains). With no
+// want known, the action is to find out what they are working on (a call for
+// a close tie, a message otherwise), a touch rather than a give; its answer
+// belongs in their wants.
+func (a *App) bestGive(ctx context.Context, tx *store.Tx, m *matcher, id string) planGive {
+	now := a.now()
+	wants := openItems(m.wants[id], now)
+	if len(wants) == 0 {
+		if s := m.sc.Of(id); s.Layer == "inner" || s.Layer == "close" {
+			return planGive{Action: "call to find out what they are working on now, and what would help (then: rapport edit --wants)", LogKind: "call", Minutes: 20}
+		}
+		return planGive{Action: "ask what they are working on now, and what would help (then: rapport edit --wants)", LogKind: "message", Minutes: 5}
 	}
+	bestScore, bestWant, bestOffer := 0, "", ""
+	for _, w := range wants {
+		ws := m.stemsOf(w.Text)
+		for _, o := range m.myOffer {
+			if n := len(model.Shared(ws, m.stemsOf(o))); n > bestScore {
+				bestScore, bestWant, bestOffer = n, w.Text, o
+			}
+		}
+	}
+	if bestScore > 0 {
+		k := m.kindFor(bestOffer)
+		return planGive{Action: fmt.Sprintf("offer %s toward %q", bestOffer, bestWant), LogKind: k.Name, Minutes: max(k.Minutes, 5), Give: true}
+	}
+	k := m.kind("help-hour")
+	if k.Threshold != nil && m.sc.Of(id).Strength < *k.Threshold-10 {
+		k = m.kind("answer")
+	}
+	return planGive{Action: fmt.Sprintf("%s toward %q", m.kindDesc(k.Name), wants[0].Text), LogKind: k.Name, Minutes: max(k.Minutes, 5), Give: true}
+}
+
+// reconnect is what to do for a tie past its rhythm: the offer that serves
+// one of their wants if you have one (a specific give), else a touch sized
+// to the layer (a call to catch up for the inner and close circles, a
+// message beyond), asking after what they want when that is known. It must
+// fit a day: an inner friend two months silent needs a call this week, not
+// an hour of help no day has room for.
+func (a *App) reconnect(ctx context.Context, tx *store.Tx, m *matcher, id, layer string) planGive {
+	g := a.bestGive(ctx, tx, m, id)
+	if g.Give && strings.HasPrefix(g.Action, "offer ") {
+		return g
+	}
+	ask := "ask what they are working on now"
 	if w := openItems(m.wants[id], a.now()); len(w) > 0 {
-		return give, w[0].Text
+		ask = fmt.Sprintf("ask how %q is going", w[0].Text)
 	}
-	return give, ""
+	if layer == "inner" || layer == "close" {
+		return planGive{Action: "call to catch up; " + ask, LogKind: "call", Minutes: 20}
+	}
+	return planGive{Action: "write to catch up; " + ask, LogKind: "message", Minutes: 5}
+}
+
+// ladderGive is the deep ladder action that would add most to the tie for
+// the time it takes: the fallback when no offer of yours meets a want.
+func (a *App) ladderGive(m *matcher, id string) string {
+	if gives := model.SuggestGives(m.sc.Of(id).Tie, m.kinds, a.now(), m.p, 1); len(gives) > 0 {
+		return gives[0].Action
+	}
+	return "help-hour"
+}
+
+// kind returns the kind named name (a zero Kind if there is none).
+func (m *matcher) kind(name string) rapport.Kind {
+	for _, k := range m.kinds {
+		if k.Name == name {
+			return k
+		}
+	}
+	return rapport.Kind{Name: name}
+}
+
+// kindFor is the deep ladder action whose name or description shares most
+// words with an offer ("code review" → review), else an hour of help.
+func (m *matcher) kindFor(offer string) rapport.Kind {
+	os := m.stemsOf(offer)
+	best, n := m.kind("help-hour"), 0
+	for _, k := range m.kinds {
+		if !k.OnLadder() || k.Weight < 1 {
+			continue
+		}
+		if s := len(model.Shared(os, m.stemsOf(k.Name+" "+k.Description))); s > n {
+			best, n = k, s
+		}
+	}
+	return best
 }
 
 // helpable ranks the people you can help: their open wants share words with
@@ -224,7 +317,10 @@ func (a *App) helpable(ctx context.Context, tx *store.Tx, m *matcher, skip map[s
 	}
 	out := make([]store.Slot, len(cs))
 	for i, c := range cs {
-		give, _ := a.bestGive(ctx, tx, m, c.id)
+		give := a.ladderGive(m, c.id)
+		if c.offer != "" {
+			give = m.kindFor(c.offer).Name
+		}
 		offer := fmt.Sprintf("%s toward %q", m.kindDesc(give), c.want)
 		reason := fmt.Sprintf("they want %q", c.want)
 		if c.offer != "" {

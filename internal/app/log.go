@@ -193,7 +193,8 @@ func (a *App) Why(ctx context.Context, ref string, top int) (*Why, error) {
 // doing it logs, the action (noted), and the follow-up it keeps, if any.
 type PlanDone struct {
 	Ref, Kind, Action, Followup string
-	Give                        bool // the item is a give (a favour), not a plain touch
+	Give                        bool   // the item is a give (a favour), not a plain touch
+	Minutes                     string // what the plan gave it, if known
 }
 
 // DonePlanItem logs a plan item as done, by you, now, and closes the
@@ -204,7 +205,7 @@ func (a *App) DonePlanItem(ctx context.Context, d PlanDone) (it *rapport.Interac
 	if strings.TrimSpace(d.Ref) == "" || strings.TrimSpace(d.Kind) == "" {
 		return nil, false, rapport.Errorf(rapport.EINVALID, "person and kind are required")
 	}
-	in := LogInput{Ref: d.Ref, Kind: d.Kind, By: string(rapport.ByMe), Note: d.Action, Favour: d.Give}
+	in := LogInput{Ref: d.Ref, Kind: d.Kind, By: string(rapport.ByMe), Note: d.Action, Favour: d.Give, Minutes: d.Minutes}
 	if it, err = a.parseLog(in); err != nil {
 		return nil, false, err
 	}

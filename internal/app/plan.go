@@ -116,16 +116,22 @@ type PlanItem struct {
 	Commitment bool              `json:"commitment"`
 	LogKind    string            `json:"log_kind"`           // the interaction kind doing it logs
 	Followup   string            `json:"followup,omitempty"` // the follow-up it keeps
+	Give       bool              `json:"give"`               // doing it is a favour for them, logged as a give
 }
 
 // IsGive reports whether doing the item is a favour done for the person (an
 // assignment slot, help toward a goal, a want served), not a plain touch.
-func (it PlanItem) IsGive() bool {
-	switch it.Kind {
-	case model.ReasonAssignment, model.ReasonGoal, model.ReasonWants:
-		return true
+func (it PlanItem) IsGive() bool { return it.Give }
+
+// closeness ranks a layer for the plan: the inner circle highest, far above
+// how long anyone is past their rhythm.
+func closeness(layer string, p model.Params) float64 {
+	for i, l := range p.Layers {
+		if l.Name == layer {
+			return float64(len(p.Layers)-i) * 1000
+		}
 	}
-	return false
+	return 0
 }
 
 // CapacityView is the plan's word on whether your time can keep your circles.
@@ -155,8 +161,9 @@ type LayerCount struct {
 
 // PlanView is a day's or a week's plan.
 type PlanView struct {
-	Horizon        string       `json:"horizon"` // today or week
-	BudgetMinutes  int          `json:"budget_minutes"`
+	Horizon        string       `json:"horizon"`        // today or week
+	BudgetMinutes  int          `json:"budget_minutes"` // what is left to plan: the budget less what was spent today
+	SpentMinutes   int          `json:"spent_minutes"`  // already spent today (your touches; theirs cost you nothing)
 	PlannedMinutes int          `json:"planned_minutes"`
 	Items          []PlanItem   `json:"items"`
 	Unplanned      []PlanItem   `json:"unplanned"` // commitments that did not fit the budget
@@ -184,9 +191,6 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 	if week {
 		v.Horizon, v.BudgetMinutes, end = "week", b.WeekMinutes, now.Add(7*model.Day)
 	}
-	if override > 0 {
-		v.BudgetMinutes = override
-	}
 	m, err := a.matcher(ctx, tx)
 	if err != nil {
 		return nil, err
@@ -194,6 +198,35 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 	kinds := map[string]rapport.Kind{}
 	for _, k := range m.kinds {
 		kinds[k.Name] = k
+	}
+	// The budget remembers today: what was already spent comes off it, and
+	// whoever was already in touch today is not proposed again.
+	dayStart := now.Truncate(24 * time.Hour)
+	done, err := tx.ActivityBetween(ctx, dayStart, now.Add(time.Millisecond))
+	if err != nil {
+		return nil, err
+	}
+	spent := 0
+	for _, d := range done {
+		if d.By == rapport.ByThem {
+			continue // their time, not yours
+		}
+		if d.Minutes > 0 {
+			spent += d.Minutes
+		} else {
+			spent += kinds[d.Kind].Minutes
+		}
+	}
+	if override > 0 {
+		v.BudgetMinutes = override
+	} else if spent > 0 {
+		v.BudgetMinutes = max(0, v.BudgetMinutes-spent)
+		v.Notes = append(v.Notes, fmt.Sprintf("%d minutes already spent today: %d left", spent, v.BudgetMinutes))
+	}
+	v.SpentMinutes = spent
+	touched, err := tx.TouchedBetween(ctx, dayStart, now.Add(time.Millisecond))
+	if err != nil {
+		return nil, err
 	}
 	gain := func(id, kind string) float64 {
 		t := m.sc.Of(id).Tie
@@ -230,7 +263,7 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 			k := kinds[s.Action]
 			cands = append(cands, model.Candidate{PersonID: s.Person.ID, Action: s.Offer, Minutes: max(k.Minutes, 5),
 				Kind: model.ReasonAssignment, Reason: fmt.Sprintf("assignment slot %d (%d days left)", s.Slot.Slot, as.DaysLeft),
-				Gain: gain(s.Person.ID, s.Action), Deep: k.Weight >= 1, LogKind: s.Action})
+				Gain: gain(s.Person.ID, s.Action), Deep: k.Weight >= 1, LogKind: s.Action, Give: true})
 		}
 	} else if err != nil && rapport.ErrorCode(err) != rapport.ENOTFOUND {
 		return nil, err
@@ -248,18 +281,15 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 		if o.Layer == model.Known || o.Layer == "acquaintance" || o.Layer == "network" && !week {
 			continue
 		}
-		give, toward := a.bestGive(ctx, tx, m, o.Person.ID)
-		action := m.kindDesc(give)
-		if toward != "" {
-			action += fmt.Sprintf(" toward %q", toward)
-		}
+		g := a.reconnect(ctx, tx, m, o.Person.ID, o.Layer)
 		late := "never contacted"
 		if o.LastContact != nil {
 			late = fmt.Sprintf("%d days past", o.OverdueDays)
 		}
-		cands = append(cands, model.Candidate{PersonID: o.Person.ID, Action: action, Minutes: kinds[give].Minutes,
+		cands = append(cands, model.Candidate{PersonID: o.Person.ID, Action: g.Action, Minutes: g.Minutes,
 			Kind: model.ReasonCadence, Reason: fmt.Sprintf("%s tie decaying: every %d days, %s", o.Layer, o.CadenceDays, late),
-			Gain: gain(o.Person.ID, give), Deep: kinds[give].Weight >= 1, LogKind: give})
+			Gain: gain(o.Person.ID, g.LogKind), Deep: g.Give && kinds[g.LogKind].Weight >= 1, LogKind: g.LogKind, Give: g.Give,
+			Priority: closeness(o.Layer, m.p) + float64(o.OverdueDays)/float64(max(o.CadenceDays, 1))})
 	}
 	// Goals that need someone above a rung: raise the best helpers still below it.
 	goals, err := tx.Goals(ctx)
@@ -284,14 +314,11 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 				continue
 			}
 			n++
-			give, toward := a.bestGive(ctx, tx, m, h.Person.ID)
-			action := m.kindDesc(give)
-			if toward != "" {
-				action += fmt.Sprintf(" toward %q", toward)
-			}
+			pg := a.bestGive(ctx, tx, m, h.Person.ID)
 			reason := fmt.Sprintf("goal %q: could help, but the tie (%.1f) is below introduce", g.Text, h.Strength)
-			cands = append(cands, model.Candidate{PersonID: h.Person.ID, Action: action, Minutes: kinds[give].Minutes,
-				Kind: model.ReasonGoal, Reason: reason, Gain: gain(h.Person.ID, give), Deep: kinds[give].Weight >= 1, LogKind: give})
+			cands = append(cands, model.Candidate{PersonID: h.Person.ID, Action: pg.Action, Minutes: pg.Minutes,
+				Kind: model.ReasonGoal, Reason: reason, Gain: gain(h.Person.ID, pg.LogKind), Deep: pg.Give && kinds[pg.LogKind].Weight >= 1,
+				LogKind: pg.LogKind, Give: pg.Give, Priority: closeness(m.sc.Of(h.Person.ID).Layer, m.p)})
 		}
 	}
 	// People whose wants you can serve.
@@ -299,14 +326,24 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 	for _, s := range help {
 		k := kinds[s.Action]
 		cands = append(cands, model.Candidate{PersonID: s.Person.ID, Action: s.Offer, Minutes: k.Minutes,
-			Kind: model.ReasonWants, Reason: s.Reason, Gain: gain(s.Person.ID, s.Action), Deep: k.Weight >= 1, LogKind: s.Action})
+			Kind: model.ReasonWants, Reason: s.Reason, Gain: gain(s.Person.ID, s.Action), Deep: k.Weight >= 1, LogKind: s.Action, Give: true,
+			Priority: closeness(m.sc.Of(s.Person.ID).Layer, m.p)})
 	}
 
+	// Whoever you were in touch with today is not proposed again today,
+	// unless you promised something.
+	kept := cands[:0]
+	for _, c := range cands {
+		if !touched[c.PersonID] || c.Commitment() {
+			kept = append(kept, c)
+		}
+	}
+	cands = kept
 	items, unplanned, planned := model.Plan(cands, v.BudgetMinutes)
 	v.PlannedMinutes = planned
 	toItem := func(c model.Candidate) PlanItem {
 		it := PlanItem{Person: rapport.PersonRef{ID: c.PersonID}, Action: c.Action, Minutes: c.Minutes, Reason: c.Reason,
-			Kind: c.Kind, Gain: c.Gain, Commitment: c.Commitment(), LogKind: c.LogKind}
+			Kind: c.Kind, Gain: c.Gain, Commitment: c.Commitment(), LogKind: c.LogKind, Give: c.Give}
 		if c.Kind == model.ReasonFollowup {
 			it.Followup = c.Ref
 		}

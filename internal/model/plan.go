@@ -27,6 +27,12 @@ type Candidate struct {
 	Deep     bool   // a give of weight 1 or more, not a quick touch
 	Ref      string // the follow-up it keeps, if any
 	LogKind  string // the kind of interaction doing it is
+	Give     bool   // doing it is a favour for them, not a touch
+	// Priority orders candidates of the same reason before their gain: the
+	// closer the tie and the longer past its rhythm, the higher. Gain alone
+	// would favour weak ties (they have more points to gain), so an inner
+	// friend silent for two months would wait behind acquaintances.
+	Priority float64
 }
 
 // Commitment reports whether the candidate is something promised: a
@@ -35,9 +41,10 @@ func (c Candidate) Commitment() bool { return c.Kind == ReasonFollowup || c.Kind
 
 // Plan picks, within budget minutes, at most one action per person:
 // commitments first (follow-ups, then assignment slots), then the optional
-// reasons in their order; within a reason deep gives before quick touches,
-// then the gain for the time (gain ÷ minutes^¼), then person and action, so the
-// plan is the same for the same candidates. Follow-ups that do not fit are
+// reasons in their order; within a reason the higher priority (the inner
+// circle first), then deep gives before quick touches, then the gain for the
+// time (gain ÷ minutes^¼), then person and action, so the plan is the same for
+// the same candidates. Follow-ups that do not fit are
 // returned apart, never silently dropped (assignment slots have the month).
 func Plan(cands []Candidate, budget int) (items, unplanned []Candidate, planned int) {
 	c := append([]Candidate(nil), cands...)
@@ -45,6 +52,9 @@ func Plan(cands []Candidate, budget int) (items, unplanned []Candidate, planned 
 		a, b := c[i], c[j]
 		if reasonRank[a.Kind] != reasonRank[b.Kind] {
 			return reasonRank[a.Kind] < reasonRank[b.Kind]
+		}
+		if a.Priority != b.Priority {
+			return a.Priority > b.Priority
 		}
 		if a.Deep != b.Deep {
 			return a.Deep

@@ -424,3 +424,22 @@ func (tx *Tx) DeleteInteraction(ctx context.Context, id string) error {
 	}
 	return nil
 }
+
+// TouchedBetween returns the people with an interaction in [from, to).
+func (tx *Tx) TouchedBetween(ctx context.Context, from, to time.Time) (map[string]bool, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT DISTINCT ip.person_id FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id
+		WHERE i.at_ms >= ? AND i.at_ms < ?`, ms(from), ms(to))
+	if err != nil {
+		return nil, fmt.Errorf("read who was touched: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("read who was touched: %w", err)
+		}
+		out[id] = true
+	}
+	return out, rows.Err()
+}

@@ -211,7 +211,7 @@ func (s *Server) todayPage(r *http.Request) (string, pageData, error) {
 // you, noted with the action) and closes the follow-up it kept.
 func (s *Server) planDone(r *http.Request) (string, error) {
 	f := r.PostForm
-	in, already, err := s.app.DonePlanItem(r.Context(), app.PlanDone{Ref: f.Get("person"), Kind: f.Get("kind"), Action: f.Get("action"), Followup: f.Get("followup"), Give: f.Get("give") != ""})
+	in, already, err := s.app.DonePlanItem(r.Context(), app.PlanDone{Ref: f.Get("person"), Kind: f.Get("kind"), Action: f.Get("action"), Followup: f.Get("followup"), Give: f.Get("give") != "", Minutes: f.Get("minutes")})
 	if err != nil {
 		return "", err
 	}

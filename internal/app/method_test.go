@@ -1,0 +1,88 @@
+package app
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/rapport-app/rapport"
+)
+
+// methodFixture: an inner friend silent for 65 days, four weaker ties past
+// their rhythm (more points to gain), a contact who wants a designer while
+// you offer designer introductions, and one whose wants are unknown.
+func methodFixture(t *testing.T) *App {
+	t.Helper()
+	a := newApp(t, now)
+	ctx := context.Background()
+	must[*Me](t)(a.EditMe(ctx, []string{"designer introductions"}, nil))
+	add := func(name string, e PersonEdit, every, from, until int, kind string) {
+		must[*PersonDetail](t)(a.AddPerson(ctx, name, e))
+		for d := from; d >= until; d -= every {
+			must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: kind, By: "both", At: now.AddDate(0, 0, -d).Format("2006-01-02")}))
+		}
+	}
+	add("Ina Inner", PersonEdit{AddWants: []string{"a quiet week in the mountains"}}, 4, 700, 65, "meal")
+	for i := range 4 {
+		add(fmt.Sprintf("Wes Weak %d", i), PersonEdit{}, 20, 500, 120, "call")
+	}
+	add("Dana Designer-Seeker", PersonEdit{AddWants: []string{"hire a product designer"}}, 10, 300, 40, "call")
+	add("Una Unknown", PersonEdit{}, 10, 300, 40, "call")
+	return a
+}
+
+func TestPlanServesTheInnerCircleFirst(t *testing.T) {
+	a := methodFixture(t)
+	p := must[*PlanView](t)(a.Plan(context.Background(), false, 30))
+	if len(p.Items) == 0 || p.Items[0].Person.Name != "Ina Inner" {
+		t.Fatalf("with 30 minutes the first item is %+v, want the inner friend silent for 65 days", p.Items)
+	}
+}
+
+// A give is chosen from your offers matched to their wants; with no want
+// known the action is to find out, a touch and not a give.
+func TestPlanServesWhatPeopleWant(t *testing.T) {
+	a := methodFixture(t)
+	p := must[*PlanView](t)(a.Plan(context.Background(), true, 10000))
+	byName := map[string]PlanItem{}
+	for _, it := range p.Items {
+		byName[it.Person.Name] = it
+	}
+	dana, ok := byName["Dana Designer-Seeker"]
+	if !ok || !strings.Contains(dana.Action, "designer introductions") || !strings.Contains(dana.Action, "hire a product designer") || !dana.Give {
+		t.Errorf("for the person who wants a designer: %+v", dana)
+	}
+	una, ok := byName["Una Unknown"]
+	if !ok || !strings.Contains(una.Action, "what they are working on") || una.Give {
+		t.Errorf("for the person whose wants are unknown: %+v", una)
+	}
+	for _, it := range p.Items {
+		if strings.Contains(it.Action, "refer a client") && it.Person.Name == "Dana Designer-Seeker" {
+			t.Errorf("a ladder give instead of what she wants: %+v", it)
+		}
+	}
+}
+
+// The budget remembers today: what you already spent comes off it, and
+// whoever you were in touch with today is not proposed again.
+func TestTodayRemembersWhatWasSpent(t *testing.T) {
+	a := methodFixture(t)
+	ctx := context.Background()
+	b := must[*Budget](t)(a.Budget(ctx))
+	before := must[*PlanView](t)(a.Plan(ctx, false, 0))
+	if before.BudgetMinutes != b.DayMinutes || len(before.Items) == 0 {
+		t.Fatalf("before: %+v", before)
+	}
+	first := before.Items[0]
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: first.Person.ID, Kind: "meeting", By: "me", Minutes: "95", At: now.Add(-2 * 60 * 60 * 1e9).Format("2006-01-02T15:04:05Z")}))
+	after := must[*PlanView](t)(a.Plan(ctx, false, 0))
+	if after.SpentMinutes != 95 || after.BudgetMinutes != max(0, b.DayMinutes-95) || after.PlannedMinutes > after.BudgetMinutes {
+		t.Errorf("after 95 minutes today: spent %d, left %d, planned %d (day budget %d)", after.SpentMinutes, after.BudgetMinutes, after.PlannedMinutes, b.DayMinutes)
+	}
+	for _, it := range after.Items {
+		if it.Person.ID == first.Person.ID {
+			t.Errorf("%s, met today, is proposed again: %+v", first.Person.Name, it)
+		}
+	}
+}
