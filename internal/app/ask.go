@@ -89,9 +89,14 @@ func (a *App) judge(ctx context.Context, tx *store.Tx, ref, action string) (*Ask
 	if err != nil {
 		return nil, err
 	}
-	strength := round1(tie.Strength(now, p))
-	v := model.Guard(model.GuardInput{Now: now, Action: k.Name, Strength: strength, Threshold: *k.Threshold,
-		Asks: past, Gives: len(gives), Window: p.AskWindow, Balance: p.BalanceSpan})
+	in := model.GuardInput{Now: now, Action: k.Name, Strength: round1(tie.Strength(now, p)), Threshold: *k.Threshold,
+		Asks: past, Gives: len(gives), Window: p.AskWindow, Balance: p.BalanceSpan,
+		MaxAsksDay: p.MaxAsksDay, MaxAsksWeek: p.MaxAsksWeek, FavourMemory: p.FavourMemory}
+	if err := a.guardContext(ctx, tx, &in, r.ID, tie, gives, p); err != nil {
+		return nil, err
+	}
+	strength := in.Strength
+	v := model.Guard(in)
 	res := &AskResult{Person: r, Action: k.Name, Verdict: v.Verdict, Reasons: v.Reasons, Strength: strength,
 		Threshold: *k.Threshold, SuggestedGives: []model.Give{}}
 	if v.Verdict == rapport.VerdictGiveFirst {
@@ -140,6 +145,55 @@ func openItems(items []rapport.Item, now time.Time) []rapport.Item {
 		}
 	}
 	return out
+}
+
+// guardContext fills in what the guard weighs beyond this person's asks: the
+// asks across everyone today and this week, the favours they did you that you
+// have not returned, and how long the tie has been silent against its rhythm.
+func (a *App) guardContext(ctx context.Context, tx *store.Tx, in *model.GuardInput, id string, tie model.Tie, gives []store.Favour, p model.Params) error {
+	now := a.now()
+	week, err := tx.AsksBetween(ctx, now.Add(-7*model.Day), now.Add(time.Millisecond))
+	if err != nil {
+		return err
+	}
+	dayStart := now.Add(-24 * time.Hour)
+	for _, x := range week {
+		in.AsksWeek++
+		if x.At.After(dayStart) {
+			in.AsksToday++
+		}
+	}
+	got, _, err := tx.Favours(ctx, id, rapport.ByThem, now.Add(-p.FavourMemory), now.Add(time.Millisecond))
+	if err != nil {
+		return err
+	}
+	var lastGive time.Time
+	if len(gives) > 0 {
+		lastGive = gives[len(gives)-1].At
+	}
+	for i := len(got) - 1; i >= 0; i-- { // the latest first
+		if got[i].At.After(lastGive) {
+			in.FavoursUnreturned = append(in.FavoursUnreturned, model.PastFavour{At: got[i].At, Action: got[i].Kind})
+		}
+	}
+	if tie.Touches == 0 {
+		return nil
+	}
+	sc, err := a.scores(ctx, tx, p)
+	if err != nil {
+		return err
+	}
+	cadence := p.CadenceOf(sc.Of(id).Layer)
+	own, err := tx.Cadences(ctx)
+	if err != nil {
+		return err
+	}
+	if d, ok := own[id]; ok {
+		cadence = time.Duration(d) * model.Day
+	}
+	in.CadenceDays = int(cadence / model.Day)
+	in.SilentDays = int(now.Sub(tie.Seen) / model.Day)
+	return nil
 }
 
 // Answer records the outcome of an ask. A yes means they did it: it is also

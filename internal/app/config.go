@@ -71,6 +71,23 @@ func floatSetting(key, doc string, lo, hi float64, field func(p *model.Params) *
 	return s
 }
 
+func intSetting(key, doc string, lo, hi float64, field func(p *model.Params) *int) setting {
+	s := setting{key: key, doc: doc, lo: lo, hi: hi,
+		get: func(p *model.Params) string { return strconv.Itoa(*field(p)) }}
+	s.set = func(p *model.Params, v string) error {
+		n, err := strconv.Atoi(strings.TrimSpace(v))
+		if err != nil {
+			return rapport.Errorf(rapport.EINVALID, "%s %q: expected a whole number", key, v)
+		}
+		if _, err := s.parse(v, "a whole number"); err != nil {
+			return err
+		}
+		*field(p) = n
+		return nil
+	}
+	return s
+}
+
 func settings() []setting {
 	s := []setting{
 		daysSetting("half_life", "days for a tie's depth to halve without contact", 1, 3650, func(p *model.Params) *time.Duration { return &p.HalfLife }),
@@ -82,6 +99,9 @@ func settings() []setting {
 		floatSetting("reciprocity", "bonus of a balanced tie, as a fraction of depth", 0, 5, func(p *model.Params) *float64 { return &p.Reciprocity }),
 		floatSetting("history_max", "raw points of a long tie across every mode", 0, 100, func(p *model.Params) *float64 { return &p.HistoryMax }),
 		floatSetting("scale", "raw points at which strength reaches 63", 0.1, 1000, func(p *model.Params) *float64 { return &p.Scale }),
+		intSetting("asks_per_day", "most asks across everyone in a day before the guard says wait", 1, 100, func(p *model.Params) *int { return &p.MaxAsksDay }),
+		intSetting("asks_per_week", "most asks across everyone in seven days before the guard says wait", 1, 500, func(p *model.Params) *int { return &p.MaxAsksWeek }),
+		daysSetting("favour_memory", "days a favour they did for you stands before the next ask, until you give back", 1, 3650, func(p *model.Params) *time.Duration { return &p.FavourMemory }),
 		floatSetting("one_way_cap", "most strength while nothing has come back (no reply, call, meeting or favour from them)", 0, 100, func(p *model.Params) *float64 { return &p.OneWayCap }),
 	}
 	for i, l := range model.DefaultParams().Layers {

@@ -86,3 +86,29 @@ func TestTodayRemembersWhatWasSpent(t *testing.T) {
 		}
 	}
 }
+
+// Seed 004's blast: "please like my new page" to nine people in one day. The
+// guard lets three through and says wait to the rest, naming the count.
+func TestTheGuardStopsABlast(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	recorded := 0
+	for i := range 9 {
+		name := fmt.Sprintf("Friend %d", i)
+		must[*PersonDetail](t)(a.AddPerson(ctx, name, PersonEdit{}))
+		for d := 60; d >= 2; d -= 6 {
+			must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "meal", By: "both", At: now.AddDate(0, 0, -d).Format("2006-01-02")}))
+		}
+		res := must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: name, Action: "like"}))
+		if res.Recorded {
+			recorded++
+			continue
+		}
+		if res.Verdict != rapport.VerdictWait || !strings.Contains(strings.Join(res.Reasons, ";"), "asked 3 people today") {
+			t.Errorf("ask #%d: %+v", i+1, res)
+		}
+	}
+	if recorded != 3 {
+		t.Errorf("%d of nine asks in one day went through, want 3", recorded)
+	}
+}

@@ -27,6 +27,25 @@ type GuardInput struct {
 	Gives     int           // gives to this person over Balance
 	Window    time.Duration // how long an unanswered or declined ask blocks another (30 days)
 	Balance   time.Duration // the span over which asks and gives are compared (a year)
+
+	// Across everyone: the asks you recorded in the last day and week, and
+	// the most you allow yourself (seed 004's blast: nine "please like my
+	// page" asks in a day).
+	AsksToday, AsksWeek     int
+	MaxAsksDay, MaxAsksWeek int
+	// Favours they did for you within FavourMemory with no give of yours
+	// since: the next ask waits for a give back.
+	FavoursUnreturned []PastFavour
+	FavourMemory      time.Duration
+	// SilentDays is how long since your last touch with them, CadenceDays
+	// their rhythm (0: none): a tie past its rhythm is reconnected first.
+	SilentDays, CadenceDays int
+}
+
+// PastFavour is a favour they did for you, as the guard sees it.
+type PastFavour struct {
+	At     time.Time
+	Action string
 }
 
 // Verdict is the guard's answer with its reasons, most serious first.
@@ -37,22 +56,35 @@ type Verdict struct {
 
 // Guard judges an ask (I4, I10 in PRODUCT.md):
 //   - wait: you asked this person something within Window and it is
-//     unanswered, went unanswered, or was declined;
-//   - give-first: the tie is below the action's threshold, or over Balance you
-//     have asked them more often than you have given to them;
+//     unanswered, went unanswered, or was declined (longer, while you owe
+//     them: a declined ask is remembered as long as you have asked more than
+//     you gave); or you have already asked MaxAsksDay people today or
+//     MaxAsksWeek this week;
+//   - give-first: the tie is below the action's threshold; over Balance you
+//     have asked them more often than you have given to them; they did you a
+//     favour within FavourMemory and you have not given back since; or the tie
+//     is past its rhythm (reconnect, then ask);
 //   - go: none of these.
 func Guard(in GuardInput) Verdict {
 	var wait, give []string
+	if in.MaxAsksDay > 0 && in.AsksToday >= in.MaxAsksDay {
+		wait = append(wait, fmt.Sprintf("you have asked %d people today (your limit: %d a day); asking everyone at once spends credibility", in.AsksToday, in.MaxAsksDay))
+	} else if in.MaxAsksWeek > 0 && in.AsksWeek >= in.MaxAsksWeek {
+		wait = append(wait, fmt.Sprintf("you have asked %d people this week (your limit: %d a week)", in.AsksWeek, in.MaxAsksWeek))
+	}
 	asked := 0
+	for _, a := range in.Asks {
+		if age := in.Now.Sub(a.At); age >= 0 && age <= in.Balance {
+			asked++
+		}
+	}
+	owe := asked > in.Gives
 	for _, a := range in.Asks {
 		age := in.Now.Sub(a.At)
 		if age < 0 {
 			continue
 		}
-		if age <= in.Balance {
-			asked++
-		}
-		if age <= in.Window {
+		if age <= in.Window || owe && age <= in.Balance && (a.Outcome == rapport.OutcomeNo || a.Outcome == rapport.OutcomeNone) {
 			when := "today"
 			if days := int(age.Hours() / 24); days == 1 {
 				when = "yesterday"
@@ -73,9 +105,18 @@ func Guard(in GuardInput) Verdict {
 		give = append(give, fmt.Sprintf("the tie (%.1f) is below the threshold for %s (%.0f) by %.1f",
 			in.Strength, in.Action, in.Threshold, in.Threshold-in.Strength))
 	}
-	if asked > in.Gives {
+	if owe {
 		give = append(give, fmt.Sprintf("over the last %d days you asked them %d times and gave to them %d times",
 			int(in.Balance.Hours()/24), asked, in.Gives))
+	}
+	for _, f := range in.FavoursUnreturned {
+		if age := in.Now.Sub(f.At); age >= 0 && age <= in.FavourMemory {
+			give = append(give, fmt.Sprintf("they did you a favour (%s) %d days ago and you have not given back since", f.Action, int(age.Hours()/24)))
+			break
+		}
+	}
+	if in.CadenceDays > 0 && in.SilentDays > in.CadenceDays {
+		give = append(give, fmt.Sprintf("you have not been in touch for %d days (your rhythm with them: every %d): reconnect before you ask", in.SilentDays, in.CadenceDays))
 	}
 	switch {
 	case len(wait) > 0:

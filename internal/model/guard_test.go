@@ -112,3 +112,47 @@ func TestCalibrationMovesTowardTheEvidence(t *testing.T) {
 		t.Errorf("refusals above the threshold: fitted %.1f, want above 45", up.Fitted)
 	}
 }
+
+// What a thoughtful person sees before asking (seed 004): not everyone at
+// once, not again right after a favour, not after a long silence, and not
+// while a refusal stands and you owe them.
+func TestGuardSeesWhatAThoughtfulPersonSees(t *testing.T) {
+	base := guardIn()
+	base.MaxAsksDay, base.MaxAsksWeek, base.FavourMemory = 3, 7, 60*Day
+	base.CadenceDays, base.SilentDays = 30, 10
+	if v := Guard(base); v.Verdict != rapport.VerdictGo {
+		t.Fatalf("the base case: %+v", v)
+	}
+	for _, c := range []struct {
+		name    string
+		change  func(in *GuardInput)
+		verdict string
+		reason  string
+	}{
+		{"a fourth ask today", func(in *GuardInput) { in.AsksToday, in.AsksWeek = 3, 3 }, rapport.VerdictWait, "asked 3 people today"},
+		{"an eighth ask this week", func(in *GuardInput) { in.AsksToday, in.AsksWeek = 1, 7 }, rapport.VerdictWait, "asked 7 people this week"},
+		{"two asks today", func(in *GuardInput) { in.AsksToday, in.AsksWeek = 2, 2 }, rapport.VerdictGo, ""},
+		{"a favour 15 days ago, not returned", func(in *GuardInput) {
+			in.FavoursUnreturned = []PastFavour{{At: now.AddDate(0, 0, -15), Action: "introduce"}}
+		}, rapport.VerdictGiveFirst, "favour (introduce) 15 days ago"},
+		{"a favour long ago", func(in *GuardInput) {
+			in.FavoursUnreturned = []PastFavour{{At: now.AddDate(0, 0, -90), Action: "introduce"}}
+		}, rapport.VerdictGo, ""},
+		{"74 days silent on a 30-day rhythm", func(in *GuardInput) { in.SilentDays = 74 }, rapport.VerdictGiveFirst, "not been in touch for 74 days"},
+		{"declined 45 days ago while you owe them", func(in *GuardInput) {
+			in.Gives = 0
+			in.Asks = []PastAsk{{At: now.AddDate(0, 0, -45), Action: "review", Outcome: rapport.OutcomeNo}}
+		}, rapport.VerdictWait, "declined"},
+		{"declined 45 days ago, and you gave since", func(in *GuardInput) {
+			in.Gives = 2
+			in.Asks = []PastAsk{{At: now.AddDate(0, 0, -45), Action: "review", Outcome: rapport.OutcomeNo}}
+		}, rapport.VerdictGo, ""},
+	} {
+		in := base
+		c.change(&in)
+		v := Guard(in)
+		if v.Verdict != c.verdict || c.reason != "" && !strings.Contains(strings.Join(v.Reasons, "; "), c.reason) {
+			t.Errorf("%s: %+v, want %s naming %q", c.name, v, c.verdict, c.reason)
+		}
+	}
+}

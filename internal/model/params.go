@@ -45,6 +45,12 @@ type Params struct {
 	// call or meeting, which take both sides. However many messages go out
 	// unanswered, the tie stays below every rung above the like.
 	OneWayCap float64
+	// MaxAsksDay and MaxAsksWeek bound the asks across everyone: past them
+	// the guard says wait (seed 004: do not blast your network).
+	MaxAsksDay, MaxAsksWeek int
+	// FavourMemory is how long a favour they did for you stands in the way
+	// of the next ask until you give back.
+	FavourMemory time.Duration
 }
 
 // LayerRule is one Dunbar circle: at most Capacity people (counted with the
@@ -80,7 +86,10 @@ func DefaultParams() Params {
 		},
 		AskWindow:   30 * Day,
 		BalanceSpan: 365 * Day,
-		OneWayCap:   4,
+		OneWayCap:    4,
+		MaxAsksDay:   3,
+		MaxAsksWeek:  7,
+		FavourMemory: 60 * Day,
 	}
 }
 
