@@ -37,6 +37,8 @@ type Item struct {
 	Text string     `json:"text"`
 	At   time.Time  `json:"at"`
 	Due  *time.Time `json:"due,omitempty"`
+	// Done is when a want was served (a give toward it, or want done).
+	Done *time.Time `json:"done,omitempty"`
 }
 
 // Item kinds, as stored.

@@ -140,7 +140,7 @@ func (a *App) tieNow(ctx context.Context, tx *store.Tx, id string, kinds map[str
 func openItems(items []rapport.Item, now time.Time) []rapport.Item {
 	var out []rapport.Item
 	for _, it := range items {
-		if it.Due == nil || !it.Due.Before(now.Truncate(24*time.Hour)) {
+		if it.Done == nil && (it.Due == nil || !it.Due.Before(now.Truncate(24*time.Hour))) {
 			out = append(out, it)
 		}
 	}

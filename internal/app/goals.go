@@ -364,7 +364,14 @@ func (a *App) overdue(ctx context.Context, tx *store.Tx, p model.Params, sc *Sco
 	for i, n := range model.LayerNames(p.Layers) {
 		rank[n] = i
 	}
+	resting, err := tx.Snoozed(ctx, now)
+	if err != nil {
+		return nil, err
+	}
 	check := func(s Score) (Overdue, bool) {
+		if _, ok := resting[s.ID]; ok {
+			return Overdue{}, false // snoozed: out of the list until they wake
+		}
 		cadence := p.CadenceOf(s.Layer)
 		if d, ok := own[s.ID]; ok {
 			cadence = time.Duration(d) * model.Day
@@ -387,7 +394,7 @@ func (a *App) overdue(ctx context.Context, tx *store.Tx, p model.Params, sc *Sco
 		}
 		return o, true
 	}
-	var out []Overdue
+	out := []Overdue{}
 	for _, s := range sc.List {
 		if o, ok := check(s); ok {
 			out = append(out, o)

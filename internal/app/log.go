@@ -23,6 +23,9 @@ type LogInput struct {
 	// Favour marks a favour done (rapport give, got): a ladder action done
 	// for someone. A plain touch records who started it and nothing more.
 	Favour bool
+	// Toward names one of the person's wants a give served (its id or the
+	// start of its text): the want is marked served and leaves the plans.
+	Toward string
 }
 
 // MaxMinutes bounds the time one interaction may record: a full day.
@@ -128,6 +131,18 @@ func (a *App) logTx(ctx context.Context, tx *store.Tx, it *rapport.Interaction, 
 		tie.Add(touch, p)
 		if err := tx.PutTie(ctx, r.ID, tie); err != nil {
 			return err
+		}
+	}
+	if strings.TrimSpace(in.Toward) != "" {
+		if !it.Favour || it.By != rapport.ByMe {
+			return rapport.Errorf(rapport.EINVALID, "--toward: only a give (rapport give) serves a want")
+		}
+		w, err := a.serveWant(ctx, tx, it.People[0].ID, in.Toward)
+		if err != nil {
+			return err
+		}
+		if it.Note == "" {
+			it.Note = "toward " + w
 		}
 	}
 	return tx.InsertInteraction(ctx, it, a.now().UnixMilli(), before)

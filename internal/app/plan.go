@@ -330,11 +330,15 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 			Priority: closeness(m.sc.Of(s.Person.ID).Layer, m.p)})
 	}
 
-	// Whoever you were in touch with today is not proposed again today,
-	// unless you promised something.
+	// Whoever you were in touch with today, or snoozed, is not proposed
+	// again today, unless you promised something.
+	resting, err := tx.Snoozed(ctx, now)
+	if err != nil {
+		return nil, err
+	}
 	kept := cands[:0]
 	for _, c := range cands {
-		if !touched[c.PersonID] || c.Commitment() {
+		if _, snoozed := resting[c.PersonID]; !touched[c.PersonID] && !snoozed || c.Commitment() {
 			kept = append(kept, c)
 		}
 	}

@@ -156,6 +156,7 @@ $XDG_DATA_HOME/rapport/rapport.db (~/.local/share/rapport/rapport.db).`,
 	root.AddCommand(r.planCmds()...)
 	root.AddCommand(r.assignmentCmd(), r.reportCmd(), r.importCmd(), r.exportCmd(), r.backupCmd())
 	root.AddCommand(r.dupesCmds()...)
+	root.AddCommand(r.retireCmds()...)
 	root.AddCommand(r.graphCmds()...)
 	root.AddCommand(r.serveCmd())
 	for _, c := range root.Commands() {

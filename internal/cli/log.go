@@ -57,6 +57,10 @@ func (r *runner) giveCmd(name string) *cobra.Command {
 		},
 	}
 	bindLog(c.Flags(), &in, false)
+	if name == "give" {
+		c.Flags().StringVar(&in.Toward, "toward", "", "the want of theirs it served (its text, or the start of it): marked served, it leaves the plans")
+		c.Example += "\n  rapport give dana introduce --toward \"hire a designer\""
+	}
 	return c
 }
 

@@ -298,6 +298,34 @@ func (tx *Tx) SetCadence(ctx context.Context, personID string, days int) error {
 	return nil
 }
 
+// SetSnooze keeps a person out of plans and overdue lists until a moment
+// (nil wakes them).
+func (tx *Tx) SetSnooze(ctx context.Context, personID string, until *time.Time) error {
+	if _, err := tx.q.ExecContext(ctx, `UPDATE people SET snoozed_until_ms = ? WHERE id = ?`, nullMs(until), personID); err != nil {
+		return fmt.Errorf("snooze: %w", mapErr(err))
+	}
+	return nil
+}
+
+// Snoozed returns the people resting at now, with the moment they wake.
+func (tx *Tx) Snoozed(ctx context.Context, now time.Time) (map[string]time.Time, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT id, snoozed_until_ms FROM people WHERE snoozed_until_ms > ?`, ms(now))
+	if err != nil {
+		return nil, fmt.Errorf("read snoozes: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]time.Time{}
+	for rows.Next() {
+		var id string
+		var until int64
+		if err := rows.Scan(&id, &until); err != nil {
+			return nil, fmt.Errorf("read snoozes: %w", err)
+		}
+		out[id] = fromMs(until)
+	}
+	return out, rows.Err()
+}
+
 // Cadences returns the people with their own cadence, in days.
 func (tx *Tx) Cadences(ctx context.Context) (map[string]int, error) {
 	rows, err := tx.q.QueryContext(ctx, `SELECT id, cadence_days FROM people WHERE cadence_days IS NOT NULL`)

@@ -56,8 +56,8 @@ func (tx *Tx) SavePerson(ctx context.Context, p *rapport.Person) error {
 	}
 	for kind, items := range map[string][]rapport.Item{rapport.ItemNote: p.Notes, rapport.ItemWant: p.Wants, rapport.ItemOffer: p.Offers} {
 		for _, it := range items {
-			_, err := tx.q.ExecContext(ctx, `INSERT INTO person_items (id, person_id, kind, text, at_ms, due_ms) VALUES (?, ?, ?, ?, ?, ?)`,
-				it.ID, p.ID, kind, it.Text, ms(it.At), nullMs(it.Due))
+			_, err := tx.q.ExecContext(ctx, `INSERT INTO person_items (id, person_id, kind, text, at_ms, due_ms, done_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				it.ID, p.ID, kind, it.Text, ms(it.At), nullMs(it.Due), nullMs(it.Done))
 			if err != nil {
 				return fmt.Errorf("save person %s: %s: %w", p.Name, kind, err)
 			}
@@ -115,7 +115,7 @@ func (tx *Tx) Person(ctx context.Context, id string) (*rapport.Person, error) {
 		return nil, fmt.Errorf("read tags of %s: %w", id, err)
 	}
 
-	rows, err = tx.q.QueryContext(ctx, `SELECT id, kind, text, at_ms, due_ms FROM person_items WHERE person_id = ? ORDER BY at_ms, id`, id)
+	rows, err = tx.q.QueryContext(ctx, `SELECT id, kind, text, at_ms, due_ms, done_ms FROM person_items WHERE person_id = ? ORDER BY at_ms, id`, id)
 	if err != nil {
 		return nil, fmt.Errorf("read notes of %s: %w", id, err)
 	}
@@ -123,12 +123,12 @@ func (tx *Tx) Person(ctx context.Context, id string) (*rapport.Person, error) {
 		var it rapport.Item
 		var kind string
 		var at int64
-		var due sql.NullInt64
-		if err := rows.Scan(&it.ID, &kind, &it.Text, &at, &due); err != nil {
+		var due, done sql.NullInt64
+		if err := rows.Scan(&it.ID, &kind, &it.Text, &at, &due, &done); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		it.At, it.Due = fromMs(at), msPtr(due)
+		it.At, it.Due, it.Done = fromMs(at), msPtr(due), msPtr(done)
 		switch kind {
 		case rapport.ItemNote:
 			p.Notes = append(p.Notes, it)
@@ -361,10 +361,11 @@ func (tx *Tx) CountPeople(ctx context.Context) (int, error) {
 	return n, nil
 }
 
-// Items returns every person's wants and offers (text and date only), by
-// person id, in the order they were stored.
+// Items returns every person's wants not yet served and offers (text and
+// date only), by person id, in the order they were stored.
 func (tx *Tx) Items(ctx context.Context) (map[string][]rapport.Item, map[string][]rapport.Item, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, kind, text, due_ms FROM person_items WHERE kind IN ('want', 'offer') ORDER BY at_ms, id`)
+	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, kind, text, due_ms FROM person_items
+		WHERE kind IN ('want', 'offer') AND done_ms IS NULL ORDER BY at_ms, id`)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read wants and offers: %w", err)
 	}

@@ -60,6 +60,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 			Minutes *int     `json:"minutes"`
 			Note    string   `json:"note"`
 			Favour  bool     `json:"favour"`
+			Toward  string   `json:"toward"`
 		}
 		if err := decode(r, &in); err != nil {
 			return 0, nil, err
@@ -67,7 +68,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 		if len(in.With) == 0 {
 			return 0, nil, rapport.Errorf(rapport.EINVALID, "with: name at least one person")
 		}
-		li := app.LogInput{Ref: in.With[0], With: in.With[1:], Kind: in.Kind, At: in.At, By: in.By, Channel: in.Channel, Note: in.Note, Favour: in.Favour}
+		li := app.LogInput{Ref: in.With[0], With: in.With[1:], Kind: in.Kind, At: in.At, By: in.By, Channel: in.Channel, Note: in.Note, Favour: in.Favour, Toward: in.Toward}
 		if in.Minutes != nil {
 			li.Minutes = strconv.Itoa(*in.Minutes)
 		}

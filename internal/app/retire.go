@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/store"
+)
+
+// serveWant marks the open want of person id that which names (its id, or
+// its text or the start of it, in any case) as served at now. A want served
+// leaves plans and suggestions.
+func (a *App) serveWant(ctx context.Context, tx *store.Tx, id, which string) (string, error) {
+	p, err := tx.Person(ctx, id)
+	if err != nil {
+		return "", err
+	}
+	key := strings.ToLower(strings.TrimSpace(which))
+	now := a.now()
+	var open []string
+	for i, w := range p.Wants {
+		if w.Done != nil {
+			continue
+		}
+		open = append(open, w.Text)
+		if strings.HasPrefix(strings.ToLower(w.Text), key) || len(key) >= 6 && strings.HasPrefix(w.ID, key) {
+			p.Wants[i].Done = &now
+			return w.Text, tx.SavePerson(ctx, p)
+		}
+	}
+	nf := rapport.Errorf(rapport.ENOTFOUND, "%s has no open want starting %q", p.Name, which)
+	nf.Candidates = open
+	return "", nf
+}
+
+// WantDone marks one of a person's wants as served.
+func (a *App) WantDone(ctx context.Context, ref, which string) (*PersonDetail, error) {
+	var id string
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		r, err := tx.Resolve(ctx, ref)
+		if err != nil {
+			return err
+		}
+		id = r.ID
+		_, err = a.serveWant(ctx, tx, r.ID, which)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.Show(ctx, id)
+}
+
+// Snooze keeps a person out of plans and the overdue list until a moment
+// ("" or "off" wakes them now). Promises (follow-ups) still come due.
+func (a *App) Snooze(ctx context.Context, ref, until string) (*rapport.PersonRef, *time.Time, error) {
+	var t *time.Time
+	if u := strings.TrimSpace(until); u != "" && u != "off" {
+		v, err := rapport.ParseTime(u, a.now())
+		if err != nil {
+			return nil, nil, err
+		}
+		if !v.After(a.now()) {
+			return nil, nil, rapport.Errorf(rapport.EINVALID, "--until %s is not in the future", u)
+		}
+		t = &v
+	}
+	var who rapport.PersonRef
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		var err error
+		if who, err = tx.Resolve(ctx, ref); err != nil {
+			return err
+		}
+		return tx.SetSnooze(ctx, who.ID, t)
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return &who, t, nil
+}
