@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapport-app/rapport"
 )
@@ -110,5 +111,61 @@ func TestTheGuardStopsABlast(t *testing.T) {
 	}
 	if recorded != 3 {
 		t.Errorf("%d of nine asks in one day went through, want 3", recorded)
+	}
+}
+
+// Follow-through: a yes is thanked within days; an ask unanswered for two
+// weeks gets one gentle check; each goes once you have been in touch since.
+func TestPlanFollowsThroughOnAsks(t *testing.T) {
+	ctx := context.Background()
+	a := newApp(t, now)
+	for _, name := range []string{"Yara Yes", "Pia Pending"} {
+		must[*PersonDetail](t)(a.AddPerson(ctx, name, PersonEdit{}))
+		for d := 90; d >= 10; d -= 10 {
+			must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "meal", By: "both", At: now.AddDate(0, 0, -d).Format("2006-01-02")}))
+		}
+	}
+	yes := must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: "yara", Action: "introduce", Force: true}))
+	must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: "pia", Action: "review", Force: true}))
+	must[*rapport.Ask](t)(a.Answer(ctx, *yes.ID, "yes", ""))
+	find := func(p *PlanView, kind, name string) *PlanItem {
+		for i, it := range p.Items {
+			if it.Kind == kind && it.Person.Name == name {
+				return &p.Items[i]
+			}
+		}
+		return nil
+	}
+	p := must[*PlanView](t)(a.Plan(ctx, false, 1000))
+	if it := find(p, "thanks", "Yara Yes"); it == nil || !it.Commitment || !strings.Contains(it.Action, "thank") {
+		t.Errorf("after a yes, no thank-you in the plan: %+v", p.Items)
+	}
+	if find(p, "check", "Pia Pending") != nil {
+		t.Error("a check on an ask made today")
+	}
+	later := New(a.DB, func() time.Time { return now.AddDate(0, 0, 15) })
+	p = must[*PlanView](t)(later.Plan(ctx, false, 1000))
+	if it := find(p, "check", "Pia Pending"); it == nil || !strings.Contains(it.Action, "check gently") {
+		t.Errorf("an ask pending for 15 days, no check: %+v", p.Items)
+	}
+	if find(p, "thanks", "Yara Yes") != nil {
+		t.Error("a thank-you still planned 15 days after the yes")
+	}
+	must[*rapport.Interaction](t)(later.Log(ctx, LogInput{Ref: "pia", Kind: "message", By: "me"}))
+	if p := must[*PlanView](t)(later.Plan(ctx, true, 1000)); find(p, "check", "Pia Pending") != nil {
+		t.Error("the check is still planned after you wrote to her")
+	}
+}
+
+func TestPromiseIn(t *testing.T) {
+	for note, want := range map[string]string{
+		"Great chat. We'll be in touch about the pilot. Kids are well.": "We'll be in touch about the pilot",
+		"I’ll send her the deck tomorrow":                               "I’ll send her the deck tomorrow",
+		"talked about hiring":                                           "",
+		"":                                                              "",
+	} {
+		if got := PromiseIn(note); got != want {
+			t.Errorf("PromiseIn(%q) = %q, want %q", note, got, want)
+		}
 	}
 }

@@ -254,6 +254,14 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 		cands = append(cands, model.Candidate{PersonID: f.Person.ID, Action: "follow up: " + f.Text, Minutes: 15,
 			Kind: model.ReasonFollowup, Reason: "you promised (" + when + ")", Gain: gain(f.Person.ID, "email"), Ref: f.ID, LogKind: "email"})
 	}
+	// Follow-through on asks: a yes in the last week is thanked and reported
+	// back on; an ask unanswered for two weeks gets one gentle check. Either
+	// is dropped once you have been in touch since.
+	thanks, err := a.followThrough(ctx, tx, now)
+	if err != nil {
+		return nil, err
+	}
+	cands = append(cands, thanks...)
 	// Commitments: this month's assignment slots not yet delivered.
 	if as, err := a.Assignment(ctx); err == nil && as.End.After(now) {
 		for _, s := range as.Slots {
@@ -370,6 +378,52 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 	}
 	v.Capacity, err = a.capacity(ctx, tx, m, own, b)
 	return v, err
+}
+
+// followThrough proposes what an ask calls for after it was made: thanks
+// and a report-back within days of a yes (seed 000, comments: follow
+// through), and a gentle check on an ask pending for two weeks.
+func (a *App) followThrough(ctx context.Context, tx *store.Tx, now time.Time) ([]model.Candidate, error) {
+	asks, err := tx.AsksBetween(ctx, now.Add(-60*model.Day), now.Add(time.Millisecond))
+	if err != nil {
+		return nil, err
+	}
+	var out []model.Candidate
+	since := func(id string, t time.Time) (bool, error) { // a touch of yours since t
+		hist, err := tx.History(ctx, id)
+		if err != nil {
+			return false, err
+		}
+		for _, h := range hist {
+			if h.By != rapport.ByThem && h.At.After(t) && !h.At.After(now) {
+				return true, nil
+			}
+		}
+		return false, nil
+	}
+	for _, x := range asks {
+		switch {
+		case x.Outcome == rapport.OutcomeYes && x.AnsweredAt != nil && now.Sub(*x.AnsweredAt) <= 7*model.Day:
+			if done, err := since(x.Person.ID, *x.AnsweredAt); err != nil || done {
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
+			out = append(out, model.Candidate{PersonID: x.Person.ID, Action: fmt.Sprintf("thank them for saying yes to %s, and tell them how it went", x.Action),
+				Minutes: 10, Kind: model.ReasonThanks, Reason: fmt.Sprintf("they said yes on %s", x.AnsweredAt.Format("Mon 2 Jan")), LogKind: "message"})
+		case x.Outcome == rapport.OutcomePending && now.Sub(x.At) >= 14*model.Day:
+			if done, err := since(x.Person.ID, x.At.Add(14*model.Day)); err != nil || done {
+				if err != nil {
+					return nil, err
+				}
+				continue
+			}
+			out = append(out, model.Candidate{PersonID: x.Person.ID, Action: fmt.Sprintf("check gently on your ask (%s): no pressure, offer an easy out", x.Action),
+				Minutes: 5, Kind: model.ReasonCheck, Reason: fmt.Sprintf("asked %d days ago, no answer yet", int(now.Sub(x.At)/model.Day)), LogKind: "message"})
+		}
+	}
+	return out, nil
 }
 
 // capacity checks whether the week's budget keeps the focus layers at their

@@ -80,3 +80,29 @@ func (a *App) Snooze(ctx context.Context, ref, until string) (*rapport.PersonRef
 	}
 	return &who, t, nil
 }
+
+// promises are the phrases by which a note records something you said you
+// would do ("we'll be in touch", "I'll send the deck").
+var promises = []string{"we'll be in touch", "we will be in touch", "i'll send", "i will send", "i'll get back", "i will get back",
+	"get back to you", "follow up", "i'll introduce", "i will introduce", "i'll intro", "let's catch up", "i'll call", "i'll write",
+	"i owe", "i promised", "will be in touch", "talk next week", "speak next week"}
+
+// PromiseIn returns the sentence of a note that sounds like a promise, or "":
+// the CLI and the web offer to turn it into a follow-up (seed 000, comments:
+// follow through on "we'll be in touch").
+func PromiseIn(note string) string {
+	low := strings.ToLower(strings.ReplaceAll(note, "’", "'"))
+	for _, p := range promises {
+		i := strings.Index(low, p)
+		if i < 0 {
+			continue
+		}
+		start := strings.LastIndexAny(note[:i], ".!?\n") + 1
+		end := len(note)
+		if j := strings.IndexAny(note[i:], ".!?\n"); j >= 0 {
+			end = i + j
+		}
+		return strings.TrimSpace(note[start:end])
+	}
+	return ""
+}

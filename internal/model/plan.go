@@ -8,13 +8,15 @@ import (
 // Reasons an action is in a plan, in the order they are served.
 const (
 	ReasonFollowup   = "followup"   // a promise coming due: a commitment
+	ReasonThanks     = "thanks"     // they said yes: thank them and report back, a commitment
 	ReasonAssignment = "assignment" // a slot of this month's assignment: a commitment
 	ReasonCadence    = "cadence"    // a close tie decaying past its cadence
+	ReasonCheck      = "check"      // an ask unanswered for two weeks: a gentle check
 	ReasonGoal       = "goal"       // a goal needs someone above a rung
 	ReasonWants      = "wants"      // someone whose wants you can serve
 )
 
-var reasonRank = map[string]int{ReasonFollowup: 0, ReasonAssignment: 1, ReasonCadence: 2, ReasonGoal: 3, ReasonWants: 4}
+var reasonRank = map[string]int{ReasonFollowup: 0, ReasonThanks: 1, ReasonAssignment: 2, ReasonCheck: 3, ReasonCadence: 4, ReasonGoal: 5, ReasonWants: 6}
 
 // Candidate is a possible plan item.
 type Candidate struct {
@@ -35,9 +37,11 @@ type Candidate struct {
 	Priority float64
 }
 
-// Commitment reports whether the candidate is something promised: a
-// follow-up, or a slot of the month's assignment.
-func (c Candidate) Commitment() bool { return c.Kind == ReasonFollowup || c.Kind == ReasonAssignment }
+// Commitment reports whether the candidate is something owed: a follow-up,
+// a thank-you after a yes, or a slot of the month's assignment.
+func (c Candidate) Commitment() bool {
+	return c.Kind == ReasonFollowup || c.Kind == ReasonThanks || c.Kind == ReasonAssignment
+}
 
 // Plan picks, within budget minutes, at most one action per person:
 // commitments first (follow-ups, then assignment slots), then the optional

@@ -379,7 +379,11 @@ func (s *Server) logTouch(r *http.Request) (string, error) {
 	if f.Get("back") == "today" {
 		back = "/"
 	}
-	return s.flash.url(back, "Logged "+in.Kind+"."), nil
+	msg := "Logged " + in.Kind + "."
+	if p := app.PromiseIn(in.Note); p != "" {
+		msg += fmt.Sprintf(" %q sounds like a promise: add it as a follow-up below so it comes due.", p)
+	}
+	return s.flash.url(back, msg), nil
 }
 
 func (s *Server) addFollowup(r *http.Request) (string, error) {
