@@ -169,3 +169,51 @@ func TestPromiseIn(t *testing.T) {
 		}
 	}
 }
+
+// Progress is outcomes: the report leads with what happened for you (the
+// referral, the intro, the goal), by goal, and how many answered your
+// outreach; calls you started are conversations, not gives.
+func TestReportLeadsWithOutcomes(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	must[*rapport.Goal](t)(a.AddGoal(ctx, "land two clients", []string{"client"}, ""))
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Rita Referrer", PersonEdit{AddTags: []string{"client"}}))
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Ivan Intro", PersonEdit{}))
+	for _, n := range []string{"Pat Prospect", "Quinn Quiet", "Ray Replies", "Sam Silent"} {
+		must[*PersonDetail](t)(a.AddPerson(ctx, n, PersonEdit{}))
+	}
+	day := func(d int) string { return now.AddDate(0, 0, -d).Format("2006-01-02") }
+	for _, in := range []LogInput{
+		{Ref: "rita", Kind: "meal", By: "both", At: day(40)},
+		{Ref: "rita", Kind: "refer", By: "them", At: day(12), Favour: true, Note: "Acme's CTO"},
+		{Ref: "ivan", Kind: "meeting", By: "both", At: day(40)},
+		{Ref: "pat", Kind: "call", By: "me", At: day(10), Minutes: "30"},
+		{Ref: "quinn", Kind: "message", By: "me", At: day(9)},
+		{Ref: "ray", Kind: "message", By: "me", At: day(9)},
+		{Ref: "ray", Kind: "message", By: "them", At: day(8)},
+		{Ref: "sam", Kind: "message", By: "me", At: day(9)},
+	} {
+		must[*rapport.Interaction](t)(a.Log(ctx, in))
+	}
+	earlier := New(a.DB, func() time.Time { return now.AddDate(0, 0, -5) })
+	ask := must[*AskResult](t)(earlier.Ask(ctx, AskInput{Ref: "ivan", Action: "introduce", Force: true}))
+	must[*rapport.Ask](t)(earlier.Answer(ctx, *ask.ID, "yes", ""))
+	r := must[*Report](t)(a.Report(ctx, day(30), ""))
+	o := r.Outcomes
+	kinds := map[string]string{}
+	for _, x := range o.All {
+		kinds[x.Person.Name+" "+x.Type] = x.Action
+	}
+	if kinds["Rita Referrer favour"] != "refer" || kinds["Ivan Intro yes"] != "introduce" {
+		t.Errorf("outcomes %+v", o.All)
+	}
+	if len(o.Goals) != 1 || len(o.Goals[0].Outcomes) != 1 || o.Goals[0].Outcomes[0].Person.Name != "Rita Referrer" {
+		t.Errorf("the clients goal's outcomes: %+v", o.Goals)
+	}
+	if o.Reached != 4 || o.Responded != 1 || o.ResponseRate != 0.25 {
+		t.Errorf("outreach: %d reached, %d answered, rate %v", o.Reached, o.Responded, o.ResponseRate)
+	}
+	if r.Minutes.Gives != 0 || r.Gives != 0 {
+		t.Errorf("a sales call you started counted as a give: %+v, %d gives", r.Minutes, r.Gives)
+	}
+}

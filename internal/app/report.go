@@ -42,10 +42,41 @@ type Move struct {
 	To     float64           `json:"to"`
 }
 
+// Outcome is one thing that happened for you: a favour someone did, an ask
+// answered yes, a goal done.
+type Outcome struct {
+	At     time.Time          `json:"at"`
+	Type   string             `json:"type"` // favour, yes, goal_done
+	Person *rapport.PersonRef `json:"person,omitempty"`
+	Action string             `json:"action,omitempty"`
+	Note   string             `json:"note,omitempty"`
+}
+
+// GoalOutcomes are the outcomes that moved one goal: from people who match
+// it (its helpers), or the goal's being done.
+type GoalOutcomes struct {
+	Goal     string    `json:"goal"`
+	Done     bool      `json:"done"`
+	Outcomes []Outcome `json:"outcomes"`
+}
+
+// Outcomes is what the period brought, before any count of activity (I7:
+// "don't confuse activity with progress").
+type Outcomes struct {
+	All            []Outcome      `json:"all"`
+	Goals          []GoalOutcomes `json:"goals"`
+	Reached        int            `json:"people_reached"`   // people you reached out to
+	Responded      int            `json:"people_responded"` // of them, who replied or reached back in the period
+	ResponseRate   float64        `json:"response_rate"`    // responded ÷ reached, 0 when you reached no one
+	OffersMade     int            `json:"offers_made"`      // assignment slots offered in the period
+	GivesDelivered int            `json:"gives_delivered"`  // gives you did in the period
+}
+
 // Report is activity against progress over a period (I7).
 type Report struct {
 	Since           time.Time  `json:"since"`
 	Until           time.Time  `json:"until"`
+	Outcomes        Outcomes   `json:"outcomes"`
 	Minutes         Minutes    `json:"minutes"`
 	Touches         Minutes    `json:"touches"` // the same split, counting interactions
 	Gives           int        `json:"gives"`
@@ -103,7 +134,7 @@ func (a *App) Report(ctx context.Context, since, until string) (*Report, error) 
 		case k.Shallow || k.Weight < 1:
 			r.Minutes.Light += m
 			r.Touches.Light++
-		case k.OnLadder() && x.By == rapport.ByMe: // the same rule as gives in the ledger
+		case x.Favour && k.OnLadder() && x.By == rapport.ByMe: // the same rule as gives in the ledger
 			r.Minutes.Gives += m
 			r.Touches.Gives++
 		default:
@@ -118,7 +149,7 @@ func (a *App) Report(ctx context.Context, since, until string) (*Report, error) 
 	if err != nil {
 		return nil, err
 	}
-	got, _, err := tx.Favours(ctx, "", rapport.ByThem, start, end)
+	got, gotFrom, err := tx.Favours(ctx, "", rapport.ByThem, start, end)
 	if err != nil {
 		return nil, err
 	}
@@ -141,6 +172,9 @@ func (a *App) Report(ctx context.Context, since, until string) (*Report, error) 
 		}
 	}
 
+	if r.Outcomes, err = a.outcomes(ctx, tx, start, end, got, gotFrom, asks, len(gives)); err != nil {
+		return nil, err
+	}
 	if r.ContactsStart, err = tx.CountPeopleBefore(ctx, start); err != nil {
 		return nil, err
 	}

@@ -36,7 +36,8 @@ func (r *runner) reportCmd() *cobra.Command {
 
 func printReport(w io.Writer, r *app.Report) {
 	fmt.Fprintf(w, "From %s to %s\n\n", r.Since.Format("2006-01-02"), r.Until.Format("2006-01-02"))
-	fmt.Fprintln(w, "Where your minutes went (activity):")
+	printOutcomes(w, r.Outcomes)
+	fmt.Fprintln(w, "\nWhere your minutes went (activity):")
 	bar := func(n, total int) string {
 		if total == 0 {
 			return ""
@@ -57,7 +58,7 @@ func printReport(w io.Writer, r *app.Report) {
 	tw.Flush()
 	fmt.Fprintf(w, "\nGives %d, asks %d (yes %d, no %d, no answer %d, pending %d), favours received %d\n",
 		r.Gives, r.Asks.Total, r.Asks.Yes, r.Asks.No, r.Asks.None, r.Asks.Pending, r.FavoursReceived)
-	fmt.Fprintf(w, "\nWhat moved (progress): contacts %d → %d\n", r.ContactsStart, r.ContactsEnd)
+	fmt.Fprintf(w, "\nThe ladder: contacts %d → %d\n", r.ContactsStart, r.ContactsEnd)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for _, m := range r.Rungs {
 		fmt.Fprintf(tw, "  %s\t%.0f\t%d → %d\t%+d\n", m.Action, m.Threshold, m.Start, m.End, m.End-m.Start)
@@ -74,5 +75,49 @@ func printReport(w io.Writer, r *app.Report) {
 		for _, m := range l.moves {
 			fmt.Fprintf(w, "  %s %.1f → %.1f\n", m.Person.Name, m.From, m.To)
 		}
+	}
+}
+
+// printOutcomes leads the report: what happened for you, by goal, then the
+// response to your outreach and the gives against the offers.
+func printOutcomes(w io.Writer, o app.Outcomes) {
+	fmt.Fprintln(w, "What it brought (outcomes):")
+	line := func(x app.Outcome) string {
+		who := ""
+		if x.Person != nil {
+			who = x.Person.Name
+		}
+		switch x.Type {
+		case "favour":
+			return fmt.Sprintf("%s  %s did %s for you", x.At.Format("2006-01-02"), who, x.Action)
+		case "yes":
+			return fmt.Sprintf("%s  %s said yes to %s", x.At.Format("2006-01-02"), who, x.Action)
+		}
+		return fmt.Sprintf("%s  goal done: %s", x.At.Format("2006-01-02"), x.Note)
+	}
+	if len(o.All) == 0 {
+		fmt.Fprintln(w, "  nothing yet: no favour received, no yes, no goal done")
+	}
+	shown := map[string]bool{}
+	for _, g := range o.Goals {
+		if len(g.Outcomes) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "  toward %q:\n", g.Goal)
+		for _, x := range g.Outcomes {
+			fmt.Fprintf(w, "    %s\n", line(x))
+			shown[line(x)] = true
+		}
+	}
+	for _, x := range o.All {
+		if !shown[line(x)] {
+			fmt.Fprintf(w, "  %s\n", line(x))
+		}
+	}
+	if o.Reached > 0 {
+		fmt.Fprintf(w, "  %d of the %d people you reached out to answered (%.0f%%)\n", o.Responded, o.Reached, 100*o.ResponseRate)
+	}
+	if o.OffersMade > 0 || o.GivesDelivered > 0 {
+		fmt.Fprintf(w, "  gives delivered %d, against %d offers in the month's assignment\n", o.GivesDelivered, o.OffersMade)
 	}
 }

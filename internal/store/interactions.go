@@ -327,11 +327,12 @@ type Activity struct {
 	Kind    string
 	By      rapport.By
 	Minutes int
+	Favour  bool
 }
 
 // ActivityBetween returns the interactions in [from, to), once each.
 func (tx *Tx) ActivityBetween(ctx context.Context, from, to time.Time) ([]Activity, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT kind, by_side, minutes FROM interactions WHERE at_ms >= ? AND at_ms < ?`, ms(from), ms(to))
+	rows, err := tx.q.QueryContext(ctx, `SELECT kind, by_side, minutes, favour FROM interactions WHERE at_ms >= ? AND at_ms < ?`, ms(from), ms(to))
 	if err != nil {
 		return nil, fmt.Errorf("read activity: %w", err)
 	}
@@ -339,7 +340,7 @@ func (tx *Tx) ActivityBetween(ctx context.Context, from, to time.Time) ([]Activi
 	for rows.Next() {
 		var a Activity
 		var by string
-		if err := rows.Scan(&a.Kind, &by, &a.Minutes); err != nil {
+		if err := rows.Scan(&a.Kind, &by, &a.Minutes, &a.Favour); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read activity: %w", err)
 		}
@@ -440,6 +441,39 @@ func (tx *Tx) TouchedBetween(ctx context.Context, from, to time.Time) (map[strin
 			return nil, fmt.Errorf("read who was touched: %w", err)
 		}
 		out[id] = true
+	}
+	return out, rows.Err()
+}
+
+// PersonTouch is one person's part in one interaction.
+type PersonTouch struct {
+	PersonID string
+	At       time.Time
+	Kind     string
+	By       rapport.By
+	Favour   bool
+}
+
+// PersonTouchesBetween returns every person's part in the interactions of
+// [from, to), oldest first.
+func (tx *Tx) PersonTouchesBetween(ctx context.Context, from, to time.Time) ([]PersonTouch, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT ip.person_id, i.at_ms, i.kind, i.by_side, i.favour
+		FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id
+		WHERE i.at_ms >= ? AND i.at_ms < ? ORDER BY i.at_ms, i.id`, ms(from), ms(to))
+	if err != nil {
+		return nil, fmt.Errorf("read touches: %w", err)
+	}
+	defer rows.Close()
+	var out []PersonTouch
+	for rows.Next() {
+		var t PersonTouch
+		var at int64
+		var by string
+		if err := rows.Scan(&t.PersonID, &at, &t.Kind, &by, &t.Favour); err != nil {
+			return nil, fmt.Errorf("read touches: %w", err)
+		}
+		t.At, t.By = fromMs(at), rapport.By(by)
+		out = append(out, t)
 	}
 	return out, rows.Err()
 }
