@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
@@ -198,7 +200,11 @@ func (a *App) bestGive(ctx context.Context, tx *store.Tx, m *matcher, id string)
 	}
 	if bestScore > 0 {
 		k := m.kindFor(bestOffer)
-		return planGive{Action: fmt.Sprintf("offer %s toward %q", bestOffer, bestWant), LogKind: k.Name, Minutes: max(k.Minutes, 5), Give: true}
+		mins := k.Minutes
+		if n := minutesIn(bestOffer); n > 0 {
+			mins = n // a "90-minute workshop" takes 90 minutes, whatever the rung it is logged as
+		}
+		return planGive{Action: fmt.Sprintf("offer %s toward %q", bestOffer, bestWant), LogKind: k.Name, Minutes: max(mins, 5), Give: true}
 	}
 	k := m.kind("help-hour")
 	if k.Threshold != nil && m.sc.Of(id).Strength < *k.Threshold-10 {
@@ -355,8 +361,13 @@ func (a *App) Assignment(ctx context.Context) (*AssignmentView, error) {
 		if err != nil {
 			return nil, err
 		}
+		offer := model.Stems(s.Offer)
 		for _, g := range gives {
-			if !g.At.After(now) {
+			// Only the specific offer closes the slot (seed 000: "offer to
+			// do something very specific"): a give of the slot's action,
+			// or one whose note names what was offered. A $10 loan does
+			// not close a "hiring advice" slot.
+			if !g.At.After(now) && (g.Kind == s.Action || len(model.Shared(model.Stems(g.Note), offer)) > 0) {
 				at := g.At
 				sv.Done, sv.DeliveredAt = true, &at
 				v.Done++
@@ -436,4 +447,30 @@ func people(n int, one, many string) string {
 		return "1 person " + one
 	}
 	return fmt.Sprintf("%d people %s", n, many)
+}
+
+// durationWords finds a length in an offer's words: "90-minute", "90 min",
+// "2 hours", "1h30", "half-day".
+var durationWords = regexp.MustCompile(`(?i)\b(\d+(?:\.\d+)?)\s*-?\s*(minutes?|mins?|m\b|hours?|hrs?|h\b)|\b(half[- ]day|full[- ]day)\b`)
+
+// minutesIn returns the minutes an offer says it takes, or 0.
+func minutesIn(text string) int {
+	m := durationWords.FindStringSubmatch(text)
+	if m == nil {
+		return 0
+	}
+	switch strings.ToLower(strings.ReplaceAll(m[3], " ", "-")) {
+	case "half-day":
+		return 4 * 60
+	case "full-day":
+		return 8 * 60
+	}
+	n, err := strconv.ParseFloat(m[1], 64)
+	if err != nil || n <= 0 {
+		return 0
+	}
+	if strings.HasPrefix(strings.ToLower(m[2]), "h") {
+		n *= 60
+	}
+	return min(int(n), MaxMinutes)
 }

@@ -217,3 +217,34 @@ func TestReportLeadsWithOutcomes(t *testing.T) {
 		t.Errorf("a sales call you started counted as a give: %+v, %d gives", r.Minutes, r.Gives)
 	}
 }
+
+// An action's cost is what it takes: an offer that says how long it takes is
+// planned at that length.
+func TestMinutesIn(t *testing.T) {
+	for text, want := range map[string]int{
+		"a 90-minute workshop on pricing": 90, "2 hours of code review": 120, "a 1.5h design critique": 90,
+		"30 min intro call": 30, "a half-day offsite": 240, "code review": 0, "hiring network": 0, "5 mins": 5,
+	} {
+		if got := minutesIn(text); got != want {
+			t.Errorf("minutesIn(%q) = %d, want %d", text, got, want)
+		}
+	}
+	a := newApp(t, now)
+	ctx := context.Background()
+	must[*Me](t)(a.EditMe(ctx, []string{"a 90-minute pricing workshop"}, nil))
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Fay Founder", PersonEdit{AddWants: []string{"fix our pricing"}}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "fay", Kind: "meal", By: "both", At: "2026-11-01"}))
+	p := must[*PlanView](t)(a.Plan(ctx, true, 10000))
+	found := false
+	for _, it := range p.Items {
+		if it.Person.Name == "Fay Founder" && strings.Contains(it.Action, "workshop") {
+			found = true
+			if it.Minutes != 90 {
+				t.Errorf("the workshop is planned at %d minutes", it.Minutes)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no workshop for the founder who wants pricing help: %+v", p.Items)
+	}
+}

@@ -123,6 +123,15 @@ type PlanItem struct {
 // assignment slot, help toward a goal, a want served), not a plain touch.
 func (it PlanItem) IsGive() bool { return it.Give }
 
+// offerMinutes is what doing an offer takes: the length its words give
+// ("a 90-minute workshop"), else the minutes of the action it is logged as.
+func offerMinutes(offer string, k rapport.Kind) int {
+	if n := minutesIn(offer); n > 0 {
+		return n
+	}
+	return k.Minutes
+}
+
 // closeness ranks a layer for the plan: the inner circle highest, far above
 // how long anyone is past their rhythm.
 func closeness(layer string, p model.Params) float64 {
@@ -269,7 +278,7 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 				continue
 			}
 			k := kinds[s.Action]
-			cands = append(cands, model.Candidate{PersonID: s.Person.ID, Action: s.Offer, Minutes: max(k.Minutes, 5),
+			cands = append(cands, model.Candidate{PersonID: s.Person.ID, Action: s.Offer, Minutes: max(offerMinutes(s.Offer, k), 5),
 				Kind: model.ReasonAssignment, Reason: fmt.Sprintf("assignment slot %d (%d days left)", s.Slot.Slot, as.DaysLeft),
 				Gain: gain(s.Person.ID, s.Action), Deep: k.Weight >= 1, LogKind: s.Action, Give: true})
 		}
@@ -333,7 +342,7 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 	help, _ := a.helpable(ctx, tx, m, nil)
 	for _, s := range help {
 		k := kinds[s.Action]
-		cands = append(cands, model.Candidate{PersonID: s.Person.ID, Action: s.Offer, Minutes: k.Minutes,
+		cands = append(cands, model.Candidate{PersonID: s.Person.ID, Action: s.Offer, Minutes: offerMinutes(s.Offer, k),
 			Kind: model.ReasonWants, Reason: s.Reason, Gain: gain(s.Person.ID, s.Action), Deep: k.Weight >= 1, LogKind: s.Action, Give: true,
 			Priority: closeness(m.sc.Of(s.Person.ID).Layer, m.p)})
 	}
