@@ -51,6 +51,14 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 	var notes []string
 	var id string
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		// Last month's people rest this month (rotation), unless too few
+		// others qualify.
+		rest := map[string]bool{}
+		if cur, err := tx.LatestAssignment(ctx, now); err == nil && !cur.End.After(now) {
+			for _, s := range cur.Slots {
+				rest[s.Person.ID] = true
+			}
+		}
 		if cur, err := tx.LatestAssignment(ctx, now); err == nil && cur.End.After(now) {
 			if !replace {
 				return rapport.Errorf(rapport.ECONFLICT, "an assignment runs until %s: shape it with `assignment swap` and `assignment offer`, or start over with --replace", cur.End.Format("2006-01-02"))
@@ -71,7 +79,25 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 		}
 		as := &store.Assignment{ID: newID(), Start: now, End: now.Add(time.Duration(days) * model.Day), Slots: []store.Slot{}}
 		taken := map[string]bool{}
-		help, n := a.helpable(ctx, tx, m, taken)
+		skip := func() map[string]bool { // taken, and last month's people
+			out := map[string]bool{}
+			for id := range taken {
+				out[id] = true
+			}
+			for id := range rest {
+				out[id] = true
+			}
+			return out
+		}
+		help, n := a.helpable(ctx, tx, m, skip())
+		if len(help) < 5 && len(rest) > 0 { // too few new people: last month's may come back
+			more, _ := a.helpable(ctx, tx, m, taken)
+			for _, s := range more {
+				if len(help) < 5 && rest[s.Person.ID] {
+					help = append(help, s)
+				}
+			}
+		}
 		if len(m.myOffer) == 0 {
 			notes = append(notes, "you have no offers yet (`rapport me --offers ...`): people you can help were picked by their wants alone")
 		}
@@ -87,9 +113,20 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 			notes = append(notes, "no open goal: add one (`rapport goal add ...`) to draft five people who can help with it")
 		} else {
 			as.GoalID = &goal.ID
-			hs, err := a.helpers(ctx, tx, m, *goal, taken, 5)
+			hs, err := a.helpers(ctx, tx, m, *goal, skip(), 5)
 			if err != nil {
 				return err
+			}
+			if len(hs) < 5 && len(rest) > 0 {
+				more, err := a.helpers(ctx, tx, m, *goal, taken, 0)
+				if err != nil {
+					return err
+				}
+				for _, h := range more {
+					if len(hs) < 5 && rest[h.Person.ID] {
+						hs = append(hs, h)
+					}
+				}
 			}
 			for _, h := range hs {
 				if len(as.Slots) == len(help)+5 {

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -161,8 +162,12 @@ func (m *matcher) highestRung(s float64) string {
 
 // helpers ranks the people whose tags and offers match a goal: two points per
 // shared tag, one per offer sharing a word with the goal, half a point per tag
-// sharing a word with the goal's text; the match is weighted by the tie
-// (0.25 + strength/100), since help comes easier from people who know you.
+// sharing a word with the goal's text; and the evidence that they can and
+// will help: three points for each favour they did you of a kind the goal
+// names (up to two: someone who already referred two clients, for "land
+// clients"), half a point for any other favour (up to two). The match is
+// weighted by the tie (0.25 + strength/100), since help comes easier from
+// people who know you.
 // People in skip are left out; at most limit are returned (0: all).
 func (a *App) helpers(ctx context.Context, tx *store.Tx, m *matcher, g rapport.Goal, skip map[string]bool, limit int) ([]Helper, error) {
 	goalStems := model.Stems(g.Text + " " + strings.Join(g.Tags, " "))
@@ -182,6 +187,23 @@ func (a *App) helpers(ctx context.Context, tx *store.Tx, m *matcher, g rapport.G
 	candidates := map[string]bool{}
 	for id := range tags {
 		candidates[id] = true
+	}
+	got, from, err := tx.Favours(ctx, "", rapport.ByThem, time.Time{}, a.now().Add(time.Millisecond))
+	if err != nil {
+		return nil, err
+	}
+	related, other := map[string]map[string]int{}, map[string]int{}
+	for i, f := range got {
+		k := m.kind(f.Kind)
+		if len(model.Shared(m.stemsOf(k.Name+" "+k.Description), goalStems)) > 0 {
+			if related[from[i]] == nil {
+				related[from[i]] = map[string]int{}
+			}
+			related[from[i]][f.Kind]++
+			candidates[from[i]] = true
+		} else {
+			other[from[i]]++
+		}
 	}
 	for id := range m.offers {
 		candidates[id] = true
@@ -208,9 +230,20 @@ func (a *App) helpers(ctx context.Context, tx *store.Tx, m *matcher, g rapport.G
 				why = append(why, fmt.Sprintf("offers %q", o.Text))
 			}
 		}
-		if match == 0 {
+		if match == 0 && related[id] == nil {
 			continue
 		}
+		done := 0
+		for _, kind := range slices.Sorted(maps.Keys(related[id])) {
+			n := related[id][kind]
+			done += n
+			times := "once"
+			if n > 1 {
+				times = fmt.Sprintf("%d times", n)
+			}
+			why = append(why, fmt.Sprintf("did %s for you %s", kind, times))
+		}
+		match += 3*float64(min(done, 2)) + 0.5*float64(min(other[id], 2))
 		s := m.sc.Of(id)
 		if r := m.highestRung(s.Strength); r != "" {
 			why = append(why, fmt.Sprintf("tie %.1f: would %s", s.Strength, r))

@@ -248,3 +248,42 @@ func TestMinutesIn(t *testing.T) {
 		t.Errorf("no workshop for the founder who wants pricing help: %+v", p.Items)
 	}
 }
+
+// The assignment ranks helpers by evidence they can help (the person who
+// already referred two clients first, ahead of weak ties that merely share
+// a tag), and rotates: last month's people rest when others qualify.
+func TestAssignmentRanksByEvidenceAndRotates(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	goal := must[*rapport.Goal](t)(a.AddGoal(ctx, "land two clients", []string{"client"}, ""))
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Rita Referrer", PersonEdit{}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "rita", Kind: "meal", By: "both", At: "2026-08-01"}))
+	for _, d := range []string{"2026-09-01", "2026-10-15"} {
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "rita", Kind: "refer", By: "them", At: d, Favour: true}))
+	}
+	for i := range 12 {
+		name := fmt.Sprintf("Tag Sharer %02d", i)
+		must[*PersonDetail](t)(a.AddPerson(ctx, name, PersonEdit{AddTags: []string{"client"}}))
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "call", By: "both", At: "2026-11-01"}))
+	}
+	g := must[*GoalView](t)(a.ShowGoal(ctx, goal.ID, 20))
+	if len(g.Helpers) == 0 || g.Helpers[0].Person.Name != "Rita Referrer" || !strings.Contains(strings.Join(g.Helpers[0].Why, ";"), "did refer for you 2 times") {
+		t.Fatalf("helpers for the clients goal: %+v", g.Helpers)
+	}
+	first := must[*AssignmentView](t)(a.NewAssignment(ctx, goal.ID, 30, false))
+	firstPeople := map[string]bool{}
+	for _, s := range first.Slots {
+		firstPeople[s.Person.ID] = true
+	}
+	next := New(a.DB, func() time.Time { return now.AddDate(0, 0, 31) })
+	second := must[*AssignmentView](t)(next.NewAssignment(ctx, goal.ID, 30, false))
+	repeated := 0
+	for _, s := range second.Slots {
+		if firstPeople[s.Person.ID] {
+			repeated++
+		}
+	}
+	if len(second.Slots) == 0 || repeated > 0 {
+		t.Errorf("next month repeats %d of %d people, with twelve others qualified", repeated, len(second.Slots))
+	}
+}
