@@ -287,3 +287,45 @@ func TestAssignmentRanksByEvidenceAndRotates(t *testing.T) {
 		t.Errorf("next month repeats %d of %d people, with twelve others qualified", repeated, len(second.Slots))
 	}
 }
+
+// A deep give gets a day: with 20 minutes a day, a 90-minute workshop the
+// week affords is today's block; once given, no other block this week. A
+// week plan puts items on days, promises by their due day.
+func TestDeepGivesGetADay(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	must[*Budget](t)(a.SetBudget(ctx, "20", "150"))
+	must[*Me](t)(a.EditMe(ctx, []string{"a 90-minute pricing workshop"}, nil))
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Fay Founder", PersonEdit{AddWants: []string{"fix our pricing"}}))
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Pam Promise", PersonEdit{}))
+	for _, n := range []string{"fay", "pam"} {
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: n, Kind: "meal", By: "both", At: "2026-11-01"}))
+	}
+	must[*rapport.Followup](t)(a.AddFollowup(ctx, "pam", "send the notes", "2026-11-24"))
+	p := must[*PlanView](t)(a.Plan(ctx, false, 0))
+	var block *PlanItem
+	for i, it := range p.Items {
+		if it.Block {
+			block = &p.Items[i]
+		}
+	}
+	if block == nil || block.Person.Name != "Fay Founder" || block.Minutes != 90 {
+		t.Fatalf("no 90-minute block for the workshop today: %+v", p.Items)
+	}
+	w := must[*PlanView](t)(a.Plan(ctx, true, 0))
+	for _, it := range w.Items {
+		if it.Day == "" {
+			t.Errorf("a week item without a day: %+v", it)
+		}
+		if it.Kind == "followup" && it.Day > "2026-11-24" {
+			t.Errorf("the promise due on the 24th is scheduled on %s", it.Day)
+		}
+	}
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "fay", Kind: block.LogKind, By: "me", Favour: true, Minutes: "90", Toward: "fix our"}))
+	tomorrow := New(a.DB, func() time.Time { return now.AddDate(0, 0, 1) })
+	for _, it := range must[*PlanView](t)(tomorrow.Plan(ctx, false, 0)).Items {
+		if it.Block {
+			t.Errorf("a second block the day after a deep give: %+v", it)
+		}
+	}
+}

@@ -117,6 +117,8 @@ type PlanItem struct {
 	LogKind    string            `json:"log_kind"`           // the interaction kind doing it logs
 	Followup   string            `json:"followup,omitempty"` // the follow-up it keeps
 	Give       bool              `json:"give"`               // doing it is a favour for them, logged as a give
+	Day        string            `json:"day,omitempty"`      // week plans: the day it is scheduled on (YYYY-MM-DD)
+	Block      bool              `json:"block,omitempty"`    // a deep give longer than a day's minutes, that the week affords
 }
 
 // IsGive reports whether doing the item is a favour done for the person (an
@@ -250,10 +252,12 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 	if err != nil {
 		return nil, err
 	}
+	fuDue := map[string]time.Time{}
 	for _, f := range fus {
 		if !f.Due.Before(end) {
 			continue
 		}
+		fuDue[f.ID] = f.Due
 		when := "due today"
 		if d := daysBetween(now, f.Due); d < 0 {
 			when = fmt.Sprintf("%d days overdue", -d)
@@ -361,6 +365,13 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 	}
 	cands = kept
 	items, unplanned, planned := model.Plan(cands, v.BudgetMinutes)
+	days, block, err := a.schedule(ctx, tx, week, override, now, b, spent, cands, &items, &planned, fuDue)
+	if err != nil {
+		return nil, err
+	}
+	if block != "" {
+		v.Notes = append(v.Notes, block)
+	}
 	v.PlannedMinutes = planned
 	toItem := func(c model.Candidate) PlanItem {
 		it := PlanItem{Person: rapport.PersonRef{ID: c.PersonID}, Action: c.Action, Minutes: c.Minutes, Reason: c.Reason,
@@ -370,8 +381,13 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 		}
 		return it
 	}
-	for _, c := range items {
-		v.Items = append(v.Items, toItem(c))
+	for i, c := range items {
+		it := toItem(c)
+		if days != nil {
+			it.Day = days[i]
+		}
+		it.Block = c.Minutes > b.DayMinutes && c.Give
+		v.Items = append(v.Items, it)
 	}
 	for _, c := range unplanned {
 		v.Unplanned = append(v.Unplanned, toItem(c))
@@ -387,6 +403,71 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 	}
 	v.Capacity, err = a.capacity(ctx, tx, m, own, b)
 	return v, err
+}
+
+// schedule gives deep gives a day and week items their days. A day plan
+// with no deep give this past week takes one that is longer than the day's
+// minutes when the week's allowance still affords it (a guest post needs a
+// block; a 20-minute day never holds one). A week plan puts each item on the
+// earliest day with room, promises no later than their due day, and a give
+// longer than any day on the day with the most room.
+func (a *App) schedule(ctx context.Context, tx *store.Tx, week bool, override int, now time.Time, b Budget, spent int,
+	cands []model.Candidate, items *[]model.Candidate, planned *int, fuDue map[string]time.Time) ([]string, string, error) {
+	dayStart := now.Truncate(24 * time.Hour)
+	if week {
+		caps := make([]int, 7)
+		for d := range caps {
+			caps[d] = b.DayMinutes
+		}
+		caps[0] = max(0, b.DayMinutes-spent)
+		latest := make([]int, len(*items))
+		for i, c := range *items {
+			latest[i] = -1
+			if due, ok := fuDue[c.Ref]; ok && c.Kind == model.ReasonFollowup {
+				latest[i] = max(0, min(6, daysBetween(now, due)))
+			}
+		}
+		out := make([]string, len(*items))
+		for i, d := range model.Schedule(*items, caps, latest) {
+			out[i] = dayStart.AddDate(0, 0, d).Format("2006-01-02")
+		}
+		return out, "", nil
+	}
+	if override > 0 {
+		return nil, "", nil
+	}
+	recent, _, err := tx.Favours(ctx, "", rapport.ByMe, dayStart.AddDate(0, 0, -6), now.Add(time.Millisecond))
+	if err != nil || len(recent) > 0 {
+		return nil, "", err // a deep give this week already
+	}
+	kinds, err := a.kindMap(ctx, tx)
+	if err != nil {
+		return nil, "", err
+	}
+	acts, err := tx.ActivityBetween(ctx, dayStart.AddDate(0, 0, -6), now.Add(time.Millisecond))
+	if err != nil {
+		return nil, "", err
+	}
+	weekSpent := 0
+	for _, x := range acts {
+		if x.By == rapport.ByThem {
+			continue
+		}
+		if x.Minutes > 0 {
+			weekSpent += x.Minutes
+		} else {
+			weekSpent += kinds[x.Kind].Minutes
+		}
+	}
+	weekLeft := b.WeekMinutes - weekSpent - *planned
+	c, ok := model.Block(cands, *items, max(0, b.DayMinutes-spent-*planned), weekLeft)
+	if !ok {
+		return nil, "", nil
+	}
+	c.Reason += fmt.Sprintf("; a %d-minute block the week affords (%d of its %d minutes left)", c.Minutes, weekLeft, b.WeekMinutes)
+	*items = append(*items, c)
+	*planned += c.Minutes
+	return nil, fmt.Sprintf("today holds a block for a deep give: %d minutes, more than the day's %d, within the week's %d", c.Minutes, b.DayMinutes, b.WeekMinutes), nil
 }
 
 // followThrough proposes what an ask calls for after it was made: thanks

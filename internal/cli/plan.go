@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"text/tabwriter"
+	"time"
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/app"
@@ -74,7 +75,13 @@ func printPlan(w io.Writer, p *app.PlanView) {
 	fmt.Fprintf(w, "Plan for %s: %d of %d minutes\n", p.Horizon, p.PlannedMinutes, p.BudgetMinutes)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	for i, it := range p.Items {
-		fmt.Fprintf(tw, "%2d.\t%s\t%s\t%d min\t+%.1f\t%s\n", i+1, it.Person.Name, it.Action, it.Minutes, it.Gain, it.Reason)
+		when := ""
+		if it.Day != "" {
+			if d, err := time.Parse("2006-01-02", it.Day); err == nil {
+				when = d.Format("Mon") + "\t"
+			}
+		}
+		fmt.Fprintf(tw, "%2d.\t%s%s\t%s\t%d min\t+%.1f\t%s\n", i+1, when, it.Person.Name, it.Action, it.Minutes, it.Gain, it.Reason)
 	}
 	tw.Flush()
 	if len(p.Items) == 0 {

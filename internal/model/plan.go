@@ -51,6 +51,78 @@ func (c Candidate) Commitment() bool {
 // the same candidates. Follow-ups that do not fit are
 // returned apart, never silently dropped (assignment slots have the month).
 func Plan(cands []Candidate, budget int) (items, unplanned []Candidate, planned int) {
+	c := ordered(cands)
+	seen := map[string]bool{}
+	for _, x := range c {
+		if seen[x.PersonID] {
+			continue
+		}
+		if planned+x.Minutes > budget {
+			if x.Kind == ReasonFollowup {
+				unplanned = append(unplanned, x)
+				seen[x.PersonID] = true
+			}
+			continue
+		}
+		items = append(items, x)
+		planned += x.Minutes
+		seen[x.PersonID] = true
+	}
+	return items, unplanned, planned
+}
+
+// Block returns the first deep give, in plan order, for someone not yet in
+// the plan, that takes more than a day's minutes but no more than what the
+// week still allows: a guest post or a workshop needs a block of time, and a
+// day budget of 20 minutes would otherwise never hold one.
+func Block(cands, planned []Candidate, dayLeft, weekLeft int) (Candidate, bool) {
+	in := map[string]bool{}
+	for _, p := range planned {
+		in[p.PersonID] = true
+	}
+	for _, x := range ordered(cands) {
+		if x.Give && x.Deep && !in[x.PersonID] && x.Minutes > dayLeft && x.Minutes <= weekLeft {
+			return x, true
+		}
+	}
+	return Candidate{}, false
+}
+
+// Schedule puts a week's items on its days, in plan order: each on the
+// earliest day with room for it (caps[d] minutes) and not after latest[i]
+// (its due day; -1 for none); an item that fits no day goes, as a block, on
+// the day with the most room. It returns each item's day.
+func Schedule(items []Candidate, caps []int, latest []int) []int {
+	left := append([]int(nil), caps...)
+	out := make([]int, len(items))
+	for i, x := range items {
+		last := len(left) - 1
+		if latest[i] >= 0 && latest[i] < last {
+			last = latest[i]
+		}
+		day := -1
+		for d := 0; d <= last; d++ {
+			if left[d] >= x.Minutes {
+				day = d
+				break
+			}
+		}
+		if day < 0 {
+			day = 0
+			for d := 1; d <= last; d++ {
+				if left[d] > left[day] {
+					day = d
+				}
+			}
+		}
+		out[i] = day
+		left[day] -= x.Minutes
+	}
+	return out
+}
+
+// ordered sorts candidates as Plan serves them.
+func ordered(cands []Candidate) []Candidate {
 	c := append([]Candidate(nil), cands...)
 	sort.SliceStable(c, func(i, j int) bool {
 		a, b := c[i], c[j]
@@ -72,23 +144,7 @@ func Plan(cands []Candidate, budget int) (items, unplanned []Candidate, planned 
 		}
 		return a.Action < b.Action
 	})
-	seen := map[string]bool{}
-	for _, x := range c {
-		if seen[x.PersonID] {
-			continue
-		}
-		if planned+x.Minutes > budget {
-			if x.Kind == ReasonFollowup {
-				unplanned = append(unplanned, x)
-				seen[x.PersonID] = true
-			}
-			continue
-		}
-		items = append(items, x)
-		planned += x.Minutes
-		seen[x.PersonID] = true
-	}
-	return items, unplanned, planned
+	return c
 }
 
 // Upkeep is what keeping one person at their cadence costs.

@@ -102,3 +102,52 @@ func TestCapacityLetsTheWeakestGo(t *testing.T) {
 		t.Errorf("over budget: %+v, want d then c let go", c)
 	}
 }
+
+func TestScheduleFillsEarliestDaysAndBlocks(t *testing.T) {
+	items := []Candidate{
+		{PersonID: "a", Minutes: 15, Kind: ReasonFollowup}, // due on day 1
+		{PersonID: "b", Minutes: 15},
+		{PersonID: "c", Minutes: 90, Give: true, Deep: true}, // longer than any day
+		{PersonID: "d", Minutes: 5},
+	}
+	caps := []int{10, 20, 20, 20, 20, 20, 20}
+	got := Schedule(items, caps, []int{1, -1, -1, -1})
+	if got[0] != 1 {
+		t.Errorf("the promise due on day 1 is on day %d", got[0])
+	}
+	if got[1] != 2 {
+		t.Errorf("the second item is on day %d, want the first with room (2)", got[1])
+	}
+	if got[2] != 3 {
+		t.Errorf("the block is on day %d, want the first day with the most room (3)", got[2])
+	}
+	if got[3] != 0 {
+		t.Errorf("the 5-minute item is on day %d, want today (room for it)", got[3])
+	}
+	// A promise due today stays today, even over the day's minutes.
+	if d := Schedule([]Candidate{{Minutes: 60, Kind: ReasonFollowup}}, caps, []int{0}); d[0] != 0 {
+		t.Errorf("a promise due today went to day %d", d[0])
+	}
+}
+
+func TestBlockTakesADeepGiveTheWeekAffords(t *testing.T) {
+	cands := []Candidate{
+		{PersonID: "a", Minutes: 20, Kind: ReasonCadence},
+		{PersonID: "b", Minutes: 180, Give: true, Deep: true, Kind: ReasonWants, Gain: 5},
+		{PersonID: "c", Minutes: 90, Give: true, Deep: true, Kind: ReasonWants, Gain: 9},
+		{PersonID: "d", Minutes: 10, Give: true, Deep: true, Kind: ReasonWants},
+	}
+	planned := []Candidate{cands[0]}
+	if c, ok := Block(cands, planned, 0, 120); !ok || c.PersonID != "c" {
+		t.Errorf("block with 120 minutes left in the week: %+v %v, want the 90-minute give", c, ok)
+	}
+	if c, ok := Block(cands, planned, 0, 60); !ok || c.PersonID != "d" {
+		t.Errorf("with 60 minutes left in the week: %+v %v, want the 10-minute give", c, ok)
+	}
+	if c, ok := Block(cands, planned, 15, 60); ok {
+		t.Errorf("a block the week cannot afford: %+v", c)
+	}
+	if c, ok := Block(cands, planned, 200, 500); ok {
+		t.Errorf("a block although the day has room for everything: %+v", c)
+	}
+}

@@ -119,7 +119,21 @@ func create(ctx context.Context, path string) error {
 	}
 	defer db.Close()
 	for _, q := range []string{`PRAGMA page_size = 16384`, `PRAGMA journal_mode = WAL`} {
-		if _, err := db.ExecContext(ctx, q); err != nil {
+		for try := 0; ; try++ {
+			_, err := db.ExecContext(ctx, q)
+			if err == nil {
+				break
+			}
+			// Several processes may make the same new file at once: the one
+			// that loses the race for the journal mode (SQLite answers busy
+			// at once there, without waiting) finds the file made.
+			if st, serr := os.Stat(path); rapport.ErrorCode(mapErr(err)) == rapport.EBUSY && try < 100 {
+				if serr == nil && st.Size() > 0 {
+					return nil
+				}
+				time.Sleep(10 * time.Millisecond)
+				continue
+			}
 			return fmt.Errorf("create database %s: %w", path, mapErr(err))
 		}
 	}
