@@ -485,7 +485,7 @@ func (a *App) followThrough(ctx context.Context, tx *store.Tx, now time.Time) ([
 			return false, err
 		}
 		for _, h := range hist {
-			if h.By != rapport.ByThem && h.At.After(t) && !h.At.After(now) {
+			if h.By != rapport.ByThem && !h.At.Before(t) && !h.At.After(now) {
 				return true, nil
 			}
 		}
