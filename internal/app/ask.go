@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -30,6 +31,11 @@ type AskResult struct {
 	Strength       float64           `json:"strength"`
 	Threshold      float64           `json:"threshold"`
 	Recorded       bool              `json:"recorded"`
+	// Ability says, for the rungs that need more than goodwill (a client
+	// referral, an introduction, a loan, a guest post), whether what you
+	// know of them suggests they can: "likely" with the evidence, or
+	// "unknown". Empty for rungs anyone can do.
+	Ability string `json:"ability,omitempty"`
 }
 
 // Ask runs the ask guard and records the ask when the verdict is go, or when
@@ -99,6 +105,13 @@ func (a *App) judge(ctx context.Context, tx *store.Tx, ref, action string) (*Ask
 	v := model.Guard(in)
 	res := &AskResult{Person: r, Action: k.Name, Verdict: v.Verdict, Reasons: v.Reasons, Strength: strength,
 		Threshold: *k.Threshold, SuggestedGives: []model.Give{}}
+	if needsAbility[k.Name] {
+		person, err := tx.Person(ctx, r.ID)
+		if err != nil {
+			return nil, err
+		}
+		res.Ability = ability(k, person)
+	}
 	if v.Verdict == rapport.VerdictGiveFirst {
 		ks := make([]rapport.Kind, 0, len(kinds))
 		for _, kk := range kinds {
@@ -145,6 +158,34 @@ func openItems(items []rapport.Item, now time.Time) []rapport.Item {
 		}
 	}
 	return out
+}
+
+// needsAbility are the rungs that take more than goodwill: the person must
+// have clients to refer, people to introduce, money to lend, a publication.
+var needsAbility = map[string]bool{"refer": true, "introduce": true, "lend-100": true, "lend-1000": true, "guest-post": true}
+
+// ability says whether what you know of a person (their offers, tags,
+// organisation and title) suggests they can do k, and on what evidence.
+func ability(k rapport.Kind, p *rapport.Person) string {
+	want := model.Stems(k.Name + " " + k.Description)
+	var evidence []string
+	for _, o := range p.Offers {
+		if len(model.Shared(model.Stems(o.Text), want)) > 0 {
+			evidence = append(evidence, fmt.Sprintf("offers %q", o.Text))
+		}
+	}
+	for _, t := range p.Tags {
+		if len(model.Shared(model.Stems(t), want)) > 0 {
+			evidence = append(evidence, "tagged "+t)
+		}
+	}
+	if s := strings.TrimSpace(p.Title + " " + p.Org); s != "" && len(model.Shared(model.Stems(s), want)) > 0 {
+		evidence = append(evidence, "works as "+strings.TrimSpace(p.Title+", "+p.Org))
+	}
+	if len(evidence) == 0 {
+		return "unknown: nothing in their offers, tags or work says they can " + k.Description
+	}
+	return "likely: " + strings.Join(evidence, "; ")
 }
 
 // guardContext fills in what the guard weighs beyond this person's asks: the

@@ -160,6 +160,10 @@ func (m *matcher) highestRung(s float64) string {
 	return best
 }
 
+// prospectTags mark the people you sell to: they share the goal's words
+// ("clients") without being able to help with it.
+var prospectTags = []string{"prospect", "lead"}
+
 // helpers ranks the people whose tags and offers match a goal: two points per
 // shared tag, one per offer sharing a word with the goal, half a point per tag
 // sharing a word with the goal's text; and the evidence that they can and
@@ -208,10 +212,14 @@ func (a *App) helpers(ctx context.Context, tx *store.Tx, m *matcher, g rapport.G
 	for id := range m.offers {
 		candidates[id] = true
 	}
+	prospects, err := tx.TagsAmong(ctx, prospectTags)
+	if err != nil {
+		return nil, err
+	}
 	var out []Helper
 	for id := range candidates {
-		if skip[id] {
-			continue
+		if skip[id] || len(prospects[id]) > 0 {
+			continue // people you sell to are not the ones who help you sell
 		}
 		var why []string
 		match := 0.0

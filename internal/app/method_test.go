@@ -329,3 +329,31 @@ func TestDeepGivesGetADay(t *testing.T) {
 		}
 	}
 }
+
+// For rungs that take more than goodwill the guard says whether the person
+// looks able; people tagged prospect are never helpers.
+func TestAbilityAndProspects(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	goal := must[*rapport.Goal](t)(a.AddGoal(ctx, "land two clients", []string{"client"}, ""))
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Rita Referrer", PersonEdit{AddOffers: []string{"client referrals"}, AddTags: []string{"client"}}))
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Pat Prospect", PersonEdit{AddTags: []string{"client", "prospect"}}))
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Una Unknown", PersonEdit{}))
+	for _, n := range []string{"rita", "pat", "una"} {
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: n, Kind: "meal", By: "both", At: "2026-11-01"}))
+	}
+	if r := must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: "rita", Action: "refer", Check: true})); !strings.HasPrefix(r.Ability, "likely") || !strings.Contains(r.Ability, "client referrals") {
+		t.Errorf("Rita's ability to refer: %q", r.Ability)
+	}
+	if r := must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: "una", Action: "refer", Check: true})); !strings.HasPrefix(r.Ability, "unknown") {
+		t.Errorf("Una's ability to refer: %q", r.Ability)
+	}
+	if r := must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: "una", Action: "reply", Check: true})); r.Ability != "" {
+		t.Errorf("a reply needs no ability, yet: %q", r.Ability)
+	}
+	for _, h := range must[*GoalView](t)(a.ShowGoal(ctx, goal.ID, 10)).Helpers {
+		if h.Person.Name == "Pat Prospect" {
+			t.Errorf("a prospect is listed as a helper for %q", goal.Text)
+		}
+	}
+}

@@ -53,6 +53,9 @@ func printVerdict(w io.Writer, res *app.AskResult, in app.AskInput) {
 	for _, reason := range res.Reasons {
 		fmt.Fprintf(w, "  - %s\n", reason)
 	}
+	if res.Ability != "" {
+		fmt.Fprintf(w, "  Can they? %s\n", res.Ability)
+	}
 	if len(res.SuggestedGives) > 0 {
 		fmt.Fprintln(w, "Give first:")
 		for _, g := range res.SuggestedGives {
