@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 
@@ -101,8 +102,22 @@ func (a *App) judge(ctx context.Context, tx *store.Tx, ref, action string) (*Ask
 	if err := a.guardContext(ctx, tx, &in, r.ID, tie, gives, p); err != nil {
 		return nil, err
 	}
+	// A warm introduction lends part of your trust in the introducer.
+	viaNote := ""
+	if via, ok, err := tx.ViaOf(ctx, r.ID); err != nil {
+		return nil, err
+	} else if ok {
+		lent := round1(p.IntroTrust * via.Strength * math.Exp2(-now.Sub(via.At).Hours()/p.HalfLife.Hours()))
+		if lent > 0 {
+			in.Strength = min(100, round1(in.Strength+lent))
+			viaNote = fmt.Sprintf("introduced by %s (%.0f then): %.1f of that trust lent to this tie", via.By.Name, via.Strength, lent)
+		}
+	}
 	strength := in.Strength
 	v := model.Guard(in)
+	if viaNote != "" {
+		v.Reasons = append(v.Reasons, viaNote)
+	}
 	res := &AskResult{Person: r, Action: k.Name, Verdict: v.Verdict, Reasons: v.Reasons, Strength: strength,
 		Threshold: *k.Threshold, SuggestedGives: []model.Give{}}
 	if needsAbility[k.Name] {

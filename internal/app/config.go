@@ -102,6 +102,7 @@ func settings() []setting {
 		intSetting("asks_per_day", "most asks across everyone in a day before the guard says wait", 1, 100, func(p *model.Params) *int { return &p.MaxAsksDay }),
 		intSetting("asks_per_week", "most asks across everyone in seven days before the guard says wait", 1, 500, func(p *model.Params) *int { return &p.MaxAsksWeek }),
 		daysSetting("favour_memory", "days a favour they did for you stands before the next ask, until you give back", 1, 3650, func(p *model.Params) *time.Duration { return &p.FavourMemory }),
+		floatSetting("intro_trust", "share of the introducer's strength someone introduced warmly starts with (log --via)", 0, 1, func(p *model.Params) *float64 { return &p.IntroTrust }),
 		floatSetting("one_way_cap", "most strength while nothing has come back (no reply, call, meeting or favour from them)", 0, 100, func(p *model.Params) *float64 { return &p.OneWayCap }),
 	}
 	for i, l := range model.DefaultParams().Layers {

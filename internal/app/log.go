@@ -26,6 +26,9 @@ type LogInput struct {
 	// Toward names one of the person's wants a give served (its id or the
 	// start of its text): the want is marked served and leaves the plans.
 	Toward string
+	// Via names who introduced the person (the first of them): a warm
+	// introduction lends them part of your trust in the introducer.
+	Via string
 }
 
 // MaxMinutes bounds the time one interaction may record: a full day.
@@ -130,6 +133,22 @@ func (a *App) logTx(ctx context.Context, tx *store.Tx, it *rapport.Interaction, 
 		}
 		tie.Add(touch, p)
 		if err := tx.PutTie(ctx, r.ID, tie); err != nil {
+			return err
+		}
+	}
+	if strings.TrimSpace(in.Via) != "" {
+		by, err := tx.Resolve(ctx, in.Via)
+		if err != nil {
+			return err
+		}
+		if by.ID == it.People[0].ID {
+			return rapport.Errorf(rapport.EINVALID, "--via: %s cannot introduce themselves", by.Name)
+		}
+		tie, err := tx.Tie(ctx, by.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetVia(ctx, it.People[0].ID, store.Via{By: by, Strength: round1(tie.Strength(it.At, p)), At: it.At}); err != nil {
 			return err
 		}
 	}

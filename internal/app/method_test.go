@@ -357,3 +357,29 @@ func TestAbilityAndProspects(t *testing.T) {
 		}
 	}
 }
+
+// A person introduced warmly by someone you trust starts with part of that
+// trust: the guard does not say give-first to the call the intro set up.
+func TestAWarmIntroductionLendsTrust(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Ivan Intro", PersonEdit{}))
+	for d := 300; d >= 5; d -= 7 {
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ivan", Kind: "meal", By: "both", At: now.AddDate(0, 0, -d).Format("2006-01-02")}))
+	}
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Dee Designer", PersonEdit{}))
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Cold Contact", PersonEdit{}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "dee", Kind: "message", By: "them", Via: "ivan", At: "2026-11-21"}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "cold", Kind: "message", By: "them", At: "2026-11-21"}))
+	warm := must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: "dee", Action: "call", Check: true}))
+	cold := must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: "cold", Action: "call", Check: true}))
+	if warm.Verdict != rapport.VerdictGo || !strings.Contains(strings.Join(warm.Reasons, ";"), "introduced by Ivan Intro") {
+		t.Errorf("a call with someone Ivan introduced: %+v", warm)
+	}
+	if cold.Verdict != rapport.VerdictGiveFirst {
+		t.Errorf("a call with a cold contact: %+v", cold)
+	}
+	if _, err := a.Log(ctx, LogInput{Ref: "dee", Kind: "message", Via: "dee"}); rapport.ErrorCode(err) != rapport.EINVALID {
+		t.Errorf("introduced by themselves: %v", err)
+	}
+}

@@ -21,6 +21,7 @@ func bindLog(fs *pflag.FlagSet, in *app.LogInput, by bool) {
 	fs.StringVar(&in.Channel, "channel", "", "where: linkedin, phone, zoom, …")
 	fs.StringVar(&in.Minutes, "minutes", "", "time it took: 45, 45m, 1h30m")
 	fs.StringVar(&in.Note, "note", "", "what happened")
+	fs.StringVar(&in.Via, "via", "", "who introduced them (a warm introduction lends part of your trust in the introducer)")
 }
 
 func (r *runner) logCmd() *cobra.Command {

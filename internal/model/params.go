@@ -51,6 +51,10 @@ type Params struct {
 	// FavourMemory is how long a favour they did for you stands in the way
 	// of the next ask until you give back.
 	FavourMemory time.Duration
+	// IntroTrust is the share of the introducer's strength a person
+	// introduced warmly starts with, in the guard's eyes; it decays with
+	// HalfLife from the introduction.
+	IntroTrust float64
 }
 
 // LayerRule is one Dunbar circle: at most Capacity people (counted with the
@@ -90,6 +94,7 @@ func DefaultParams() Params {
 		MaxAsksDay:   3,
 		MaxAsksWeek:  7,
 		FavourMemory: 60 * Day,
+		IntroTrust:   0.4,
 	}
 }
 

@@ -678,3 +678,39 @@ func (in *inserter) err(err error) error {
 	}
 	return fmt.Errorf("insert into %s: %w", in.table, mapErr(err))
 }
+
+// Via is a warm introduction: who introduced a person, the strength of your
+// tie with them then, and when.
+type Via struct {
+	By       rapport.PersonRef
+	Strength float64
+	At       time.Time
+}
+
+// SetVia records who introduced a person, unless someone already did.
+func (tx *Tx) SetVia(ctx context.Context, personID string, v Via) error {
+	_, err := tx.q.ExecContext(ctx, `UPDATE people SET via_id = ?, via_strength = ?, via_ms = ? WHERE id = ? AND via_id IS NULL`,
+		v.By.ID, v.Strength, ms(v.At), personID)
+	if err != nil {
+		return fmt.Errorf("record the introduction: %w", mapErr(err))
+	}
+	return nil
+}
+
+// ViaOf returns who introduced a person, if anyone did (ok false if not).
+func (tx *Tx) ViaOf(ctx context.Context, personID string) (Via, bool, error) {
+	var v Via
+	var id, name sql.NullString
+	var s sql.NullFloat64
+	var at sql.NullInt64
+	err := tx.q.QueryRowContext(ctx, `SELECT p.via_id, v.name, p.via_strength, p.via_ms FROM people p LEFT JOIN people v ON v.id = p.via_id WHERE p.id = ?`,
+		personID).Scan(&id, &name, &s, &at)
+	if err == sql.ErrNoRows || err == nil && !id.Valid {
+		return v, false, nil
+	}
+	if err != nil {
+		return v, false, fmt.Errorf("read the introduction: %w", err)
+	}
+	v.By, v.Strength, v.At = rapport.PersonRef{ID: id.String, Name: name.String}, s.Float64, fromMs(at.Int64)
+	return v, true, nil
+}

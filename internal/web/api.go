@@ -61,6 +61,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 			Note    string   `json:"note"`
 			Favour  bool     `json:"favour"`
 			Toward  string   `json:"toward"`
+			Via     string   `json:"via"`
 		}
 		if err := decode(r, &in); err != nil {
 			return 0, nil, err
@@ -68,7 +69,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 		if len(in.With) == 0 {
 			return 0, nil, rapport.Errorf(rapport.EINVALID, "with: name at least one person")
 		}
-		li := app.LogInput{Ref: in.With[0], With: in.With[1:], Kind: in.Kind, At: in.At, By: in.By, Channel: in.Channel, Note: in.Note, Favour: in.Favour, Toward: in.Toward}
+		li := app.LogInput{Ref: in.With[0], With: in.With[1:], Kind: in.Kind, At: in.At, By: in.By, Channel: in.Channel, Note: in.Note, Favour: in.Favour, Toward: in.Toward, Via: in.Via}
 		if in.Minutes != nil {
 			li.Minutes = strconv.Itoa(*in.Minutes)
 		}
