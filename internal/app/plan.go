@@ -363,6 +363,7 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 			kept = append(kept, c)
 		}
 	}
+	resting := len(cands) - len(kept)
 	cands = kept
 	items, unplanned, planned := model.Plan(cands, v.BudgetMinutes)
 	days, block, err := a.schedule(ctx, tx, week, override, now, b, spent, cands, &items, &planned, fuDue)
@@ -398,7 +399,10 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 	if err := a.name(ctx, tx, len(v.Unplanned), func(i int) *rapport.PersonRef { return &v.Unplanned[i].Person }); err != nil {
 		return nil, err
 	}
-	if len(cands) == 0 {
+	switch {
+	case len(cands) == 0 && resting > 0:
+		v.Notes = append(v.Notes, "everyone with something to do was in touch with you today or is snoozed: nothing more for now")
+	case len(cands) == 0:
 		v.Notes = append(v.Notes, "nothing to do: add follow-ups, goals, people's wants, or your offers (`rapport me --offers`)")
 	}
 	v.Capacity, err = a.capacity(ctx, tx, m, own, b)
