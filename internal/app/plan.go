@@ -363,7 +363,7 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 			kept = append(kept, c)
 		}
 	}
-	resting := len(cands) - len(kept)
+	filtered := len(cands) - len(kept)
 	cands = kept
 	items, unplanned, planned := model.Plan(cands, v.BudgetMinutes)
 	days, block, err := a.schedule(ctx, tx, week, override, now, b, spent, cands, &items, &planned, fuDue)
@@ -400,7 +400,7 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 		return nil, err
 	}
 	switch {
-	case len(cands) == 0 && resting > 0:
+	case len(cands) == 0 && filtered > 0:
 		v.Notes = append(v.Notes, "everyone with something to do was in touch with you today or is snoozed: nothing more for now")
 	case len(cands) == 0:
 		v.Notes = append(v.Notes, "nothing to do: add follow-ups, goals, people's wants, or your offers (`rapport me --offers`)")
