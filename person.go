@@ -124,15 +124,39 @@ func ValidateName(name string) error {
 	return nil
 }
 
+// PhoneMergeable reports whether a normalised phone may prove two records
+// are one person: a valid, full international number. Short codes ("121"),
+// national numbers whose country is unknown and numbers libphonenumber
+// finds invalid ("+91956711") never merge anyone.
+func PhoneMergeable(norm string) bool {
+	if !strings.HasPrefix(norm, "+") {
+		return false
+	}
+	num, err := phonenumbers.Parse(norm, "")
+	return err == nil && phonenumbers.IsValidNumber(num)
+}
+
 // normalizePhone gives an international number (one that starts with + or
 // 00) in E.164 form through libphonenumber's rules, so "+44 (0)20 7946 0000"
 // and "+442079460000" are one number. A national number, whose country is
 // not known, keeps its digits.
 func normalizePhone(v, value string) (string, error) {
+	// Format characters (bidi marks around a number, as Android writes
+	// them) mean nothing; a tel: URI is a number.
+	v = strings.Map(func(r rune) rune {
+		if unicode.Is(unicode.Cf, r) {
+			return -1
+		}
+		return r
+	}, v)
+	v = strings.TrimSpace(strings.TrimPrefix(strings.TrimPrefix(v, "tel:"), "TEL:"))
+	if i := strings.IndexAny(v, ";"); i > 0 { // tel:+1-555-0100;ext=12
+		v = v[:i]
+	}
 	var digits strings.Builder
 	for i, r := range v {
 		switch {
-		case r == '+' && i == 0:
+		case r == '+' && digits.Len() == 0 && i >= 0:
 			digits.WriteRune(r)
 		case unicode.IsDigit(r):
 			digits.WriteRune(r)

@@ -27,6 +27,17 @@ type ImportSummary struct {
 	InteractionsCreated int      `json:"interactions_created"`
 	Skipped             int      `json:"skipped"`
 	Errors              []string `json:"errors"` // values left out of records that were otherwise kept
+	// Merges lists every record taken as someone already known (in the
+	// database or earlier in the file) under another name, and why.
+	Merges []ImportMerge `json:"merges"`
+}
+
+// ImportMerge is one record merged into a person of another name.
+type ImportMerge struct {
+	Record string            `json:"record"` // the name in the file
+	Where  string            `json:"where"`
+	Into   rapport.PersonRef `json:"into"`
+	By     string            `json:"by"` // the handle they share
 }
 
 var errDryRun = errors.New("dry run")
@@ -40,14 +51,15 @@ var errDryRun = errors.New("dry run")
 // back, so the summary is exact. What the import matches against (handles,
 // keys, ties) is read once, and what it writes goes in multi-row batches.
 func (a *App) Import(ctx context.Context, source string, res *importer.Result, dryRun bool) (*ImportSummary, error) {
-	sum := &ImportSummary{Source: source, DryRun: dryRun, Read: res.Read, Skipped: res.Skipped, Errors: []string{}}
+	sum := &ImportSummary{Source: source, DryRun: dryRun, Read: res.Read, Skipped: res.Skipped, Errors: []string{}, Merges: []ImportMerge{}}
 	sum.Errors = append(sum.Errors, cleanImport(res)...)
 	err := a.DB.BulkUpdate(ctx, func(tx *store.Tx) error {
 		p, kinds, err := a.modelOf(ctx, tx)
 		if err != nil {
 			return err
 		}
-		m := &merger{a: a, tx: tx, sum: sum, created: map[string]*rapport.Person{}, updated: map[string]*rapport.Person{}, merged: map[string]bool{}, norms: map[string]normed{}}
+		m := &merger{a: a, tx: tx, sum: sum, created: map[string]*rapport.Person{}, updated: map[string]*rapport.Person{}, merged: map[string]bool{}, norms: map[string]normed{},
+			source: source, sharedPhones: sharedPhones(res)}
 		if m.handles, err = tx.Handles(ctx); err != nil {
 			return err
 		}
@@ -212,6 +224,40 @@ type merger struct {
 	cores       map[string]*store.Core     // what people already there have, to tell if ip adds anything
 	newKeys     [][3]string
 	norms       map[string]normed // "kind\x00value" → its normal form: a mailbox names the same people thousands of times
+	source      string
+	// sharedPhones are the numbers that differently named records of this
+	// import share (a family landline, a switchboard): they prove nothing.
+	sharedPhones map[string]bool
+}
+
+// sharedPhones finds the phone numbers that records of different names
+// carry in one import.
+func sharedPhones(res *importer.Result) map[string]bool {
+	names := map[string]string{}
+	out := map[string]bool{}
+	see := func(p importer.Person) {
+		key := rapport.NameKey(p.Name)
+		for _, v := range p.Phones {
+			n, err := rapport.NormalizeHandle(rapport.HandlePhone, v)
+			if err != nil {
+				continue
+			}
+			if prev, ok := names[n]; ok && prev != key && prev != "" && key != "" {
+				out[n] = true
+			} else if !ok {
+				names[n] = key
+			}
+		}
+	}
+	for _, p := range res.People {
+		see(p)
+	}
+	for _, t := range res.Touches {
+		for _, p := range t.People {
+			see(p)
+		}
+	}
+	return out
 }
 
 type normed struct {
@@ -225,6 +271,7 @@ type handle struct{ kind, value, norm string }
 func (m *merger) person(ctx context.Context, ip importer.Person) (string, error) {
 	name := strings.Join(strings.Fields(ip.Name), " ")
 	var hs []handle
+	var rejected []string
 	for _, kv := range []struct {
 		kind   string
 		values []string
@@ -241,20 +288,42 @@ func (m *merger) person(ctx context.Context, ip importer.Person) (string, error)
 			norm, err := n.norm, n.err
 			if err != nil {
 				m.sum.Errors = append(m.sum.Errors, ip.Where+": "+rapport.ErrorMessage(err)+" (left out)")
+				rejected = append(rejected, strings.TrimSpace(v))
 				continue
 			}
 			hs = append(hs, handle{kv.kind, strings.TrimSpace(v), norm})
 		}
 	}
-	id := ""
+	// Merge only on what proves one person: an email, a profile URL, or a
+	// valid full international phone number that no differently named
+	// record of this import shares. Short codes and invalid numbers never
+	// merge; look-alikes go to `rapport dupes`.
+	id, by := "", ""
 	for _, h := range hs {
+		if h.kind == rapport.HandlePhone && (!rapport.PhoneMergeable(h.norm) || m.sharedPhones[h.norm]) {
+			continue
+		}
 		if owner := m.handles[h.kind+"\x00"+h.norm]; owner != "" {
-			id = owner
+			id, by = owner, h.kind+" "+h.value
 			break
+		}
+	}
+	// A record with nothing to merge on still has a stable key, so that
+	// importing the same file again finds it instead of adding it again.
+	proven := slices.ContainsFunc(hs, func(h handle) bool {
+		return h.kind != rapport.HandlePhone || rapport.PhoneMergeable(h.norm) && !m.sharedPhones[h.norm]
+	})
+	if ip.Key == "" && !proven && name != "" {
+		ip.Key = m.source + "\x00name\x00" + rapport.NameKey(name) + "\x00" + strings.Join(rejected, "\x00")
+		for _, h := range hs {
+			ip.Key += "\x00" + h.norm
 		}
 	}
 	if id == "" && ip.Key != "" {
 		id = m.keys[ip.Key][0]
+	}
+	if id != "" && by != "" && name != "" {
+		m.noteMerge(ctx, ip, name, id, by)
 	}
 	var p *rapport.Person
 	now := m.a.now()
@@ -284,7 +353,7 @@ func (m *merger) person(ctx context.Context, ip importer.Person) (string, error)
 	default:
 		m.merged[id] = true
 		if !m.adds(id, ip, hs) {
-			if len(hs) > 0 {
+			if proven {
 				return id, nil
 			}
 			return id, m.remember(ip.Key, id)
@@ -297,10 +366,31 @@ func (m *merger) person(ctx context.Context, ip importer.Person) (string, error)
 		m.updated[id] = p
 	}
 	m.complete(p, ip, hs, now)
-	if len(hs) > 0 {
+	if proven {
 		return p.ID, nil // a handle knows them: no key needed
 	}
 	return p.ID, m.remember(ip.Key, p.ID)
+}
+
+// noteMerge reports a record taken as a person of another name.
+func (m *merger) noteMerge(ctx context.Context, ip importer.Person, name, id, by string) {
+	var into string
+	switch {
+	case m.created[id] != nil:
+		into = m.created[id].Name
+	case m.updated[id] != nil:
+		into = m.updated[id].Name
+	default:
+		r, err := m.tx.Resolve(ctx, id)
+		if err != nil {
+			return
+		}
+		into = r.Name
+	}
+	if rapport.NameKey(into) == rapport.NameKey(name) {
+		return
+	}
+	m.sum.Merges = append(m.sum.Merges, ImportMerge{Record: name, Where: ip.Where, Into: rapport.PersonRef{ID: id, Name: into}, By: by})
 }
 
 // adds reports whether ip would add anything to the person id already stored.

@@ -145,3 +145,40 @@ func TestLargeImportStoresWhileMatching(t *testing.T) {
 		t.Errorf("a second import created %d interactions", again.InteractionsCreated)
 	}
 }
+
+// Different people who share a number are not one person: short codes,
+// invalid numbers and a number shared by differently named records of the
+// file never merge; a valid full number does, and the summary names both.
+// Records whose only identifier was refused re-import without duplicates.
+func TestImportMergesOnlyOnProof(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	imp := func(file string) *ImportSummary {
+		res, err := formats.Read("vcard", []string{file}, formats.Options{Now: now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return must[*ImportSummary](t)(a.Import(ctx, "vcard", res, false))
+	}
+	sum := imp("testdata/shared-phones.vcf")
+	if sum.PeopleCreated != 10 || len(sum.Merges) != 0 {
+		t.Errorf("created %d people, merged %+v: want ten cards, ten people (L. Chan shares Lee Chan's number under another name: unproven)", sum.PeopleCreated, sum.Merges)
+	}
+	for _, name := range []string{"Asha Rao", "Vikram Rao", "Mum", "Dad", "Jo Bloggs", "Jane Doe", "Bidi Person", "Star Code", "L. Chan"} {
+		if _, err := a.Show(ctx, name); err != nil {
+			t.Errorf("%s was lost: %v", name, err)
+		}
+	}
+	if d := must[*PersonDetail](t)(a.Show(ctx, "bidi")); len(d.Phones) != 1 {
+		t.Errorf("the number wrapped in bidi marks: %v", d.Phones)
+	}
+	if again := imp("testdata/shared-phones.vcf"); again.PeopleCreated != 0 {
+		t.Errorf("a second import created %d people", again.PeopleCreated)
+	}
+	// Another file with the same valid number under a third name: merged
+	// into its owner, and said so with both names.
+	lee := imp("testdata/lee-again.vcf")
+	if lee.PeopleCreated != 0 || len(lee.Merges) != 1 || lee.Merges[0].Record != "Lee C." || lee.Merges[0].Into.Name != "Lee Chan" {
+		t.Errorf("Lee C.: created %d, merges %+v", lee.PeopleCreated, lee.Merges)
+	}
+}

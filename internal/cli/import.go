@@ -60,6 +60,13 @@ same email, phone or profile URL as someone already here are merged into them.`,
 				}
 				fmt.Fprintf(w, "%s from %s: %d records read, %d people created, %d merged into people already here, %d interactions, %d skipped\n",
 					verb, sum.Source, sum.Read, sum.PeopleCreated, sum.PeopleMerged, sum.InteractionsCreated, sum.Skipped)
+				for i, mg := range sum.Merges {
+					if i == 20 {
+						fmt.Fprintf(w, "  … and %d more merges (--json lists them all)\n", len(sum.Merges)-i)
+						break
+					}
+					fmt.Fprintf(w, "  merged: %q (%s) into %s, by %s\n", mg.Record, mg.Where, mg.Into.Name, mg.By)
+				}
 				for i, e := range sum.Errors {
 					if i == 10 {
 						fmt.Fprintf(w, "  … and %d more (--json lists them all)\n", len(sum.Errors)-i)
