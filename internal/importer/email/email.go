@@ -35,7 +35,10 @@ type Message struct {
 	To      []*mail.Address // To and Cc
 	Subject string
 	Bulk    bool
-	Where   string
+	// List are a mailing list's own addresses (List-Post, Sender): never a
+	// person, even on a message of yours that came back through the list.
+	List  []string
+	Where string
 }
 
 // headerParser is what one goroutine needs to parse headers: a decoder for
@@ -62,6 +65,16 @@ func (hp *headerParser) addresses(v string) []*mail.Address {
 		return as
 	}
 	as := addresses(v, hp.wd)
+	for _, a := range as {
+		// Real clients put encoded words inside quoted names
+		// ("=?UTF-8?Q?Miros=C5=82aw?=" <m@x>), which net/mail leaves as
+		// they are.
+		if strings.Contains(a.Name, "=?") {
+			if d, err := hp.wd.DecodeHeader(a.Name); err == nil {
+				a.Name = d
+			}
+		}
+	}
 	if len(hp.addrs) >= 1<<16 {
 		clear(hp.addrs) // a bound on memory for mailboxes of many more people
 	}
@@ -130,6 +143,22 @@ func parseHeader(block []byte, where string, fallback time.Time, hp *headerParse
 			gmThread = value
 		case "list-id", "list-unsubscribe":
 			m.Bulk = true
+		case "list-post", "sender":
+			for _, part := range strings.Split(value, ",") {
+				part = strings.Trim(strings.TrimSpace(part), "<>")
+				part = strings.TrimPrefix(strings.TrimPrefix(part, "mailto:"), "MAILTO:")
+				if i := strings.IndexAny(part, "?>"); i >= 0 {
+					part = part[:i]
+				}
+				if strings.Contains(part, "@") && !strings.ContainsAny(part, " ") {
+					m.List = append(m.List, strings.ToLower(part))
+				} else if as := hp.addresses(value); len(as) > 0 {
+					for _, a := range as {
+						m.List = append(m.List, strings.ToLower(a.Address))
+					}
+					break
+				}
+			}
 		case "precedence":
 			v := strings.ToLower(value)
 			m.Bulk = m.Bulk || v == "bulk" || v == "list" || v == "junk"
@@ -257,7 +286,7 @@ func wanted(name []byte, lower *[32]byte) bool {
 	}
 	switch string(lower[:len(name)]) {
 	case "from", "to", "cc", "date", "subject", "message-id", "references", "in-reply-to", "x-gm-thrid",
-		"list-id", "list-unsubscribe", "precedence", "auto-submitted":
+		"list-id", "list-unsubscribe", "list-post", "sender", "precedence", "auto-submitted":
 		return true
 	}
 	return false
@@ -362,6 +391,7 @@ type compact struct {
 	key, subject, where string
 	at                  time.Time
 	from, others        []string // lower-cased addresses: the senders, then To and Cc
+	bulk                bool     // kept only if it is yours (a copy back from a list)
 }
 
 // NewCollector starts a collection; me are your addresses (empty: found).
@@ -376,11 +406,33 @@ func NewCollector(me []string) *Collector {
 // Add takes one message.
 func (c *Collector) Add(m Message) error {
 	c.Read++
-	if m.Bulk || len(m.From) == 0 || m.At.IsZero() {
+	if len(m.From) == 0 || m.At.IsZero() {
 		c.Skipped++
 		return nil
 	}
-	cm := compact{key: m.ID, subject: m.Subject, where: m.Where, at: m.At}
+	cm := compact{key: m.ID, subject: m.Subject, where: m.Where, at: m.At, bulk: m.Bulk}
+	if m.Bulk {
+		// Bulk mail counts only if you sent it (your message to a list, as
+		// its copy came back): whose it is is known at the end. The list's
+		// own addresses are never people.
+		list := map[string]bool{}
+		for _, a := range m.List {
+			list[a] = true
+		}
+		for _, a := range m.From {
+			cm.from = append(cm.from, strings.ToLower(a.Address))
+		}
+		for _, a := range m.To {
+			if addr := strings.ToLower(a.Address); !list[addr] {
+				cm.others = append(cm.others, addr)
+				if n := strings.TrimSpace(a.Name); n != "" && c.names[addr] == "" {
+					c.names[addr] = n
+				}
+			}
+		}
+		c.msgs = append(c.msgs, cm)
+		return nil
+	}
 	if cm.key == "" {
 		cm.key = m.At.Format(time.RFC3339) + ":" + strings.ToLower(m.From[0].Address) + ":" + m.Subject
 	}
@@ -419,23 +471,43 @@ func (c *Collector) Result(source string) (*importer.Result, error) {
 			}
 		}
 		// You are on at least half of the messages, and on more than anyone else.
-		if tied || n*2 < len(c.msgs) || len(c.msgs) < 2 {
+		personal := 0
+		for _, m := range c.msgs {
+			if !m.bulk {
+				personal++
+			}
+		}
+		if tied || n*2 < personal || personal < 2 {
 			return nil, importer.Error(source, "cannot tell which address is yours: name it with --me ADDRESS")
 		}
 		c.me[best] = true
 	}
 	written := map[string]bool{}
+	yours := 0
 	for _, m := range c.msgs {
 		if c.mine(m.from) {
+			yours++
 			for _, a := range m.others {
 				written[a] = true
 			}
 		}
 	}
+	if yours == 0 && len(c.msgs) > 0 {
+		var me []string
+		for a := range c.me {
+			me = append(me, a)
+		}
+		slices.Sort(me)
+		return nil, importer.Error(source, "none of the %d messages is from you (%s): check --me", c.Read, strings.Join(me, ", "))
+	}
 	// One Person value an address, shared by all its touches.
 	people := map[string]importer.Person{}
 	res.Touches = make([]importer.Touch, 0, len(c.msgs))
 	for _, m := range c.msgs {
+		if m.bulk && !c.mine(m.from) {
+			res.Skipped++
+			continue
+		}
 		t := importer.Touch{At: m.at, Kind: "email", By: rapport.ByThem, Channel: "email", Note: m.subject, Where: m.where, Key: "email:" + m.key,
 			People: make([]importer.Person, 0, len(m.from)+len(m.others))}
 		if c.mine(m.from) {

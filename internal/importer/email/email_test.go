@@ -196,3 +196,44 @@ func TestTidyAgreesWithFields(t *testing.T) {
 	}
 	walk("", 0)
 }
+
+// A message of yours is never bulk, even as the copy a mailing list sent
+// back: its personal recipients count, the list's own address does not.
+// Names written as encoded words inside quotes are decoded.
+func TestYourListMailAndQuotedEncodedNames(t *testing.T) {
+	read := func(me []string) (*Collector, error) {
+		f, err := os.Open("testdata/lists.mbox")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		c := NewCollector(me)
+		_, err = ReadMbox(f, "lists.mbox", c.Add)
+		return c, err
+	}
+	c, err := read([]string{"me@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := c.Result("lists.mbox")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var people []string
+	for _, tc := range res.Touches {
+		for _, p := range tc.People {
+			people = append(people, p.Name+" <"+p.Emails[0]+">")
+		}
+	}
+	want := "Bob Builder <bob@example.com>; Mirosław Nowak <mirek@example.pl>"
+	if got := strings.Join(people, "; "); got != want {
+		t.Errorf("people %q, want %q", got, want)
+	}
+	if res.Skipped != 1 {
+		t.Errorf("skipped %d, want the shop's newsletter", res.Skipped)
+	}
+	c, _ = read([]string{"someone.else@example.com"})
+	if _, err := c.Result("lists.mbox"); err == nil || !strings.Contains(err.Error(), "none of the 3 messages is from you") {
+		t.Errorf("--me that matches nothing: %v", err)
+	}
+}
