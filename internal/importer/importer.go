@@ -87,3 +87,21 @@ func FixMojibake(s string) string {
 func isValidUTF8(s string) bool {
 	return strings.ToValidUTF8(s, "\uFFFD") == s
 }
+
+// CheckRow refuses a CSV row whose field count is not the header's: read as
+// it stands it would put values under the wrong columns (a person named
+// "Ada Unclosed,,,,,01 Jan 2020" when a quote was never closed and the
+// rest of the file became one field). Structural damage names the line.
+func CheckRow(file string, line int, rec []string, width int) error {
+	if len(rec) == width {
+		return nil
+	}
+	hint := ""
+	for _, f := range rec {
+		if strings.Contains(f, "\n") && strings.Count(f, ",") >= width-1 {
+			hint = ": a quote opened here is never closed"
+			break
+		}
+	}
+	return Error(Where(file, line), "%d fields where the header has %d%s; the file was not imported", len(rec), width, hint)
+}

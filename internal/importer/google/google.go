@@ -90,6 +90,9 @@ func Read(r io.Reader, file string) (*importer.Result, error) {
 			return nil, csvError(file, err)
 		}
 		line, _ := c.FieldPos(0)
+		if err := importer.CheckRow(file, line, rec, len(head)); err != nil {
+			return nil, err
+		}
 		where := importer.Where(file, line)
 		res.Read++
 		p := importer.Person{Where: where, Emails: multi(rec, emails), Phones: multi(rec, phones), URLs: multi(rec, sites)}

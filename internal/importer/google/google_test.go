@@ -53,6 +53,19 @@ func TestNotGoogle(t *testing.T) {
 	}
 }
 
+// Structural damage is an error naming the line, never a row read shifted:
+// an unclosed quote, a row with fewer fields than the header.
+func TestDamagedRowsAreRefused(t *testing.T) {
+	for in, want := range map[string]string{
+		"First Name,Last Name,E-mail 1 - Value\nAda,\"Unclosed,ada@example.com\nBob,Next,bob@example.com\n": "x.csv:2: 2 fields where the header has 3: a quote opened here is never closed",
+		"First Name,Last Name,E-mail 1 - Value\nAda,Lovelace,ada@example.com\nBob,bob@example.com\n":        "x.csv:3: 2 fields where the header has 3",
+	} {
+		if _, err := Read(strings.NewReader(in), "x.csv"); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%q: %v, want %q", in, err, want)
+		}
+	}
+}
+
 func FuzzRead(f *testing.F) {
 	for _, name := range []string{"contacts.csv", "contacts-old.csv"} {
 		b, _ := os.ReadFile("testdata/" + name)

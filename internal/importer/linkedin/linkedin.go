@@ -40,8 +40,9 @@ func Detect(head []byte) string {
 // reader wraps csv for LinkedIn's files: lenient about quotes and row width,
 // and counting lines for error messages.
 type reader struct {
-	file string
-	csv  *csv.Reader
+	file  string
+	csv   *csv.Reader
+	width int // the header's field count
 }
 
 func newReader(r io.Reader, file string) *reader {
@@ -90,6 +91,7 @@ func (r *reader) header(must ...string) (map[string]int, error) {
 			}
 		}
 		if ok {
+			r.width = len(rec)
 			return cols, nil
 		}
 	}
@@ -115,6 +117,9 @@ func ReadConnections(r io.Reader, file string) (*importer.Result, error) {
 		rec, line, err := rd.read()
 		if err == io.EOF {
 			return res, nil
+		}
+		if err == nil {
+			err = importer.CheckRow(file, line, rec, rd.width)
 		}
 		if err != nil {
 			return nil, err
@@ -186,6 +191,9 @@ func ReadMessages(r io.Reader, file string, me []string) (*importer.Result, erro
 		rec, line, err := rd.read()
 		if err == io.EOF {
 			break
+		}
+		if err == nil {
+			err = importer.CheckRow(file, line, rec, rd.width)
 		}
 		if err != nil {
 			return nil, err

@@ -143,10 +143,21 @@ func normalize(r io.Reader, file string) ([]byte, error) {
 	sc.Buffer(make([]byte, 64*1024), 32*1024*1024)
 	var out bytes.Buffer
 	var cur string
-	curLine, line := 0, 0
+	curLine, line, openedAt := 0, 0, 0
 	flush := func() error {
 		if cur == "" {
 			return nil
+		}
+		// A card that never ends would swallow the next one: structural
+		// damage, named by its line.
+		switch strings.ToUpper(strings.TrimSpace(cur)) {
+		case "BEGIN:VCARD":
+			if openedAt > 0 {
+				return importer.Error(importer.Where(file, curLine), "a card begins before the card begun at line %d ends (no END:VCARD); the file was not imported", openedAt)
+			}
+			openedAt = curLine
+		case "END:VCARD":
+			openedAt = 0
 		}
 		l, err := normalizeLine(cur)
 		if err != nil {

@@ -73,6 +73,17 @@ func TestErrors(t *testing.T) {
 	}
 }
 
+// A card without END:VCARD would swallow the next card: the file is refused,
+// naming the line where the next card begins.
+func TestACardThatNeverEnds(t *testing.T) {
+	in := "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Unended\r\nEMAIL:ada@example.com\r\n" +
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bob Next\r\nEMAIL:bob@example.com\r\nEND:VCARD\r\n"
+	_, err := Read(strings.NewReader(in), "x.vcf")
+	if err == nil || !strings.Contains(err.Error(), "x.vcf:5") || !strings.Contains(err.Error(), "line 1") {
+		t.Errorf("a card that never ends: %v", err)
+	}
+}
+
 func FuzzRead(f *testing.F) {
 	for _, name := range []string{"apple.vcf", "android-outlook-21.vcf", "v4.vcf"} {
 		b, _ := os.ReadFile("testdata/" + name)
