@@ -333,7 +333,7 @@ func (s *Server) importBody(r *http.Request) (*app.ImportSummary, error) {
 	}
 	name := filepath.Base(filepath.Clean("/" + r.URL.Query().Get("name")))
 	if name == "/" || name == "." {
-		name = map[string]string{"linkedin": "Connections.csv", "google": "contacts.csv", "vcard": "contacts.vcf", "mbox": "mail.mbox",
+		name = map[string]string{"linkedin": "Connections.csv", "google": "contacts.csv", "csv": "contacts.csv", "vcard": "contacts.vcf", "mbox": "mail.mbox",
 			"ics": "calendar.ics", "facebook": "your_friends.json", "json": "backup.json"}[source]
 	}
 	dir, err := os.MkdirTemp("", "rapport-import-")

@@ -24,7 +24,7 @@ import (
 )
 
 // Sources lists the import sources, for help and errors.
-var Sources = []string{"linkedin", "google", "vcard", "mbox", "maildir", "ics", "facebook"}
+var Sources = []string{"linkedin", "google", "csv", "vcard", "mbox", "maildir", "ics", "facebook"}
 
 // Options tune a read.
 type Options struct {
@@ -82,7 +82,7 @@ func Read(source string, paths []string, opts Options) (*importer.Result, error)
 	switch source {
 	case "linkedin":
 		return readLinkedIn(paths, me, prog)
-	case "google":
+	case "google", "csv": // csv: a contacts CSV from Google, Outlook or Thunderbird
 		return readEach(paths, ext(".csv"), prog, google.Read)
 	case "vcard":
 		return readEach(paths, ext(".vcf"), prog, vcard.Read)

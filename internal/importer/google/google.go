@@ -20,6 +20,19 @@ import (
 
 var numbered = regexp.MustCompile(`^(E-MAIL|PHONE|WEBSITE|ORGANIZATION) (\d+) - (VALUE|NAME|TITLE)$`)
 
+// The columns of the other address books whose CSV looks like Google's (a
+// First Name column): Outlook's and Thunderbird's exports. Without these
+// only their names were kept.
+var (
+	otherEmails = []string{"E-MAIL ADDRESS", "E-MAIL 2 ADDRESS", "E-MAIL 3 ADDRESS", "PRIMARY EMAIL", "SECONDARY EMAIL", "EMAIL ADDRESS", "EMAIL"}
+	otherPhones = []string{"PRIMARY PHONE", "MOBILE PHONE", "BUSINESS PHONE", "BUSINESS PHONE 2", "HOME PHONE", "HOME PHONE 2", "OTHER PHONE",
+		"CAR PHONE", "COMPANY MAIN PHONE", "MOBILE NUMBER", "WORK PHONE", "PHONE"}
+	otherSites = []string{"WEB PAGE", "WEB PAGE 1", "WEB PAGE 2", "WEBSITE"}
+	otherOrgs  = []string{"COMPANY", "ORGANIZATION"}
+	otherTitle = []string{"JOB TITLE"}
+	otherNames = []string{"DISPLAY NAME"}
+)
+
 // Read parses a Google Contacts CSV file.
 func Read(r io.Reader, file string) (*importer.Result, error) {
 	br := bufio.NewReader(r)
@@ -56,10 +69,21 @@ func Read(r io.Reader, file string) (*importer.Result, error) {
 			}
 		}
 	}
+	for _, o := range []struct {
+		names []string
+		dst   *[]int
+	}{{otherEmails, &emails}, {otherPhones, &phones}, {otherSites, &sites}, {otherOrgs, &orgNames}, {otherTitle, &orgTitles}} {
+		for _, n := range o.names {
+			if i, ok := cols[n]; ok {
+				*o.dst = append(*o.dst, i)
+			}
+		}
+	}
 	_, current := cols["FIRST NAME"]
 	_, older := cols["GIVEN NAME"]
-	if !current && !older {
-		return nil, importer.Error(file, "not a Google Contacts CSV: no First Name or Given Name column")
+	_, display := cols["DISPLAY NAME"]
+	if !current && !older && !display {
+		return nil, importer.Error(file, "not a contacts CSV from Google, Outlook or Thunderbird: no First Name, Given Name or Display Name column (the columns are %s)", strings.Join(head[:min(len(head), 8)], ", "))
 	}
 	get := func(rec []string, name string) string {
 		if i, ok := cols[name]; ok && i < len(rec) {
@@ -97,7 +121,7 @@ func Read(r io.Reader, file string) (*importer.Result, error) {
 		res.Read++
 		p := importer.Person{Where: where, Emails: multi(rec, emails), Phones: multi(rec, phones), URLs: multi(rec, sites)}
 		p.Name = strings.Join(strings.Fields(strings.Join([]string{get(rec, "FIRST NAME"), get(rec, "MIDDLE NAME"), get(rec, "LAST NAME")}, " ")), " ")
-		for _, alt := range []string{"NAME", "GIVEN NAME", "FILE AS", "NICKNAME"} {
+		for _, alt := range append([]string{"NAME", "GIVEN NAME"}, append(otherNames, "FILE AS", "NICKNAME")...) {
 			if p.Name == "" {
 				p.Name = get(rec, alt)
 			}

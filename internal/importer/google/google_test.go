@@ -86,3 +86,27 @@ func FuzzRead(f *testing.F) {
 		}
 	})
 }
+
+// Outlook's and Thunderbird's CSV exports look like Google's: their emails,
+// phones, organisation and title are read, not only the names.
+func TestOutlookAndThunderbird(t *testing.T) {
+	for file, want := range map[string]string{
+		"outlook.csv":     "Ada Lovelace|ada@example.com ada@home.example|+44 20 7946 0000|https://ada.example|Analytical Engines|Engineer",
+		"thunderbird.csv": "Grace Hopper|grace@example.com|+1 650 253 0000||US Navy|Rear Admiral",
+	} {
+		f, err := os.Open("testdata/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Read(f, file)
+		f.Close()
+		if err != nil || len(res.People) != 1 {
+			t.Fatalf("%s: %v %+v", file, err, res)
+		}
+		p := res.People[0]
+		got := strings.Join([]string{p.Name, strings.Join(p.Emails, " "), strings.Join(p.Phones, " "), strings.Join(p.URLs, " "), p.Org, p.Title}, "|")
+		if got != want {
+			t.Errorf("%s: %s, want %s", file, got, want)
+		}
+	}
+}
