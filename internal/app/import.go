@@ -52,6 +52,7 @@ var errDryRun = errors.New("dry run")
 // keys, ties) is read once, and what it writes goes in multi-row batches.
 func (a *App) Import(ctx context.Context, source string, res *importer.Result, dryRun bool) (*ImportSummary, error) {
 	sum := &ImportSummary{Source: source, DryRun: dryRun, Read: res.Read, Skipped: res.Skipped, Errors: []string{}, Merges: []ImportMerge{}}
+	sum.Errors = append(sum.Errors, res.Notes...)
 	sum.Errors = append(sum.Errors, cleanImport(res)...)
 	err := a.DB.BulkUpdate(ctx, func(tx *store.Tx) error {
 		p, kinds, err := a.modelOf(ctx, tx)

@@ -49,6 +49,10 @@ type Result struct {
 	Touches []Touch
 	Read    int // records read
 	Skipped int // records read and deliberately left out (bulk mail, blank rows)
+	// Notes are what the reader repaired or left out and why, each naming
+	// where ("calendar.ics: event 12: no DTSTART, left out"): the summary's
+	// errors carry them.
+	Notes []string
 }
 
 // Error is a malformed input, naming where.

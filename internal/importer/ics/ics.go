@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -20,7 +21,8 @@ import (
 	"github.com/rapport-app/rapport/internal/importer"
 )
 
-// maxOccurrences bounds how many times one recurring event is counted.
+// maxOccurrences bounds how many times one recurring event is counted: the
+// most recent ones, which weigh most, are kept.
 const maxOccurrences = 2000
 
 type attendee struct{ email, name string }
@@ -32,7 +34,9 @@ type event struct {
 	video               bool
 	organizer           attendee
 	attendees           []attendee
+	declined            []string    // addresses that declined: if one is yours, the event is not yours
 	recur               []time.Time // occurrences, when recurring
+	recurrenceID        time.Time   // set on an override of one occurrence
 }
 
 // Read parses a calendar. me are your addresses; without them, the address
@@ -50,14 +54,15 @@ func Read(r io.Reader, file string, me []string, until time.Time) (res *importer
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
 	}
+	data, orig := repair(data)
 	cal, err := goical.NewDecoder(bytes.NewReader(data)).Decode()
 	if errors.Is(err, io.EOF) {
 		return nil, importer.Error(file, "no calendar in the file (no BEGIN:VCALENDAR)")
 	}
 	if err != nil {
 		where := file
-		if n := badLine(data, err); n > 0 {
-			where = importer.Where(file, n)
+		if n := badLine(data, err); n > 0 && n <= len(orig) {
+			where = importer.Where(file, orig[n-1])
 		}
 		return nil, importer.Error(where, "%v", err)
 	}
@@ -70,9 +75,12 @@ func Read(r io.Reader, file string, me []string, until time.Time) (res *importer
 		}
 		res.Read++
 		where := fmt.Sprintf("%s: event %d", file, i+1)
-		e, ok, err := readEvent(comp, where, until, zs)
+		e, ok, err := readOne(comp, where, until, zs, &res.Notes)
 		if err != nil {
-			return nil, err
+			// One event that cannot be read costs that event, not the file.
+			res.Notes = append(res.Notes, rapport.ErrorMessage(err)+", left out")
+			res.Skipped++
+			continue
 		}
 		if !ok {
 			res.Skipped++
@@ -80,11 +88,20 @@ func Read(r io.Reader, file string, me []string, until time.Time) (res *importer
 		}
 		events = append(events, e)
 	}
+	events = applyOverrides(events)
 	mine, err := whoAmI(events, me, file)
 	if err != nil {
 		return nil, err
 	}
 	for _, e := range events {
+		if slices.ContainsFunc(e.declined, func(a string) bool { return mine[a] }) {
+			res.Skipped++ // you declined it
+			continue
+		}
+		if len(e.attendees) == 0 {
+			res.Skipped++ // an organizer alone, or only rooms: not a meeting with anyone
+			continue
+		}
 		var people []importer.Person
 		seen := map[string]bool{}
 		for _, a := range append([]attendee{e.organizer}, e.attendees...) {
@@ -125,13 +142,28 @@ func Read(r io.Reader, file string, me []string, until time.Time) (res *importer
 	return res, nil
 }
 
-func readEvent(comp *goical.Component, where string, until time.Time, zs zones) (event, bool, error) {
+// readOne is readEvent with a parser panic (go-ical has some) turned into
+// an error for this event alone.
+func readOne(comp *goical.Component, where string, until time.Time, zs zones, notes *[]string) (e event, ok bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			e, ok, err = event{}, false, importer.Error(where, "unreadable (%v)", p)
+		}
+	}()
+	return readEvent(comp, where, until, zs, notes)
+}
+
+func readEvent(comp *goical.Component, where string, until time.Time, zs zones, notes *[]string) (event, bool, error) {
 	e := event{where: where}
 	if p := comp.Props.Get(goical.PropUID); p != nil { // required, yet missing from hand-made files
 		e.uid = strings.TrimSpace(p.Value)
 	}
+	cancelled := false
 	if p := comp.Props.Get(goical.PropStatus); p != nil && strings.EqualFold(p.Value, "CANCELLED") {
-		return e, false, nil
+		if comp.Props.Get(goical.PropRecurrenceID) == nil {
+			return e, false, nil
+		}
+		cancelled = true // a cancelled occurrence: it still removes that slot from its series
 	}
 	if p := comp.Props.Get(goical.PropSummary); p != nil {
 		e.summary = strings.TrimSpace(p.Value)
@@ -158,6 +190,14 @@ func readEvent(comp *goical.Component, where string, until time.Time, zs zones) 
 	if e.uid == "" {
 		e.uid = e.start.UTC().Format(time.RFC3339) + ":" + e.summary
 	}
+	if p := comp.Props.Get(goical.PropRecurrenceID); p != nil {
+		if e.recurrenceID, err = dateTime(p, zs); err != nil {
+			return e, false, importer.Error(where, "RECURRENCE-ID %q: %v", p.Value, err)
+		}
+	}
+	if tz := startProp.Params.Get(goical.PropTimezoneID); tz != "" && !knownZone(tz, zs) {
+		*notes = append(*notes, fmt.Sprintf("%s: time zone %q is neither in the file nor known: read as UTC", where, tz))
+	}
 	text := ""
 	for _, k := range []string{goical.PropLocation, goical.PropDescription, "X-GOOGLE-CONFERENCE"} {
 		if p := comp.Props.Get(k); p != nil {
@@ -171,10 +211,22 @@ func readEvent(comp *goical.Component, where string, until time.Time, zs zones) 
 		e.organizer = person(p)
 	}
 	for _, p := range comp.Props[goical.PropAttendee] {
+		a := person(&p)
 		if strings.EqualFold(p.Params.Get(goical.ParamParticipationStatus), "DECLINED") {
+			e.declined = append(e.declined, a.email)
 			continue
 		}
-		e.attendees = append(e.attendees, person(&p))
+		// Rooms and resources are not people; nor is an attendee with no
+		// address to know them by.
+		if cu := strings.ToUpper(p.Params.Get(goical.ParamCalendarUserType)); cu == "RESOURCE" || cu == "ROOM" || a.email == "" || !strings.Contains(a.email, "@") ||
+			strings.Contains(a.email, "@resource.calendar.google.com") {
+			continue
+		}
+		e.attendees = append(e.attendees, a)
+	}
+	if cancelled {
+		e.attendees = nil
+		return e, true, nil
 	}
 	if comp.Props.Get(goical.PropRecurrenceRule) != nil {
 		set, z, err := recurrence(comp, startProp, zs)
@@ -182,8 +234,11 @@ func readEvent(comp *goical.Component, where string, until time.Time, zs zones) 
 			return e, false, importer.Error(where, "%v", err)
 		}
 		if set != nil {
+			// Every occurrence up to until, keeping the most recent: a daily
+			// stand-up since 2009 must not stop in 2016.
 			it := set.Iterator()
-			for n := 0; n < maxOccurrences; n++ {
+			dropped := 0
+			for n := 0; n < 1_000_000; n++ {
 				t, ok := it()
 				if ok && z != nil {
 					t = z.utc(t) // occurrences follow the zone's wall clock across its changes
@@ -191,11 +246,51 @@ func readEvent(comp *goical.Component, where string, until time.Time, zs zones) 
 				if !ok || t.After(until) {
 					break
 				}
+				if len(e.recur) == maxOccurrences {
+					e.recur = e.recur[1:]
+					dropped++
+				}
 				e.recur = append(e.recur, t)
+			}
+			if dropped > 0 {
+				*notes = append(*notes, fmt.Sprintf("%s: %d occurrences; the %d most recent counted", where, dropped+len(e.recur), maxOccurrences))
 			}
 		}
 	}
 	return e, true, nil
+}
+
+// applyOverrides applies RECURRENCE-ID overrides (a moved or cancelled
+// instance of a series, as Google, Outlook and Apple export them): the
+// original slot leaves its series, and the override stands on its own (a
+// cancelled one, with no attendees, is then left out).
+func applyOverrides(events []event) []event {
+	moved := map[string]map[time.Time]bool{}
+	for _, e := range events {
+		if !e.recurrenceID.IsZero() {
+			if moved[e.uid] == nil {
+				moved[e.uid] = map[time.Time]bool{}
+			}
+			moved[e.uid][e.recurrenceID.UTC()] = true
+		}
+	}
+	out := events[:0]
+	for _, e := range events {
+		if e.recurrenceID.IsZero() && e.recur != nil && moved[e.uid] != nil {
+			kept := e.recur[:0]
+			for _, t := range e.recur {
+				if !moved[e.uid][t.UTC()] {
+					kept = append(kept, t)
+				}
+			}
+			e.recur = kept
+		}
+		if !e.recurrenceID.IsZero() {
+			e.uid += "@" + e.recurrenceID.UTC().Format(time.RFC3339) // its own key
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // badLine finds the line go-ical stopped at, which its errors do not say:
@@ -294,8 +389,15 @@ func wallTime(p *goical.Prop, zs zones) (time.Time, *zone, error) {
 		}
 	}
 	t, err = q.DateTime(time.UTC)
-	if z := zs[strings.TrimSpace(tzid)]; err == nil && z != nil && q.ValueType() != goical.ValueDate && len(q.Value) > 8 {
+	if z := zs.get(tzid); err == nil && z != nil && q.ValueType() != goical.ValueDate && len(q.Value) > 8 {
 		return t, z, nil
+	}
+	// No VTIMEZONE for it: a quoted IANA name, or a Windows name, through the
+	// zone database (else UTC, which readEvent notes).
+	if loc := location(tzid); err == nil && loc != nil && q.ValueType() != goical.ValueDate && len(q.Value) > 8 {
+		if lt, lerr := time.ParseInLocation("20060102T150405", strings.TrimSuffix(q.Value, "Z"), loc); lerr == nil {
+			return lt.UTC(), nil, nil
+		}
 	}
 	return t, nil, err
 }

@@ -65,10 +65,15 @@ func TestOutlookWindowsZoneAndMe(t *testing.T) {
 }
 
 func TestErrors(t *testing.T) {
-	for _, in := range []string{"", "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n", "garbage"} {
+	for _, in := range []string{"", "garbage"} {
 		if _, err := Read(strings.NewReader(in), "x.ics", nil, until); err == nil || !strings.Contains(err.Error(), "x.ics") {
 			t.Errorf("%q: %v", in, err)
 		}
+	}
+	// One event without DTSTART costs that event, reported; not the file.
+	res, err := Read(strings.NewReader("BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"), "x.ics", nil, until)
+	if err != nil || res.Read != 1 || res.Skipped != 1 || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], "x.ics: event 1: no DTSTART") {
+		t.Errorf("an event without DTSTART: %v %+v", err, res)
 	}
 }
 
@@ -175,5 +180,54 @@ func TestZoneFromVTimezone(t *testing.T) {
 		if got := z.utc(local); !got.Equal(want) {
 			t.Errorf("%s: %s, want %s", wall, got.UTC(), want.UTC())
 		}
+	}
+}
+
+// Real calendars: a byte-order mark, a quoted TZID, BYDAY with spaces, a
+// line that lost its folding space, an occurrence moved and one cancelled
+// (RECURRENCE-ID), a room, a daily stand-up since 2009 in a Windows zone
+// with no VTIMEZONE, an event I declined, an organizer alone, date-only
+// values with a stray Z, an attendee without an address. None refuses the
+// file; each is read as the major clients read it.
+func TestRealWorldCalendar(t *testing.T) {
+	f, err := os.Open("testdata/real-world.ics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	res, err := Read(f, "real-world.ics", []string{"pat@example.com"}, until)
+	if err != nil {
+		t.Fatal(err)
+	}
+	by := map[string][]string{}
+	for _, tc := range res.Touches {
+		var who []string
+		for _, p := range tc.People {
+			who = append(who, p.Emails[0])
+		}
+		by[tc.Note] = append(by[tc.Note], tc.At.Format("2006-01-02T15:04")+" "+strings.Join(who, ","))
+	}
+	// Six weekly slots from Mon 5 Oct (10:00 New York is 14:00 UTC): the Wed
+	// 7th moved to Thu 8th 15:00, the Mon 12th cancelled; the room is no one.
+	if got := strings.Join(by["Weekly sync"], "; "); got != "2026-10-05T14:00 lin@example.com; 2026-10-14T14:00 lin@example.com; 2026-10-19T14:00 lin@example.com; 2026-10-21T14:00 lin@example.com" {
+		t.Errorf("weekly sync: %s", got)
+	}
+	if got := strings.Join(by["Weekly sync (moved)"], "; "); got != "2026-10-08T19:00 lin@example.com" {
+		t.Errorf("the moved occurrence: %s", got)
+	}
+	// The stand-up runs to now: the most recent 2,000 days, 09:30 Berlin.
+	standup := by["Stand-up"]
+	if len(standup) != maxOccurrences || !strings.HasSuffix(standup[len(standup)-1], "08:30 lin@example.com") || !strings.HasPrefix(standup[len(standup)-1], until.Format("2006-01")) {
+		t.Errorf("stand-up: %d occurrences, last %q", len(standup), standup[len(standup)-1])
+	}
+	if len(by["A meeting I declined"])+len(by["Focus time"]) != 0 {
+		t.Errorf("declined or lone events logged: %v %v", by["A meeting I declined"], by["Focus time"])
+	}
+	if got := strings.Join(by["Offsite"], "; "); got != "2026-11-01T00:00 kim@example.com; 2026-11-08T00:00 kim@example.com; 2026-11-15T00:00 kim@example.com" {
+		t.Errorf("offsite: %s", got)
+	}
+	notes := strings.Join(res.Notes, "\n")
+	if !strings.Contains(notes, "the 2000 most recent counted") {
+		t.Errorf("the cap is not reported: %s", notes)
 	}
 }
