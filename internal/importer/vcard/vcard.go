@@ -14,10 +14,15 @@ import (
 	"fmt"
 	"io"
 	"mime/quotedprintable"
+	"net/mail"
 	"strings"
+	"unicode/utf8"
 
 	govcard "github.com/emersion/go-vcard"
+	"golang.org/x/text/encoding/charmap"
 	"golang.org/x/text/encoding/htmlindex"
+	"golang.org/x/text/encoding/unicode"
+	"golang.org/x/text/transform"
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/importer"
@@ -62,7 +67,16 @@ func person(card govcard.Card, where string) importer.Person {
 		}
 	}
 	for _, v := range card.Values(govcard.FieldEmail) {
-		if v = strings.TrimSpace(strings.TrimPrefix(v, "mailto:")); v != "" {
+		v = strings.TrimSpace(strings.TrimPrefix(v, "mailto:"))
+		if strings.Contains(v, "<") { // EMAIL:"Omega" <omega@example.com>
+			if a, err := mail.ParseAddress(v); err == nil {
+				v = a.Address
+				if p.Name == "" {
+					p.Name = a.Name
+				}
+			}
+		}
+		if v != "" {
 			p.Emails = append(p.Emails, v)
 		}
 	}
@@ -92,8 +106,10 @@ func person(card govcard.Card, where string) importer.Person {
 			}
 		}
 	}
-	if note := text(card.Value(govcard.FieldNote)); note != "" {
-		p.Notes = []string{note}
+	for _, n := range card.Values(govcard.FieldNote) { // every NOTE, each its own note
+		if note := text(n); note != "" {
+			p.Notes = append(p.Notes, note)
+		}
 	}
 	if len(p.Emails)+len(p.Phones)+len(p.URLs) == 0 {
 		if uid := card.Value(govcard.FieldUID); uid != "" {
@@ -139,6 +155,13 @@ var dropped = map[string]bool{"PHOTO": true, "LOGO": true, "SOUND": true, "KEY":
 // quoted-printable values to UTF-8, turns bare 2.1 type markers into TYPE
 // parameters, drops photos, and writes the result as vCard 3.0 lines.
 func normalize(r io.Reader, file string) ([]byte, error) {
+	// A UTF-16 file (with its byte-order mark) is read as such.
+	br := bufio.NewReader(r)
+	if b, err := br.Peek(2); err == nil && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF) {
+		r = transform.NewReader(br, unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder())
+	} else {
+		r = br
+	}
 	sc := bufio.NewScanner(r)
 	sc.Buffer(make([]byte, 64*1024), 32*1024*1024)
 	var out bytes.Buffer
@@ -170,11 +193,26 @@ func normalize(r io.Reader, file string) ([]byte, error) {
 		cur = ""
 		return nil
 	}
+	blob := false // inside a 2.1 base64 photo whose lines are not folded
 	for sc.Scan() {
 		line++
 		raw := strings.TrimRight(sc.Text(), "\r")
 		if line == 1 {
 			raw = strings.TrimPrefix(raw, "\ufeff")
+		}
+		if blob {
+			if t := strings.TrimSpace(raw); t != "" && !strings.Contains(t, ":") {
+				continue // more of the picture
+			}
+			blob = false
+		}
+		if head, _, ok := strings.Cut(raw, ":"); ok && raw[0] != ' ' && raw[0] != '\t' {
+			u := strings.ToUpper(head)
+			name, _, _ := strings.Cut(u, ";")
+			if i := strings.LastIndexByte(name, '.'); i >= 0 {
+				name = name[i+1:]
+			}
+			blob = dropped[name] && (strings.Contains(u, "BASE64") || strings.Contains(u, "ENCODING=B"))
 		}
 		switch {
 		case cur != "" && (strings.HasPrefix(raw, " ") || strings.HasPrefix(raw, "\t")):
@@ -250,15 +288,23 @@ func normalizeLine(l string) (string, error) {
 			// Broken QP happens in the wild; keep what decodes.
 			decoded = []byte(value)
 		}
-		value = string(decoded)
-		if charset != "" && !strings.EqualFold(charset, "UTF-8") {
-			if enc, err := htmlindex.Get(charset); err == nil {
-				if s, err := enc.NewDecoder().String(value); err == nil {
-					value = s
-				}
+		value = strings.NewReplacer("\r\n", `\n`, "\n", `\n`).Replace(string(decoded))
+	}
+	// Every declared character set is decoded, quoted-printable or not
+	// (CHARSET=SHIFT_JIS, Windows-125x, ISO-8859-x); a value that is not UTF-8
+	// and declares nothing is most likely Windows-1252, as older Outlook and
+	// phone exports write it.
+	switch {
+	case charset != "" && !strings.EqualFold(charset, "UTF-8"):
+		if enc, err := htmlindex.Get(charset); err == nil {
+			if s, err := enc.NewDecoder().String(value); err == nil {
+				value = s
 			}
 		}
-		value = strings.NewReplacer("\r\n", `\n`, "\n", `\n`).Replace(value)
+	case !utf8.ValidString(value):
+		if s, err := charmap.Windows1252.NewDecoder().String(value); err == nil {
+			value = s
+		}
 	}
 	if len(params) > 0 {
 		return parts[0] + ";" + strings.Join(params, ";") + ":" + value, nil

@@ -107,3 +107,31 @@ func TestVobjectEscapes(t *testing.T) {
 		"Zoë Ångström|zoe@example.se,zoe@corp.example|+44 20 7946 0900||Acme; Sons|Engineer, senior|friends,work|Met at the conference; talked about sensors, mostly.\nAsk about the book.|",
 	})
 }
+
+// Character sets as phones and Outlook write them: declared without
+// quoted-printable (ISO-8859-1, Shift_JIS), undeclared Windows-1252, and a
+// UTF-16 file; a 2.1 photo whose base64 lines are not folded; an email with
+// a display name; two notes.
+func TestCharsetsAndOldQuirks(t *testing.T) {
+	for file, want := range map[string][]string{
+		"charsets-21.vcf": {"Søren Jørgensen|+45 20 12 34 56||first note/second note", "山田太郎||omega@example.com|", "François Müller||francois@example.fr|"},
+		"utf16.vcf":       {"Zoë Ünal||zoe@example.com|"},
+	} {
+		f, err := os.Open("testdata/" + file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := Read(f, file)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", file, err)
+		}
+		var got []string
+		for _, p := range res.People {
+			got = append(got, strings.Join([]string{p.Name, strings.Join(p.Phones, " "), strings.Join(p.Emails, " "), strings.Join(p.Notes, "/")}, "|"))
+		}
+		if strings.Join(got, "\n") != strings.Join(want, "\n") {
+			t.Errorf("%s:\n%s\nwant\n%s", file, strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+	}
+}
