@@ -65,7 +65,7 @@ func TestMalformedImportChangesNothing(t *testing.T) {
 	a := newApp(t, now)
 	dir := t.TempDir()
 	good, _ := os.ReadFile("../importer/linkedin/testdata/Connections.csv")
-	bad := strings.Replace(string(good), "28 Feb 2021", "sometime", 1)
+	bad := strings.Replace(string(good), `"Alan","Turing"`, `"Alan,Turing`, 1) // a quote never closed
 	if err := os.WriteFile(filepath.Join(dir, "Connections.csv"), []byte(bad), 0o644); err != nil {
 		t.Fatal(err)
 	}

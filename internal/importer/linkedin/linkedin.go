@@ -9,6 +9,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"errors"
+	"fmt"
 	"io"
 	"sort"
 	"strings"
@@ -31,6 +32,8 @@ func Detect(head []byte) string {
 	switch {
 	case strings.Contains(up, "CONVERSATION ID") && strings.Contains(up, "SENDER PROFILE URL"):
 		return Messages
+	case strings.Contains(up, "FROM") && strings.Contains(up, "DIRECTION") && strings.Contains(up, "FOLDER"):
+		return Messages // the 2018 layout: From,To,Date,Subject,Content,Direction,Folder
 	case strings.Contains(up, "FIRST NAME") && strings.Contains(up, "LAST NAME"):
 		return Connections
 	}
@@ -146,25 +149,84 @@ func ReadConnections(r io.Reader, file string) (*importer.Result, error) {
 			p.Key = "linkedin:name:" + rapport.NameKey(name)
 		}
 		if on := get(rec, cols, "CONNECTED ON"); on != "" {
-			at, err := parseDate(on)
-			if err != nil {
-				return nil, importer.Error(where, "Connected On %q: expected a date like 15 Mar 2024", on)
-			}
 			// Connecting is not contact: the date is kept as how you met,
-			// not logged as an interaction that would count as a touch.
-			p.Met = "connected on LinkedIn " + at.Format("2006-01-02")
+			// not logged as an interaction that would count as a touch. A
+			// date that cannot be read costs that field, not the file.
+			if at, err := parseDate(on); err == nil {
+				p.Met = "connected on LinkedIn " + at.Format("2006-01-02")
+			} else {
+				res.Notes = append(res.Notes, fmt.Sprintf("%s: Connected On %q is not a date this reader knows; left out", where, on))
+				p.Met = "connected on LinkedIn"
+			}
 		}
 		res.People = append(res.People, p)
 	}
 }
 
+// dateLayouts are the forms of a day LinkedIn has written over the years,
+// and what a spreadsheet makes of them when an export is opened and saved
+// again ("23-Apr-23", "1/8/18").
+var dateLayouts = []string{"02 Jan 2006", "2 Jan 2006", "2006-01-02", "Jan 2, 2006", "January 2, 2006", "2 January 2006",
+	"1/2/06", "1/2/2006", "01/02/2006", "2-Jan-06", "02-Jan-06", "2-Jan-2006", "2006/01/02", "02.01.2006"}
+
 func parseDate(s string) (time.Time, error) {
-	for _, layout := range []string{"02 Jan 2006", "2 Jan 2006", "1/2/06", "2006-01-02", "Jan 2, 2006"} {
+	s = strings.TrimSpace(s)
+	for _, layout := range dateLayouts {
 		if t, err := time.Parse(layout, s); err == nil {
 			return t, nil
 		}
 	}
 	return time.Time{}, errors.New("bad date")
+}
+
+// dateTimeLayouts are the moments messages.csv has carried: today's
+// "2023-06-11 15:33:58 UTC", the 2018 layout's and a spreadsheet's
+// "1/8/18, 6:14 PM".
+var dateTimeLayouts = []string{"2006-01-02 15:04:05 MST", "2006-01-02 15:04:05", "2006-01-02T15:04:05Z07:00", "2006-01-02 15:04",
+	"1/2/06, 3:04 PM", "1/2/2006, 3:04 PM", "1/2/06 3:04 PM", "1/2/2006 3:04 PM", "1/2/06 15:04", "1/2/2006 15:04", "01/02/2006 15:04:05",
+	"2-Jan-06 15:04", "02-Jan-06 3:04 PM", "Mon Jan 2 15:04:05 MST 2006"}
+
+func parseDateTime(s string) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	for _, layout := range dateTimeLayouts {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t.UTC(), nil
+		}
+	}
+	if t, err := parseDate(s); err == nil {
+		return t, nil
+	}
+	return time.Time{}, errors.New("bad date")
+}
+
+// splitNames splits a list of recipients at its commas, except where what
+// follows a comma is a credential or suffix of the name before it ("R.
+// Shyaam Prasadh, Ph.D.", "Ada Lovelace, MBA", "John Smith, Jr.").
+func splitNames(s string) []string {
+	var out []string
+	for _, x := range strings.Split(s, ",") {
+		x = strings.TrimSpace(x)
+		if x == "" {
+			continue
+		}
+		if len(out) > 0 && isSuffix(x) {
+			out[len(out)-1] += ", " + x
+			continue
+		}
+		out = append(out, x)
+	}
+	return out
+}
+
+func isSuffix(x string) bool {
+	if strings.ContainsAny(x, " ") {
+		return false
+	}
+	switch strings.ToUpper(strings.Trim(x, ".")) {
+	case "JR", "SR", "II", "III", "IV", "PHD", "PH.D", "MD", "MBA", "CPA", "ESQ", "PE", "PMP", "CFA", "MSC", "BSC", "MA", "BA", "DDS", "RN":
+		return true
+	}
+	return strings.Contains(x, ".") && len(x) <= 8 || len(x) <= 5 && strings.ToUpper(x) == x && strings.ToLower(x) != x
 }
 
 // message is one row of messages.csv.
@@ -174,6 +236,7 @@ type message struct {
 	toURLs                       []string
 	at                           time.Time
 	where                        string
+	dir                          string // the 2018 layout's INCOMING or OUTGOING
 }
 
 // ReadMessages reads messages.csv: each message a "message" touch with the
@@ -181,10 +244,11 @@ type message struct {
 // in every conversation, unless me names them (by name or profile URL).
 func ReadMessages(r io.Reader, file string, me []string) (*importer.Result, error) {
 	rd := newReader(r, file)
-	cols, err := rd.header("CONVERSATION ID", "FROM", "DATE")
+	cols, err := rd.header("FROM", "DATE")
 	if err != nil {
 		return nil, err
 	}
+	_, layout2018 := cols["DIRECTION"]
 	res := &importer.Result{}
 	var msgs []message
 	for {
@@ -205,20 +269,40 @@ func ReadMessages(r io.Reader, file string, me []string) (*importer.Result, erro
 			continue
 		}
 		m := message{conv: get(rec, cols, "CONVERSATION ID"), from: importer.FixMojibake(get(rec, cols, "FROM")),
-			fromURL: get(rec, cols, "SENDER PROFILE URL"), subject: importer.FixMojibake(get(rec, cols, "SUBJECT")), where: where}
+			fromURL: get(rec, cols, "SENDER PROFILE URL"), subject: importer.FixMojibake(get(rec, cols, "SUBJECT")), where: where,
+			dir: strings.ToUpper(get(rec, cols, "DIRECTION"))}
 		if m.conv == "" && m.from == "" {
 			res.Skipped++
 			continue
 		}
 		date := get(rec, cols, "DATE")
-		if m.at, err = time.Parse("2006-01-02 15:04:05 MST", date); err != nil {
-			if m.at, err = time.Parse("2006-01-02 15:04:05", date); err != nil {
-				return nil, importer.Error(where, "DATE %q: expected 2023-06-11 15:33:58 UTC", date)
+		if m.at, err = parseDateTime(date); err != nil {
+			res.Notes = append(res.Notes, fmt.Sprintf("%s: DATE %q is not a moment this reader knows; message left out", where, date))
+			res.Skipped++
+			continue
+		}
+		m.to = splitNames(importer.FixMojibake(get(rec, cols, "TO")))
+		m.toURLs = splitList(get(rec, cols, "RECIPIENT PROFILE URLS"), ";")
+		if layout2018 && m.conv == "" {
+			// The 2018 layout has no conversation id: the people and the
+			// subject make one.
+			ids := append([]string{rapport.NameKey(m.from)}, m.to...)
+			for i := range ids {
+				ids[i] = rapport.NameKey(ids[i])
+			}
+			sort.Strings(ids)
+			m.conv = strings.Join(ids, "|") + "|" + strings.TrimPrefix(strings.ToLower(m.subject), "re: ")
+		}
+		msgs = append(msgs, m)
+	}
+	if layout2018 && len(me) == 0 {
+		// The 2018 layout says which messages were yours.
+		for _, m := range msgs {
+			if m.dir == "OUTGOING" && m.from != "" {
+				me = []string{m.from}
+				break
 			}
 		}
-		m.to = splitList(importer.FixMojibake(get(rec, cols, "TO")), ",")
-		m.toURLs = splitList(get(rec, cols, "RECIPIENT PROFILE URLS"), ";")
-		msgs = append(msgs, m)
 	}
 	owner, err := findOwner(msgs, me, file)
 	if err != nil {

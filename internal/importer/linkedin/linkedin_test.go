@@ -47,15 +47,20 @@ func TestConnections(t *testing.T) {
 func TestConnectionsErrors(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"Notes:\nnothing here\n", "Connections.csv: no header row"},
-		{"First Name,Last Name,Connected On\nAda,Lovelace,yesterday\n", "Connections.csv:2: Connected On \"yesterday\""},
+		{"First Name,Last Name,Connected On\nAda,\"Lovelace,yesterday\nBob,Byron,01 Jan 2020\n", "Connections.csv:2: 2 fields where the header has 3: a quote opened here is never closed"},
 	} {
 		_, err := ReadConnections(strings.NewReader(c.in), "Connections.csv")
 		if err == nil || !strings.Contains(err.Error(), c.want) {
 			t.Errorf("%q: %v, want an error containing %q", c.in, err, c.want)
 		}
 	}
+	// A date that cannot be read costs that field, not the file.
+	res, err := ReadConnections(strings.NewReader("First Name,Last Name,Connected On\nAda,Lovelace,yesterday\n"), "Connections.csv")
+	if err != nil || len(res.People) != 1 || len(res.Notes) != 1 || !strings.Contains(res.Notes[0], `Connections.csv:2: Connected On "yesterday"`) {
+		t.Errorf("an unreadable date: %v %+v", err, res)
+	}
 	// Older exports without URL or dates still read.
-	res, err := ReadConnections(strings.NewReader("First Name,Last Name,Email Address,Company\nAda,Lovelace,,AE\n"), "old.csv")
+	res, err = ReadConnections(strings.NewReader("First Name,Last Name,Email Address,Company\nAda,Lovelace,,AE\n"), "old.csv")
 	if err != nil || len(res.People) != 1 || res.People[0].Key != "linkedin:name:ada lovelace" || res.People[0].Met != "" {
 		t.Errorf("old export: %+v, %v", res, err)
 	}
@@ -138,4 +143,51 @@ func FuzzMessages(f *testing.F) {
 			}
 		}
 	})
+}
+
+// Older and re-saved exports: the 2018 messages layout (with its Direction
+// column and dates like "1/8/18, 6:14 PM"), names with a credential after a
+// comma, and Connected On dates as a spreadsheet rewrites them.
+func TestOlderAndResavedExports(t *testing.T) {
+	f, err := os.Open("testdata/messages-2018.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	head := make([]byte, 200)
+	n, _ := f.Read(head)
+	if Detect(head[:n]) != Messages {
+		t.Fatalf("the 2018 layout is not recognised: %q", head[:n])
+	}
+	f.Seek(0, 0)
+	res, err := ReadMessages(f, "messages-2018.csv", nil)
+	f.Close()
+	if err != nil || len(res.Touches) != 2 {
+		t.Fatalf("2018 messages: %v %+v", err, res)
+	}
+	for i, want := range []string{"2018-01-08T18:14 me R. Shyaam Prasadh, Ph.D.", "2018-01-09T09:02 them R. Shyaam Prasadh, Ph.D."} {
+		tc := res.Touches[i]
+		var who []string
+		for _, p := range tc.People {
+			who = append(who, p.Name)
+		}
+		if got := tc.At.Format("2006-01-02T15:04") + " " + string(tc.By) + " " + strings.Join(who, "; "); got != want {
+			t.Errorf("message %d: %q, want %q", i+1, got, want)
+		}
+	}
+	f, err = os.Open("testdata/connections-resaved.csv")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err = ReadConnections(f, "connections-resaved.csv")
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var met []string
+	for _, p := range res.People {
+		met = append(met, p.Met)
+	}
+	if got := strings.Join(met, "; "); got != "connected on LinkedIn 2023-04-23; connected on LinkedIn 2018-01-08; connected on LinkedIn 2026-01-05" {
+		t.Errorf("dates: %s", got)
+	}
 }
