@@ -36,7 +36,16 @@ func counts(t *testing.T, a *App) (people, interactions int) {
 func TestImportIsIdempotentMergesAndDryRunWritesNothing(t *testing.T) {
 	a := newApp(t, now)
 	ctx := context.Background()
-	dir := "../importer/linkedin/testdata"
+	dir := t.TempDir() // an export folder: the two files of today's export
+	for _, f := range []string{"Connections.csv", "messages.csv"} {
+		b, err := os.ReadFile("../importer/linkedin/testdata/" + f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Ada L.", PersonEdit{AddEmails: []string{"ADA@example.com"}, AddTags: []string{"mentor"}}))
 
 	dry := importLinkedIn(t, a, true, dir)
