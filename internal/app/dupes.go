@@ -28,11 +28,13 @@ func (a *App) Dupes(ctx context.Context) ([]Dupe, error) {
 	}
 	byKey := map[string][]store.PersonRow{}
 	byFirst := map[string][]store.PersonRow{}
+	byLast := map[string][]store.PersonRow{}
 	for _, r := range rows {
 		k := rapport.NameKey(r.Name)
 		byKey[k] = append(byKey[k], r)
 		if f := strings.Fields(strings.ReplaceAll(k, ".", " ")); len(f) >= 2 {
 			byFirst[f[0]+" "+f[len(f)-1][:1]] = append(byFirst[f[0]+" "+f[len(f)-1][:1]], r)
+			byLast[f[len(f)-1]+" "+f[0][:1]] = append(byLast[f[len(f)-1]+" "+f[0][:1]], r)
 		}
 	}
 	seen := map[[2]string]bool{}
@@ -62,6 +64,17 @@ func (a *App) Dupes(ctx context.Context) ([]Dupe, error) {
 				li, lj := fi[len(fi)-1], fj[len(fj)-1]
 				if li != lj && (len(li) == 1 || len(lj) == 1) {
 					add(group[i], group[j], "same first name; one surname is an initial")
+				}
+			}
+		}
+	}
+	for _, group := range byLast {
+		for i := range group {
+			for j := i + 1; j < len(group); j++ {
+				fi := strings.Fields(strings.ReplaceAll(rapport.NameKey(group[i].Name), ".", " "))
+				fj := strings.Fields(strings.ReplaceAll(rapport.NameKey(group[j].Name), ".", " "))
+				if fi[0] != fj[0] && (len(fi[0]) == 1 || len(fj[0]) == 1) {
+					add(group[i], group[j], "same surname; one first name is an initial")
 				}
 			}
 		}

@@ -184,6 +184,14 @@ func TestImportMergesOnlyOnProof(t *testing.T) {
 	if again := imp("testdata/shared-phones.vcf"); again.PeopleCreated != 0 {
 		t.Errorf("a second import created %d people", again.PeopleCreated)
 	}
+	// The unproven pair waits in dupes for you to decide.
+	found := false
+	for _, d := range must[[]Dupe](t)(a.Dupes(ctx)) {
+		found = found || d.A.Name+"/"+d.B.Name == "L. Chan/Lee Chan" || d.A.Name+"/"+d.B.Name == "Lee Chan/L. Chan"
+	}
+	if !found {
+		t.Error("L. Chan and Lee Chan are not offered in dupes")
+	}
 	// Another file with the same valid number under a third name: merged
 	// into its owner, and said so with both names.
 	lee := imp("testdata/lee-again.vcf")
