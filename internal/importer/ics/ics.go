@@ -55,11 +55,19 @@ func Read(r io.Reader, file string, me []string, until time.Time) (res *importer
 		return nil, fmt.Errorf("read %s: %w", file, err)
 	}
 	data, orig := repair(data)
-	cal, err := goical.NewDecoder(bytes.NewReader(data)).Decode()
+	// A file may hold several calendars, one after the other: all are read.
+	dec := goical.NewDecoder(bytes.NewReader(data))
+	cal, err := dec.Decode()
 	if errors.Is(err, io.EOF) {
 		return nil, importer.Error(file, "no calendar in the file (no BEGIN:VCALENDAR)")
 	}
-	if err != nil {
+	for err == nil {
+		var more *goical.Calendar
+		if more, err = dec.Decode(); err == nil {
+			cal.Children = append(cal.Children, more.Children...)
+		}
+	}
+	if !errors.Is(err, io.EOF) {
 		where := file
 		if n := badLine(data, err); n > 0 && n <= len(orig) {
 			where = importer.Where(file, orig[n-1])

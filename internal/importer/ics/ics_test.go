@@ -231,3 +231,18 @@ func TestRealWorldCalendar(t *testing.T) {
 		t.Errorf("the cap is not reported: %s", notes)
 	}
 }
+
+// A bare VEVENT (no VCALENDAR around it) and several calendars in one file
+// are read, as the reference readers read them.
+func TestBareEventsAndSeveralCalendars(t *testing.T) {
+	for in, want := range map[string]int{
+		"BEGIN:VEVENT\r\nUID:1\r\nDTSTART:20261101T100000Z\r\nSUMMARY:Lunch\r\nORGANIZER:mailto:pat@example.com\r\nATTENDEE:mailto:kim@example.com\r\nEND:VEVENT\r\n": 1,
+		"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:1\r\nDTSTART:20261101T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n" +
+			"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nBEGIN:VEVENT\r\nUID:2\r\nDTSTART:20261102T100000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n": 2,
+	} {
+		res, err := Read(strings.NewReader(in), "x.ics", []string{"pat@example.com"}, until)
+		if err != nil || res.Read != want {
+			t.Errorf("%q: %v, read %d, want %d", in[:40], err, res.Read, want)
+		}
+	}
+}

@@ -40,6 +40,19 @@ func repair(data []byte) ([]byte, []int) {
 		}
 		orig = append(orig, i+1)
 	}
+	// Components without their VCALENDAR (a bare VEVENT, as some tools
+	// write a single event) are read as a calendar of them.
+	for i, l := range out {
+		u := strings.ToUpper(strings.TrimSpace(l))
+		if !strings.HasPrefix(u, "BEGIN:") {
+			continue
+		}
+		if u != "BEGIN:VCALENDAR" && (u == "BEGIN:VEVENT" || u == "BEGIN:VTIMEZONE" || u == "BEGIN:VTODO") {
+			out = append(append([]string{"BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//rapport//repaired//EN"}, out...), "END:VCALENDAR")
+			orig = append(append([]int{orig[i], orig[i], orig[i]}, orig...), orig[len(orig)-1])
+		}
+		break
+	}
 	return []byte(strings.Join(out, "\r\n") + "\r\n"), orig
 }
 
