@@ -15,18 +15,21 @@ import (
 
 // Person is someone in your network, with everything you know about them.
 type Person struct {
-	ID        string    `json:"id"`
-	Name      string    `json:"name"`
-	Emails    []string  `json:"emails"`
-	Phones    []string  `json:"phones"`
-	URLs      []string  `json:"urls"`
-	Org       string    `json:"org"`
-	Title     string    `json:"title"`
-	Tags      []string  `json:"tags"`
-	Met       string    `json:"met"`
-	Notes     []Item    `json:"notes"`
-	Wants     []Item    `json:"wants"`
-	Offers    []Item    `json:"offers"`
+	ID     string   `json:"id"`
+	Name   string   `json:"name"`
+	Emails []string `json:"emails"`
+	Phones []string `json:"phones"`
+	URLs   []string `json:"urls"`
+	Org    string   `json:"org"`
+	Title  string   `json:"title"`
+	Tags   []string `json:"tags"`
+	Met    string   `json:"met"`
+	Notes  []Item   `json:"notes"`
+	Wants  []Item   `json:"wants"`
+	Offers []Item   `json:"offers"`
+	// Aliases are the names of records merged into this person: a
+	// reference by an old name still finds them.
+	Aliases   []Item    `json:"aliases,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 }
@@ -46,6 +49,7 @@ const (
 	ItemNote  = "note"
 	ItemWant  = "want"
 	ItemOffer = "offer"
+	ItemAlias = "alias" // a name the person was also known by (merged records)
 )
 
 // Handle kinds: the identifiers that make two records the same person.

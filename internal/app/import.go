@@ -226,6 +226,7 @@ type merger struct {
 	newKeys     [][3]string
 	norms       map[string]normed // "kind\x00value" → its normal form: a mailbox names the same people thousands of times
 	source      string
+	aliases     [][2]string // person id, a name a record merged into them had
 	// sharedPhones are the numbers that differently named records of this
 	// import share (a family landline, a switchboard): they prove nothing.
 	sharedPhones map[string]bool
@@ -323,8 +324,9 @@ func (m *merger) person(ctx context.Context, ip importer.Person) (string, error)
 	if id == "" && ip.Key != "" {
 		id = m.keys[ip.Key][0]
 	}
+	aliased := false
 	if id != "" && by != "" && name != "" {
-		m.noteMerge(ctx, ip, name, id, by)
+		aliased = m.noteMerge(ctx, ip, name, id, by)
 	}
 	var p *rapport.Person
 	now := m.a.now()
@@ -353,7 +355,7 @@ func (m *merger) person(ctx context.Context, ip importer.Person) (string, error)
 		m.merged[id] = true
 	default:
 		m.merged[id] = true
-		if !m.adds(id, ip, hs) {
+		if !m.adds(id, ip, hs) && !aliased {
 			if proven {
 				return id, nil
 			}
@@ -367,14 +369,22 @@ func (m *merger) person(ctx context.Context, ip importer.Person) (string, error)
 		m.updated[id] = p
 	}
 	m.complete(p, ip, hs, now)
+	for _, al := range m.aliases {
+		if al[0] == p.ID && rapport.NameKey(al[1]) != rapport.NameKey(p.Name) && !slices.ContainsFunc(p.Aliases, func(it rapport.Item) bool {
+			return rapport.NameKey(it.Text) == rapport.NameKey(al[1])
+		}) {
+			p.Aliases = append(p.Aliases, rapport.Item{ID: newID(), Text: al[1], At: now})
+		}
+	}
 	if proven {
 		return p.ID, nil // a handle knows them: no key needed
 	}
 	return p.ID, m.remember(ip.Key, p.ID)
 }
 
-// noteMerge reports a record taken as a person of another name.
-func (m *merger) noteMerge(ctx context.Context, ip importer.Person, name, id, by string) {
+// noteMerge reports a record taken as a person of another name, and
+// reports whether it did (the name is then kept as an alias).
+func (m *merger) noteMerge(ctx context.Context, ip importer.Person, name, id, by string) bool {
 	var into string
 	switch {
 	case m.created[id] != nil:
@@ -384,14 +394,18 @@ func (m *merger) noteMerge(ctx context.Context, ip importer.Person, name, id, by
 	default:
 		r, err := m.tx.Resolve(ctx, id)
 		if err != nil {
-			return
+			return false
 		}
 		into = r.Name
 	}
 	if rapport.NameKey(into) == rapport.NameKey(name) {
-		return
+		return false
 	}
-	m.sum.Merges = append(m.sum.Merges, ImportMerge{Record: name, Where: ip.Where, Into: rapport.PersonRef{ID: id, Name: into}, By: by})
+	m.aliases = append(m.aliases, [2]string{id, name})
+	if !slices.ContainsFunc(m.sum.Merges, func(x ImportMerge) bool { return x.Record == name && x.Into.ID == id }) {
+		m.sum.Merges = append(m.sum.Merges, ImportMerge{Record: name, Where: ip.Where, Into: rapport.PersonRef{ID: id, Name: into}, By: by})
+	}
+	return true
 }
 
 // adds reports whether ip would add anything to the person id already stored.

@@ -198,4 +198,13 @@ func TestImportMergesOnlyOnProof(t *testing.T) {
 	if lee.PeopleCreated != 0 || len(lee.Merges) != 1 || lee.Merges[0].Record != "Lee C." || lee.Merges[0].Into.Name != "Lee Chan" {
 		t.Errorf("Lee C.: created %d, merges %+v", lee.PeopleCreated, lee.Merges)
 	}
+	// The merged name is kept: a reference by it still finds the person.
+	if d, err := a.Show(ctx, "Lee C."); err != nil || d.Name != "Lee Chan" || len(d.Aliases) != 1 {
+		t.Errorf("Lee C. after the merge: %v %+v", err, d)
+	}
+	// So does a merge by hand.
+	must[*PersonDetail](t)(a.Merge(ctx, "Mum", "Dad"))
+	if d, err := a.Show(ctx, "dad"); err != nil || d.Name != "Mum" {
+		t.Errorf("Dad after merging him into Mum: %v %+v", err, d)
+	}
 }

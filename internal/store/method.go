@@ -536,7 +536,7 @@ func (tx *Tx) InsertPeople(ctx context.Context, people []*rapport.Person) error 
 		for _, t := range p.Tags {
 			tRows = append(tRows, []any{p.ID, t})
 		}
-		for kind, items := range map[string][]rapport.Item{rapport.ItemNote: p.Notes, rapport.ItemWant: p.Wants, rapport.ItemOffer: p.Offers} {
+		for kind, items := range map[string][]rapport.Item{rapport.ItemNote: p.Notes, rapport.ItemWant: p.Wants, rapport.ItemOffer: p.Offers, rapport.ItemAlias: p.Aliases} {
 			for _, it := range items {
 				iRows = append(iRows, []any{it.ID, p.ID, kind, it.Text, ms(it.At), nullMs(it.Due)})
 			}

@@ -54,7 +54,7 @@ func (tx *Tx) SavePerson(ctx context.Context, p *rapport.Person) error {
 			return fmt.Errorf("save person %s: tag %s: %w", p.Name, t, err)
 		}
 	}
-	for kind, items := range map[string][]rapport.Item{rapport.ItemNote: p.Notes, rapport.ItemWant: p.Wants, rapport.ItemOffer: p.Offers} {
+	for kind, items := range map[string][]rapport.Item{rapport.ItemNote: p.Notes, rapport.ItemWant: p.Wants, rapport.ItemOffer: p.Offers, rapport.ItemAlias: p.Aliases} {
 		for _, it := range items {
 			_, err := tx.q.ExecContext(ctx, `INSERT INTO person_items (id, person_id, kind, text, at_ms, due_ms, done_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 				it.ID, p.ID, kind, it.Text, ms(it.At), nullMs(it.Due), nullMs(it.Done))
@@ -136,6 +136,8 @@ func (tx *Tx) Person(ctx context.Context, id string) (*rapport.Person, error) {
 			p.Wants = append(p.Wants, it)
 		case rapport.ItemOffer:
 			p.Offers = append(p.Offers, it)
+		case rapport.ItemAlias:
+			p.Aliases = append(p.Aliases, it)
 		}
 	}
 	if err := closeRows(rows); err != nil {
@@ -191,6 +193,9 @@ func (tx *Tx) Resolve(ctx context.Context, ref string) (rapport.PersonRef, error
 		{strings.Contains(ref, "@"),
 			`SELECT p.id, p.name FROM handles h JOIN people p ON p.id = h.person_id WHERE h.kind = 'email' AND h.norm = ?`, strings.ToLower(ref)},
 		{true, `SELECT id, name FROM people WHERE name_key = ? ORDER BY name, id LIMIT 11`, rapport.NameKey(ref)},
+		// A name someone was also known by (a record merged into them).
+		{true, `SELECT DISTINCT p.id, p.name FROM person_items i JOIN people p ON p.id = i.person_id
+			WHERE i.kind = 'alias' AND LOWER(i.text) = ? ORDER BY p.name, p.id LIMIT 11`, strings.ToLower(strings.Join(strings.Fields(ref), " "))},
 		{true, `SELECT id, name FROM people WHERE name_key LIKE ? ESCAPE '\' ORDER BY name, id LIMIT 11`, "%" + likeEscape(rapport.NameKey(ref)) + "%"},
 	}
 	for _, s := range steps {
@@ -486,6 +491,9 @@ func (tx *Tx) MergePeople(ctx context.Context, keep, drop string) error {
 		{`INSERT INTO tags (person_id, tag) SELECT ?, tag FROM tags WHERE person_id = ? ON CONFLICT DO NOTHING`, []any{keep, drop}},
 		{`DELETE FROM tags WHERE person_id = ?`, []any{drop}},
 		{`UPDATE person_items SET person_id = ? WHERE person_id = ?`, []any{keep, drop}},
+		// The name it had stays findable, as an alias of the one kept.
+		{`INSERT INTO person_items (id, person_id, kind, text, at_ms) SELECT ? || id, ?, 'alias', name, updated_ms FROM people
+			WHERE id = ? AND name_key <> (SELECT name_key FROM people WHERE id = ?)`, []any{"alias-", keep, drop, keep}},
 		// Interactions both took part in now have one participant fewer.
 		{`UPDATE interactions SET participants = participants - 1 WHERE id IN (
 			SELECT a.interaction_id FROM interaction_people a JOIN interaction_people b ON b.interaction_id = a.interaction_id
