@@ -60,7 +60,7 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 			return err
 		}
 		m := &merger{a: a, tx: tx, sum: sum, created: map[string]*rapport.Person{}, updated: map[string]*rapport.Person{}, merged: map[string]bool{}, norms: map[string]normed{},
-			source: source, sharedPhones: sharedPhones(res)}
+			source: source, sharedPhones: sharedPhones(res), aliases: map[string][]string{}, nameKeys: map[string]string{}, mergesSeen: map[[2]string]bool{}}
 		if m.handles, err = tx.Handles(ctx); err != nil {
 			return err
 		}
@@ -226,7 +226,9 @@ type merger struct {
 	newKeys     [][3]string
 	norms       map[string]normed // "kind\x00value" → its normal form: a mailbox names the same people thousands of times
 	source      string
-	aliases     [][2]string // person id, a name a record merged into them had
+	aliases     map[string][]string // person id → names records merged into them had
+	nameKeys    map[string]string   // name → rapport.NameKey(name): a mailbox repeats the same names
+	mergesSeen  map[[2]string]bool  // record name key, person id: each pair decided once
 	// sharedPhones are the numbers that differently named records of this
 	// import share (a family landline, a switchboard): they prove nothing.
 	sharedPhones map[string]bool
@@ -238,6 +240,9 @@ func sharedPhones(res *importer.Result) map[string]bool {
 	names := map[string]string{}
 	out := map[string]bool{}
 	see := func(p importer.Person) {
+		if len(p.Phones) == 0 {
+			return // most records of a mailbox: nothing to compare, and no name to fold
+		}
 		key := rapport.NameKey(p.Name)
 		for _, v := range p.Phones {
 			n, err := rapport.NormalizeHandle(rapport.HandlePhone, v)
@@ -369,22 +374,38 @@ func (m *merger) person(ctx context.Context, ip importer.Person) (string, error)
 		m.updated[id] = p
 	}
 	m.complete(p, ip, hs, now)
-	for _, al := range m.aliases {
-		if al[0] == p.ID && rapport.NameKey(al[1]) != rapport.NameKey(p.Name) && !slices.ContainsFunc(p.Aliases, func(it rapport.Item) bool {
-			return rapport.NameKey(it.Text) == rapport.NameKey(al[1])
+	for _, al := range m.aliases[p.ID] {
+		if m.nameKey(al) != m.nameKey(p.Name) && !slices.ContainsFunc(p.Aliases, func(it rapport.Item) bool {
+			return m.nameKey(it.Text) == m.nameKey(al)
 		}) {
-			p.Aliases = append(p.Aliases, rapport.Item{ID: newID(), Text: al[1], At: now})
+			p.Aliases = append(p.Aliases, rapport.Item{ID: newID(), Text: al, At: now})
 		}
 	}
+	delete(m.aliases, p.ID)
 	if proven {
 		return p.ID, nil // a handle knows them: no key needed
 	}
 	return p.ID, m.remember(ip.Key, p.ID)
 }
 
+// nameKey is rapport.NameKey, remembered.
+func (m *merger) nameKey(name string) string {
+	k, ok := m.nameKeys[name]
+	if !ok {
+		k = rapport.NameKey(name)
+		m.nameKeys[name] = k
+	}
+	return k
+}
+
 // noteMerge reports a record taken as a person of another name, and
 // reports whether it did (the name is then kept as an alias).
 func (m *merger) noteMerge(ctx context.Context, ip importer.Person, name, id, by string) bool {
+	seen := [2]string{m.nameKey(name), id}
+	if m.mergesSeen[seen] {
+		return false // decided the first time this name met this person
+	}
+	m.mergesSeen[seen] = true
 	var into string
 	switch {
 	case m.created[id] != nil:
@@ -398,13 +419,11 @@ func (m *merger) noteMerge(ctx context.Context, ip importer.Person, name, id, by
 		}
 		into = r.Name
 	}
-	if rapport.NameKey(into) == rapport.NameKey(name) {
+	if m.nameKey(into) == m.nameKey(name) {
 		return false
 	}
-	m.aliases = append(m.aliases, [2]string{id, name})
-	if !slices.ContainsFunc(m.sum.Merges, func(x ImportMerge) bool { return x.Record == name && x.Into.ID == id }) {
-		m.sum.Merges = append(m.sum.Merges, ImportMerge{Record: name, Where: ip.Where, Into: rapport.PersonRef{ID: id, Name: into}, By: by})
-	}
+	m.aliases[id] = append(m.aliases[id], name)
+	m.sum.Merges = append(m.sum.Merges, ImportMerge{Record: name, Where: ip.Where, Into: rapport.PersonRef{ID: id, Name: into}, By: by})
 	return true
 }
 
