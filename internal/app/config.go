@@ -102,6 +102,8 @@ func settings() []setting {
 		intSetting("asks_per_day", "most asks across everyone in a day before the guard says wait", 1, 100, func(p *model.Params) *int { return &p.MaxAsksDay }),
 		intSetting("asks_per_week", "most asks across everyone in seven days before the guard says wait", 1, 500, func(p *model.Params) *int { return &p.MaxAsksWeek }),
 		daysSetting("favour_memory", "days a favour they did for you stands before the next ask, until you give back", 1, 3650, func(p *model.Params) *time.Duration { return &p.FavourMemory }),
+		floatSetting("time_min", "least factor by which time spent scales a touch (a very short meeting)", 0.01, 1, func(p *model.Params) *float64 { return &p.TimeMin }),
+		floatSetting("time_max", "most factor by which time spent scales a touch (a very long meeting)", 1, 100, func(p *model.Params) *float64 { return &p.TimeMax }),
 		floatSetting("intro_trust", "share of the introducer's strength someone introduced warmly starts with (log --via)", 0, 1, func(p *model.Params) *float64 { return &p.IntroTrust }),
 		floatSetting("one_way_cap", "most strength while nothing has come back (no reply, call, meeting or favour from them)", 0, 100, func(p *model.Params) *float64 { return &p.OneWayCap }),
 	}
@@ -267,4 +269,32 @@ func (a *App) ServeTokenHash(ctx context.Context) (string, error) {
 // SetServeTokenHash stores the hash of a new web server token.
 func (a *App) SetServeTokenHash(ctx context.Context, hash string) error {
 	return a.DB.Update(ctx, func(tx *store.Tx) error { return tx.SetSetting(ctx, tokenKey, hash) })
+}
+
+// modelRev names the way ties are computed from touches; stored ties made
+// by an earlier way are rebuilt once when a database is opened (rev 2: time
+// spent counts between 1/8 and 8 times, where it was between 1/2 and 2).
+const (
+	modelRev    = "2"
+	modelRevKey = "rev.model"
+)
+
+// EnsureModel rebuilds every stored tie if the database's were computed by
+// an earlier model, in one transaction. A database that cannot be written
+// keeps its ties (figures computed from history are still right).
+func (a *App) EnsureModel(ctx context.Context) error {
+	s, err := a.DB.View().Settings(ctx)
+	if err != nil || s[modelRevKey] == modelRev || a.DB.ReadOnly() {
+		return err
+	}
+	return a.DB.Update(ctx, func(tx *store.Tx) error {
+		p, err := a.params(ctx, tx)
+		if err != nil {
+			return err
+		}
+		if err := a.rebuild(ctx, tx, p); err != nil {
+			return err
+		}
+		return tx.SetSetting(ctx, modelRevKey, modelRev)
+	})
 }

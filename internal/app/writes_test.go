@@ -10,6 +10,7 @@ import (
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/importer"
+	"github.com/rapport-app/rapport/internal/store"
 )
 
 // A command that fails writes nothing; a command that succeeds can always be
@@ -155,5 +156,38 @@ func TestImportRepairsAndBoundsWhatItReads(t *testing.T) {
 	}
 	if tr := must[*PersonDetail](t)(a.Show(ctx, "trent")); tr.Interactions != 0 {
 		t.Errorf("a touch from 1850 was stored")
+	}
+}
+
+// Ties stored by an earlier model are rebuilt once, on open.
+func TestEnsureModelRebuildsOldTies(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Ada Lovelace", PersonEdit{}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "meeting", Minutes: "8h", At: "2026-11-01"}))
+	want := must[*PersonDetail](t)(a.Show(ctx, "ada")).Strength
+	id := must[*PersonDetail](t)(a.Show(ctx, "ada")).ID
+	// What an earlier Rapport stored: another state, and an older revision.
+	if err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		tie, err := tx.Tie(ctx, id)
+		if err != nil {
+			return err
+		}
+		tie.Depth /= 4
+		if err := tx.PutTie(ctx, id, tie); err != nil {
+			return err
+		}
+		return tx.SetSetting(ctx, modelRevKey, "1")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if got := must[*PersonDetail](t)(a.Show(ctx, "ada")).Strength; got == want {
+		t.Fatal("the old state did not change the strength: the test proves nothing")
+	}
+	if err := a.EnsureModel(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := must[*PersonDetail](t)(a.Show(ctx, "ada")).Strength; got != want {
+		t.Errorf("after EnsureModel: %.1f, want %.1f", got, want)
 	}
 }

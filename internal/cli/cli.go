@@ -236,6 +236,9 @@ func (r *runner) open(ctx context.Context) (*app.App, error) {
 	r.log.Debug("opened database", "path", path, "took", time.Since(start))
 	r.db = db
 	r.app = app.New(db, clock)
+	if err := r.app.EnsureModel(ctx); err != nil {
+		return nil, err
+	}
 	r.app.Warn = func(msg string) { fmt.Fprintf(r.env.Stderr, "rapport: warning: %s\n", msg) }
 	return r.app, nil
 }

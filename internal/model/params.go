@@ -51,6 +51,11 @@ type Params struct {
 	// FavourMemory is how long a favour they did for you stands in the way
 	// of the next ask until you give back.
 	FavourMemory time.Duration
+	// TimeMin and TimeMax bound the factor by which time spent scales a
+	// touch (the square root of its minutes over the kind's usual minutes):
+	// a 5-minute meeting counts less than a 15-minute one, a day together
+	// more than an afternoon.
+	TimeMin, TimeMax float64
 	// IntroTrust is the share of the introducer's strength a person
 	// introduced warmly starts with, in the guard's eyes; it decays with
 	// HalfLife from the introduction.
@@ -95,6 +100,8 @@ func DefaultParams() Params {
 		MaxAsksWeek:  7,
 		FavourMemory: 60 * Day,
 		IntroTrust:   0.4,
+		TimeMin:      0.125,
+		TimeMax:      8,
 	}
 }
 
@@ -126,6 +133,8 @@ func (p Params) Validate() error {
 		return rapport.Errorf(rapport.EINVALID, "shallow_cap, reciprocity and history_max must not be negative")
 	case !(p.Scale > 0):
 		return rapport.Errorf(rapport.EINVALID, "scale: must be positive")
+	case !(p.TimeMin > 0 && p.TimeMin <= 1 && p.TimeMax >= 1):
+		return rapport.Errorf(rapport.EINVALID, "time_min must be in (0, 1] and time_max at least 1")
 	case !(p.OneWayCap >= 0 && p.OneWayCap <= 100):
 		return rapport.Errorf(rapport.EINVALID, "one_way_cap: must be between 0 and 100")
 	}

@@ -11,26 +11,37 @@ import (
 // Touch is what one interaction adds to one person's tie.
 type Touch struct {
 	At      time.Time
-	Weight  float64
+	Weight  float64 // the kind's weight, diluted in a group
+	Time    float64 // √(minutes ÷ the kind's usual minutes); 0 when not recorded
 	Shallow bool
 	By      rapport.By
 	Modes   uint8
 }
 
+// weight is what the touch adds: its weight scaled by the time spent,
+// bounded to [TimeMin, TimeMax] (docs/model.md: time spent counts).
+func (x Touch) weight(p Params) float64 {
+	if x.Time == 0 {
+		return x.Weight
+	}
+	return x.Weight * math.Min(p.TimeMax, math.Max(p.TimeMin, x.Time))
+}
+
 // TouchOf turns an interaction of kind k, lasting minutes (0 when not
 // recorded) with participants people, into the touch it makes on each of them.
 // Time spent scales the weight by the square root of its ratio to the kind's
-// usual minutes (bounded to half and double); a group touch is diluted by the
-// square root of the group's size, since intimacy falls in a crowd.
+// usual minutes (bounded by the model's TimeMin and TimeMax, applied when the
+// touch is added); a group touch is diluted by the square root of the group's
+// size, since intimacy falls in a crowd.
 func TouchOf(k rapport.Kind, at time.Time, by rapport.By, minutes, participants int) Touch {
-	w := k.Weight
+	x := Touch{At: at, Weight: k.Weight, Shallow: k.Shallow, By: by, Modes: k.Mode.Bit()}
 	if minutes > 0 && k.Minutes > 0 {
-		w *= math.Min(2, math.Max(0.5, math.Sqrt(float64(minutes)/float64(k.Minutes))))
+		x.Time = math.Sqrt(float64(minutes) / float64(k.Minutes))
 	}
 	if participants > 1 {
-		w /= math.Sqrt(float64(participants))
+		x.Weight /= math.Sqrt(float64(participants))
 	}
-	return Touch{At: at, Weight: w, Shallow: k.Shallow, By: by, Modes: k.Mode.Bit()}
+	return x
 }
 
 // Tie is the running state of one relationship: exponentially decayed sums
@@ -70,7 +81,7 @@ func (t *Tie) Add(x Touch, p Params) {
 	} else {
 		f = decay(t.Ref.Sub(x.At), p.HalfLife)
 	}
-	w := x.Weight * f
+	w := x.weight(p) * f
 	if x.Shallow {
 		t.Shallow += w
 	} else {
@@ -239,7 +250,7 @@ func Explain(touches []Touch, now time.Time, p Params) (Breakdown, []Contributio
 		if x.At.After(now) {
 			continue
 		}
-		f[i] = x.Weight * decay(now.Sub(x.At), p.HalfLife)
+		f[i] = x.weight(p) * decay(now.Sub(x.At), p.HalfLife)
 		if x.Shallow {
 			lightSum += f[i]
 		} else {
@@ -312,7 +323,7 @@ func (t Tie) Rewind(after []Touch, at time.Time, p Params) (Tie, bool) {
 	}
 	r := t
 	for _, x := range after {
-		w := x.Weight * decay(t.Ref.Sub(x.At), p.HalfLife)
+		w := x.weight(p) * decay(t.Ref.Sub(x.At), p.HalfLife)
 		r.Shallow -= w
 		if x.By != rapport.ByThem {
 			r.Me -= w

@@ -266,16 +266,40 @@ func TestExplain(t *testing.T) {
 }
 
 func TestTouchOf(t *testing.T) {
+	p := DefaultParams()
 	k := kinds(t)["meeting"]
-	base := TouchOf(k, now, rapport.ByMe, 0, 1).Weight
-	if w := TouchOf(k, now, rapport.ByMe, k.Minutes*4, 1).Weight; math.Abs(w-2*base) > 1e-12 {
-		t.Errorf("a meeting four times as long weighs %.3f, want twice %.3f", w, base)
+	w := func(minutes, people int) float64 { return TouchOf(k, now, rapport.ByMe, minutes, people).weight(p) }
+	base := w(0, 1)
+	if got := w(k.Minutes*4, 1); math.Abs(got-2*base) > 1e-12 {
+		t.Errorf("a meeting four times as long weighs %.3f, want twice %.3f", got, base)
 	}
-	if w := TouchOf(k, now, rapport.ByMe, k.Minutes*100, 1).Weight; w != 2*base {
-		t.Errorf("time spent must be capped at double: got %.3f", w)
+	if got := w(k.Minutes*1000, 1); got != p.TimeMax*base {
+		t.Errorf("time spent must be capped at %v times: got %.3f", p.TimeMax, got)
 	}
-	if w := TouchOf(k, now, rapport.ByMe, 0, 16).Weight; math.Abs(w-base/4) > 1e-12 {
-		t.Errorf("a meeting of 16 weighs %.3f on each, want a quarter of %.3f", w, base)
+	if got := w(0, 16); math.Abs(got-base/4) > 1e-12 {
+		t.Errorf("a meeting of 16 weighs %.3f on each, want a quarter of %.3f", got, base)
+	}
+}
+
+// Time spent counts (issue 13): across the range people log, a longer
+// meeting always weighs more, and a short one less; the bounds are where
+// the evidence put them, and likes stay capped whatever their minutes.
+func TestTimeSpentCounts(t *testing.T) {
+	p := DefaultParams()
+	k := kinds(t)["meeting"]
+	w := func(minutes int) float64 { return TouchOf(k, now, rapport.ByBoth, minutes, 1).weight(p) }
+	for _, pair := range [][2]int{{5, 15}, {15, 60}, {60, 240}, {240, 480}} {
+		if !(w(pair[0]) < w(pair[1])) {
+			t.Errorf("%d minutes weigh %.3f, %d minutes %.3f: want the longer heavier", pair[0], w(pair[0]), pair[1], w(pair[1]))
+		}
+	}
+	like := kinds(t)["like"]
+	var likes []Touch
+	for i := range 1000 {
+		likes = append(likes, TouchOf(like, now.Add(-time.Duration(i)*time.Hour), rapport.ByThem, 600, 1))
+	}
+	if s := strength(likes, now, p); s >= p.Layers[1].Min {
+		t.Errorf("a thousand ten-hour likes give %.1f, a close tie", s)
 	}
 }
 

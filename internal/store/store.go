@@ -207,6 +207,10 @@ func writable(path string) bool {
 	return true
 }
 
+// ReadOnly reports whether the database was opened read-only (it cannot be
+// written where it is).
+func (db *DB) ReadOnly() bool { return db.readOnly }
+
 // Path is the database file.
 func (db *DB) Path() string { return db.path }
 
