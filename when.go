@@ -8,7 +8,9 @@ import (
 
 // ParseTime reads a moment typed by a user: RFC 3339, "YYYY-MM-DD",
 // "YYYY-MM-DD HH:MM" (UTC), or relative to now: "now", "today", "yesterday",
-// "3d ago", "2w ago", "5h ago". The result is in UTC.
+// "tomorrow", "3d ago", "2w ago", "5h ago", "in 3 days", "in 2 weeks", "3d"
+// (in three days), "next week", or a weekday ("friday": the next one). The
+// result is in UTC.
 func ParseTime(s string, now time.Time) (time.Time, error) {
 	t, err := parseTime(s, now)
 	if err != nil {
@@ -37,6 +39,20 @@ func parseTime(s string, now time.Time) (time.Time, error) {
 		return now.UTC(), nil
 	case "yesterday":
 		return now.UTC().AddDate(0, 0, -1), nil
+	case "tomorrow":
+		return now.UTC().AddDate(0, 0, 1), nil
+	case "next week":
+		return now.UTC().AddDate(0, 0, 7), nil
+	}
+	if d, ok := weekdays[strings.ToLower(strings.TrimPrefix(strings.ToLower(s), "next "))]; ok {
+		ahead := (int(d) - int(now.UTC().Weekday()) + 7) % 7
+		if ahead == 0 {
+			ahead = 7 // "friday" on a Friday is the next one
+		}
+		return now.UTC().AddDate(0, 0, ahead), nil
+	}
+	if t, ok := ahead(strings.ToLower(s), now); ok {
+		return t, nil
 	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {
 		if t, err := time.Parse(layout, s); err == nil {
@@ -56,7 +72,37 @@ func parseTime(s string, now time.Time) (time.Time, error) {
 			}
 		}
 	}
-	return time.Time{}, Errorf(EINVALID, "time %q: expected YYYY-MM-DD, RFC 3339 (2026-11-22T09:30:00Z), today, yesterday or \"3d ago\"", s)
+	return time.Time{}, Errorf(EINVALID, "time %q: expected YYYY-MM-DD, RFC 3339 (2026-11-22T09:30:00Z), today, yesterday, tomorrow, \"3d ago\", \"in 3 days\", \"3d\", \"next week\" or a weekday", s)
+}
+
+var weekdays = map[string]time.Weekday{
+	"sunday": time.Sunday, "monday": time.Monday, "tuesday": time.Tuesday, "wednesday": time.Wednesday,
+	"thursday": time.Thursday, "friday": time.Friday, "saturday": time.Saturday,
+	"sun": time.Sunday, "mon": time.Monday, "tue": time.Tuesday, "wed": time.Wednesday, "thu": time.Thursday, "fri": time.Friday, "sat": time.Saturday,
+}
+
+// ahead reads "in 3 days", "in 2 weeks", "in 5 hours", "3d", "2w".
+func ahead(s string, now time.Time) (time.Time, bool) {
+	s = strings.TrimSpace(strings.TrimPrefix(s, "in "))
+	num, unit := s, ""
+	if i := strings.IndexFunc(s, func(r rune) bool { return r < '0' || r > '9' }); i > 0 {
+		num, unit = s[:i], strings.TrimSpace(s[i:])
+	} else {
+		return time.Time{}, false
+	}
+	n, err := strconv.Atoi(num)
+	if err != nil || n < 0 || n > 100000 {
+		return time.Time{}, false
+	}
+	switch unit {
+	case "h", "hour", "hours":
+		return now.UTC().Add(time.Duration(n) * time.Hour), true
+	case "d", "day", "days":
+		return now.UTC().AddDate(0, 0, n), true
+	case "w", "week", "weeks":
+		return now.UTC().AddDate(0, 0, 7*n), true
+	}
+	return time.Time{}, false
 }
 
 // ParseMinutes reads a duration typed by a user as minutes: "45", "45m",
