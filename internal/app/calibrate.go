@@ -59,7 +59,10 @@ func (a *App) Calibrate(ctx context.Context, apply bool) ([]RungCalibration, err
 			if !ok {
 				def = *k.Threshold
 			}
-			c := RungCalibration{Action: k.Name, Current: *k.Threshold, Calibration: model.Calibrate(def, ev[k.Name])}
+			// Evidence moves the threshold you set, not the shipped one: with
+			// none, the fit is your threshold.
+			c := RungCalibration{Action: k.Name, Current: *k.Threshold, Calibration: model.Calibrate(*k.Threshold, ev[k.Name])}
+			c.Default = def
 			if apply && c.N > 0 && c.Fitted != c.Current {
 				t := c.Fitted
 				k.Threshold = &t

@@ -191,3 +191,17 @@ func TestEnsureModelRebuildsOldTies(t *testing.T) {
 		t.Errorf("after EnsureModel: %.1f, want %.1f", got, want)
 	}
 }
+
+// Calibration speaks plainly: with no evidence the fit is the threshold you
+// set, and evidence moves it from there, not from the shipped default.
+func TestCalibrationStartsFromYourThreshold(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	thirty := 30.0
+	must[rapport.Kind](t)(a.LadderSet(ctx, "call", RungEdit{Threshold: &thirty}))
+	for _, c := range must[[]RungCalibration](t)(a.Calibrate(ctx, false)) {
+		if c.Action == "call" && (c.N != 0 || c.Fitted != 30 || c.Current != 30 || c.Default != 25) {
+			t.Errorf("call with no evidence: %+v, want the fit at your 30", c)
+		}
+	}
+}

@@ -124,18 +124,19 @@ func (r *runner) ledgerCmd() *cobra.Command {
 
 func printCalibration(w io.Writer, list []app.RungCalibration, applied bool) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "ACTION\tDEFAULT\tCURRENT\tFITTED\tEVIDENCE\tYES\tBRIER (DEFAULT → FITTED)")
+	fmt.Fprintln(tw, "ACTION\tSHIPPED\tCURRENT\tFITTED\tEVIDENCE\tYES\tBRIER (CURRENT → FITTED)")
 	for _, c := range list {
-		brier := "-"
+		brier, fitted := "-", "no evidence yet"
 		if c.N > 0 {
 			brier = fmt.Sprintf("%.3f → %.3f", c.BrierDefault, c.BrierFitted)
+			fitted = fmt.Sprintf("%.1f", c.Fitted)
 		}
-		fmt.Fprintf(tw, "%s\t%.0f\t%.1f\t%.1f\t%d\t%d\t%s\n", c.Action, c.Default, c.Current, c.Fitted, c.N, c.Yes, brier)
+		fmt.Fprintf(tw, "%s\t%.0f\t%.1f\t%s\t%d\t%d\t%s\n", c.Action, c.Default, c.Current, fitted, c.N, c.Yes, brier)
 	}
 	tw.Flush()
 	if applied {
 		fmt.Fprintln(w, "Rungs with evidence now use their fitted thresholds.")
 	} else {
-		fmt.Fprintln(w, "The fit is shrunk toward the default while evidence is thin. Apply it with --apply.")
+		fmt.Fprintln(w, "The fit is shrunk toward your current threshold while evidence is thin. Apply it with --apply.")
 	}
 }
