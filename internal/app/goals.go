@@ -382,6 +382,22 @@ type Overdue struct {
 	LastContact *time.Time        `json:"last_contact"`
 	CadenceDays int               `json:"cadence_days"`
 	OverdueDays int               `json:"overdue_days"`
+	// KeptLayer is the layer the rhythm comes from: the one the tie stood in
+	// at its last contact when that is closer than where it has fallen to.
+	KeptLayer string `json:"kept_layer"`
+	// Was is the strength at the last contact: how far it has fallen since.
+	Was float64 `json:"was"`
+}
+
+// layerByMin is the closest layer whose least strength s reaches, capacity
+// aside; "" below every layer.
+func layerByMin(s float64, p model.Params) string {
+	for _, l := range p.Layers {
+		if s >= l.Min {
+			return l.Name
+		}
+	}
+	return ""
 }
 
 // Overdue lists the people past their cadence (their own, else their
@@ -413,18 +429,29 @@ func (a *App) overdue(ctx context.Context, tx *store.Tx, p model.Params, sc *Sco
 		if _, ok := resting[s.ID]; ok {
 			return Overdue{}, false // snoozed: out of the list until they wake
 		}
-		cadence := p.CadenceOf(s.Layer)
+		last := s.Tie.Last
+		if last.IsZero() {
+			last = s.Tie.Seen
+		}
+		// The rhythm comes from the layer the tie is kept in, not the one
+		// it decays to: a close friend silent for 18 months is more overdue,
+		// not less. Kept: the closer of where it is and where it stood at
+		// its last contact (by the layers' least strengths).
+		kept, was := s.Layer, s.Strength
+		if s.Tie.Touches > 0 {
+			was = round1(s.Tie.Strength(last, p))
+			if l := layerByMin(was, p); l != "" && rank[l] < rank[kept] {
+				kept = l
+			}
+		}
+		cadence := p.CadenceOf(kept)
 		if d, ok := own[s.ID]; ok {
 			cadence = time.Duration(d) * model.Day
 		}
 		if cadence <= 0 {
 			return Overdue{}, false
 		}
-		last := s.Tie.Last
-		if last.IsZero() {
-			last = s.Tie.Seen
-		}
-		o := Overdue{Person: rapport.PersonRef{ID: s.ID}, Layer: s.Layer, Strength: s.Strength, CadenceDays: int(cadence / model.Day)}
+		o := Overdue{Person: rapport.PersonRef{ID: s.ID}, Layer: s.Layer, Strength: s.Strength, CadenceDays: int(cadence / model.Day), KeptLayer: kept, Was: was}
 		if s.Tie.Touches > 0 {
 			l := last
 			o.LastContact = &l
@@ -449,8 +476,8 @@ func (a *App) overdue(ctx context.Context, tx *store.Tx, p model.Params, sc *Sco
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
-		if rank[out[i].Layer] != rank[out[j].Layer] {
-			return rank[out[i].Layer] < rank[out[j].Layer]
+		if rank[out[i].KeptLayer] != rank[out[j].KeptLayer] {
+			return rank[out[i].KeptLayer] < rank[out[j].KeptLayer]
 		}
 		ri := float64(out[i].OverdueDays) / float64(out[i].CadenceDays)
 		rj := float64(out[j].OverdueDays) / float64(out[j].CadenceDays)

@@ -383,3 +383,31 @@ func TestAWarmIntroductionLendsTrust(t *testing.T) {
 		t.Errorf("introduced by themselves: %v", err)
 	}
 }
+
+// Fading ties surface instead of vanishing: a close friend silent for 18
+// months has decayed out of the close layer, yet is overdue on the close
+// rhythm, and is in the week's plan, with how far the tie has fallen.
+func TestFadingTiesSurface(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Old Friend", PersonEdit{}))
+	for d := 1500; d >= 540; d -= 10 {
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "old friend", Kind: "meal", By: "both", At: now.AddDate(0, 0, -d).Format("2006-01-02")}))
+	}
+	var o *Overdue
+	for _, x := range must[[]Overdue](t)(a.Overdue(ctx)) {
+		if x.Person.Name == "Old Friend" {
+			o = &x
+		}
+	}
+	if o == nil || o.KeptLayer == o.Layer || o.CadenceDays > 30 || !(o.Was > o.Strength) {
+		t.Fatalf("the fading friend in overdue: %+v", o)
+	}
+	found := false
+	for _, it := range must[*PlanView](t)(a.Plan(ctx, true, 0)).Items {
+		found = found || it.Person.Name == "Old Friend" && strings.Contains(it.Reason, "fading")
+	}
+	if !found {
+		t.Error("the fading friend is not in the week's plan")
+	}
+}

@@ -134,6 +134,15 @@ func offerMinutes(offer string, k rapport.Kind) int {
 	return k.Minutes
 }
 
+// fadingReason says why a tie past its rhythm is in the plan, and how far
+// it has fallen when it has left its layer.
+func fadingReason(o Overdue, late string) string {
+	if o.KeptLayer != o.Layer {
+		return fmt.Sprintf("%s tie fading: every %d days, %s; fallen from %.0f to %.0f (now %s)", o.KeptLayer, o.CadenceDays, late, o.Was, o.Strength, o.Layer)
+	}
+	return fmt.Sprintf("%s tie decaying: every %d days, %s", o.KeptLayer, o.CadenceDays, late)
+}
+
 // closeness ranks a layer for the plan: the inner circle highest, far above
 // how long anyone is past their rhythm.
 func closeness(layer string, p model.Params) float64 {
@@ -299,18 +308,18 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 		return nil, err
 	}
 	for _, o := range over {
-		if o.Layer == model.Known || o.Layer == "acquaintance" || o.Layer == "network" && !week {
+		if o.KeptLayer == model.Known || o.KeptLayer == "acquaintance" || o.KeptLayer == "network" && !week {
 			continue
 		}
-		g := a.reconnect(ctx, tx, m, o.Person.ID, o.Layer)
+		g := a.reconnect(ctx, tx, m, o.Person.ID, o.KeptLayer)
 		late := "never contacted"
 		if o.LastContact != nil {
 			late = fmt.Sprintf("%d days past", o.OverdueDays)
 		}
 		cands = append(cands, model.Candidate{PersonID: o.Person.ID, Action: g.Action, Minutes: g.Minutes,
-			Kind: model.ReasonCadence, Reason: fmt.Sprintf("%s tie decaying: every %d days, %s", o.Layer, o.CadenceDays, late),
+			Kind: model.ReasonCadence, Reason: fadingReason(o, late),
 			Gain: gain(o.Person.ID, g.LogKind), Deep: g.Give && kinds[g.LogKind].Weight >= 1, LogKind: g.LogKind, Give: g.Give,
-			Priority: closeness(o.Layer, m.p) + float64(o.OverdueDays)/float64(max(o.CadenceDays, 1))})
+			Priority: closeness(o.KeptLayer, m.p) + float64(o.OverdueDays)/float64(max(o.CadenceDays, 1))})
 	}
 	// Goals that need someone above a rung: raise the best helpers still below it.
 	goals, err := tx.Goals(ctx)
