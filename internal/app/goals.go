@@ -425,6 +425,10 @@ func (a *App) overdue(ctx context.Context, tx *store.Tx, p model.Params, sc *Sco
 	if err != nil {
 		return nil, err
 	}
+	keeps, err := tx.Keeps(ctx)
+	if err != nil {
+		return nil, err
+	}
 	check := func(s Score) (Overdue, bool) {
 		if _, ok := resting[s.ID]; ok {
 			return Overdue{}, false // snoozed: out of the list until they wake
@@ -443,6 +447,9 @@ func (a *App) overdue(ctx context.Context, tx *store.Tx, p model.Params, sc *Sco
 			if l := layerByMin(was, p); l != "" && rank[l] < rank[kept] {
 				kept = l
 			}
+		}
+		if k, ok := keeps[s.ID]; ok {
+			kept = k // your choice, closer or wider
 		}
 		cadence := p.CadenceOf(kept)
 		if d, ok := own[s.ID]; ok {

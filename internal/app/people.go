@@ -24,6 +24,9 @@ type PersonEdit struct {
 	RmWants, RmOffers, RmNotes             []string
 	// Cadence is the person\'s own stay-in-touch cadence in days (0 clears it).
 	Cadence *int
+	// Keep is the layer you keep the person in ("auto" clears it): their
+	// rhythm comes from it, and a wider one lets them go on purpose.
+	Keep *string
 }
 
 // AddPerson creates a person named name with the details in e.
@@ -76,6 +79,17 @@ func (a *App) EditPerson(ctx context.Context, ref string, e PersonEdit) (*Person
 		}
 		if err := tx.SavePerson(ctx, p); err != nil {
 			return err
+		}
+		if e.Keep != nil {
+			layer := strings.ToLower(strings.TrimSpace(*e.Keep))
+			if layer == "auto" {
+				layer = ""
+			} else if !slices.Contains(model.LayerNames(model.DefaultParams().Layers), layer) {
+				return rapport.Errorf(rapport.EINVALID, "--keep %q: expected a layer (%s) or auto", *e.Keep, strings.Join(model.LayerNames(model.DefaultParams().Layers), ", "))
+			}
+			if err := tx.SetKeep(ctx, p.ID, layer); err != nil {
+				return err
+			}
 		}
 		if e.Cadence != nil {
 			if *e.Cadence < 0 || *e.Cadence > 3650 {

@@ -17,6 +17,7 @@ import (
 type personFlags struct {
 	name, org, title, met string
 	cadence               int
+	keep                  string
 	e                     app.PersonEdit
 }
 
@@ -41,6 +42,7 @@ func (p *personFlags) bind(fs *pflag.FlagSet, edit bool) {
 		fs.StringArrayVar(&p.e.RmOffers, "rm-offers", nil, "remove an offer, by its text or id (repeatable)")
 		fs.StringArrayVar(&p.e.RmNotes, "rm-note", nil, "remove a note, by its text or id (repeatable)")
 		fs.IntVar(&p.cadence, "cadence", 0, "stay in touch every N days, whatever their layer (0: the layer's)")
+		fs.StringVar(&p.keep, "keep", "", "keep them in this layer whatever the tie decays to (inner, close, active, network...); a wider one lets them go; auto clears it")
 	}
 }
 
@@ -60,6 +62,10 @@ func (p *personFlags) edit(cmd *cobra.Command) app.PersonEdit {
 	if cmd.Flags().Changed("cadence") {
 		c := p.cadence
 		e.Cadence = &c
+	}
+	if cmd.Flags().Changed("keep") {
+		k := p.keep
+		e.Keep = &k
 	}
 	return e
 }

@@ -714,3 +714,33 @@ func (tx *Tx) ViaOf(ctx context.Context, personID string) (Via, bool, error) {
 	v.By, v.Strength, v.At = rapport.PersonRef{ID: id.String, Name: name.String}, s.Float64, fromMs(at.Int64)
 	return v, true, nil
 }
+
+// SetKeep sets the layer a person is kept in ("" clears it).
+func (tx *Tx) SetKeep(ctx context.Context, personID, layer string) error {
+	var v any
+	if layer != "" {
+		v = layer
+	}
+	if _, err := tx.q.ExecContext(ctx, `UPDATE people SET keep_layer = ? WHERE id = ?`, v, personID); err != nil {
+		return fmt.Errorf("keep: %w", mapErr(err))
+	}
+	return nil
+}
+
+// Keeps returns the people kept in a layer of your choosing.
+func (tx *Tx) Keeps(ctx context.Context) (map[string]string, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT id, keep_layer FROM people WHERE keep_layer IS NOT NULL`)
+	if err != nil {
+		return nil, fmt.Errorf("read kept layers: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var id, l string
+		if err := rows.Scan(&id, &l); err != nil {
+			return nil, fmt.Errorf("read kept layers: %w", err)
+		}
+		out[id] = l
+	}
+	return out, rows.Err()
+}
