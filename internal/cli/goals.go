@@ -222,7 +222,12 @@ func (r *runner) followupCmds() []*cobra.Command {
 					if o.LastContact != nil {
 						late = fmt.Sprintf("%d days late (last %s)", o.OverdueDays, o.LastContact.Format("2006-01-02"))
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%.1f\tevery %d days\t%s\n", o.Layer, o.Person.Name, o.Strength, o.CadenceDays, late)
+					layer, strength := o.KeptLayer, fmt.Sprintf("%.1f", o.Strength)
+					if o.KeptLayer != o.Layer {
+						layer += " (now " + o.Layer + ")"
+						strength = fmt.Sprintf("%.1f, was %.1f", o.Strength, o.Was)
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%s\tevery %d days\t%s\n", layer, o.Person.Name, strength, o.CadenceDays, late)
 				}
 				tw.Flush()
 			})
