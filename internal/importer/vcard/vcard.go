@@ -10,7 +10,6 @@ package vcard
 import (
 	"bufio"
 	"bytes"
-	"errors"
 	"fmt"
 	"io"
 	"mime/quotedprintable"
@@ -30,23 +29,28 @@ import (
 
 // Read parses a vCard file.
 func Read(r io.Reader, file string) (*importer.Result, error) {
-	norm, err := normalize(r, file)
+	res := &importer.Result{}
+	norm, err := normalize(r, file, &res.Notes)
 	if err != nil {
 		return nil, err
 	}
-	dec := govcard.NewDecoder(bytes.NewReader(norm))
-	res := &importer.Result{}
-	for n := 1; ; n++ {
-		card, err := dec.Decode()
-		if errors.Is(err, io.EOF) {
-			if n == 1 {
-				return nil, importer.Error(file, "no vCard in the file (no BEGIN:VCARD)")
-			}
-			return res, nil
-		}
-		where := fmt.Sprintf("%s: card %d", file, n)
+	cards, err := splitCards(norm, file)
+	if err != nil {
+		return nil, err
+	}
+	if len(cards) == 0 {
+		return nil, importer.Error(file, "no vCard in the file (no BEGIN:VCARD)")
+	}
+	for i, raw := range cards {
+		// Each card on its own: one that cannot be read costs that card,
+		// reported, not the file.
+		where := fmt.Sprintf("%s: card %d", file, i+1)
+		card, err := govcard.NewDecoder(bytes.NewReader(raw)).Decode()
 		if err != nil {
-			return nil, importer.Error(where, "%v", err)
+			res.Read++
+			res.Skipped++
+			res.Notes = append(res.Notes, fmt.Sprintf("%s: %v; card left out", where, err))
+			continue
 		}
 		res.Read++
 		p := person(card, where)
@@ -56,6 +60,31 @@ func Read(r io.Reader, file string) (*importer.Result, error) {
 		}
 		res.People = append(res.People, p)
 	}
+	return res, nil
+}
+
+// splitCards cuts normalised vCard text into its cards, BEGIN to END. A card
+// the file ends inside (truncated) is structural damage: an error.
+func splitCards(norm []byte, file string) ([][]byte, error) {
+	var cards [][]byte
+	var cur []byte
+	open := false
+	for _, l := range bytes.SplitAfter(norm, []byte("\r\n")) {
+		u := bytes.ToUpper(bytes.TrimSpace(l))
+		switch {
+		case bytes.Equal(u, []byte("BEGIN:VCARD")):
+			open, cur = true, append([]byte(nil), l...)
+		case open && bytes.Equal(u, []byte("END:VCARD")):
+			cards = append(cards, append(cur, l...))
+			open, cur = false, nil
+		case open:
+			cur = append(cur, l...)
+		}
+	}
+	if open {
+		return nil, importer.Error(file, "card %d: no END:VCARD before the end of the file (truncated?); the file was not imported", len(cards)+1)
+	}
+	return cards, nil
 }
 
 func person(card govcard.Card, where string) importer.Person {
@@ -154,7 +183,7 @@ var dropped = map[string]bool{"PHOTO": true, "LOGO": true, "SOUND": true, "KEY":
 // normalize unfolds lines, joins quoted-printable soft breaks, decodes
 // quoted-printable values to UTF-8, turns bare 2.1 type markers into TYPE
 // parameters, drops photos, and writes the result as vCard 3.0 lines.
-func normalize(r io.Reader, file string) ([]byte, error) {
+func normalize(r io.Reader, file string, notes *[]string) ([]byte, error) {
 	// A UTF-16 file (with its byte-order mark) is read as such.
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(2); err == nil && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF) {
@@ -184,7 +213,10 @@ func normalize(r io.Reader, file string) ([]byte, error) {
 		}
 		l, err := normalizeLine(cur)
 		if err != nil {
-			return importer.Error(importer.Where(file, curLine), "%v", err)
+			// A line that is not a property costs that line, reported.
+			*notes = append(*notes, fmt.Sprintf("%s: %v; line left out", importer.Where(file, curLine), err))
+			cur = ""
+			return nil
 		}
 		if l != "" {
 			out.WriteString(l)

@@ -56,7 +56,7 @@ func TestV40(t *testing.T) {
 
 func TestPhotosDoNotReachTheResult(t *testing.T) {
 	data, _ := os.ReadFile("testdata/apple.vcf")
-	norm, err := normalize(bytes.NewReader(data), "apple.vcf")
+	norm, err := normalize(bytes.NewReader(data), "apple.vcf", new([]string))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -133,5 +133,28 @@ func TestCharsetsAndOldQuirks(t *testing.T) {
 		if strings.Join(got, "\n") != strings.Join(want, "\n") {
 			t.Errorf("%s:\n%s\nwant\n%s", file, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
+	}
+}
+
+// A card that cannot be read costs that card, and a line that is not a
+// property costs that line, both reported; the rest of the file is read.
+func TestOneBadCardOrLineIsLeftOut(t *testing.T) {
+	in := "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Ada Lovelace\r\nEMAIL:ada@example.com\r\nEND:VCARD\r\n" +
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Bad Param\r\nTEL;TYPE=\"cell:+1 650 253 0000\r\nEND:VCARD\r\n" +
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Grace Hopper\r\nthis line is no property\r\nEMAIL:grace@example.com\r\nEND:VCARD\r\n"
+	res, err := Read(strings.NewReader(in), "x.vcf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, p := range res.People {
+		names = append(names, p.Name)
+	}
+	notes := strings.Join(res.Notes, "\n")
+	if got := strings.Join(names, ", "); !strings.Contains(got, "Ada Lovelace") || !strings.Contains(got, "Grace Hopper") {
+		t.Errorf("people %q", got)
+	}
+	if !strings.Contains(notes, "x.vcf:14: no ':'") || res.Read != 3 || len(res.People)+res.Skipped != res.Read {
+		t.Errorf("read %d, skipped %d, notes:\n%s", res.Read, res.Skipped, notes)
 	}
 }
