@@ -222,20 +222,9 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 	// The budget remembers today: what was already spent comes off it, and
 	// whoever was already in touch today is not proposed again.
 	dayStart := now.Truncate(24 * time.Hour)
-	done, err := tx.ActivityBetween(ctx, dayStart, now.Add(time.Millisecond))
+	spent, err := minutesSpent(ctx, tx, dayStart, now, kinds)
 	if err != nil {
 		return nil, err
-	}
-	spent := 0
-	for _, d := range done {
-		if d.By == rapport.ByThem {
-			continue // their time, not yours
-		}
-		if d.Minutes > 0 {
-			spent += d.Minutes
-		} else {
-			spent += kinds[d.Kind].Minutes
-		}
 	}
 	if override > 0 {
 		v.BudgetMinutes = override
@@ -375,7 +364,7 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 	filtered := len(cands) - len(kept)
 	cands = kept
 	items, unplanned, planned := model.Plan(cands, v.BudgetMinutes)
-	days, block, err := a.schedule(ctx, tx, week, override, now, b, spent, cands, &items, &planned, fuDue)
+	days, block, err := a.schedule(ctx, tx, week, override, now, b, spent, kinds, cands, &items, &planned, fuDue)
 	if err != nil {
 		return nil, err
 	}
@@ -425,7 +414,7 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 // earliest day with room, promises no later than their due day, and a give
 // longer than any day on the day with the most room.
 func (a *App) schedule(ctx context.Context, tx *store.Tx, week bool, override int, now time.Time, b Budget, spent int,
-	cands []model.Candidate, items *[]model.Candidate, planned *int, fuDue map[string]time.Time) ([]string, string, error) {
+	kinds map[string]rapport.Kind, cands []model.Candidate, items *[]model.Candidate, planned *int, fuDue map[string]time.Time) ([]string, string, error) {
 	dayStart := now.Truncate(24 * time.Hour)
 	if week {
 		caps := make([]int, 7)
@@ -453,24 +442,9 @@ func (a *App) schedule(ctx context.Context, tx *store.Tx, week bool, override in
 	if err != nil || len(recent) > 0 {
 		return nil, "", err // a deep give this week already
 	}
-	kinds, err := a.kindMap(ctx, tx)
+	weekSpent, err := minutesSpent(ctx, tx, dayStart.AddDate(0, 0, -6), now, kinds)
 	if err != nil {
 		return nil, "", err
-	}
-	acts, err := tx.ActivityBetween(ctx, dayStart.AddDate(0, 0, -6), now.Add(time.Millisecond))
-	if err != nil {
-		return nil, "", err
-	}
-	weekSpent := 0
-	for _, x := range acts {
-		if x.By == rapport.ByThem {
-			continue
-		}
-		if x.Minutes > 0 {
-			weekSpent += x.Minutes
-		} else {
-			weekSpent += kinds[x.Kind].Minutes
-		}
 	}
 	weekLeft := b.WeekMinutes - weekSpent - *planned
 	c, ok := model.Block(cands, *items, max(0, b.DayMinutes-spent-*planned), weekLeft)
@@ -481,6 +455,31 @@ func (a *App) schedule(ctx context.Context, tx *store.Tx, week bool, override in
 	*items = append(*items, c)
 	*planned += c.Minutes
 	return nil, fmt.Sprintf("today holds a block for a deep give: %d minutes, more than the day's %d, within the week's %d", c.Minutes, b.DayMinutes, b.WeekMinutes), nil
+}
+
+// yourMinutes is what one interaction cost you: the minutes logged, else
+// its kind's usual minutes; a touch they made cost you nothing.
+func yourMinutes(x store.Activity, kinds map[string]rapport.Kind) int {
+	switch {
+	case x.By == rapport.ByThem:
+		return 0
+	case x.Minutes > 0:
+		return x.Minutes
+	}
+	return kinds[x.Kind].Minutes
+}
+
+// minutesSpent adds up yourMinutes over [from, now].
+func minutesSpent(ctx context.Context, tx *store.Tx, from, now time.Time, kinds map[string]rapport.Kind) (int, error) {
+	acts, err := tx.ActivityBetween(ctx, from, now.Add(time.Millisecond))
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, x := range acts {
+		n += yourMinutes(x, kinds)
+	}
+	return n, nil
 }
 
 // followThrough proposes what an ask calls for after it was made: thanks

@@ -126,10 +126,7 @@ func (a *App) Report(ctx context.Context, since, until string) (*Report, error) 
 			continue // their time, not yours
 		}
 		k := kinds[x.Kind]
-		m := x.Minutes
-		if m == 0 {
-			m = k.Minutes
-		}
+		m := yourMinutes(x, kinds)
 		switch {
 		case k.Shallow || k.Weight < 1:
 			r.Minutes.Light += m
