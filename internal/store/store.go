@@ -15,7 +15,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -197,14 +196,7 @@ func writable(path string) bool {
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return !errors.Is(err, fs.ErrPermission)
 	}
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, ".rapport-probe-*")
-	if err != nil {
-		return !errors.Is(err, fs.ErrPermission) && !errors.Is(err, syscall.EROFS)
-	}
-	f.Close()
-	os.Remove(f.Name())
-	return true
+	return dirWritable(filepath.Dir(path))
 }
 
 // ReadOnly reports whether the database was opened read-only (it cannot be
