@@ -26,6 +26,9 @@ func newApp(t testing.TB, at time.Time) *App {
 			if bad, err := db.ForeignKeyViolations(context.Background()); err != nil || len(bad) > 0 {
 				t.Errorf("foreign keys after the test: %v %v", bad, err)
 			}
+			if n, err := db.TouchesMismatch(context.Background()); err != nil || n > 0 {
+				t.Errorf("touches differ from the interactions they copy in %d rows (%v)", n, err)
+			}
 		}
 		db.Close()
 	})

@@ -106,3 +106,18 @@ func BenchmarkAssignmentNew(b *testing.B) {
 		}
 	}
 }
+
+func BenchmarkReport30Days(b *testing.B) { benchReport(b, "") }
+
+func BenchmarkReport6Months(b *testing.B) { benchReport(b, "2026-05-22") }
+
+func BenchmarkReport2Years(b *testing.B) { benchReport(b, "2024-11-22") }
+
+func benchReport(b *testing.B, since string) {
+	a := benchApp(b)
+	for b.Loop() {
+		if _, err := a.Report(context.Background(), since, ""); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -119,5 +119,10 @@ func (a *App) Demo(ctx context.Context, opts demo.Options, progress func(done, t
 	if err != nil {
 		return nil, err
 	}
+	// What the report reads the past from, built now rather than by the
+	// first report.
+	if err := a.buildMonths(ctx, now); err != nil {
+		return nil, err
+	}
 	return res, nil
 }

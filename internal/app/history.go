@@ -35,8 +35,11 @@ type LadderPoint struct {
 }
 
 // LadderHistory rebuilds the ladder at the end of each of the last months
-// (oldest first), from the stored ties rewound past the touches since.
+// (oldest first), from the monthly snapshots (see store.StatesAt).
 func (a *App) LadderHistory(ctx context.Context, months int) ([]LadderPoint, error) {
+	if err := a.buildMonths(ctx, a.now()); err != nil {
+		return nil, err
+	}
 	tx := a.DB.View()
 	p, kinds, err := a.modelOf(ctx, tx)
 	if err != nil {
@@ -50,7 +53,7 @@ func (a *App) LadderHistory(ctx context.Context, months int) ([]LadderPoint, err
 	var out []LadderPoint
 	for m := months; m >= 1; m-- {
 		at := now.AddDate(0, -m, 0)
-		strengths, err := a.strengthsAt(ctx, tx, at, kinds, p)
+		strengths, _, err := a.strengthsAt(ctx, tx, at, kinds, p)
 		if err != nil {
 			return nil, err
 		}

@@ -14,7 +14,7 @@ import (
 // people who match it; how many of the people you reached out to answered;
 // and the offers of the month's assignment against the gives delivered.
 func (a *App) outcomes(ctx context.Context, tx *store.Tx, start, end time.Time, got []store.Favour, gotFrom []string,
-	asks []rapport.Ask, gives int) (Outcomes, error) {
+	asks []rapport.Ask, gives int, states map[string]*store.MonthState) (Outcomes, error) {
 	o := Outcomes{All: []Outcome{}, Goals: []GoalOutcomes{}, GivesDelivered: gives}
 	names := map[string]rapport.PersonRef{}
 	ref := func(id string) *rapport.PersonRef {
@@ -79,25 +79,16 @@ func (a *App) outcomes(ctx context.Context, tx *store.Tx, start, end time.Time, 
 	}
 
 	// Who answered: of the people you reached out to in the period, those
-	// with a touch from them (or together) after your first.
-	touches, err := tx.PersonTouchesBetween(ctx, start, end)
-	if err != nil {
-		return o, err
-	}
-	first := map[string]time.Time{}
-	answered := map[string]bool{}
-	for _, t := range touches {
-		if t.By == rapport.ByMe {
-			if _, ok := first[t.PersonID]; !ok {
-				first[t.PersonID] = t.At
+	// with a touch from them (or together) at or after one of yours there,
+	// read from their state at the end (model.Reach).
+	for _, st := range states {
+		if st.Reach.Reached(start) {
+			o.Reached++
+			if st.Reach.Answered(start) {
+				o.Responded++
 			}
-			continue
-		}
-		if f, ok := first[t.PersonID]; ok && !t.At.Before(f) {
-			answered[t.PersonID] = true
 		}
 	}
-	o.Reached, o.Responded = len(first), len(answered)
 	if o.Reached > 0 {
 		o.ResponseRate = round1(100*float64(o.Responded)/float64(o.Reached)) / 100
 	}

@@ -457,21 +457,18 @@ func (a *App) schedule(ctx context.Context, tx *store.Tx, week bool, override in
 	return nil, fmt.Sprintf("today holds a block for a deep give: %d minutes, more than the day's %d, within the week's %d", c.Minutes, b.DayMinutes, b.WeekMinutes), nil
 }
 
-// yourMinutes is what one interaction cost you: the minutes logged, else
-// its kind's usual minutes; a touch they made cost you nothing.
-func yourMinutes(x store.Activity, kinds map[string]rapport.Kind) int {
-	switch {
-	case x.By == rapport.ByThem:
+// yourMinutes is what interactions cost you: the minutes logged, else
+// their kind's usual minutes; touches they made cost you nothing.
+func yourMinutes(x store.ActivitySum, kinds map[string]rapport.Kind) int {
+	if x.By == rapport.ByThem {
 		return 0
-	case x.Minutes > 0:
-		return x.Minutes
 	}
-	return kinds[x.Kind].Minutes
+	return x.Minutes + x.Unrecorded*kinds[x.Kind].Minutes
 }
 
 // minutesSpent adds up yourMinutes over [from, now].
 func minutesSpent(ctx context.Context, tx *store.Tx, from, now time.Time, kinds map[string]rapport.Kind) (int, error) {
-	acts, err := tx.ActivityBetween(ctx, from, now.Add(time.Millisecond))
+	acts, err := tx.ActivitySums(ctx, from, now.Add(time.Millisecond))
 	if err != nil {
 		return 0, err
 	}

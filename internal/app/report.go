@@ -110,6 +110,9 @@ func (a *App) Report(ctx context.Context, since, until string) (*Report, error) 
 	if !start.Before(end) {
 		return nil, rapport.Errorf(rapport.EINVALID, "--since %s is not before --until %s", start.Format("2006-01-02"), end.Format("2006-01-02"))
 	}
+	if err := a.buildMonths(ctx, end); err != nil {
+		return nil, err
+	}
 	tx := a.DB.View()
 	p, kinds, err := a.modelOf(ctx, tx)
 	if err != nil {
@@ -117,7 +120,7 @@ func (a *App) Report(ctx context.Context, since, until string) (*Report, error) 
 	}
 	r := &Report{Since: start, Until: end, Rungs: []RungMove{}, Grew: []Move{}, Faded: []Move{}}
 
-	acts, err := tx.ActivityBetween(ctx, start, end)
+	acts, err := tx.ActivitySums(ctx, start, end)
 	if err != nil {
 		return nil, err
 	}
@@ -125,18 +128,17 @@ func (a *App) Report(ctx context.Context, since, until string) (*Report, error) 
 		if x.By == rapport.ByThem {
 			continue // their time, not yours
 		}
-		k := kinds[x.Kind]
-		m := yourMinutes(x, kinds)
+		k, m := kinds[x.Kind], yourMinutes(x, kinds)
 		switch {
 		case k.Shallow || k.Weight < 1:
 			r.Minutes.Light += m
-			r.Touches.Light++
+			r.Touches.Light += x.N
 		case x.Favour && k.OnLadder() && x.By == rapport.ByMe: // the same rule as gives in the ledger
 			r.Minutes.Gives += m
-			r.Touches.Gives++
+			r.Touches.Gives += x.N
 		default:
 			r.Minutes.Conversations += m
-			r.Touches.Conversations++
+			r.Touches.Conversations += x.N
 		}
 	}
 	r.Minutes.Total = r.Minutes.Light + r.Minutes.Conversations + r.Minutes.Gives
@@ -169,21 +171,21 @@ func (a *App) Report(ctx context.Context, since, until string) (*Report, error) 
 		}
 	}
 
-	if r.Outcomes, err = a.outcomes(ctx, tx, start, end, got, gotFrom, asks, len(gives)); err != nil {
+	from, _, err := a.strengthsAt(ctx, tx, start, kinds, p)
+	if err != nil {
+		return nil, err
+	}
+	to, states, err := a.strengthsAt(ctx, tx, end, kinds, p)
+	if err != nil {
+		return nil, err
+	}
+	if r.Outcomes, err = a.outcomes(ctx, tx, start, end, got, gotFrom, asks, len(gives), states); err != nil {
 		return nil, err
 	}
 	if r.ContactsStart, err = tx.CountPeopleBefore(ctx, start); err != nil {
 		return nil, err
 	}
 	if r.ContactsEnd, err = tx.CountPeopleBefore(ctx, end); err != nil {
-		return nil, err
-	}
-	from, err := a.strengthsAt(ctx, tx, start, kinds, p)
-	if err != nil {
-		return nil, err
-	}
-	to, err := a.strengthsAt(ctx, tx, end, kinds, p)
-	if err != nil {
 		return nil, err
 	}
 	ks, err := tx.Kinds(ctx)
@@ -246,32 +248,39 @@ func union(a, b map[string]float64) map[string]bool {
 	return out
 }
 
-// strengthsAt is everyone's strength as the network stood at t: the stored
-// ties rewound past the touches since t (no history read for them), and a
-// replay of the history for the few whose deep contact since t makes a rewind
-// inexact.
-func (a *App) strengthsAt(ctx context.Context, tx *store.Tx, t time.Time, kinds map[string]rapport.Kind, p model.Params) (map[string]float64, error) {
-	ties, err := tx.Ties(ctx)
+// strengthsAt is everyone's strength as the network stood at t, and the
+// states behind it: the month's snapshot and the touches since (see
+// store.StatesAt).
+func (a *App) strengthsAt(ctx context.Context, tx *store.Tx, t time.Time, kinds map[string]rapport.Kind, p model.Params) (map[string]float64, map[string]*store.MonthState, error) {
+	states, err := tx.StatesAt(ctx, kinds, p, t)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	after, err := tx.TouchesAfter(ctx, t, kinds)
-	if err != nil {
-		return nil, err
-	}
-	out := make(map[string]float64, len(ties))
-	for _, r := range ties {
-		tie, ok := r.Tie.Rewind(after[r.ID], t, p)
-		if !ok {
-			touches, _, err := a.touches(ctx, tx, r.ID, kinds)
-			if err != nil {
-				return nil, err
-			}
-			tie = model.TieOf(touches, t, p)
-		}
-		if s := round1(tie.Strength(t, p)); s > 0 {
-			out[r.ID] = s
+	out := make(map[string]float64, len(states))
+	for id, s := range states {
+		if v := round1(s.Tie.Strength(t, p)); v > 0 {
+			out[id] = v
 		}
 	}
-	return out, nil
+	return out, states, nil
+}
+
+// buildMonths brings the months and days the report reads from up to t
+// (see store.BuildMonths), in a transaction of its own; a database that
+// cannot be written is read without them.
+func (a *App) buildMonths(ctx context.Context, t time.Time) error {
+	if a.DB.ReadOnly() {
+		return nil
+	}
+	months, days, ok, err := a.DB.View().MonthsBuilt(ctx)
+	if err != nil || ok && !months.Before(store.MonthStart(t)) && !days.Before(store.DayStart(t)) {
+		return err
+	}
+	return a.DB.Update(ctx, func(tx *store.Tx) error {
+		p, kinds, err := a.modelOf(ctx, tx)
+		if err != nil {
+			return err
+		}
+		return tx.BuildMonths(ctx, kinds, p, t)
+	})
 }

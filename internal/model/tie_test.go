@@ -303,50 +303,6 @@ func TestTimeSpentCounts(t *testing.T) {
 	}
 }
 
-// Rewinding a tie past shallow touches gives the tie a replay would give.
-func TestRewindMatchesReplay(t *testing.T) {
-	p := DefaultParams()
-	ks := rapport.DefaultKinds()
-	r := rand.New(rand.NewPCG(9, 10))
-	checked := 0
-	for c := range 400 {
-		h := randomHistory(r, ks)
-		cut := now.Add(-time.Duration(r.Float64() * float64(365*Day)))
-		var before, after []Touch
-		for _, x := range h {
-			if x.At.After(cut) {
-				after = append(after, x)
-			} else {
-				before = append(before, x)
-			}
-		}
-		full := TieOf(h, now, p)
-		got, ok := full.Rewind(after, cut, p)
-		deepAfter := false
-		for _, x := range after {
-			deepAfter = deepAfter || !x.Shallow
-		}
-		if ok == deepAfter {
-			t.Fatalf("case %d: ok = %v with a deep touch after the cut = %v", c, ok, deepAfter)
-		}
-		if !ok {
-			continue
-		}
-		checked++
-		want := TieOf(before, cut, p)
-		if g, w := got.Strength(cut, p), want.Strength(cut, p); math.Abs(g-w) > 1e-6 {
-			t.Fatalf("case %d: rewound %.9f, replayed %.9f", c, g, w)
-		}
-	}
-	if checked < 20 {
-		t.Fatalf("only %d cases exercised the rewind", checked)
-	}
-}
-
-// Strength needs the other side: no sequence of one-way touches (messages,
-// emails, comments, likes, gives, however many, however recent) lifts a tie
-// above the one-way cap, below every rung above the like, and so out of the
-// lowest layer. One thing coming back (a reply, a call, a meeting) lifts it.
 func TestOneWayTouchesStayLow(t *testing.T) {
 	p := DefaultParams()
 	ks := kinds(t)

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"sort"
 	"strings"
@@ -14,6 +16,9 @@ import (
 // InsertInteraction stores one interaction and who took part in it, with each
 // participant's tie strength just before it (before[i] for in.People[i]).
 func (tx *Tx) InsertInteraction(ctx context.Context, in *rapport.Interaction, createdMs int64, before []float64) error {
+	if err := tx.stale(ctx, in.At); err != nil {
+		return err
+	}
 	_, err := tx.q.ExecContext(ctx, `
 		INSERT INTO interactions (id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms, favour)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -31,6 +36,10 @@ func (tx *Tx) InsertInteraction(ctx context.Context, in *rapport.Interaction, cr
 				return rapport.Errorf(rapport.EINVALID, "%s is named twice in one interaction", p.Name)
 			}
 			return fmt.Errorf("log %s with %s: %w", in.Kind, p.Name, mapErr(err))
+		}
+		if _, err := tx.q.ExecContext(ctx, `INSERT INTO touches (at_ms, person_id, interaction_id, kind, by_side, minutes, participants)
+			VALUES (?, ?, ?, ?, ?, ?, ?)`, ms(in.At), p.ID, in.ID, in.Kind, string(in.By), in.Minutes, len(in.People)); err != nil {
+			return fmt.Errorf("log %s: %w", in.Kind, mapErr(err))
 		}
 	}
 	return nil
@@ -127,6 +136,9 @@ func (tx *Tx) RebuildTies(ctx context.Context, kinds map[string]rapport.Kind, p 
 	if _, err := tx.q.ExecContext(ctx, `DELETE FROM ties`); err != nil {
 		return 0, fmt.Errorf("rebuild ties: %w", err)
 	}
+	if err := tx.dropMonths(ctx); err != nil {
+		return 0, err
+	}
 	for id, t := range ties {
 		if err := tx.PutTie(ctx, id, *t); err != nil {
 			return 0, err
@@ -164,10 +176,13 @@ func (tx *Tx) InsertInteractions(ctx context.Context, items []rapport.Interactio
 // is written in the transaction: in BulkUpdate a conflict ends the
 // transaction at once (see inserter).
 type InteractionWriter struct {
-	chunks  chan interactionChunk
-	done    chan error
-	rebuild func() error
-	closed  bool
+	chunks   chan interactionChunk
+	done     chan error
+	rebuild  func() error
+	closed   bool
+	earliest time.Time                              // the earliest interaction handed over
+	stale    func(context.Context, time.Time) error // cuts the built months back to it
+	ctx      context.Context
 }
 
 type interactionChunk struct {
@@ -179,7 +194,8 @@ type interactionChunk struct {
 // they at least double the table, its indexes are built once at the end
 // rather than kept up row by row.
 func (tx *Tx) NewInteractionWriter(ctx context.Context, expected int, createdMs int64) (*InteractionWriter, error) {
-	w := &InteractionWriter{chunks: make(chan interactionChunk, 2), done: make(chan error, 1), rebuild: func() error { return nil }}
+	w := &InteractionWriter{chunks: make(chan interactionChunk, 2), done: make(chan error, 1), rebuild: func() error { return nil },
+		stale: tx.stale, ctx: ctx}
 	if tx.bulk && expected >= 1000 {
 		var there int
 		if err := tx.q.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM interactions`).Scan(&there); err != nil {
@@ -195,6 +211,7 @@ func (tx *Tx) NewInteractionWriter(ctx context.Context, expected int, createdMs 
 	go func() {
 		ins := tx.newInserter("interactions", "id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms, favour", "", 10)
 		links := tx.newInserter("interaction_people", "interaction_id, person_id, strength_before", "", 3)
+		touches := tx.newInserter("touches", "at_ms, person_id, interaction_id, kind, by_side, minutes, participants", "", 7)
 		err := func() error {
 			for c := range w.chunks {
 				order := make([]int, len(c.items))
@@ -216,16 +233,23 @@ func (tx *Tx) NewInteractionWriter(ctx context.Context, expected int, createdMs 
 						if err := links.add(ctx, in.ID, p.ID, b); err != nil {
 							return err
 						}
+						if err := touches.add(ctx, ms(in.At), p.ID, in.ID, in.Kind, string(in.By), in.Minutes, len(in.People)); err != nil {
+							return err
+						}
 					}
 				}
 			}
 			if err := ins.flush(ctx); err != nil {
 				return err
 			}
-			return links.flush(ctx)
+			if err := links.flush(ctx); err != nil {
+				return err
+			}
+			return touches.flush(ctx)
 		}()
 		ins.close()
 		links.close()
+		touches.close()
 		for range w.chunks { // after an error: let Add return
 		}
 		w.done <- err
@@ -235,6 +259,11 @@ func (tx *Tx) NewInteractionWriter(ctx context.Context, expected int, createdMs 
 
 // Add hands a chunk to the writer; it keeps the slices.
 func (w *InteractionWriter) Add(items []rapport.Interaction, before [][]float64) {
+	for _, in := range items {
+		if w.earliest.IsZero() || in.At.Before(w.earliest) {
+			w.earliest = in.At
+		}
+	}
 	if len(items) > 0 {
 		w.chunks <- interactionChunk{items, before}
 	}
@@ -249,6 +278,11 @@ func (w *InteractionWriter) Close() error {
 	close(w.chunks)
 	if err := <-w.done; err != nil {
 		return err
+	}
+	if !w.earliest.IsZero() {
+		if err := w.stale(w.ctx, w.earliest); err != nil {
+			return err
+		}
 	}
 	return w.rebuild()
 }
@@ -297,57 +331,6 @@ func (tx *Tx) deferIndexes(ctx context.Context, tables ...string) (func() error,
 func rowsOf(n, width int) string {
 	row := placeholders(width)
 	return row + strings.Repeat(", "+row, n-1)
-}
-
-// TouchesAfter returns, by person, the touches of every interaction after t
-// (read through the index on time, so a recent t reads little).
-func (tx *Tx) TouchesAfter(ctx context.Context, t time.Time, kinds map[string]rapport.Kind) (map[string][]model.Touch, error) {
-	rows, err := tx.q.QueryContext(ctx, `
-		SELECT ip.person_id, i.at_ms, i.kind, i.by_side, i.minutes, i.participants
-		FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id WHERE i.at_ms > ?`, ms(t))
-	if err != nil {
-		return nil, fmt.Errorf("touches after %s: %w", t.Format(time.RFC3339), err)
-	}
-	out := map[string][]model.Touch{}
-	for rows.Next() {
-		var id, kind, by string
-		var atMs int64
-		var minutes, participants int
-		if err := rows.Scan(&id, &atMs, &kind, &by, &minutes, &participants); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("touches after %s: %w", t.Format(time.RFC3339), err)
-		}
-		out[id] = append(out[id], model.TouchOf(kinds[kind], fromMs(atMs), rapport.By(by), minutes, participants))
-	}
-	return out, closeRows(rows)
-}
-
-// Activity is one of my interactions in a period, for the report.
-type Activity struct {
-	Kind    string
-	By      rapport.By
-	Minutes int
-	Favour  bool
-}
-
-// ActivityBetween returns the interactions in [from, to), once each.
-func (tx *Tx) ActivityBetween(ctx context.Context, from, to time.Time) ([]Activity, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT kind, by_side, minutes, favour FROM interactions WHERE at_ms >= ? AND at_ms < ?`, ms(from), ms(to))
-	if err != nil {
-		return nil, fmt.Errorf("read activity: %w", err)
-	}
-	var out []Activity
-	for rows.Next() {
-		var a Activity
-		var by string
-		if err := rows.Scan(&a.Kind, &by, &a.Minutes, &a.Favour); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read activity: %w", err)
-		}
-		a.By = rapport.By(by)
-		out = append(out, a)
-	}
-	return out, closeRows(rows)
 }
 
 // CountPeopleBefore counts the people added by t.
@@ -414,7 +397,18 @@ func (tx *Tx) StrengthHistory(ctx context.Context, personID string, since time.T
 // DeleteInteraction removes one interaction and who took part in it; the
 // caller rebuilds the ties it counted in.
 func (tx *Tx) DeleteInteraction(ctx context.Context, id string) error {
+	var at int64
+	if err := tx.q.QueryRowContext(ctx, `SELECT at_ms FROM interactions WHERE id = ?`, id).Scan(&at); err == nil {
+		if err := tx.stale(ctx, fromMs(at)); err != nil {
+			return err
+		}
+	} else if !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("delete interaction: %w", mapErr(err))
+	}
 	if _, err := tx.q.ExecContext(ctx, `DELETE FROM interaction_people WHERE interaction_id = ?`, id); err != nil {
+		return fmt.Errorf("delete interaction: %w", mapErr(err))
+	}
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM touches WHERE at_ms = ? AND interaction_id = ?`, at, id); err != nil {
 		return fmt.Errorf("delete interaction: %w", mapErr(err))
 	}
 	if _, err := tx.q.ExecContext(ctx, `DELETE FROM import_keys WHERE interaction_id = ?`, id); err != nil {
@@ -441,39 +435,6 @@ func (tx *Tx) TouchedBetween(ctx context.Context, from, to time.Time) (map[strin
 			return nil, fmt.Errorf("read who was touched: %w", err)
 		}
 		out[id] = true
-	}
-	return out, rows.Err()
-}
-
-// PersonTouch is one person's part in one interaction.
-type PersonTouch struct {
-	PersonID string
-	At       time.Time
-	Kind     string
-	By       rapport.By
-	Favour   bool
-}
-
-// PersonTouchesBetween returns every person's part in the interactions of
-// [from, to), oldest first.
-func (tx *Tx) PersonTouchesBetween(ctx context.Context, from, to time.Time) ([]PersonTouch, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT ip.person_id, i.at_ms, i.kind, i.by_side, i.favour
-		FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id
-		WHERE i.at_ms >= ? AND i.at_ms < ? ORDER BY i.at_ms, i.id`, ms(from), ms(to))
-	if err != nil {
-		return nil, fmt.Errorf("read touches: %w", err)
-	}
-	defer rows.Close()
-	var out []PersonTouch
-	for rows.Next() {
-		var t PersonTouch
-		var at int64
-		var by string
-		if err := rows.Scan(&t.PersonID, &at, &t.Kind, &by, &t.Favour); err != nil {
-			return nil, fmt.Errorf("read touches: %w", err)
-		}
-		t.At, t.By = fromMs(at), rapport.By(by)
-		out = append(out, t)
 	}
 	return out, rows.Err()
 }

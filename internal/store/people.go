@@ -483,6 +483,32 @@ func (tx *Tx) Cores(ctx context.Context) (map[string]*Core, error) {
 // keep's own details win; empty ones are filled from drop. The caller
 // rebuilds keep's tie.
 func (tx *Tx) MergePeople(ctx context.Context, keep, drop string) error {
+	// keep's history now holds drop's: the months built since drop's first
+	// touch no longer hold.
+	var first sql.NullInt64
+	if err := tx.q.QueryRowContext(ctx, `SELECT MIN(i.at_ms) FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id
+		WHERE ip.person_id = ?`, drop).Scan(&first); err != nil {
+		return fmt.Errorf("merge people: %w", mapErr(err))
+	}
+	if first.Valid {
+		if err := tx.stale(ctx, fromMs(first.Int64)); err != nil {
+			return err
+		}
+	}
+	// The touches follow: drop's become keep's, except in interactions
+	// both took part in, which have one participant fewer.
+	if _, err := tx.q.ExecContext(ctx, `UPDATE touches SET participants = participants - 1
+		WHERE interaction_id IN (SELECT a.interaction_id FROM interaction_people a JOIN interaction_people b ON b.interaction_id = a.interaction_id
+			WHERE a.person_id = ? AND b.person_id = ?)`, drop, keep); err != nil {
+		return fmt.Errorf("merge people: %w", mapErr(err))
+	}
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM touches WHERE person_id = ? AND interaction_id IN (
+		SELECT interaction_id FROM interaction_people WHERE person_id = ?)`, drop, keep); err != nil {
+		return fmt.Errorf("merge people: %w", mapErr(err))
+	}
+	if _, err := tx.q.ExecContext(ctx, `UPDATE touches SET person_id = ? WHERE person_id = ?`, keep, drop); err != nil {
+		return fmt.Errorf("merge people: %w", mapErr(err))
+	}
 	stmts := []struct {
 		q    string
 		args []any

@@ -1,0 +1,461 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/model"
+)
+
+// The report asks how the network stood on any date. Replaying every
+// history to answer took seconds to minutes on a large network, so two
+// tables derived from the interactions are kept:
+//
+//   - tie_months: every tie (and its model.Reach) as it stood at the start of
+//     each month, in UTC. The state at any t is the snapshot of t's month
+//     with the touches since folded in: at most a month of touches.
+//   - activity_days: each UTC day's interactions counted by kind, side and
+//     favour, so a period's activity is a sum over days plus two part days.
+//
+// Both are built lazily, in time order, up to the marks in months_built (a
+// month start for the snapshots, a day start for the counts): BuildMonths
+// extends them when the report needs a later day. Writing or removing an
+// interaction at t before a mark cuts it back to t's month or day (stale),
+// so logging today costs one cached comparison, and a change to the past
+// costs the next report a replay from that month on. A change of the model's
+// parameters or weights drops them altogether.
+
+// MonthState is one person's tie and reach at a moment.
+type MonthState struct {
+	Tie   model.Tie
+	Reach model.Reach
+}
+
+const monthStateSize = tieSize + 3*8
+
+func encodeMonthState(s *MonthState) []byte {
+	b := encodeTie(s.Tie)
+	for _, t := range []time.Time{s.Reach.LastMe, s.Reach.LastThem, s.Reach.MeBeforeThem} {
+		b = binary.LittleEndian.AppendUint64(b, uint64(msOrZero(t)))
+	}
+	return b
+}
+
+func decodeMonthState(b []byte) (*MonthState, error) {
+	if len(b) != monthStateSize {
+		return nil, fmt.Errorf("month state of %d bytes: not one this Rapport knows", len(b))
+	}
+	t, err := decodeTie(b[:tieSize])
+	if err != nil {
+		return nil, err
+	}
+	s := &MonthState{Tie: t}
+	for i, p := range []*time.Time{&s.Reach.LastMe, &s.Reach.LastThem, &s.Reach.MeBeforeThem} {
+		if v := int64(binary.LittleEndian.Uint64(b[tieSize+8*i:])); v != 0 {
+			*p = fromMs(v)
+		}
+	}
+	return s, nil
+}
+
+func msOrZero(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return ms(t)
+}
+
+// MonthStart is the first instant of t's month, in UTC.
+func MonthStart(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// DayStart is the first instant of t's day, in UTC.
+func DayStart(t time.Time) time.Time {
+	t = t.UTC()
+	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+}
+
+// monthsMark is months_built as this transaction knows it.
+type monthsMark struct {
+	built   bool
+	through int64 // tie_months holds every month start up to this one
+	days    int64 // activity_days holds every day before this one
+}
+
+func (tx *Tx) monthsThrough(ctx context.Context) (monthsMark, error) {
+	if tx.months != nil {
+		return *tx.months, nil
+	}
+	var m monthsMark
+	err := tx.q.QueryRowContext(ctx, `SELECT through_ms, days_ms FROM months_built WHERE id = 1`).Scan(&m.through, &m.days)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+	case err != nil:
+		return m, fmt.Errorf("read months built: %w", err)
+	default:
+		m.built = true
+	}
+	tx.months = &m
+	return m, nil
+}
+
+// stale cuts the built months and days back so that none holds a touch at
+// t: called before an interaction at t is written or removed.
+func (tx *Tx) stale(ctx context.Context, t time.Time) error {
+	m, err := tx.monthsThrough(ctx)
+	if err != nil || !m.built || ms(t) >= m.days {
+		return err
+	}
+	m.days = ms(DayStart(t))
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM activity_days WHERE day_ms >= ?`, m.days); err != nil {
+		return fmt.Errorf("cut back days: %w", mapErr(err))
+	}
+	if ms(t) < m.through {
+		m.through = ms(MonthStart(t))
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM tie_months WHERE month_ms > ?`, m.through); err != nil {
+			return fmt.Errorf("cut back months: %w", mapErr(err))
+		}
+	}
+	if _, err := tx.q.ExecContext(ctx, `UPDATE months_built SET through_ms = ?, days_ms = ? WHERE id = 1`, m.through, m.days); err != nil {
+		return fmt.Errorf("cut back months: %w", mapErr(err))
+	}
+	tx.months = &m
+	return nil
+}
+
+// dropMonths forgets every built month (the model changed).
+func (tx *Tx) dropMonths(ctx context.Context) error {
+	for _, q := range []string{`DELETE FROM tie_months`, `DELETE FROM activity_days`, `DELETE FROM months_built`} {
+		if _, err := tx.q.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("drop months: %w", mapErr(err))
+		}
+	}
+	tx.months = &monthsMark{}
+	return nil
+}
+
+// MonthsBuilt returns the month start up to which snapshots are built and
+// the day before which days are counted (false when neither is).
+func (tx *Tx) MonthsBuilt(ctx context.Context) (months, days time.Time, ok bool, err error) {
+	m, err := tx.monthsThrough(ctx)
+	return fromMs(m.through), fromMs(m.days), m.built, err
+}
+
+// BuildMonths extends the snapshots up to t's month start and the daily
+// counts up to t's day, replaying the touches since the last built in time
+// order.
+func (tx *Tx) BuildMonths(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, t time.Time) error {
+	upTo, day := MonthStart(t), DayStart(t)
+	m, err := tx.monthsThrough(ctx)
+	if err != nil || m.built && m.through >= ms(upTo) && m.days >= ms(day) {
+		return err
+	}
+	fromDays := int64(math.MinInt64)
+	if m.built {
+		fromDays = m.days
+	}
+	if err := tx.buildDays(ctx, fromDays, max(ms(day), fromDays)); err != nil {
+		return err
+	}
+	m.days = max(ms(day), fromDays)
+	if !m.built || m.through < ms(upTo) {
+		if err := tx.buildMonths(ctx, kinds, p, m, upTo); err != nil {
+			return err
+		}
+		m.through = ms(upTo)
+	}
+	m.built = true
+	if _, err := tx.q.ExecContext(ctx, `INSERT INTO months_built (id, through_ms, days_ms) VALUES (1, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET through_ms = excluded.through_ms, days_ms = excluded.days_ms`, m.through, m.days); err != nil {
+		return fmt.Errorf("build months: %w", mapErr(err))
+	}
+	tx.months = &m
+	return nil
+}
+
+func (tx *Tx) buildMonths(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, m monthsMark, upTo time.Time) error {
+	states := map[string]*MonthState{}
+	from := int64(math.MinInt64)
+	if m.built {
+		from = m.through
+		var err error
+		if states, err = tx.monthStates(ctx, m.through); err != nil {
+			return err
+		}
+	}
+	ins := tx.newInserter("tie_months", "month_ms, person_id, state", "", 3)
+	defer ins.close()
+	at := func(b time.Time) error {
+		for id, s := range states {
+			if err := ins.add(ctx, ms(b), id, encodeMonthState(s)); err != nil {
+				return fmt.Errorf("build months: %w", mapErr(err))
+			}
+		}
+		return nil
+	}
+	if err := tx.fold(ctx, kinds, p, states, from, ms(upTo), at); err != nil {
+		return err
+	}
+	if err := ins.flush(ctx); err != nil {
+		return fmt.Errorf("build months: %w", mapErr(err))
+	}
+	return nil
+}
+
+// monthStates reads the snapshot at a month start.
+func (tx *Tx) monthStates(ctx context.Context, month int64) (map[string]*MonthState, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, state FROM tie_months WHERE month_ms = ?`, month)
+	if err != nil {
+		return nil, fmt.Errorf("read month %s: %w", fromMs(month).Format("2006-01"), err)
+	}
+	out := map[string]*MonthState{}
+	for rows.Next() {
+		var id string
+		var b []byte
+		if err := rows.Scan(&id, &b); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read month %s: %w", fromMs(month).Format("2006-01"), err)
+		}
+		if out[id], err = decodeMonthState(b); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read month %s of %s: %w", fromMs(month).Format("2006-01"), id, err)
+		}
+	}
+	return out, closeRows(rows)
+}
+
+// fold adds the touches in [from, to) to states in time order, calling at
+// with each month start after from up to to included, before that month's
+// touches.
+func (tx *Tx) fold(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, states map[string]*MonthState,
+	from, to int64, at func(time.Time) error) error {
+	rows, err := tx.q.QueryContext(ctx, `
+		SELECT person_id, at_ms, kind, by_side, minutes, participants
+		FROM touches WHERE at_ms >= ? AND at_ms < ? ORDER BY at_ms`, from, to)
+	if err != nil {
+		return fmt.Errorf("replay touches: %w", err)
+	}
+	next := int64(math.MaxInt64) // the next month start to report to at
+	if at != nil && from != math.MinInt64 {
+		next = ms(MonthStart(fromMs(from)).AddDate(0, 1, 0))
+	}
+	var id, kind, by string
+	var atMs int64
+	var minutes, participants int
+	for rows.Next() {
+		if err := rows.Scan(&id, &atMs, &kind, &by, &minutes, &participants); err != nil {
+			rows.Close()
+			return fmt.Errorf("replay touches: %w", err)
+		}
+		if at != nil && next == math.MaxInt64 {
+			next = ms(MonthStart(fromMs(atMs)).AddDate(0, 1, 0))
+		}
+		for atMs >= next {
+			if err := at(fromMs(next)); err != nil {
+				rows.Close()
+				return err
+			}
+			next = ms(fromMs(next).AddDate(0, 1, 0))
+		}
+		s := states[id]
+		if s == nil {
+			s = &MonthState{}
+			states[id] = s
+		}
+		t := fromMs(atMs)
+		s.Tie.Add(model.TouchOf(kinds[kind], t, rapport.By(by), minutes, participants), p)
+		s.Reach.Add(t, rapport.By(by))
+	}
+	if err := closeRows(rows); err != nil {
+		return fmt.Errorf("replay touches: %w", err)
+	}
+	for at != nil && next <= to {
+		if err := at(fromMs(next)); err != nil {
+			return err
+		}
+		next = ms(fromMs(next).AddDate(0, 1, 0))
+	}
+	return nil
+}
+
+// buildDays counts the interactions of [from, to) into activity_days.
+func (tx *Tx) buildDays(ctx context.Context, from, to int64) error {
+	rows, err := tx.q.QueryContext(ctx, `SELECT at_ms, kind, by_side, favour, minutes FROM interactions WHERE at_ms >= ? AND at_ms < ?`, from, to)
+	if err != nil {
+		return fmt.Errorf("count days: %w", err)
+	}
+	type key struct {
+		day      int64
+		kind, by string
+		favour   bool
+	}
+	sums := map[key]*ActivitySum{}
+	for rows.Next() {
+		var k key
+		var at int64
+		var minutes int
+		if err := rows.Scan(&at, &k.kind, &k.by, &k.favour, &minutes); err != nil {
+			rows.Close()
+			return fmt.Errorf("count days: %w", err)
+		}
+		k.day = ms(DayStart(fromMs(at)))
+		s := sums[k]
+		if s == nil {
+			s = &ActivitySum{}
+			sums[k] = s
+		}
+		s.add(minutes)
+	}
+	if err := closeRows(rows); err != nil {
+		return fmt.Errorf("count days: %w", err)
+	}
+	ins := tx.newInserter("activity_days", "day_ms, kind, by_side, favour, n, minutes, unrecorded", "", 7)
+	defer ins.close()
+	for k, s := range sums {
+		if err := ins.add(ctx, k.day, k.kind, k.by, boolInt(k.favour), s.N, s.Minutes, s.Unrecorded); err != nil {
+			return fmt.Errorf("count days: %w", mapErr(err))
+		}
+	}
+	if err := ins.flush(ctx); err != nil {
+		return fmt.Errorf("count days: %w", mapErr(err))
+	}
+	return nil
+}
+
+// StatesAt returns everyone's tie and reach as they stood at t (touches at
+// t included): the snapshot of t's month and the touches since, or, where
+// months are not built that far (a database that cannot be written), a
+// replay from the last one built.
+func (tx *Tx) StatesAt(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, t time.Time) (map[string]*MonthState, error) {
+	m, err := tx.monthsThrough(ctx)
+	if err != nil {
+		return nil, err
+	}
+	base := ms(MonthStart(t))
+	states := map[string]*MonthState{}
+	switch {
+	case !m.built:
+		base = math.MinInt64
+	case m.through < base:
+		base = m.through
+		fallthrough
+	default:
+		if states, err = tx.monthStates(ctx, base); err != nil {
+			return nil, err
+		}
+	}
+	return states, tx.fold(ctx, kinds, p, states, base, ms(t)+1, nil)
+}
+
+// ActivitySum counts the interactions of one kind, side and favour.
+type ActivitySum struct {
+	Kind       string
+	By         rapport.By
+	Favour     bool
+	N          int
+	Minutes    int // recorded minutes
+	Unrecorded int // interactions without minutes
+}
+
+func (s *ActivitySum) add(minutes int) {
+	s.N++
+	if minutes > 0 {
+		s.Minutes += minutes
+	} else {
+		s.Unrecorded++
+	}
+}
+
+// ActivitySums counts the interactions in [from, to) by kind, side and
+// favour: whole days from activity_days where built, the rest from the
+// interactions themselves.
+func (tx *Tx) ActivitySums(ctx context.Context, from, to time.Time) ([]ActivitySum, error) {
+	m, err := tx.monthsThrough(ctx)
+	if err != nil {
+		return nil, err
+	}
+	first := DayStart(from)
+	if first.Before(from) {
+		first = first.AddDate(0, 0, 1)
+	}
+	last := DayStart(to)
+	if !m.built || fromMs(m.days).Before(last) {
+		last = fromMs(m.days)
+	}
+	type key struct {
+		kind, by string
+		favour   bool
+	}
+	sums := map[key]*ActivitySum{}
+	read := func(q string, args ...any) error {
+		rows, err := tx.q.QueryContext(ctx, q, args...)
+		if err != nil {
+			return fmt.Errorf("read activity: %w", err)
+		}
+		for rows.Next() {
+			var k key
+			var n, minutes, unrecorded int
+			if err := rows.Scan(&k.kind, &k.by, &k.favour, &n, &minutes, &unrecorded); err != nil {
+				rows.Close()
+				return fmt.Errorf("read activity: %w", err)
+			}
+			s := sums[k]
+			if s == nil {
+				s = &ActivitySum{Kind: k.kind, By: rapport.By(k.by), Favour: k.favour}
+				sums[k] = s
+			}
+			s.N, s.Minutes, s.Unrecorded = s.N+n, s.Minutes+minutes, s.Unrecorded+unrecorded
+		}
+		return closeRows(rows)
+	}
+	raw := func(a, b time.Time) error {
+		if !a.Before(b) {
+			return nil
+		}
+		return read(`SELECT kind, by_side, favour, COUNT(*), COALESCE(SUM(minutes), 0), SUM(CASE WHEN minutes > 0 THEN 0 ELSE 1 END)
+			FROM interactions WHERE at_ms >= ? AND at_ms < ? GROUP BY kind, by_side, favour`, ms(a), ms(b))
+	}
+	if m.built && first.Before(last) {
+		if err := read(`SELECT kind, by_side, favour, SUM(n), SUM(minutes), SUM(unrecorded)
+			FROM activity_days WHERE day_ms >= ? AND day_ms < ? GROUP BY kind, by_side, favour`, ms(first), ms(last)); err != nil {
+			return nil, err
+		}
+		if err := raw(from, first); err != nil {
+			return nil, err
+		}
+		err = raw(last, to)
+	} else {
+		err = raw(from, to)
+	}
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ActivitySum, 0, len(sums))
+	for _, s := range sums {
+		out = append(out, *s)
+	}
+	return out, nil
+}
+
+// TouchesMismatch counts the rows where touches and the join of interactions
+// and interaction_people it copies disagree, either way: 0 in a sound
+// database.
+func (db *DB) TouchesMismatch(ctx context.Context) (int, error) {
+	const join = `SELECT i.at_ms, ip.person_id, i.id, i.kind, i.by_side, i.minutes, i.participants
+		FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id`
+	const copy = `SELECT at_ms, person_id, interaction_id, kind, by_side, minutes, participants FROM touches`
+	var n int
+	err := db.sql.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM (`+join+` EXCEPT `+copy+`)) + (SELECT COUNT(*) FROM (`+copy+` EXCEPT `+join+`))`).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("compare touches: %w", err)
+	}
+	return n, nil
+}
