@@ -121,7 +121,7 @@ func (a *App) Demo(ctx context.Context, opts demo.Options, progress func(done, t
 	}
 	// What the report reads the past from, built now rather than by the
 	// first report.
-	if err := a.buildMonths(ctx, now); err != nil {
+	if err := a.buildSnapshots(ctx, now); err != nil {
 		return nil, err
 	}
 	return res, nil

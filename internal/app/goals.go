@@ -113,6 +113,7 @@ type matcher struct {
 	allTags []string // every tag in use
 	myOffer []string
 	stems   map[string][]string // memo: the same texts recur across people
+	only    map[string]bool     // when set, helpers looks at these people alone
 }
 
 // stemsOf is model.Stems, remembered.
@@ -144,6 +145,40 @@ func (a *App) matcher(ctx context.Context, tx *store.Tx) (*matcher, error) {
 		return nil, err
 	}
 	if m.myOffer, err = a.myOffers(ctx, tx); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// matcherFor is a matcher that looks at a few people alone, reading only
+// what they need: whether they match a goal at all, rather than who helps
+// with it most (their scores are their strengths, without layers).
+func (a *App) matcherFor(ctx context.Context, tx *store.Tx, ids []string) (*matcher, error) {
+	p, err := a.params(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	m := &matcher{p: p, stems: map[string][]string{}, sc: &Scores{byID: map[string]int{}}, only: map[string]bool{}}
+	now := a.now()
+	for _, id := range ids {
+		if m.only[id] {
+			continue
+		}
+		m.only[id] = true
+		tie, err := tx.Tie(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		m.sc.byID[id] = len(m.sc.List)
+		m.sc.List = append(m.sc.List, Score{ID: id, Tie: tie, Strength: round1(tie.Strength(now, p)), Layer: model.Known})
+	}
+	if m.kinds, err = tx.Kinds(ctx); err != nil {
+		return nil, err
+	}
+	if m.wants, m.offers, err = tx.ItemsOf(ctx, ids); err != nil {
+		return nil, err
+	}
+	if m.allTags, err = tx.DistinctTags(ctx); err != nil {
 		return nil, err
 	}
 	return m, nil
@@ -218,7 +253,7 @@ func (a *App) helpers(ctx context.Context, tx *store.Tx, m *matcher, g rapport.G
 	}
 	var out []Helper
 	for id := range candidates {
-		if skip[id] || len(prospects[id]) > 0 {
+		if skip[id] || len(prospects[id]) > 0 || m.only != nil && !m.only[id] {
 			continue // people you sell to are not the ones who help you sell
 		}
 		var why []string

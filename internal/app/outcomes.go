@@ -14,7 +14,7 @@ import (
 // people who match it; how many of the people you reached out to answered;
 // and the offers of the month's assignment against the gives delivered.
 func (a *App) outcomes(ctx context.Context, tx *store.Tx, start, end time.Time, got []store.Favour, gotFrom []string,
-	asks []rapport.Ask, gives int, states map[string]*store.MonthState) (Outcomes, error) {
+	asks []rapport.Ask, gives int, states map[string]*store.TieState) (Outcomes, error) {
 	o := Outcomes{All: []Outcome{}, Goals: []GoalOutcomes{}, GivesDelivered: gives}
 	names := map[string]rapport.PersonRef{}
 	ref := func(id string) *rapport.PersonRef {
@@ -50,9 +50,16 @@ func (a *App) outcomes(ctx context.Context, tx *store.Tx, start, end time.Time, 
 	}
 	sort.SliceStable(o.All, func(i, j int) bool { return o.All[i].At.Before(o.All[j].At) })
 
-	// Per goal: the outcomes from people who match it.
+	// Per goal: the outcomes from people who match it (looked at alone:
+	// whether they match, not whether they are among its best helpers).
+	var whose []string
+	for _, x := range o.All {
+		if x.Person != nil {
+			whose = append(whose, x.Person.ID)
+		}
+	}
 	if len(goals) > 0 {
-		m, err := a.matcher(ctx, tx)
+		m, err := a.matcherFor(ctx, tx, whose)
 		if err != nil {
 			return o, err
 		}
@@ -60,7 +67,7 @@ func (a *App) outcomes(ctx context.Context, tx *store.Tx, start, end time.Time, 
 			if g.Done != nil && g.Done.Before(start) {
 				continue
 			}
-			hs, err := a.helpers(ctx, tx, m, g, nil, 200)
+			hs, err := a.helpers(ctx, tx, m, g, nil, 0)
 			if err != nil {
 				return o, err
 			}

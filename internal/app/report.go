@@ -110,7 +110,7 @@ func (a *App) Report(ctx context.Context, since, until string) (*Report, error) 
 	if !start.Before(end) {
 		return nil, rapport.Errorf(rapport.EINVALID, "--since %s is not before --until %s", start.Format("2006-01-02"), end.Format("2006-01-02"))
 	}
-	if err := a.buildMonths(ctx, end); err != nil {
+	if err := a.buildSnapshots(ctx, end); err != nil {
 		return nil, err
 	}
 	tx := a.DB.View()
@@ -171,11 +171,18 @@ func (a *App) Report(ctx context.Context, since, until string) (*Report, error) 
 		}
 	}
 
-	from, _, err := a.strengthsAt(ctx, tx, start, kinds, p)
-	if err != nil {
+	// The two ends are read side by side, each on a connection of its own.
+	var from map[string]float64
+	fromErr := make(chan error, 1)
+	go func() {
+		var err error
+		from, _, err = a.strengthsAt(ctx, a.DB.View(), start, kinds, p)
+		fromErr <- err
+	}()
+	to, states, err := a.strengthsAt(ctx, tx, end, kinds, p)
+	if err := <-fromErr; err != nil {
 		return nil, err
 	}
-	to, states, err := a.strengthsAt(ctx, tx, end, kinds, p)
 	if err != nil {
 		return nil, err
 	}
@@ -249,9 +256,9 @@ func union(a, b map[string]float64) map[string]bool {
 }
 
 // strengthsAt is everyone's strength as the network stood at t, and the
-// states behind it: the month's snapshot and the touches since (see
+// states behind it: the latest snapshot and the touches since (see
 // store.StatesAt).
-func (a *App) strengthsAt(ctx context.Context, tx *store.Tx, t time.Time, kinds map[string]rapport.Kind, p model.Params) (map[string]float64, map[string]*store.MonthState, error) {
+func (a *App) strengthsAt(ctx context.Context, tx *store.Tx, t time.Time, kinds map[string]rapport.Kind, p model.Params) (map[string]float64, map[string]*store.TieState, error) {
 	states, err := tx.StatesAt(ctx, kinds, p, t)
 	if err != nil {
 		return nil, nil, err
@@ -265,15 +272,15 @@ func (a *App) strengthsAt(ctx context.Context, tx *store.Tx, t time.Time, kinds 
 	return out, states, nil
 }
 
-// buildMonths brings the months and days the report reads from up to t
-// (see store.BuildMonths), in a transaction of its own; a database that
+// buildSnapshots brings the snapshots and days the report reads from up to t
+// (see store.BuildSnapshots), in a transaction of its own; a database that
 // cannot be written is read without them.
-func (a *App) buildMonths(ctx context.Context, t time.Time) error {
+func (a *App) buildSnapshots(ctx context.Context, t time.Time) error {
 	if a.DB.ReadOnly() {
 		return nil
 	}
-	months, days, ok, err := a.DB.View().MonthsBuilt(ctx)
-	if err != nil || ok && !months.Before(store.MonthStart(t)) && !days.Before(store.DayStart(t)) {
+	snaps, days, ok, err := a.DB.View().SnapshotsBuilt(ctx)
+	if err != nil || ok && !snaps.Before(store.SnapshotStart(t)) && !days.Before(store.DayStart(t)) {
 		return err
 	}
 	return a.DB.Update(ctx, func(tx *store.Tx) error {
@@ -281,6 +288,6 @@ func (a *App) buildMonths(ctx context.Context, t time.Time) error {
 		if err != nil {
 			return err
 		}
-		return tx.BuildMonths(ctx, kinds, p, t)
+		return tx.BuildSnapshots(ctx, kinds, p, t)
 	})
 }

@@ -145,10 +145,8 @@ func (tx *Tx) Restore(ctx context.Context, d *Dump, file string) error {
 		}
 	}
 	// What the report replays from is derived, not backed up.
-	if _, err := tx.q.ExecContext(ctx, `INSERT INTO touches (at_ms, person_id, interaction_id, kind, by_side, minutes, participants)
-		SELECT i.at_ms, ip.person_id, i.id, i.kind, i.by_side, i.minutes, i.participants
-		FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id`); err != nil {
-		return fmt.Errorf("restore: touches: %w", err)
+	if err := tx.copyTouches(ctx); err != nil {
+		return fmt.Errorf("restore: %w", err)
 	}
 	if d.Schema < 5 {
 		// A backup from before touches and favours were told apart: read it

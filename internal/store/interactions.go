@@ -136,7 +136,7 @@ func (tx *Tx) RebuildTies(ctx context.Context, kinds map[string]rapport.Kind, p 
 	if _, err := tx.q.ExecContext(ctx, `DELETE FROM ties`); err != nil {
 		return 0, fmt.Errorf("rebuild ties: %w", err)
 	}
-	if err := tx.dropMonths(ctx); err != nil {
+	if err := tx.dropSnapshots(ctx); err != nil {
 		return 0, err
 	}
 	for id, t := range ties {
@@ -181,7 +181,7 @@ type InteractionWriter struct {
 	rebuild  func() error
 	closed   bool
 	earliest time.Time                              // the earliest interaction handed over
-	stale    func(context.Context, time.Time) error // cuts the built months back to it
+	stale    func(context.Context, time.Time) error // cuts the built snapshots back to it
 	ctx      context.Context
 }
 
@@ -233,6 +233,13 @@ func (tx *Tx) NewInteractionWriter(ctx context.Context, expected int, createdMs 
 						if err := links.add(ctx, in.ID, p.ID, b); err != nil {
 							return err
 						}
+					}
+				}
+				// Touches in time order: their table is kept in it.
+				sort.SliceStable(order, func(i, j int) bool { return c.items[order[i]].At.Before(c.items[order[j]].At) })
+				for _, i := range order {
+					in := c.items[i]
+					for _, p := range in.People {
 						if err := touches.add(ctx, ms(in.At), p.ID, in.ID, in.Kind, string(in.By), in.Minutes, len(in.People)); err != nil {
 							return err
 						}
@@ -437,4 +444,17 @@ func (tx *Tx) TouchedBetween(ctx context.Context, from, to time.Time) (map[strin
 		out[id] = true
 	}
 	return out, rows.Err()
+}
+
+// copyTouches fills touches afresh from the interactions and who took part.
+func (tx *Tx) copyTouches(ctx context.Context) error {
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM touches`); err != nil {
+		return fmt.Errorf("copy touches: %w", mapErr(err))
+	}
+	if _, err := tx.q.ExecContext(ctx, `INSERT INTO touches (at_ms, person_id, interaction_id, kind, by_side, minutes, participants)
+		SELECT i.at_ms, ip.person_id, i.id, i.kind, i.by_side, i.minutes, i.participants
+		FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id ORDER BY i.at_ms, ip.person_id, i.id`); err != nil {
+		return fmt.Errorf("copy touches: %w", mapErr(err))
+	}
+	return nil
 }

@@ -369,8 +369,20 @@ func (tx *Tx) CountPeople(ctx context.Context) (int, error) {
 // Items returns every person's wants not yet served and offers (text and
 // date only), by person id, in the order they were stored.
 func (tx *Tx) Items(ctx context.Context) (map[string][]rapport.Item, map[string][]rapport.Item, error) {
+	return tx.items(ctx, "")
+}
+
+// ItemsOf is Items for some people only.
+func (tx *Tx) ItemsOf(ctx context.Context, ids []string) (map[string][]rapport.Item, map[string][]rapport.Item, error) {
+	if len(ids) == 0 {
+		return map[string][]rapport.Item{}, map[string][]rapport.Item{}, nil
+	}
+	return tx.items(ctx, ` AND person_id IN `+placeholders(len(ids)), anys(ids)...)
+}
+
+func (tx *Tx) items(ctx context.Context, where string, args ...any) (map[string][]rapport.Item, map[string][]rapport.Item, error) {
 	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, kind, text, due_ms FROM person_items
-		WHERE kind IN ('want', 'offer') AND done_ms IS NULL ORDER BY at_ms, id`)
+		WHERE kind IN ('want', 'offer') AND done_ms IS NULL`+where+` ORDER BY at_ms, id`, args...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("read wants and offers: %w", err)
 	}
@@ -483,7 +495,7 @@ func (tx *Tx) Cores(ctx context.Context) (map[string]*Core, error) {
 // keep's own details win; empty ones are filled from drop. The caller
 // rebuilds keep's tie.
 func (tx *Tx) MergePeople(ctx context.Context, keep, drop string) error {
-	// keep's history now holds drop's: the months built since drop's first
+	// keep's history now holds drop's: the snapshots built since drop's first
 	// touch no longer hold.
 	var first sql.NullInt64
 	if err := tx.q.QueryRowContext(ctx, `SELECT MIN(i.at_ms) FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id

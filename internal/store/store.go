@@ -315,9 +315,9 @@ type querier interface {
 // Tx runs queries, inside a write transaction (Update) or straight on the
 // pool (View).
 type Tx struct {
-	q      querier
-	bulk   bool        // in BulkUpdate: inserts end the transaction on a conflict (see insertRows)
-	months *monthsMark // months_built as last read or written in this transaction
+	q     querier
+	bulk  bool      // in BulkUpdate: inserts end the transaction on a conflict (see insertRows)
+	snaps *snapMark // snapshots_built as last read or written in this transaction
 }
 
 // View returns a Tx for reads outside any transaction.

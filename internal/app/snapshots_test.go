@@ -17,7 +17,7 @@ import (
 
 // replayReport is the report's figures computed the slow, obvious way: every
 // tie replayed from its whole history at both ends, every interaction of the
-// period read from the histories. The report reads monthly snapshots and
+// period read from the histories. The report reads tie snapshots and
 // daily counts instead (store.StatesAt, store.ActivitySums); they must agree.
 type replayReport struct {
 	minutes, touches   Minutes
@@ -183,18 +183,18 @@ func TestReportMatchesReplay(t *testing.T) {
 		}
 	}
 	periods()
-	built, days, ok, err := a.DB.View().MonthsBuilt(ctx)
-	if err != nil || !ok || !days.Equal(time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)) || !built.Equal(time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)) {
-		t.Fatalf("months built through %v, days %v (%v), want 2026-11-01 and 2026-11-22", built, days, ok)
+	built, days, ok, err := a.DB.View().SnapshotsBuilt(ctx)
+	if err != nil || !ok || !days.Equal(time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)) || !built.Equal(time.Date(2026, 11, 16, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("snapshots built through %v, days %v (%v), want 2026-11-16 and 2026-11-22", built, days, ok)
 	}
 
 	people := must[[]PersonSummary](t)(a.People(ctx, PeopleFilter{Limit: 3}))
 	// The past changes: a call and a give a year back, then two people become one.
 	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: people[0].ID, Kind: "call", By: "me", At: "2025-10-03"}))
 	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: people[1].ID, Kind: "help-hour", By: "me", At: "2025-12-24", Favour: true}))
-	if built, days, _, _ := a.DB.View().MonthsBuilt(ctx); !built.Equal(time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)) ||
+	if built, days, _, _ := a.DB.View().SnapshotsBuilt(ctx); !built.Equal(time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)) ||
 		!days.Equal(time.Date(2025, 10, 3, 0, 0, 0, 0, time.UTC)) {
-		t.Errorf("a call logged on 2025-10-03 left the months built through %v and days before %v, want cut back to 2025-10-01 and 2025-10-03", built, days)
+		t.Errorf("a call logged on 2025-10-03 left the snapshots built through %v and days before %v, want cut back to 2025-10-01 and 2025-10-03", built, days)
 	}
 	periods()
 	// An import of old mail, through the import's own writer.
@@ -210,10 +210,10 @@ func TestReportMatchesReplay(t *testing.T) {
 	must[any](t)(nil, a.SetConfig(ctx, "half_life", "60"))
 	periods()
 
-	// Months not built (a database that cannot be written is read so): a replay.
+	// Snapshots not built (a database that cannot be written is read so): a replay.
 	must[any](t)(nil, a.SetConfig(ctx, "half_life", "45"))
-	if _, _, ok, _ := a.DB.View().MonthsBuilt(ctx); ok {
-		t.Fatal("months still built after the model changed")
+	if _, _, ok, _ := a.DB.View().SnapshotsBuilt(ctx); ok {
+		t.Fatal("snapshots still built after the model changed")
 	}
 	tx := a.DB.View()
 	p, kinds := must[model.Params](t)(a.params(ctx, tx)), must[map[string]rapport.Kind](t)(a.kindMap(ctx, tx))
@@ -229,7 +229,7 @@ func TestReportMatchesReplay(t *testing.T) {
 		}
 		tie := model.TieOf(touches, at, p)
 		if want := round1(tie.Strength(at, p)); got[r.ID] != want {
-			t.Errorf("%s at %s without months: %.1f, replay says %.1f", r.ID, at, got[r.ID], want)
+			t.Errorf("%s at %s without snapshots: %.1f, replay says %.1f", r.ID, at, got[r.ID], want)
 		}
 	}
 }

@@ -14,32 +14,36 @@ import (
 )
 
 // The report asks how the network stood on any date. Replaying every
-// history to answer took seconds to minutes on a large network, so two
+// history to answer took seconds to minutes on a large network, so three
 // tables derived from the interactions are kept:
 //
-//   - tie_months: every tie (and its model.Reach) as it stood at the start of
-//     each month, in UTC. The state at any t is the snapshot of t's month
-//     with the touches since folded in: at most a month of touches.
+//   - touches: every person's part in every interaction, in time order
+//     (written with the interactions, see interactions.go), so that replaying
+//     a stretch of time is one range read.
+//   - tie_snapshots: every tie (and its model.Reach) as it stood on the 1st
+//     and the 16th of each month, at midnight UTC. The state at any t is the
+//     snapshot at or before t with the touches since folded in: at most half
+//     a month of touches.
 //   - activity_days: each UTC day's interactions counted by kind, side and
 //     favour, so a period's activity is a sum over days plus two part days.
 //
-// Both are built lazily, in time order, up to the marks in months_built (a
-// month start for the snapshots, a day start for the counts): BuildMonths
-// extends them when the report needs a later day. Writing or removing an
-// interaction at t before a mark cuts it back to t's month or day (stale),
-// so logging today costs one cached comparison, and a change to the past
-// costs the next report a replay from that month on. A change of the model's
-// parameters or weights drops them altogether.
+// The last two are built lazily, in time order, up to the marks in
+// snapshots_built (a snapshot moment, a day start): BuildSnapshots extends
+// them when the report needs a later day. Writing or removing an interaction
+// at t before a mark cuts it back to t's snapshot or day (stale), so logging
+// today costs one cached comparison, and a change to the past costs the next
+// report a replay from that point on. A change of the model's parameters or
+// weights drops them altogether.
 
-// MonthState is one person's tie and reach at a moment.
-type MonthState struct {
+// TieState is one person's tie and reach at a moment.
+type TieState struct {
 	Tie   model.Tie
 	Reach model.Reach
 }
 
-const monthStateSize = tieSize + 3*8
+const tieStateSize = tieSize + 3*8
 
-func encodeMonthState(s *MonthState) []byte {
+func encodeTieState(s *TieState) []byte {
 	b := encodeTie(s.Tie)
 	for _, t := range []time.Time{s.Reach.LastMe, s.Reach.LastThem, s.Reach.MeBeforeThem} {
 		b = binary.LittleEndian.AppendUint64(b, uint64(msOrZero(t)))
@@ -47,15 +51,15 @@ func encodeMonthState(s *MonthState) []byte {
 	return b
 }
 
-func decodeMonthState(b []byte) (*MonthState, error) {
-	if len(b) != monthStateSize {
-		return nil, fmt.Errorf("month state of %d bytes: not one this Rapport knows", len(b))
+func decodeTieState(b []byte) (*TieState, error) {
+	if len(b) != tieStateSize {
+		return nil, fmt.Errorf("tie state of %d bytes: not one this Rapport knows", len(b))
 	}
 	t, err := decodeTie(b[:tieSize])
 	if err != nil {
 		return nil, err
 	}
-	s := &MonthState{Tie: t}
+	s := &TieState{Tie: t}
 	for i, p := range []*time.Time{&s.Reach.LastMe, &s.Reach.LastThem, &s.Reach.MeBeforeThem} {
 		if v := int64(binary.LittleEndian.Uint64(b[tieSize+8*i:])); v != 0 {
 			*p = fromMs(v)
@@ -71,10 +75,24 @@ func msOrZero(t time.Time) int64 {
 	return ms(t)
 }
 
-// MonthStart is the first instant of t's month, in UTC.
-func MonthStart(t time.Time) time.Time {
+// SnapshotStart is the snapshot moment at or before t: the first or the
+// sixteenth of t's month, at midnight UTC.
+func SnapshotStart(t time.Time) time.Time {
 	t = t.UTC()
-	return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	day := 1
+	if t.Day() >= 16 {
+		day = 16
+	}
+	return time.Date(t.Year(), t.Month(), day, 0, 0, 0, 0, time.UTC)
+}
+
+// nextSnapshot is the snapshot moment after the one at or before t.
+func nextSnapshot(t time.Time) time.Time {
+	s := SnapshotStart(t)
+	if s.Day() == 1 {
+		return s.AddDate(0, 0, 15)
+	}
+	return s.AddDate(0, 1, -15)
 }
 
 // DayStart is the first instant of t's day, in UTC.
@@ -83,34 +101,34 @@ func DayStart(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
-// monthsMark is months_built as this transaction knows it.
-type monthsMark struct {
+// snapMark is snapshots_built as this transaction knows it.
+type snapMark struct {
 	built   bool
-	through int64 // tie_months holds every month start up to this one
+	through int64 // tie_snapshots holds every snapshot moment up to this one
 	days    int64 // activity_days holds every day before this one
 }
 
-func (tx *Tx) monthsThrough(ctx context.Context) (monthsMark, error) {
-	if tx.months != nil {
-		return *tx.months, nil
+func (tx *Tx) builtMarks(ctx context.Context) (snapMark, error) {
+	if tx.snaps != nil {
+		return *tx.snaps, nil
 	}
-	var m monthsMark
-	err := tx.q.QueryRowContext(ctx, `SELECT through_ms, days_ms FROM months_built WHERE id = 1`).Scan(&m.through, &m.days)
+	var m snapMark
+	err := tx.q.QueryRowContext(ctx, `SELECT through_ms, days_ms FROM snapshots_built WHERE id = 1`).Scan(&m.through, &m.days)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 	case err != nil:
-		return m, fmt.Errorf("read months built: %w", err)
+		return m, fmt.Errorf("read snapshots built: %w", err)
 	default:
 		m.built = true
 	}
-	tx.months = &m
+	tx.snaps = &m
 	return m, nil
 }
 
-// stale cuts the built months and days back so that none holds a touch at
+// stale cuts the built snapshots and days back so that none holds a touch at
 // t: called before an interaction at t is written or removed.
 func (tx *Tx) stale(ctx context.Context, t time.Time) error {
-	m, err := tx.monthsThrough(ctx)
+	m, err := tx.builtMarks(ctx)
 	if err != nil || !m.built || ms(t) >= m.days {
 		return err
 	}
@@ -119,42 +137,42 @@ func (tx *Tx) stale(ctx context.Context, t time.Time) error {
 		return fmt.Errorf("cut back days: %w", mapErr(err))
 	}
 	if ms(t) < m.through {
-		m.through = ms(MonthStart(t))
-		if _, err := tx.q.ExecContext(ctx, `DELETE FROM tie_months WHERE month_ms > ?`, m.through); err != nil {
-			return fmt.Errorf("cut back months: %w", mapErr(err))
+		m.through = ms(SnapshotStart(t))
+		if _, err := tx.q.ExecContext(ctx, `DELETE FROM tie_snapshots WHERE at_ms > ?`, m.through); err != nil {
+			return fmt.Errorf("cut back snapshots: %w", mapErr(err))
 		}
 	}
-	if _, err := tx.q.ExecContext(ctx, `UPDATE months_built SET through_ms = ?, days_ms = ? WHERE id = 1`, m.through, m.days); err != nil {
-		return fmt.Errorf("cut back months: %w", mapErr(err))
+	if _, err := tx.q.ExecContext(ctx, `UPDATE snapshots_built SET through_ms = ?, days_ms = ? WHERE id = 1`, m.through, m.days); err != nil {
+		return fmt.Errorf("cut back snapshots: %w", mapErr(err))
 	}
-	tx.months = &m
+	tx.snaps = &m
 	return nil
 }
 
-// dropMonths forgets every built month (the model changed).
-func (tx *Tx) dropMonths(ctx context.Context) error {
-	for _, q := range []string{`DELETE FROM tie_months`, `DELETE FROM activity_days`, `DELETE FROM months_built`} {
+// dropSnapshots forgets every built snapshot and day (the model changed).
+func (tx *Tx) dropSnapshots(ctx context.Context) error {
+	for _, q := range []string{`DELETE FROM tie_snapshots`, `DELETE FROM activity_days`, `DELETE FROM snapshots_built`} {
 		if _, err := tx.q.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("drop months: %w", mapErr(err))
+			return fmt.Errorf("drop snapshots: %w", mapErr(err))
 		}
 	}
-	tx.months = &monthsMark{}
+	tx.snaps = &snapMark{}
 	return nil
 }
 
-// MonthsBuilt returns the month start up to which snapshots are built and
+// SnapshotsBuilt returns the moment up to which snapshots are built and
 // the day before which days are counted (false when neither is).
-func (tx *Tx) MonthsBuilt(ctx context.Context) (months, days time.Time, ok bool, err error) {
-	m, err := tx.monthsThrough(ctx)
+func (tx *Tx) SnapshotsBuilt(ctx context.Context) (snaps, days time.Time, ok bool, err error) {
+	m, err := tx.builtMarks(ctx)
 	return fromMs(m.through), fromMs(m.days), m.built, err
 }
 
-// BuildMonths extends the snapshots up to t's month start and the daily
+// BuildSnapshots extends the snapshots up to the one at or before t and the daily
 // counts up to t's day, replaying the touches since the last built in time
 // order.
-func (tx *Tx) BuildMonths(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, t time.Time) error {
-	upTo, day := MonthStart(t), DayStart(t)
-	m, err := tx.monthsThrough(ctx)
+func (tx *Tx) BuildSnapshots(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, t time.Time) error {
+	upTo, day := SnapshotStart(t), DayStart(t)
+	m, err := tx.builtMarks(ctx)
 	if err != nil || m.built && m.through >= ms(upTo) && m.days >= ms(day) {
 		return err
 	}
@@ -167,36 +185,36 @@ func (tx *Tx) BuildMonths(ctx context.Context, kinds map[string]rapport.Kind, p 
 	}
 	m.days = max(ms(day), fromDays)
 	if !m.built || m.through < ms(upTo) {
-		if err := tx.buildMonths(ctx, kinds, p, m, upTo); err != nil {
+		if err := tx.buildSnapshots(ctx, kinds, p, m, upTo); err != nil {
 			return err
 		}
 		m.through = ms(upTo)
 	}
 	m.built = true
-	if _, err := tx.q.ExecContext(ctx, `INSERT INTO months_built (id, through_ms, days_ms) VALUES (1, ?, ?)
+	if _, err := tx.q.ExecContext(ctx, `INSERT INTO snapshots_built (id, through_ms, days_ms) VALUES (1, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET through_ms = excluded.through_ms, days_ms = excluded.days_ms`, m.through, m.days); err != nil {
-		return fmt.Errorf("build months: %w", mapErr(err))
+		return fmt.Errorf("build snapshots: %w", mapErr(err))
 	}
-	tx.months = &m
+	tx.snaps = &m
 	return nil
 }
 
-func (tx *Tx) buildMonths(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, m monthsMark, upTo time.Time) error {
-	states := map[string]*MonthState{}
+func (tx *Tx) buildSnapshots(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, m snapMark, upTo time.Time) error {
+	states := map[string]*TieState{}
 	from := int64(math.MinInt64)
 	if m.built {
 		from = m.through
 		var err error
-		if states, err = tx.monthStates(ctx, m.through); err != nil {
+		if states, err = tx.snapshotStates(ctx, m.through); err != nil {
 			return err
 		}
 	}
-	ins := tx.newInserter("tie_months", "month_ms, person_id, state", "", 3)
+	ins := tx.newInserter("tie_snapshots", "at_ms, person_id, state", "", 3)
 	defer ins.close()
 	at := func(b time.Time) error {
 		for id, s := range states {
-			if err := ins.add(ctx, ms(b), id, encodeMonthState(s)); err != nil {
-				return fmt.Errorf("build months: %w", mapErr(err))
+			if err := ins.add(ctx, ms(b), id, encodeTieState(s)); err != nil {
+				return fmt.Errorf("build snapshots: %w", mapErr(err))
 			}
 		}
 		return nil
@@ -205,37 +223,37 @@ func (tx *Tx) buildMonths(ctx context.Context, kinds map[string]rapport.Kind, p 
 		return err
 	}
 	if err := ins.flush(ctx); err != nil {
-		return fmt.Errorf("build months: %w", mapErr(err))
+		return fmt.Errorf("build snapshots: %w", mapErr(err))
 	}
 	return nil
 }
 
-// monthStates reads the snapshot at a month start.
-func (tx *Tx) monthStates(ctx context.Context, month int64) (map[string]*MonthState, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, state FROM tie_months WHERE month_ms = ?`, month)
+// snapshotStates reads the snapshot taken at a snapshot moment.
+func (tx *Tx) snapshotStates(ctx context.Context, at int64) (map[string]*TieState, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, state FROM tie_snapshots WHERE at_ms = ?`, at)
 	if err != nil {
-		return nil, fmt.Errorf("read month %s: %w", fromMs(month).Format("2006-01"), err)
+		return nil, fmt.Errorf("read snapshot %s: %w", fromMs(at).Format("2006-01-02"), err)
 	}
-	out := map[string]*MonthState{}
+	out := map[string]*TieState{}
 	for rows.Next() {
 		var id string
-		var b []byte
+		var b sql.RawBytes // decoded at once
 		if err := rows.Scan(&id, &b); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("read month %s: %w", fromMs(month).Format("2006-01"), err)
+			return nil, fmt.Errorf("read snapshot %s: %w", fromMs(at).Format("2006-01-02"), err)
 		}
-		if out[id], err = decodeMonthState(b); err != nil {
+		if out[id], err = decodeTieState(b); err != nil {
 			rows.Close()
-			return nil, fmt.Errorf("read month %s of %s: %w", fromMs(month).Format("2006-01"), id, err)
+			return nil, fmt.Errorf("read snapshot %s of %s: %w", fromMs(at).Format("2006-01-02"), id, err)
 		}
 	}
 	return out, closeRows(rows)
 }
 
 // fold adds the touches in [from, to) to states in time order, calling at
-// with each month start after from up to to included, before that month's
-// touches.
-func (tx *Tx) fold(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, states map[string]*MonthState,
+// with each snapshot moment after from up to to included, before the
+// touches at or after it.
+func (tx *Tx) fold(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, states map[string]*TieState,
 	from, to int64, at func(time.Time) error) error {
 	rows, err := tx.q.QueryContext(ctx, `
 		SELECT person_id, at_ms, kind, by_side, minutes, participants
@@ -243,11 +261,13 @@ func (tx *Tx) fold(ctx context.Context, kinds map[string]rapport.Kind, p model.P
 	if err != nil {
 		return fmt.Errorf("replay touches: %w", err)
 	}
-	next := int64(math.MaxInt64) // the next month start to report to at
+	next := int64(math.MaxInt64) // the next snapshot moment to report to at
 	if at != nil && from != math.MinInt64 {
-		next = ms(MonthStart(fromMs(from)).AddDate(0, 1, 0))
+		next = ms(nextSnapshot(fromMs(from)))
 	}
-	var id, kind, by string
+	// Raw bytes: a stretch of time is many rows, and most name a person and
+	// a kind already seen.
+	var id, kind, by sql.RawBytes
 	var atMs int64
 	var minutes, participants int
 	for rows.Next() {
@@ -256,23 +276,23 @@ func (tx *Tx) fold(ctx context.Context, kinds map[string]rapport.Kind, p model.P
 			return fmt.Errorf("replay touches: %w", err)
 		}
 		if at != nil && next == math.MaxInt64 {
-			next = ms(MonthStart(fromMs(atMs)).AddDate(0, 1, 0))
+			next = ms(nextSnapshot(fromMs(atMs)))
 		}
 		for atMs >= next {
 			if err := at(fromMs(next)); err != nil {
 				rows.Close()
 				return err
 			}
-			next = ms(fromMs(next).AddDate(0, 1, 0))
+			next = ms(nextSnapshot(fromMs(next)))
 		}
-		s := states[id]
+		s := states[string(id)]
 		if s == nil {
-			s = &MonthState{}
-			states[id] = s
+			s = &TieState{}
+			states[string(id)] = s
 		}
-		t := fromMs(atMs)
-		s.Tie.Add(model.TouchOf(kinds[kind], t, rapport.By(by), minutes, participants), p)
-		s.Reach.Add(t, rapport.By(by))
+		t, side := fromMs(atMs), sideOf(by)
+		s.Tie.Add(model.TouchOf(kinds[string(kind)], t, side, minutes, participants), p)
+		s.Reach.Add(t, side)
 	}
 	if err := closeRows(rows); err != nil {
 		return fmt.Errorf("replay touches: %w", err)
@@ -281,7 +301,7 @@ func (tx *Tx) fold(ctx context.Context, kinds map[string]rapport.Kind, p model.P
 		if err := at(fromMs(next)); err != nil {
 			return err
 		}
-		next = ms(fromMs(next).AddDate(0, 1, 0))
+		next = ms(nextSnapshot(fromMs(next)))
 	}
 	return nil
 }
@@ -331,16 +351,16 @@ func (tx *Tx) buildDays(ctx context.Context, from, to int64) error {
 }
 
 // StatesAt returns everyone's tie and reach as they stood at t (touches at
-// t included): the snapshot of t's month and the touches since, or, where
-// months are not built that far (a database that cannot be written), a
+// t included): the snapshot at or before t and the touches since, or, where
+// snapshots are not built that far (a database that cannot be written), a
 // replay from the last one built.
-func (tx *Tx) StatesAt(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, t time.Time) (map[string]*MonthState, error) {
-	m, err := tx.monthsThrough(ctx)
+func (tx *Tx) StatesAt(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, t time.Time) (map[string]*TieState, error) {
+	m, err := tx.builtMarks(ctx)
 	if err != nil {
 		return nil, err
 	}
-	base := ms(MonthStart(t))
-	states := map[string]*MonthState{}
+	base := ms(SnapshotStart(t))
+	states := map[string]*TieState{}
 	switch {
 	case !m.built:
 		base = math.MinInt64
@@ -348,7 +368,7 @@ func (tx *Tx) StatesAt(ctx context.Context, kinds map[string]rapport.Kind, p mod
 		base = m.through
 		fallthrough
 	default:
-		if states, err = tx.monthStates(ctx, base); err != nil {
+		if states, err = tx.snapshotStates(ctx, base); err != nil {
 			return nil, err
 		}
 	}
@@ -378,7 +398,7 @@ func (s *ActivitySum) add(minutes int) {
 // favour: whole days from activity_days where built, the rest from the
 // interactions themselves.
 func (tx *Tx) ActivitySums(ctx context.Context, from, to time.Time) ([]ActivitySum, error) {
-	m, err := tx.monthsThrough(ctx)
+	m, err := tx.builtMarks(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -458,4 +478,17 @@ func (db *DB) TouchesMismatch(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("compare touches: %w", err)
 	}
 	return n, nil
+}
+
+// sideOf reads a stored by_side without copying it.
+func sideOf(b []byte) rapport.By {
+	switch string(b) {
+	case string(rapport.ByMe):
+		return rapport.ByMe
+	case string(rapport.ByThem):
+		return rapport.ByThem
+	case string(rapport.ByBoth):
+		return rapport.ByBoth
+	}
+	return rapport.By(b)
 }
