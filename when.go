@@ -6,10 +6,13 @@ import (
 	"time"
 )
 
-// ParseTime reads a moment typed by a user: RFC 3339, "YYYY-MM-DD",
-// "YYYY-MM-DD HH:MM" (UTC), or relative to now: "now", "today", "yesterday",
-// "tomorrow", "3d ago", "2w ago", "5h ago", "in 3 days", "in 2 weeks", "3d"
-// (in three days), "next week", or a weekday ("friday": the next one). The
+// ParseTime reads a moment typed by a user: RFC 3339, "YYYY-MM-DD" (the
+// start of that day), "YYYY-MM-DD HH:MM", or relative to now: "now",
+// "today", "yesterday", "tomorrow", "3d ago", "2w ago", "5h ago", "in 3
+// days", "in 2 weeks", "3d" (in three days), "next week", or a weekday
+// ("friday": the next one). Dates and days are the user's: they are read in
+// now's location (the user's time zone), so "2026-06-15" is the local 15
+// June and "tomorrow" keeps the hour across a daylight-saving change. The
 // result is in UTC.
 func ParseTime(s string, now time.Time) (time.Time, error) {
 	t, err := parseTime(s, now)
@@ -31,32 +34,37 @@ var (
 )
 
 func parseTime(s string, now time.Time) (time.Time, error) {
+	t, err := parseLocal(s, now)
+	return t.UTC(), err
+}
+
+func parseLocal(s string, now time.Time) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	switch strings.ToLower(s) {
 	case "now":
-		return now.UTC(), nil
+		return now, nil
 	case "today":
-		return now.UTC(), nil
+		return now, nil
 	case "yesterday":
-		return now.UTC().AddDate(0, 0, -1), nil
+		return now.AddDate(0, 0, -1), nil
 	case "tomorrow":
-		return now.UTC().AddDate(0, 0, 1), nil
+		return now.AddDate(0, 0, 1), nil
 	case "next week":
-		return now.UTC().AddDate(0, 0, 7), nil
+		return now.AddDate(0, 0, 7), nil
 	}
 	if d, ok := weekdays[strings.ToLower(strings.TrimPrefix(strings.ToLower(s), "next "))]; ok {
-		ahead := (int(d) - int(now.UTC().Weekday()) + 7) % 7
+		ahead := (int(d) - int(now.Weekday()) + 7) % 7
 		if ahead == 0 {
 			ahead = 7 // "friday" on a Friday is the next one
 		}
-		return now.UTC().AddDate(0, 0, ahead), nil
+		return now.AddDate(0, 0, ahead), nil
 	}
 	if t, ok := ahead(strings.ToLower(s), now); ok {
 		return t, nil
 	}
 	for _, layout := range []string{time.RFC3339Nano, "2006-01-02T15:04", "2006-01-02 15:04", "2006-01-02"} {
-		if t, err := time.Parse(layout, s); err == nil {
-			return t.UTC(), nil
+		if t, err := time.ParseInLocation(layout, s, now.Location()); err == nil {
+			return t, nil
 		}
 	}
 	if rest, ok := strings.CutSuffix(strings.ToLower(s), " ago"); ok && len(rest) > 1 {
@@ -64,11 +72,11 @@ func parseTime(s string, now time.Time) (time.Time, error) {
 		if err == nil && n >= 0 {
 			switch rest[len(rest)-1] {
 			case 'h':
-				return now.UTC().Add(-time.Duration(n) * time.Hour), nil
+				return now.Add(-time.Duration(n) * time.Hour), nil
 			case 'd':
-				return now.UTC().AddDate(0, 0, -n), nil
+				return now.AddDate(0, 0, -n), nil
 			case 'w':
-				return now.UTC().AddDate(0, 0, -7*n), nil
+				return now.AddDate(0, 0, -7*n), nil
 			}
 		}
 	}
@@ -96,13 +104,20 @@ func ahead(s string, now time.Time) (time.Time, bool) {
 	}
 	switch unit {
 	case "h", "hour", "hours":
-		return now.UTC().Add(time.Duration(n) * time.Hour), true
+		return now.Add(time.Duration(n) * time.Hour), true
 	case "d", "day", "days":
-		return now.UTC().AddDate(0, 0, n), true
+		return now.AddDate(0, 0, n), true
 	case "w", "week", "weeks":
-		return now.UTC().AddDate(0, 0, 7*n), true
+		return now.AddDate(0, 0, 7*n), true
 	}
 	return time.Time{}, false
+}
+
+// DayStart is the first moment of t's day in loc (a day may not start at
+// midnight, and may last 23 or 25 hours, where the clocks change).
+func DayStart(t time.Time, loc *time.Location) time.Time {
+	l := t.In(loc)
+	return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, loc)
 }
 
 // ParseMinutes reads a duration typed by a user as minutes: "45", "45m",

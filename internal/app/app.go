@@ -6,7 +6,9 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"sort"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -22,6 +24,61 @@ type App struct {
 	// Warn, when set, hears of input that was repaired on its way in (see
 	// rapport.Clean): the CLI prints it, the server logs it.
 	Warn func(msg string)
+
+	envZone atomic.Pointer[time.Location] // the zone the process was given (TZ)
+	zone    atomic.Pointer[time.Location] // the time_zone setting, else envZone
+}
+
+// zoneKey is where the time_zone setting is kept: an IANA name.
+const zoneKey = "me.time_zone"
+
+// Zone is the user's time zone: the time_zone setting, else the one the
+// process was given (LoadZone), else UTC. Dates typed without a time, days,
+// weeks and due dates are the user's; moments are stored in UTC.
+func (a *App) Zone() *time.Location {
+	if z := a.zone.Load(); z != nil {
+		return z
+	}
+	return time.UTC
+}
+
+// LoadZone sets the zone of the environment (from TZ) and applies the
+// stored time_zone setting over it.
+func (a *App) LoadZone(ctx context.Context, env *time.Location) error {
+	if env != nil {
+		a.envZone.Store(env)
+	}
+	return a.reloadZone(ctx, a.DB.View())
+}
+
+func (a *App) reloadZone(ctx context.Context, tx *store.Tx) error {
+	s, err := tx.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	z := a.envZone.Load()
+	if name := s[zoneKey]; name != "" {
+		if z, err = time.LoadLocation(name); err != nil {
+			return fmt.Errorf("stored time_zone %q: %w", name, err)
+		}
+	}
+	if z == nil {
+		z = time.UTC
+	}
+	a.zone.Store(z)
+	return nil
+}
+
+// local is now in the user's zone: what dates typed by the user are read
+// against (rapport.ParseTime).
+func (a *App) local() time.Time { return a.Now().In(a.Zone()) }
+
+// dayStart is the first moment of t's day in the user's zone, in UTC.
+func (a *App) dayStart(t time.Time) time.Time { return rapport.DayStart(t, a.Zone()).UTC() }
+
+// nextDay is the first moment of the day after t's, in UTC.
+func (a *App) nextDay(t time.Time) time.Time {
+	return rapport.DayStart(t, a.Zone()).AddDate(0, 0, 1).UTC()
 }
 
 // clean applies rapport.Clean to one field and warns when it changed it.

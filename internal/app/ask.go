@@ -138,7 +138,7 @@ func (a *App) judge(ctx context.Context, tx *store.Tx, ref, action string) (*Ask
 			return nil, err
 		}
 		// Point the deepest gives at what they hope for.
-		wants := openItems(person.Wants, now)
+		wants := openItems(person.Wants, a.dayStart(now))
 		for i := range res.SuggestedGives {
 			if len(wants) == 0 {
 				break
@@ -164,11 +164,12 @@ func (a *App) tieNow(ctx context.Context, tx *store.Tx, id string, kinds map[str
 	return tie, nil
 }
 
-// openItems are the wants or offers whose date has not passed.
-func openItems(items []rapport.Item, now time.Time) []rapport.Item {
+// openItems are the wants or offers not done and not past their day (today
+// is the start of the user's day).
+func openItems(items []rapport.Item, today time.Time) []rapport.Item {
 	var out []rapport.Item
 	for _, it := range items {
-		if it.Done == nil && (it.Due == nil || !it.Due.Before(now.Truncate(24*time.Hour))) {
+		if it.Done == nil && (it.Due == nil || !it.Due.Before(today)) {
 			out = append(out, it)
 		}
 	}
@@ -264,7 +265,7 @@ func (a *App) Answer(ctx context.Context, ref, outcome, at string) (*rapport.Ask
 	now := a.now()
 	when := now
 	if at != "" {
-		if when, err = rapport.ParseTime(at, now); err != nil {
+		if when, err = rapport.ParseTime(at, now.In(a.Zone())); err != nil {
 			return nil, err
 		}
 		if err := notFuture("--at", when, now); err != nil {

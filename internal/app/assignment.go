@@ -61,7 +61,7 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 		}
 		if cur, err := tx.LatestAssignment(ctx, now); err == nil && cur.End.After(now) {
 			if !replace {
-				return rapport.Errorf(rapport.ECONFLICT, "an assignment runs until %s: shape it with `assignment swap` and `assignment offer`, or start over with --replace", cur.End.Format("2006-01-02"))
+				return rapport.Errorf(rapport.ECONFLICT, "an assignment runs until %s: shape it with `assignment swap` and `assignment offer`, or start over with --replace", cur.End.In(a.Zone()).Format("2006-01-02"))
 			}
 			if err := tx.DeleteAssignment(ctx, cur.ID); err != nil {
 				return err
@@ -219,7 +219,7 @@ type planGive struct {
 // belongs in their wants.
 func (a *App) bestGive(ctx context.Context, tx *store.Tx, m *matcher, id string) planGive {
 	now := a.now()
-	wants := openItems(m.wants[id], now)
+	wants := openItems(m.wants[id], a.dayStart(now))
 	if len(wants) == 0 {
 		if s := m.sc.Of(id); s.Layer == "inner" || s.Layer == "close" {
 			return planGive{Action: "call to find out what they are working on now, and what would help (then: rapport edit --wants)", LogKind: "call", Minutes: 20}
@@ -262,7 +262,7 @@ func (a *App) reconnect(ctx context.Context, tx *store.Tx, m *matcher, id, layer
 		return g
 	}
 	ask := "ask what they are working on now"
-	if w := openItems(m.wants[id], a.now()); len(w) > 0 {
+	if w := openItems(m.wants[id], a.dayStart(a.now())); len(w) > 0 {
 		ask = fmt.Sprintf("ask how %q is going", w[0].Text)
 	}
 	if layer == "inner" || layer == "close" {
@@ -327,7 +327,7 @@ func (a *App) helpable(ctx context.Context, tx *store.Tx, m *matcher, skip map[s
 			continue
 		}
 		best := cand{id: id}
-		for _, w := range openItems(ws, now) {
+		for _, w := range openItems(ws, a.dayStart(now)) {
 			ws := m.stemsOf(w.Text)
 			if len(mine) == 0 && best.score < 0.5 {
 				best.score, best.want = 0.5, w.Text
@@ -386,7 +386,7 @@ func (a *App) Assignment(ctx context.Context) (*AssignmentView, error) {
 	if err != nil {
 		return nil, err
 	}
-	v := &AssignmentView{ID: as.ID, Start: as.Start, End: as.End, DaysLeft: max(0, daysBetween(now, as.End)), Slots: []SlotView{}, Notes: []string{}}
+	v := &AssignmentView{ID: as.ID, Start: as.Start, End: as.End, DaysLeft: max(0, a.daysBetween(now, as.End)), Slots: []SlotView{}, Notes: []string{}}
 	if as.GoalID != nil {
 		if g, err := tx.Goal(ctx, *as.GoalID); err == nil {
 			v.Goal = &g.Text

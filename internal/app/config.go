@@ -168,6 +168,12 @@ func (a *App) Config(ctx context.Context) ([]Setting, error) {
 	for _, s := range settings() {
 		out = append(out, Setting{Key: s.key, Value: s.get(&p), Default: s.get(&d), Range: s.Range(), Doc: s.doc})
 	}
+	env := "UTC"
+	if z := a.envZone.Load(); z != nil {
+		env = z.String()
+	}
+	out = append(out, Setting{Key: zoneSetting, Value: a.Zone().String(), Default: env, Range: "a zone name (Europe/Berlin)",
+		Doc: "the zone your days are in: dates, today, week, due dates and the report's periods (default: TZ)"})
 	return out, nil
 }
 
@@ -193,12 +199,22 @@ func (a *App) UpdateSettings(ctx context.Context, in SettingsInput) error {
 		byKey[s.key] = s
 	}
 	keys := make([]string, 0, len(in.Config))
+	zone, setZone := in.Config[zoneSetting]
+	if setZone {
+		if err := checkZone(zone); err != nil {
+			return err
+		}
+	}
 	for k := range in.Config {
+		if k == zoneSetting {
+			continue
+		}
 		if _, ok := byKey[k]; !ok {
 			known := make([]string, len(all))
 			for i, s := range all {
 				known[i] = s.key
 			}
+			known = append(known, zoneSetting)
 			sort.Strings(known)
 			return rapport.Errorf(rapport.EINVALID, "unknown setting %q; settings are: %s", k, strings.Join(known, ", "))
 		}
@@ -209,7 +225,7 @@ func (a *App) UpdateSettings(ctx context.Context, in SettingsInput) error {
 	if err != nil {
 		return err
 	}
-	return a.DB.Update(ctx, func(tx *store.Tx) error {
+	err = a.DB.Update(ctx, func(tx *store.Tx) error {
 		p, err := a.params(ctx, tx)
 		if err != nil {
 			return err
@@ -237,11 +253,38 @@ func (a *App) UpdateSettings(ctx context.Context, in SettingsInput) error {
 				return err
 			}
 		}
+		if setZone {
+			if zone == "default" {
+				zone = ""
+			}
+			if err := tx.SetSetting(ctx, zoneKey, strings.TrimSpace(zone)); err != nil {
+				return err
+			}
+		}
 		if len(keys) == 0 {
 			return nil
 		}
 		return a.rebuild(ctx, tx, p)
 	})
+	if err == nil && setZone {
+		err = a.reloadZone(ctx, a.DB.View())
+	}
+	return err
+}
+
+// zoneSetting is the time zone as `rapport config` names it.
+const zoneSetting = "time_zone"
+
+// checkZone accepts an IANA zone name, or "default" (the zone of TZ).
+func checkZone(v string) error {
+	v = strings.TrimSpace(v)
+	if v == "default" || v == "" {
+		return nil
+	}
+	if _, err := time.LoadLocation(v); err != nil || strings.EqualFold(v, "local") {
+		return rapport.Errorf(rapport.EINVALID, "time_zone %q: expected a zone name such as Europe/Berlin, America/New_York or UTC, or default (the zone of TZ)", v)
+	}
+	return nil
 }
 
 func (a *App) rebuild(ctx context.Context, tx *store.Tx, p model.Params) error {

@@ -169,7 +169,7 @@ func inertCell(v string) string {
 // today. Calendar applications can subscribe to the file.
 func (a *App) ExportICS(ctx context.Context, w io.Writer) error {
 	now := a.now()
-	today := now.Truncate(24 * time.Hour)
+	today := rapport.DayStart(now, a.Zone()) // an all-day event is a date in the user's zone
 	cal := goical.NewCalendar()
 	cal.Props.SetText(goical.PropVersion, "2.0")
 	cal.Props.SetText(goical.PropProductID, "-//Rapport//Rapport//EN")
@@ -195,11 +195,11 @@ func (a *App) ExportICS(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	for _, f := range fus {
-		day := f.Due.Truncate(24 * time.Hour)
+		day := rapport.DayStart(f.Due, a.Zone())
 		if day.Before(today) {
 			day = today // overdue: show it today
 		}
-		add("followup-"+f.ID, day, "Follow up with "+f.Person.Name+": "+f.Text, fmt.Sprintf("Due %s.", f.Due.Format("2006-01-02")))
+		add("followup-"+f.ID, day, "Follow up with "+f.Person.Name+": "+f.Text, fmt.Sprintf("Due %s.", f.Due.In(a.Zone()).Format("2006-01-02")))
 	}
 	over, err := a.Overdue(ctx)
 	if err != nil {

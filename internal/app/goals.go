@@ -38,7 +38,7 @@ func (a *App) AddGoal(ctx context.Context, text string, tags []string, due strin
 	}
 	sort.Strings(g.Tags)
 	if due != "" {
-		d, err := rapport.ParseTime(due, a.now())
+		d, err := rapport.ParseTime(due, a.local())
 		if err != nil {
 			return nil, err
 		}
@@ -267,7 +267,7 @@ func (a *App) helpers(ctx context.Context, tx *store.Tx, m *matcher, g rapport.G
 				why = append(why, "tagged "+t)
 			}
 		}
-		for _, o := range openItems(m.offers[id], a.now()) {
+		for _, o := range openItems(m.offers[id], a.dayStart(a.now())) {
 			if len(model.Shared(m.stemsOf(o.Text), goalStems)) > 0 {
 				match++
 				why = append(why, fmt.Sprintf("offers %q", o.Text))
@@ -352,7 +352,7 @@ func (a *App) AddFollowup(ctx context.Context, ref, text, due string) (*rapport.
 	if due == "" {
 		return nil, rapport.Errorf(rapport.EINVALID, "follow-up: --due is required")
 	}
-	d, err := rapport.ParseTime(due, a.now())
+	d, err := rapport.ParseTime(due, a.local())
 	if err != nil {
 		return nil, err
 	}
@@ -386,14 +386,20 @@ func (a *App) Followups(ctx context.Context, all bool) ([]FollowupView, error) {
 	now := a.now()
 	out := make([]FollowupView, len(list))
 	for i, f := range list {
-		out[i] = FollowupView{Followup: f, Overdue: f.Done == nil && f.Due.Before(now), DaysDue: daysBetween(now, f.Due)}
+		out[i] = FollowupView{Followup: f, Overdue: f.Done == nil && f.Due.Before(now), DaysDue: a.daysBetween(now, f.Due)}
 	}
 	sort.SliceStable(out, func(i, j int) bool { return (out[i].Done == nil) && (out[j].Done != nil) })
 	return out, nil
 }
 
-func daysBetween(from, to time.Time) int {
-	return int(to.Truncate(24*time.Hour).Sub(from.Truncate(24*time.Hour)).Hours() / 24)
+// daysBetween counts the user's days from from's to to's (a day across a
+// change of the clocks is still one).
+func (a *App) daysBetween(from, to time.Time) int {
+	date := func(t time.Time) time.Time {
+		l := t.In(a.Zone())
+		return time.Date(l.Year(), l.Month(), l.Day(), 0, 0, 0, 0, time.UTC)
+	}
+	return int(date(to).Sub(date(from)).Hours() / 24)
 }
 
 // FollowupDone closes a follow-up.

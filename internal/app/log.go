@@ -56,7 +56,7 @@ func (a *App) parseLog(in LogInput) (*rapport.Interaction, error) {
 		Channel: strings.TrimSpace(a.clean("channel", in.Channel, false)), Note: strings.TrimSpace(a.clean("note", in.Note, true))}
 	var err error
 	if in.At != "" {
-		if it.At, err = rapport.ParseTime(in.At, now); err != nil {
+		if it.At, err = rapport.ParseTime(in.At, now.In(a.Zone())); err != nil {
 			return nil, err
 		}
 		if err := notFuture("--at", it.At, now); err != nil {
@@ -254,7 +254,7 @@ func (a *App) DonePlanItem(ctx context.Context, d PlanDone) (it *rapport.Interac
 				return err
 			}
 		}
-		key := strings.Join([]string{"plan", it.At.Format("2006-01-02"), who.ID, strings.ToLower(d.Kind), d.Action, fu}, "\x00")
+		key := strings.Join([]string{"plan", it.At.In(a.Zone()).Format("2006-01-02"), who.ID, strings.ToLower(d.Kind), d.Action, fu}, "\x00")
 		if _, done, err := tx.ImportKey(ctx, key); err != nil {
 			return err
 		} else if done != "" {

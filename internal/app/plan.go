@@ -207,7 +207,7 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 		return nil, err
 	}
 	v := &PlanView{Horizon: "today", BudgetMinutes: b.DayMinutes, Items: []PlanItem{}, Unplanned: []PlanItem{}, Notes: []string{}}
-	end := now.Truncate(24 * time.Hour).Add(24 * time.Hour)
+	end := a.nextDay(now)
 	if week {
 		v.Horizon, v.BudgetMinutes, end = "week", b.WeekMinutes, now.Add(7*model.Day)
 	}
@@ -221,7 +221,7 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 	}
 	// The budget remembers today: what was already spent comes off it, and
 	// whoever was already in touch today is not proposed again.
-	dayStart := now.Truncate(24 * time.Hour)
+	dayStart := a.dayStart(now)
 	spent, err := minutesSpent(ctx, tx, dayStart, now, kinds)
 	if err != nil {
 		return nil, err
@@ -257,10 +257,10 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 		}
 		fuDue[f.ID] = f.Due
 		when := "due today"
-		if d := daysBetween(now, f.Due); d < 0 {
+		if d := a.daysBetween(now, f.Due); d < 0 {
 			when = fmt.Sprintf("%d days overdue", -d)
 		} else if d > 0 {
-			when = "due " + f.Due.Format("Mon 2 Jan")
+			when = "due " + f.Due.In(a.Zone()).Format("Mon 2 Jan")
 		}
 		cands = append(cands, model.Candidate{PersonID: f.Person.ID, Action: "follow up: " + f.Text, Minutes: 15,
 			Kind: model.ReasonFollowup, Reason: "you promised (" + when + ")", Gain: gain(f.Person.ID, "email"), Ref: f.ID, LogKind: "email"})
@@ -415,7 +415,7 @@ func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, err
 // longer than any day on the day with the most room.
 func (a *App) schedule(ctx context.Context, tx *store.Tx, week bool, override int, now time.Time, b Budget, spent int,
 	kinds map[string]rapport.Kind, cands []model.Candidate, items *[]model.Candidate, planned *int, fuDue map[string]time.Time) ([]string, string, error) {
-	dayStart := now.Truncate(24 * time.Hour)
+	dayStart := rapport.DayStart(now, a.Zone())
 	if week {
 		caps := make([]int, 7)
 		for d := range caps {
@@ -426,7 +426,7 @@ func (a *App) schedule(ctx context.Context, tx *store.Tx, week bool, override in
 		for i, c := range *items {
 			latest[i] = -1
 			if due, ok := fuDue[c.Ref]; ok && c.Kind == model.ReasonFollowup {
-				latest[i] = max(0, min(6, daysBetween(now, due)))
+				latest[i] = max(0, min(6, a.daysBetween(now, due)))
 			}
 		}
 		out := make([]string, len(*items))
@@ -438,11 +438,11 @@ func (a *App) schedule(ctx context.Context, tx *store.Tx, week bool, override in
 	if override > 0 {
 		return nil, "", nil
 	}
-	recent, _, err := tx.Favours(ctx, "", rapport.ByMe, dayStart.AddDate(0, 0, -6), now.Add(time.Millisecond))
+	recent, _, err := tx.Favours(ctx, "", rapport.ByMe, dayStart.AddDate(0, 0, -6).UTC(), now.Add(time.Millisecond))
 	if err != nil || len(recent) > 0 {
 		return nil, "", err // a deep give this week already
 	}
-	weekSpent, err := minutesSpent(ctx, tx, dayStart.AddDate(0, 0, -6), now, kinds)
+	weekSpent, err := minutesSpent(ctx, tx, dayStart.AddDate(0, 0, -6).UTC(), now, kinds)
 	if err != nil {
 		return nil, "", err
 	}
@@ -510,7 +510,7 @@ func (a *App) followThrough(ctx context.Context, tx *store.Tx, now time.Time) ([
 				continue
 			}
 			out = append(out, model.Candidate{PersonID: x.Person.ID, Action: fmt.Sprintf("thank them for saying yes to %s, and tell them how it went", x.Action),
-				Minutes: 10, Kind: model.ReasonThanks, Reason: fmt.Sprintf("they said yes on %s", x.AnsweredAt.Format("Mon 2 Jan")), LogKind: "message"})
+				Minutes: 10, Kind: model.ReasonThanks, Reason: fmt.Sprintf("they said yes on %s", x.AnsweredAt.In(a.Zone()).Format("Mon 2 Jan")), LogKind: "message"})
 		case x.Outcome == rapport.OutcomePending && now.Sub(x.At) >= 14*model.Day:
 			if done, err := since(x.Person.ID, x.At.Add(14*model.Day)); err != nil || done {
 				if err != nil {

@@ -98,17 +98,17 @@ func (a *App) Report(ctx context.Context, since, until string) (*Report, error) 
 	end, start := now, now.AddDate(0, 0, -30)
 	var err error
 	if until != "" {
-		if end, err = rapport.ParseTime(until, now); err != nil {
+		if end, err = rapport.ParseTime(until, now.In(a.Zone())); err != nil {
 			return nil, err
 		}
 	}
 	if since != "" {
-		if start, err = rapport.ParseTime(since, now); err != nil {
+		if start, err = rapport.ParseTime(since, now.In(a.Zone())); err != nil {
 			return nil, err
 		}
 	}
 	if !start.Before(end) {
-		return nil, rapport.Errorf(rapport.EINVALID, "--since %s is not before --until %s", start.Format("2006-01-02"), end.Format("2006-01-02"))
+		return nil, rapport.Errorf(rapport.EINVALID, "--since %s is not before --until %s", start.In(a.Zone()).Format("2006-01-02"), end.In(a.Zone()).Format("2006-01-02"))
 	}
 	if err := a.buildSnapshots(ctx, end); err != nil {
 		return nil, err

@@ -58,7 +58,7 @@ func (a *App) WantDone(ctx context.Context, ref, which string) (*PersonDetail, e
 func (a *App) Snooze(ctx context.Context, ref, until string) (*rapport.PersonRef, *time.Time, error) {
 	var t *time.Time
 	if u := strings.TrimSpace(until); u != "" && u != "off" {
-		v, err := rapport.ParseTime(u, a.now())
+		v, err := rapport.ParseTime(u, a.local())
 		if err != nil {
 			return nil, nil, err
 		}

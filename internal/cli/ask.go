@@ -114,7 +114,7 @@ func (r *runner) ledgerCmd() *cobra.Command {
 					l.Person.Name, l.Gives, l.GivenValue, l.Asks, l.AskedValue, l.Gots, l.Balance)
 				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 				for _, e := range l.Entries {
-					fmt.Fprintf(tw, "  %s\t%s\t%s\t%.1f\t%s\t%s\n", e.At.Format("2006-01-02"), e.Type, e.Action, e.Value, e.Outcome, e.Note)
+					fmt.Fprintf(tw, "  %s\t%s\t%s\t%.1f\t%s\t%s\n", e.At.In(a.Zone()).Format("2006-01-02"), e.Type, e.Action, e.Value, e.Outcome, e.Note)
 				}
 				tw.Flush()
 			})

@@ -211,13 +211,6 @@ func (r *runner) open(ctx context.Context) (*app.App, error) {
 	if nowText == "" {
 		nowText = r.env.Getenv("RAPPORT_NOW")
 	}
-	if nowText != "" {
-		t, err := rapport.ParseTime(nowText, clock())
-		if err != nil {
-			return nil, rapport.Errorf(rapport.EINVALID, "--now: %s", rapport.ErrorMessage(err))
-		}
-		clock = func() time.Time { return t }
-	}
 	path := r.dbPath
 	if path == "" {
 		path = r.env.Getenv("RAPPORT_DB")
@@ -235,12 +228,39 @@ func (r *runner) open(ctx context.Context) (*app.App, error) {
 	}
 	r.log.Debug("opened database", "path", path, "took", time.Since(start))
 	r.db = db
-	r.app = app.New(db, clock)
+	a := app.New(db, clock)
+	// Days are the user's: TZ, unless the time_zone setting says otherwise.
+	if err := a.LoadZone(ctx, r.envZone()); err != nil {
+		return nil, err
+	}
+	if nowText != "" {
+		t, err := rapport.ParseTime(nowText, clock().In(a.Zone()))
+		if err != nil {
+			return nil, rapport.Errorf(rapport.EINVALID, "--now: %s", rapport.ErrorMessage(err))
+		}
+		a.Now = func() time.Time { return t }
+	}
+	r.app = a
 	if err := r.app.EnsureModel(ctx); err != nil {
 		return nil, err
 	}
 	r.app.Warn = func(msg string) { fmt.Fprintf(r.env.Stderr, "rapport: warning: %s\n", msg) }
 	return r.app, nil
+}
+
+// envZone is the zone TZ names (a leading colon allowed), else the
+// process's own; a name Go does not know is said and left for UTC.
+func (r *runner) envZone() *time.Location {
+	tz := strings.TrimPrefix(r.env.Getenv("TZ"), ":")
+	if tz == "" {
+		return time.Local
+	}
+	l, err := time.LoadLocation(tz)
+	if err != nil {
+		fmt.Fprintf(r.env.Stderr, "rapport: warning: TZ %q is not a zone name Rapport knows; days are UTC days (set one with: rapport config set time_zone Europe/Berlin)\n", tz)
+		return time.UTC
+	}
+	return l
 }
 
 // emit prints v as JSON with --json, else calls text.

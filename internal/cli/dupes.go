@@ -48,7 +48,7 @@ func (r *runner) dupesCmds() []*cobra.Command {
 			if err != nil {
 				return err
 			}
-			return r.emit(d, func(w io.Writer) { printPerson(w, d, 10, a.Now()) })
+			return r.emit(d, func(w io.Writer) { printPerson(w, d, 10, a.Now().In(a.Zone())) })
 		},
 	}
 	return []*cobra.Command{dupes, merge}

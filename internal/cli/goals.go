@@ -103,10 +103,10 @@ func (r *runner) goalCmds() []*cobra.Command {
 				for _, g := range list {
 					state, due := "open", ""
 					if g.Done != nil {
-						state = "done " + g.Done.Format("2006-01-02")
+						state = "done " + g.Done.In(a.Zone()).Format("2006-01-02")
 					}
 					if g.Due != nil {
-						due = "due " + g.Due.Format("2006-01-02")
+						due = "due " + g.Due.In(a.Zone()).Format("2006-01-02")
 					}
 					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", shortID(g.ID), g.Text, strings.Join(g.Tags, ","), due, state)
 				}
@@ -142,7 +142,7 @@ func (r *runner) followupCmds() []*cobra.Command {
 				return err
 			}
 			return r.emit(f, func(w io.Writer) {
-				fmt.Fprintf(w, "Follow-up %s with %s due %s: %s\n", shortID(f.ID), f.Person.Name, f.Due.Format("2006-01-02"), f.Text)
+				fmt.Fprintf(w, "Follow-up %s with %s due %s: %s\n", shortID(f.ID), f.Person.Name, f.Due.In(a.Zone()).Format("2006-01-02"), f.Text)
 			})
 		},
 	}
@@ -176,7 +176,7 @@ func (r *runner) followupCmds() []*cobra.Command {
 					case f.DaysDue == 0:
 						state = "today"
 					}
-					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", shortID(f.ID), f.Due.Format("2006-01-02"), state, f.Person.Name, f.Text)
+					fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", shortID(f.ID), f.Due.In(a.Zone()).Format("2006-01-02"), state, f.Person.Name, f.Text)
 				}
 				tw.Flush()
 			})
@@ -220,7 +220,7 @@ func (r *runner) followupCmds() []*cobra.Command {
 				for _, o := range list {
 					late := "never contacted"
 					if o.LastContact != nil {
-						late = fmt.Sprintf("%d days late (last %s)", o.OverdueDays, o.LastContact.Format("2006-01-02"))
+						late = fmt.Sprintf("%d days late (last %s)", o.OverdueDays, o.LastContact.In(a.Zone()).Format("2006-01-02"))
 					}
 					layer, strength := o.KeptLayer, fmt.Sprintf("%.1f", o.Strength)
 					if o.KeptLayer != o.Layer {

@@ -79,10 +79,10 @@ func (r *runner) log1(cmd *cobra.Command, in app.LogInput) error {
 		for i, p := range it.People {
 			names[i] = p.Name
 		}
-		fmt.Fprintf(w, "Logged %s with %s on %s (by %s).\n", it.Kind, strings.Join(names, ", "), it.At.Format("2006-01-02 15:04"), it.By)
+		fmt.Fprintf(w, "Logged %s with %s on %s (by %s).\n", it.Kind, strings.Join(names, ", "), it.At.In(a.Zone()).Format("2006-01-02 15:04"), it.By)
 		if p := app.PromiseIn(it.Note); p != "" {
 			fmt.Fprintf(w, "That sounds like a promise (%q). Keep it with:\n  rapport followup %s %q --due %s\n",
-				p, shortID(it.People[0].ID), p, a.Now().AddDate(0, 0, 7).Format("2006-01-02"))
+				p, shortID(it.People[0].ID), p, a.Now().In(a.Zone()).AddDate(0, 0, 7).Format("2006-01-02"))
 		}
 	})
 }
@@ -123,7 +123,7 @@ func (r *runner) whyCmd() *cobra.Command {
 					fmt.Fprintln(w, "Interactions that gave most:")
 					tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 					for _, t := range why.Top {
-						fmt.Fprintf(tw, "  %5.1f\t%s\t%s\tby %s\t%s\n", t.Points, t.At.Format("2006-01-02"), t.Kind, t.By, t.Note)
+						fmt.Fprintf(tw, "  %5.1f\t%s\t%s\tby %s\t%s\n", t.Points, t.At.In(a.Zone()).Format("2006-01-02"), t.Kind, t.By, t.Note)
 					}
 					tw.Flush()
 				}

@@ -84,7 +84,7 @@ func (r *runner) configCmd() *cobra.Command {
 	c.AddCommand(&cobra.Command{
 		Use:     "set KEY VALUE",
 		Short:   "Change a model parameter (\"default\" restores it); every tie is recomputed",
-		Example: "  rapport config set half_life 90\n  rapport config set layer.inner.min default",
+		Example: "  rapport config set half_life 90\n  rapport config set layer.inner.min default\n  rapport config set time_zone Europe/Berlin",
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := r.open(cmd.Context())
@@ -95,6 +95,10 @@ func (r *runner) configCmd() *cobra.Command {
 				return err
 			}
 			return r.emit(map[string]string{"key": args[0], "value": args[1]}, func(w io.Writer) {
+				if args[0] == "time_zone" {
+					fmt.Fprintf(w, "time_zone = %s: dates are days in %s.\n", args[1], a.Zone())
+					return
+				}
 				fmt.Fprintf(w, "%s = %s; ties recomputed.\n", args[0], args[1])
 			})
 		},

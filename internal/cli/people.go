@@ -87,7 +87,7 @@ func (r *runner) addCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return r.emit(d, func(w io.Writer) { printPerson(w, d, 0, a.Now()) })
+			return r.emit(d, func(w io.Writer) { printPerson(w, d, 0, a.Now().In(a.Zone())) })
 		},
 	}
 	pf.bind(c.Flags(), false)
@@ -110,7 +110,7 @@ func (r *runner) editCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return r.emit(d, func(w io.Writer) { printPerson(w, d, 0, a.Now()) })
+			return r.emit(d, func(w io.Writer) { printPerson(w, d, 0, a.Now().In(a.Zone())) })
 		},
 	}
 	pf.bind(c.Flags(), true)
@@ -141,7 +141,7 @@ func (r *runner) peopleCmd() *cobra.Command {
 				fmt.Fprintln(tw, "STRENGTH\tLAYER\tNAME\tORG\tLAST CONTACT\tTAGS\tID")
 				for _, p := range list {
 					fmt.Fprintf(tw, "%5.1f\t%s\t%s\t%s\t%s\t%s\t%s\n", p.Strength, p.Layer, p.Name, p.Org,
-						ago(p.LastContact, r.app.Now()), strings.Join(p.Tags, ","), p.ID)
+						ago(p.LastContact, r.app.Now().In(r.app.Zone())), strings.Join(p.Tags, ","), p.ID)
 				}
 				tw.Flush()
 			})
@@ -170,7 +170,7 @@ func (r *runner) showCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return r.emit(d, func(w io.Writer) { printPerson(w, d, limit, a.Now()) })
+			return r.emit(d, func(w io.Writer) { printPerson(w, d, limit, a.Now().In(a.Zone())) })
 		},
 	}
 	c.Flags().IntVar(&limit, "timeline", 20, "interactions to show (0 for all; --json always gives all)")
@@ -199,7 +199,7 @@ func printPerson(w io.Writer, d *app.PersonDetail, limit int, now time.Time) {
 	for _, l := range []struct {
 		label string
 		items []string
-	}{{"wants", items(d.Wants)}, {"offers", items(d.Offers)}, {"notes", items(d.Notes)}} {
+	}{{"wants", items(d.Wants, now.Location())}, {"offers", items(d.Offers, now.Location())}, {"notes", items(d.Notes, now.Location())}} {
 		if len(l.items) > 0 {
 			fmt.Fprintf(w, "  %s:\n", l.label)
 			for _, it := range l.items {
@@ -239,17 +239,17 @@ func printPerson(w io.Writer, d *app.PersonDetail, limit int, now time.Time) {
 		if in.Note != "" {
 			extra = append(extra, in.Note)
 		}
-		fmt.Fprintf(tw, "    %s\t%s\tby %s\t%s\n", in.At.Format("2006-01-02 15:04"), in.Kind, in.By, strings.Join(extra, " · "))
+		fmt.Fprintf(tw, "    %s\t%s\tby %s\t%s\n", in.At.In(now.Location()).Format("2006-01-02 15:04"), in.Kind, in.By, strings.Join(extra, " · "))
 	}
 	tw.Flush()
 }
 
-func items(list []rapport.Item) []string {
+func items(list []rapport.Item, loc *time.Location) []string {
 	out := make([]string, len(list))
 	for i, it := range list {
 		out[i] = it.Text
 		if it.Due != nil {
-			out[i] += " (by " + it.Due.Format("2006-01-02") + ")"
+			out[i] += " (by " + it.Due.In(loc).Format("2006-01-02") + ")"
 		}
 	}
 	return out
@@ -261,13 +261,14 @@ func ago(t *time.Time, now time.Time) string {
 		return "never"
 	}
 	days := int(now.Sub(*t).Hours() / 24)
+	day := t.In(now.Location()).Format("2006-01-02")
 	switch {
 	case days < 1:
-		return t.Format("2006-01-02") + " (today)"
+		return day + " (today)"
 	case days < 60:
-		return fmt.Sprintf("%s (%dd ago)", t.Format("2006-01-02"), days)
+		return fmt.Sprintf("%s (%dd ago)", day, days)
 	case days < 730:
-		return fmt.Sprintf("%s (%dmo ago)", t.Format("2006-01-02"), days/30)
+		return fmt.Sprintf("%s (%dmo ago)", day, days/30)
 	}
-	return fmt.Sprintf("%s (%dy ago)", t.Format("2006-01-02"), days/365)
+	return fmt.Sprintf("%s (%dy ago)", day, days/365)
 }

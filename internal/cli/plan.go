@@ -115,12 +115,13 @@ func printPlan(w io.Writer, p *app.PlanView) {
 
 func (r *runner) assignmentCmd() *cobra.Command {
 	show := func(w io.Writer, v *app.AssignmentView) {
+		zone := r.app.Zone()
 		goal := "no goal"
 		if v.Goal != nil {
 			goal = "goal: " + *v.Goal
 		}
 		fmt.Fprintf(w, "Assignment %s to %s (%d days left), %s: %d of %d delivered\n",
-			v.Start.Format("2006-01-02"), v.End.Format("2006-01-02"), v.DaysLeft, goal, v.Done, len(v.Slots))
+			v.Start.In(zone).Format("2006-01-02"), v.End.In(zone).Format("2006-01-02"), v.DaysLeft, goal, v.Done, len(v.Slots))
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for _, s := range v.Slots {
 			state := "open"

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/rapport-app/rapport/internal/app"
 	"github.com/spf13/cobra"
@@ -26,7 +27,7 @@ func (r *runner) reportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			return r.emit(rep, func(w io.Writer) { printReport(w, rep) })
+			return r.emit(rep, func(w io.Writer) { printReport(w, rep, a.Zone()) })
 		},
 	}
 	c.Flags().StringVar(&since, "since", "", "start of the period (default 30 days ago)")
@@ -34,9 +35,9 @@ func (r *runner) reportCmd() *cobra.Command {
 	return c
 }
 
-func printReport(w io.Writer, r *app.Report) {
-	fmt.Fprintf(w, "From %s to %s\n\n", r.Since.Format("2006-01-02"), r.Until.Format("2006-01-02"))
-	printOutcomes(w, r.Outcomes)
+func printReport(w io.Writer, r *app.Report, zone *time.Location) {
+	fmt.Fprintf(w, "From %s to %s\n\n", r.Since.In(zone).Format("2006-01-02"), r.Until.In(zone).Format("2006-01-02"))
+	printOutcomes(w, r.Outcomes, zone)
 	fmt.Fprintln(w, "\nWhere your minutes went (activity):")
 	bar := func(n, total int) string {
 		if total == 0 {
@@ -80,7 +81,7 @@ func printReport(w io.Writer, r *app.Report) {
 
 // printOutcomes leads the report: what happened for you, by goal, then the
 // response to your outreach and the gives against the offers.
-func printOutcomes(w io.Writer, o app.Outcomes) {
+func printOutcomes(w io.Writer, o app.Outcomes, zone *time.Location) {
 	fmt.Fprintln(w, "What it brought (outcomes):")
 	line := func(x app.Outcome) string {
 		who := ""
@@ -89,11 +90,11 @@ func printOutcomes(w io.Writer, o app.Outcomes) {
 		}
 		switch x.Type {
 		case "favour":
-			return fmt.Sprintf("%s  %s did %s for you", x.At.Format("2006-01-02"), who, x.Action)
+			return fmt.Sprintf("%s  %s did %s for you", x.At.In(zone).Format("2006-01-02"), who, x.Action)
 		case "yes":
-			return fmt.Sprintf("%s  %s said yes to %s", x.At.Format("2006-01-02"), who, x.Action)
+			return fmt.Sprintf("%s  %s said yes to %s", x.At.In(zone).Format("2006-01-02"), who, x.Action)
 		}
-		return fmt.Sprintf("%s  goal done: %s", x.At.Format("2006-01-02"), x.Note)
+		return fmt.Sprintf("%s  goal done: %s", x.At.In(zone).Format("2006-01-02"), x.Note)
 	}
 	if len(o.All) == 0 {
 		fmt.Fprintln(w, "  nothing yet: no favour received, no yes, no goal done")

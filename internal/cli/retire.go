@@ -54,7 +54,7 @@ still come due. --until off wakes them now.`,
 					fmt.Fprintf(w, "%s is back in plans.\n", who.Name)
 					return
 				}
-				fmt.Fprintf(w, "%s rests until %s: out of plans and overdue until then.\n", who.Name, t.Format("2006-01-02"))
+				fmt.Fprintf(w, "%s rests until %s: out of plans and overdue until then.\n", who.Name, t.In(a.Zone()).Format("2006-01-02"))
 			})
 		},
 	}

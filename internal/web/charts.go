@@ -49,7 +49,7 @@ func ladderChart(l *app.Ladder) template.HTML {
 }
 
 // historyChart draws a line per rung over the last months, today last.
-func historyChart(h []app.LadderPoint, now *app.Ladder) template.HTML {
+func historyChart(h []app.LadderPoint, now *app.Ladder, zone *time.Location) template.HTML {
 	if len(h) == 0 {
 		return ""
 	}
@@ -77,7 +77,7 @@ func historyChart(h []app.LadderPoint, now *app.Ladder) template.HTML {
 		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" class="grid"/><text x="%d" y="%.1f" class="axis" text-anchor="end">%d</text>`, left, width-90, y(v), y(v), left-6, y(v)+4, v)
 	}
 	for i, p := range pts {
-		label := p.At.Format("Jan")
+		label := p.At.In(zone).Format("Jan")
 		if i == len(pts)-1 {
 			label = "now"
 		}

@@ -29,7 +29,8 @@ type pageData struct {
 	Data  any
 }
 
-func parsePages() (map[string]*template.Template, error) {
+func parsePages(zone func() *time.Location) (map[string]*template.Template, error) {
+	funcs := funcsIn(zone)
 	names, err := templateFS.ReadDir("templates")
 	if err != nil {
 		return nil, err
@@ -49,40 +50,43 @@ func parsePages() (map[string]*template.Template, error) {
 	return out, nil
 }
 
-var funcs = template.FuncMap{
-	"date": func(t any) string {
-		switch v := t.(type) {
-		case time.Time:
-			return v.Format("2 Jan 2006")
-		case *time.Time:
-			if v == nil {
-				return "never"
+// funcsIn are the templates' functions; dates are shown in the user's zone.
+func funcsIn(zone func() *time.Location) template.FuncMap {
+	return template.FuncMap{
+		"date": func(t any) string {
+			switch v := t.(type) {
+			case time.Time:
+				return v.In(zone()).Format("2 Jan 2006")
+			case *time.Time:
+				if v == nil {
+					return "never"
+				}
+				return v.In(zone()).Format("2 Jan 2006")
 			}
-			return v.Format("2 Jan 2006")
-		}
-		return ""
-	},
-	"isodate": func(t time.Time) string { return t.Format("2006-01-02") },
-	"pct":     func(v float64) string { return strconv.FormatFloat(min(100, max(0, v)), 'f', 0, 64) },
-	"join":    strings.Join,
-	"add":     func(a, b int) int { return a + b },
-	"sub":     func(a, b int) int { return a - b },
-	"one":     func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
-	"signed":  func(v int) string { return fmt.Sprintf("%+d", v) },
-	"bar":     strengthBar,
-	"deref": func(p *float64) float64 {
-		if p == nil {
-			return 0
-		}
-		return *p
-	},
-	"layerClass": func(l string) string {
-		switch l {
-		case "inner", "close", "active":
-			return "layer-" + l
-		}
-		return "layer-known"
-	},
+			return ""
+		},
+		"isodate": func(t time.Time) string { return t.In(zone()).Format("2006-01-02") },
+		"pct":     func(v float64) string { return strconv.FormatFloat(min(100, max(0, v)), 'f', 0, 64) },
+		"join":    strings.Join,
+		"add":     func(a, b int) int { return a + b },
+		"sub":     func(a, b int) int { return a - b },
+		"one":     func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
+		"signed":  func(v int) string { return fmt.Sprintf("%+d", v) },
+		"bar":     strengthBar,
+		"deref": func(p *float64) float64 {
+			if p == nil {
+				return 0
+			}
+			return *p
+		},
+		"layerClass": func(l string) string {
+			switch l {
+			case "inner", "close", "active":
+				return "layer-" + l
+			}
+			return "layer-known"
+		},
+	}
 }
 
 // render writes a page, buffered so a template error becomes a clean 500.
@@ -310,7 +314,7 @@ func (s *Server) personPage(r *http.Request) (string, pageData, error) {
 	if len(d.Timeline) > 50 {
 		d.Timeline = d.Timeline[:50]
 	}
-	v := personView{PersonDetail: d, Today: s.app.Now().Format("2006-01-02")}
+	v := personView{PersonDetail: d, Today: s.app.Now().In(s.app.Zone()).Format("2006-01-02")}
 	if v.Why, err = s.app.Why(ctx, d.ID, 5); err != nil {
 		return "", pageData{}, err
 	}
@@ -418,7 +422,7 @@ func (s *Server) ladderPage(r *http.Request) (string, pageData, error) {
 	}
 	v := ladderView{Ladder: l, Chart: ladderChart(l)}
 	if h, ok := s.history(r.Context()); ok {
-		v.History = historyChart(h, l)
+		v.History = historyChart(h, l, s.app.Zone())
 	} else {
 		v.Pending = true
 	}
@@ -574,7 +578,7 @@ func (s *Server) reportPage(r *http.Request) (string, pageData, error) {
 	if err != nil {
 		return "", pageData{}, err
 	}
-	v := reportView{Report: rep, Since: rep.Since.Format("2006-01-02"), Until: rep.Until.Format("2006-01-02"),
+	v := reportView{Report: rep, Since: rep.Since.In(s.app.Zone()).Format("2006-01-02"), Until: rep.Until.In(s.app.Zone()).Format("2006-01-02"),
 		MinutesChart: minutesChart(rep.Minutes), RungsChart: rungMovesChart(rep.Rungs), ContactsDelta: rep.ContactsEnd - rep.ContactsStart}
 	return "report", pageData{Title: "Report", Nav: "report", Data: v}, nil
 }
@@ -743,7 +747,7 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Content-Type", ctype)
 	if format != "ics" || r.URL.Query().Get("download") != "" {
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="rapport-%s.%s"`, s.app.Now().Format("2006-01-02"), ext))
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="rapport-%s.%s"`, s.app.Now().In(s.app.Zone()).Format("2006-01-02"), ext))
 	}
 	_, _ = w.Write(buf.Bytes())
 }
@@ -761,7 +765,7 @@ func (s *Server) backup(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.Header().Set("Content-Type", "application/vnd.sqlite3")
-	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="rapport-backup-%s.db"`, s.app.Now().Format("2006-01-02")))
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="rapport-backup-%s.db"`, s.app.Now().In(s.app.Zone()).Format("2006-01-02")))
 	http.ServeFile(w, r, p)
 }
 

@@ -68,7 +68,7 @@ func New(ctx context.Context, a *app.App, log *slog.Logger, opts Options) (*Serv
 		return nil, err
 	}
 	s := &Server{app: a, log: log, watch: w, opts: opts, flash: fl}
-	if s.pages, err = parsePages(); err != nil {
+	if s.pages, err = parsePages(s.app.Zone); err != nil {
 		w.Close()
 		return nil, err
 	}
