@@ -456,12 +456,46 @@ func (a *App) Overdue(ctx context.Context) ([]Overdue, error) {
 	return a.overdue(ctx, tx, p, sc, own)
 }
 
-func (a *App) overdue(ctx context.Context, tx *store.Tx, p model.Params, sc *Scores, own map[string]int) ([]Overdue, error) {
-	now := a.now()
+// lastDeep is a tie's last deep touch, else its last touch of any kind.
+func lastDeep(t model.Tie) time.Time {
+	if t.Last.IsZero() {
+		return t.Seen
+	}
+	return t.Last
+}
+
+// layerRanks numbers the layers from the closest (0) out.
+func layerRanks(p model.Params) map[string]int {
 	rank := map[string]int{}
 	for i, n := range model.LayerNames(p.Layers) {
 		rank[n] = i
 	}
+	return rank
+}
+
+// keptLayer is the layer a tie is kept in, and the strength it had at its
+// last contact. The rhythm comes from it, not from the layer the tie decays
+// to: a close friend silent for 18 months is more overdue, not less, and
+// still takes a place in the close layer. Kept: the closer of where it is
+// and where it stood at its last contact (by the layers' least strengths),
+// unless you chose one (edit --keep), closer or wider.
+func keptLayer(s Score, p model.Params, rank map[string]int, keeps map[string]string) (string, float64) {
+	kept, was := s.Layer, s.Strength
+	if s.Tie.Touches > 0 {
+		was = round1(s.Tie.Strength(lastDeep(s.Tie), p))
+		if l := layerByMin(was, p); l != "" && rank[l] < rank[kept] {
+			kept = l
+		}
+	}
+	if k, ok := keeps[s.ID]; ok {
+		kept = k
+	}
+	return kept, was
+}
+
+func (a *App) overdue(ctx context.Context, tx *store.Tx, p model.Params, sc *Scores, own map[string]int) ([]Overdue, error) {
+	now := a.now()
+	rank := layerRanks(p)
 	resting, err := tx.Snoozed(ctx, now)
 	if err != nil {
 		return nil, err
@@ -474,24 +508,8 @@ func (a *App) overdue(ctx context.Context, tx *store.Tx, p model.Params, sc *Sco
 		if _, ok := resting[s.ID]; ok {
 			return Overdue{}, false // snoozed: out of the list until they wake
 		}
-		last := s.Tie.Last
-		if last.IsZero() {
-			last = s.Tie.Seen
-		}
-		// The rhythm comes from the layer the tie is kept in, not the one
-		// it decays to: a close friend silent for 18 months is more overdue,
-		// not less. Kept: the closer of where it is and where it stood at
-		// its last contact (by the layers' least strengths).
-		kept, was := s.Layer, s.Strength
-		if s.Tie.Touches > 0 {
-			was = round1(s.Tie.Strength(last, p))
-			if l := layerByMin(was, p); l != "" && rank[l] < rank[kept] {
-				kept = l
-			}
-		}
-		if k, ok := keeps[s.ID]; ok {
-			kept = k // your choice, closer or wider
-		}
+		last := lastDeep(s.Tie)
+		kept, was := keptLayer(s, p, rank, keeps)
 		cadence := p.CadenceOf(kept)
 		if d, ok := own[s.ID]; ok {
 			cadence = time.Duration(d) * model.Day

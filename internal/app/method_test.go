@@ -410,4 +410,24 @@ func TestFadingTiesSurface(t *testing.T) {
 	if !found {
 		t.Error("the fading friend is not in the week's plan")
 	}
+	// The capacity warnings count them where they are kept, with the
+	// upkeep of that layer, until they are let go on purpose.
+	layerOf := func() (string, float64) {
+		c := must[*PlanView](t)(a.Plan(ctx, true, 0)).Capacity
+		in := ""
+		for _, l := range c.Layers {
+			if l.People > 0 && in == "" {
+				in = l.Layer
+			}
+		}
+		return in, c.NeededWeekMinutes
+	}
+	if in, need := layerOf(); in != o.KeptLayer || need <= 0 {
+		t.Errorf("capacity counts the fading friend in %q with %.1f minutes a week of upkeep; want the kept %s layer", in, need, o.KeptLayer)
+	}
+	network := "network"
+	must[*PersonDetail](t)(a.EditPerson(ctx, "old friend", PersonEdit{Keep: &network}))
+	if in, need := layerOf(); in != "" || need != 0 {
+		t.Errorf("after letting go, capacity still counts the friend in %q with %.1f minutes a week", in, need)
+	}
 }

@@ -176,7 +176,7 @@ type LayerCount struct {
 	Layer    string `json:"layer"`
 	People   int    `json:"people"`
 	Capacity int    `json:"capacity"`
-	Pinned   int    `json:"pinned"` // people you gave a cadence at least as tight as the layer's
+	Pinned   int    `json:"pinned"` // people you gave a cadence at least as tight as the layer's, or kept in it or closer (edit --keep)
 }
 
 // PlanView is a day's or a week's plan.
@@ -528,19 +528,30 @@ func (a *App) followThrough(ctx context.Context, tx *store.Tx, now time.Time) ([
 // capacity checks whether the week's budget keeps the focus layers at their
 // cadences, and whether the people you pinned with a cadence overflow a layer.
 func (a *App) capacity(ctx context.Context, tx *store.Tx, m *matcher, own map[string]int, b Budget) (CapacityView, error) {
+	// Each person counts in the layer they are kept in (keptLayer): a
+	// fading close tie still takes its place and its upkeep until you let it
+	// go (edit --keep a wider layer).
+	keeps, err := tx.Keeps(ctx)
+	if err != nil {
+		return CapacityView{}, err
+	}
+	rank := layerRanks(m.p)
 	var up []model.Upkeep
 	counts := map[string]int{}
+	kept := map[string]string{}
 	for _, s := range m.sc.List {
-		counts[s.Layer]++
-		cad := m.p.CadenceOf(s.Layer)
+		layer, _ := keptLayer(s, m.p, rank, keeps)
+		kept[s.ID] = layer
+		counts[layer]++
+		cad := m.p.CadenceOf(layer)
 		if d, ok := own[s.ID]; ok {
 			cad = time.Duration(d) * model.Day
 		}
-		mins, focus := upkeepMinutes[s.Layer]
+		mins, focus := upkeepMinutes[layer]
 		if !focus || cad <= 0 {
 			continue
 		}
-		up = append(up, model.Upkeep{PersonID: s.ID, Layer: s.Layer, Strength: s.Strength, WeekMinutes: mins * 7 / (cad.Hours() / 24)})
+		up = append(up, model.Upkeep{PersonID: s.ID, Layer: layer, Strength: s.Strength, WeekMinutes: mins * 7 / (cad.Hours() / 24)})
 	}
 	c := model.CheckCapacity(up, b.WeekMinutes)
 	v := CapacityView{NeededWeekMinutes: c.NeededWeekMinutes, BudgetWeekMinutes: b.WeekMinutes, Over: c.Over, LetGo: []LetGo{}, Layers: []LayerCount{}}
@@ -553,9 +564,16 @@ func (a *App) capacity(ctx context.Context, tx *store.Tx, m *matcher, own map[st
 	within := 0
 	for _, l := range m.p.Layers[:3] {
 		pinned := 0
-		for _, d := range own {
+		for id, d := range own {
 			if time.Duration(d)*model.Day <= l.Cadence {
 				pinned++
+			} else if k, ok := keeps[id]; ok && rank[k] <= rank[l.Name] {
+				pinned++
+			}
+		}
+		for id, k := range keeps {
+			if _, counted := own[id]; !counted && rank[k] <= rank[l.Name] {
+				pinned++ // kept in this layer or a closer one on purpose
 			}
 		}
 		within += counts[l.Name]
