@@ -74,8 +74,8 @@ func printVerdict(w io.Writer, res *app.AskResult, in app.AskInput) {
 func (r *runner) answerCmd() *cobra.Command {
 	var at string
 	c := &cobra.Command{
-		Use:   "answer ASK yes|no|none",
-		Short: "Record the outcome of an ask (a yes also logs what they did)",
+		Use:   "answer ASK|PERSON yes|no|none",
+		Short: "Record the outcome of an ask, by its id or the person (their latest open ask); a yes also logs what they did",
 		Args:  cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := r.open(cmd.Context())

@@ -38,8 +38,8 @@ func (r *runner) goalCmds() []*cobra.Command {
 	add.Flags().StringVar(&due, "due", "", "when: YYYY-MM-DD")
 	var limit int
 	show := &cobra.Command{
-		Use:   "show ID",
-		Short: "A goal and the people who can help with it, ranked, with why",
+		Use:   "show GOAL",
+		Short: "A goal (its id, or a word of it) and the people who can help with it, ranked, with why",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := r.open(cmd.Context())
@@ -65,8 +65,8 @@ func (r *runner) goalCmds() []*cobra.Command {
 	}
 	show.Flags().IntVar(&limit, "limit", 10, "at most this many people (0 for all)")
 	done := &cobra.Command{
-		Use:   "done ID",
-		Short: "Mark a goal reached",
+		Use:   "done GOAL",
+		Short: "Mark a goal reached (its id, or a word of it)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := r.open(cmd.Context())
@@ -184,8 +184,8 @@ func (r *runner) followupCmds() []*cobra.Command {
 	}
 	list.Flags().BoolVar(&all, "all", false, "closed ones too")
 	done := &cobra.Command{
-		Use:   "done ID",
-		Short: "Close a follow-up",
+		Use:   "done ID|PERSON",
+		Short: "Close a follow-up, by its id or the person (their follow-up due first)",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := r.open(cmd.Context())

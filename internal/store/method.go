@@ -84,9 +84,13 @@ func (tx *Tx) AnsweredAsks(ctx context.Context) ([]rapport.Ask, error) {
 	return tx.asks(ctx, `WHERE a.outcome <> '' ORDER BY a.at_ms, a.id`)
 }
 
-// Ask returns one ask by id, a prefix or a suffix of it.
+// Ask returns one ask by id, a prefix or a suffix of it, or by the person
+// asked: their latest ask still waiting for an answer.
 func (tx *Tx) Ask(ctx context.Context, ref string) (rapport.Ask, error) {
 	id, err := tx.resolveID(ctx, "asks", "ask", ref)
+	if rapport.ErrorCode(err) == rapport.ENOTFOUND {
+		id, err = tx.byPerson(ctx, ref, "ask", `SELECT id FROM asks WHERE person_id = ? AND outcome = '' ORDER BY at_ms DESC, id DESC LIMIT 1`)
+	}
 	if err != nil {
 		return rapport.Ask{}, err
 	}
@@ -210,9 +214,13 @@ func (tx *Tx) Goals(ctx context.Context) ([]rapport.Goal, error) {
 	return out, closeRows(rows)
 }
 
-// Goal returns one goal by id, a prefix or a suffix of it.
+// Goal returns one goal by id, a prefix or a suffix of it, or by a piece
+// of its text found in one goal only (open goals first).
 func (tx *Tx) Goal(ctx context.Context, ref string) (rapport.Goal, error) {
 	id, err := tx.resolveID(ctx, "goals", "goal", ref)
+	if rapport.ErrorCode(err) == rapport.ENOTFOUND {
+		id, err = tx.goalByText(ctx, ref)
+	}
 	if err != nil {
 		return rapport.Goal{}, err
 	}
@@ -273,9 +281,60 @@ func (tx *Tx) Followups(ctx context.Context, open bool) ([]rapport.Followup, err
 	return out, closeRows(rows)
 }
 
-// FollowupID resolves a follow-up reference.
+// FollowupID resolves a follow-up reference: an id, a prefix or a suffix
+// of it, or the person it is with (their open follow-up due first).
 func (tx *Tx) FollowupID(ctx context.Context, ref string) (string, error) {
-	return tx.resolveID(ctx, "followups", "follow-up", ref)
+	id, err := tx.resolveID(ctx, "followups", "follow-up", ref)
+	if rapport.ErrorCode(err) == rapport.ENOTFOUND {
+		return tx.byPerson(ctx, ref, "follow-up", `SELECT id FROM followups WHERE person_id = ? AND done_ms IS NULL ORDER BY due_ms, id LIMIT 1`)
+	}
+	return id, err
+}
+
+// byPerson reads the row q picks for the person ref names; an error names
+// what was looked for, or why the person is not known.
+func (tx *Tx) byPerson(ctx context.Context, ref, what, q string) (string, error) {
+	p, err := tx.Resolve(ctx, ref)
+	if rapport.ErrorCode(err) == rapport.ENOTFOUND {
+		return "", rapport.Errorf(rapport.ENOTFOUND, "no %s with id %q, and no person %q", what, ref, ref)
+	}
+	if err != nil {
+		return "", err
+	}
+	ids, err := tx.strings(ctx, q, p.ID)
+	if err != nil {
+		return "", fmt.Errorf("find %s of %s: %w", what, p.Name, err)
+	}
+	if len(ids) == 0 {
+		return "", rapport.Errorf(rapport.ENOTFOUND, "%s has no open %s", p.Name, what)
+	}
+	return ids[0], nil
+}
+
+// goalByText finds the one goal whose text holds ref, preferring open ones.
+func (tx *Tx) goalByText(ctx context.Context, ref string) (string, error) {
+	all, err := tx.Goals(ctx)
+	if err != nil {
+		return "", err
+	}
+	want := strings.ToLower(strings.TrimSpace(ref))
+	for _, open := range []bool{true, false} {
+		var ids, texts []string
+		for _, g := range all {
+			if (g.Done == nil) == open && want != "" && strings.Contains(strings.ToLower(g.Text), want) {
+				ids, texts = append(ids, g.ID), append(texts, g.Text)
+			}
+		}
+		switch {
+		case len(ids) == 1:
+			return ids[0], nil
+		case len(ids) > 1:
+			e := rapport.Errorf(rapport.EAMBIGUOUS, "%q is in several goals; give more of it, or the id", ref)
+			e.Candidates = texts
+			return "", e
+		}
+	}
+	return "", rapport.Errorf(rapport.ENOTFOUND, "no goal with id %q or with it in its text", ref)
 }
 
 // SetFollowupDone closes a follow-up.
