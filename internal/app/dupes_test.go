@@ -13,7 +13,10 @@ func TestDupesAndMerge(t *testing.T) {
 	ada := must[*PersonDetail](t)(a.AddPerson(ctx, "Ada Lovelace", PersonEdit{AddEmails: []string{"ada@example.com"}, AddTags: []string{"mentor"}}))
 	adaL := must[*PersonDetail](t)(a.AddPerson(ctx, "Ada L.", PersonEdit{AddPhones: []string{"+44 20 7946 0000"}, Org: ptr("AE"), AddTags: []string{"math"}}))
 	jose := must[*PersonDetail](t)(a.AddPerson(ctx, "José García", PersonEdit{}))
-	must[*PersonDetail](t)(a.AddPerson(ctx, "jose  garcia", PersonEdit{}))
+	if _, err := a.AddPerson(ctx, "jose  garcia", PersonEdit{}); rapport.ErrorCode(err) != rapport.ECONFLICT {
+		t.Fatalf("a second José García was added without force: %v", err)
+	}
+	must[*PersonDetail](t)(a.AddPerson(ctx, "jose  garcia", PersonEdit{Force: true}))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Grace Hopper", PersonEdit{}))
 	list := must[[]Dupe](t)(a.Dupes(ctx))
 	if len(list) != 2 {

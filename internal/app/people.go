@@ -27,6 +27,9 @@ type PersonEdit struct {
 	// Keep is the layer you keep the person in ("auto" clears it): their
 	// rhythm comes from it, and a wider one lets them go on purpose.
 	Keep *string
+	// Force, when adding, adds the person even when someone of that name
+	// is already there (two people can share a name).
+	Force bool
 }
 
 // AddPerson creates a person named name with the details in e.
@@ -44,6 +47,20 @@ func (a *App) AddPerson(ctx context.Context, name string, e PersonEdit) (*Person
 		return nil, rapport.Errorf(rapport.EINVALID, "--cadence %d: expected 0 (the layer's) to 3650 days", *e.Cadence)
 	}
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		if !e.Force {
+			same, err := tx.PeopleNamed(ctx, p.Name)
+			if err != nil {
+				return err
+			}
+			if len(same) > 0 {
+				e := rapport.Errorf(rapport.ECONFLICT, "%s is already here (%s): change them with edit, or add another person of that name with force",
+					same[0].Name, same[0].ID)
+				for _, r := range same {
+					e.Candidates = append(e.Candidates, r.ID+" "+r.Name)
+				}
+				return e
+			}
+		}
 		if err := tx.SavePerson(ctx, p); err != nil {
 			return err
 		}

@@ -64,6 +64,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 	root.SetOut(env.Stdout)
 	root.SetErr(env.Stderr)
 	err := root.ExecuteContext(ctx)
+	if err != nil && strings.HasPrefix(err.Error(), "unknown command ") {
+		err = usageError{err} // cobra's own, with its suggestions: bad usage
+	}
 	if r.db != nil {
 		if cerr := r.db.Close(); err == nil && cerr != nil {
 			err = cerr
@@ -146,6 +149,8 @@ $XDG_DATA_HOME/rapport/rapport.db (~/.local/share/rapport/rapport.db).`,
 	pf.BoolVar(&r.json, "json", false, "print JSON with stable snake_case fields")
 	pf.BoolVarP(&r.verbose, "verbose", "v", false, "log what happens to stderr")
 	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error { return usageError{err} })
+	root.Version = version()
+	root.SetVersionTemplate("rapport {{.Version}}\n")
 	root.CompletionOptions.HiddenDefaultCmd = true
 
 	root.AddCommand(r.addCmd(), r.editCmd(), r.peopleCmd(), r.showCmd(), r.logCmd(), r.giveCmd("give"), r.giveCmd("got"),
@@ -191,7 +196,8 @@ func wrapArgs(c *cobra.Command) {
 		check := c.Args
 		c.Args = func(cmd *cobra.Command, args []string) error {
 			if err := check(cmd, args); err != nil {
-				return usageError{fmt.Errorf("%s: %w", cmd.CommandPath(), err)}
+				// The message is printed after "rapport: ".
+				return usageError{fmt.Errorf("%s: %w", strings.TrimPrefix(cmd.CommandPath(), "rapport "), err)}
 			}
 			return nil
 		}

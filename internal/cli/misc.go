@@ -112,12 +112,53 @@ func (r *runner) versionCmd() *cobra.Command {
 		Short: "Print the version and the schema version",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			v := "devel"
-			if bi, ok := debug.ReadBuildInfo(); ok && bi.Main.Version != "" {
-				v = bi.Main.Version
-			}
+			v := version()
 			out := map[string]any{"version": v, "schema": store.SchemaVersion()}
 			return r.emit(out, func(w io.Writer) { fmt.Fprintf(w, "rapport %s (schema %d)\n", v, store.SchemaVersion()) })
 		},
 	}
+}
+
+// stamp is the version a release build sets: go build -ldflags "-X
+// github.com/rapport-app/rapport/internal/cli.stamp=v1.2.3".
+var stamp string
+
+// version is the stamped version, else the module's when built from a tagged
+// module (go install ...@v1.2.3), else the commit it was built from, with its
+// date and whether the tree had changes (builds with -buildvcs=false know
+// none of these: "devel").
+func version() string {
+	if stamp != "" {
+		return stamp
+	}
+	bi, ok := debug.ReadBuildInfo()
+	if !ok {
+		return "devel"
+	}
+	if v := bi.Main.Version; v != "" && v != "(devel)" {
+		return v
+	}
+	var rev, when string
+	dirty := false
+	for _, s := range bi.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.time":
+			when = s.Value
+		case "vcs.modified":
+			dirty = s.Value == "true"
+		}
+	}
+	if rev == "" {
+		return "devel"
+	}
+	v := "devel-" + rev[:min(12, len(rev))]
+	if dirty {
+		v += "-dirty"
+	}
+	if t, err := time.Parse(time.RFC3339, when); err == nil {
+		v += " (" + t.UTC().Format("2006-01-02") + ")"
+	}
+	return v
 }

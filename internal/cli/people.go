@@ -91,6 +91,7 @@ func (r *runner) addCmd() *cobra.Command {
 		},
 	}
 	pf.bind(c.Flags(), false)
+	c.Flags().BoolVar(&pf.e.Force, "force", false, "add them even if someone of that name is already here")
 	return c
 }
 

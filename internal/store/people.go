@@ -66,6 +66,12 @@ func (tx *Tx) SavePerson(ctx context.Context, p *rapport.Person) error {
 	return nil
 }
 
+// PeopleNamed returns the people whose name is name, as names compare
+// (case, accents and spacing aside).
+func (tx *Tx) PeopleNamed(ctx context.Context, name string) ([]rapport.PersonRef, error) {
+	return tx.refs(ctx, `SELECT id, name FROM people WHERE name_key = ? ORDER BY id`, rapport.NameKey(name))
+}
+
 func (tx *Tx) handleOwner(ctx context.Context, kind, norm string) (rapport.PersonRef, error) {
 	var r rapport.PersonRef
 	err := tx.q.QueryRowContext(ctx, `SELECT p.id, p.name FROM handles h JOIN people p ON p.id = h.person_id WHERE h.kind = ? AND h.norm = ?`,

@@ -308,11 +308,12 @@ type personInput struct {
 	Offers  []string `json:"offers"`
 	Notes   []string `json:"notes"`
 	Cadence *int     `json:"cadence_days"`
+	Force   bool     `json:"force"` // add even when someone of that name is already there
 }
 
 func (s *Server) addPerson(ctx context.Context, in personInput) (*app.PersonDetail, error) {
 	e := app.PersonEdit{AddEmails: in.Emails, AddPhones: in.Phones, AddURLs: in.URLs, AddTags: in.Tags,
-		AddWants: in.Wants, AddOffers: in.Offers, AddNotes: in.Notes, Cadence: in.Cadence}
+		AddWants: in.Wants, AddOffers: in.Offers, AddNotes: in.Notes, Cadence: in.Cadence, Force: in.Force}
 	for _, kv := range []struct {
 		dst **string
 		v   string

@@ -265,7 +265,8 @@ func (s *Server) peoplePage(r *http.Request) (string, pageData, error) {
 func (s *Server) createPerson(r *http.Request) (string, error) {
 	in := personInput{Name: r.PostForm.Get("name"), Org: r.PostForm.Get("org"), Title: r.PostForm.Get("title"), Met: r.PostForm.Get("met"),
 		Emails: fields(r.PostForm.Get("emails")), Phones: fields(r.PostForm.Get("phones")), URLs: fields(r.PostForm.Get("urls")),
-		Tags: fields(r.PostForm.Get("tags")), Wants: lines(r.PostForm.Get("wants")), Offers: lines(r.PostForm.Get("offers")), Notes: lines(r.PostForm.Get("notes"))}
+		Tags: fields(r.PostForm.Get("tags")), Wants: lines(r.PostForm.Get("wants")), Offers: lines(r.PostForm.Get("offers")), Notes: lines(r.PostForm.Get("notes")),
+		Force: r.PostForm.Get("force") != ""}
 	d, err := s.addPerson(r.Context(), in)
 	if err != nil {
 		return "", err
