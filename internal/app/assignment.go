@@ -77,6 +77,9 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 		if err != nil {
 			return err
 		}
+		if goal != nil && goalRef == "" {
+			notes = append(notes, fmt.Sprintf("toward the open goal due first, %q (choose another goal, or none)", goal.Text))
+		}
 		as := &store.Assignment{ID: newID(), Start: now, End: now.Add(time.Duration(days) * model.Day), Slots: []store.Slot{}}
 		taken := map[string]bool{}
 		skip := func() map[string]bool { // taken, and last month's people
@@ -147,6 +150,9 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 				notes = append(notes, fmt.Sprintf("only %s the goal %q: tag people or record their offers", people(len(hs), "matches", "match"), goal.Text))
 			}
 		}
+		if len(as.Slots) == 0 {
+			return rapport.Errorf(rapport.EINVALID, "nobody to draft yet: add people and what they hope for (or import your contacts), then start an assignment")
+		}
 		id = as.ID
 		return tx.InsertAssignment(ctx, as, now.UnixMilli())
 	})
@@ -164,7 +170,12 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 	return v, nil
 }
 
+// pickGoal is the goal an assignment serves: the one ref names, none for
+// "none", else the open goal due first.
 func (a *App) pickGoal(ctx context.Context, tx *store.Tx, ref string) (*rapport.Goal, error) {
+	if strings.EqualFold(strings.TrimSpace(ref), "none") {
+		return nil, nil
+	}
 	if ref != "" {
 		g, err := tx.Goal(ctx, ref)
 		if err != nil {
@@ -195,7 +206,11 @@ func (m *matcher) kindDesc(name string) string {
 	return name
 }
 
-var giveWording = strings.NewReplacer("your ", "their ", " you ", " them ", " you", " them")
+// giveWording turns an ask's words into a give's: "review your book" is
+// "review their book", "introduce you to someone" is "introduce them to
+// someone". At one position the first pattern listed wins, so "your" comes
+// before "you".
+var giveWording = strings.NewReplacer(" your ", " their ", "your ", "their ", " you ", " them ", " you", " them")
 
 // planGive is what to do for one person: a give that serves what they want,
 // or, when nothing they want is known, finding out.

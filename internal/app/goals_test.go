@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/rapport-app/rapport"
@@ -82,5 +83,43 @@ func TestOverdueByCadence(t *testing.T) {
 	}
 	if d := must[*PersonDetail](t)(a.Show(ctx, "cy")); d.CadenceDays != 14 {
 		t.Errorf("cy's cadence shows as %d", d.CadenceDays)
+	}
+}
+
+// An ask's words become a give's: "your" and "you" turn to "their" and
+// "them", wherever they stand.
+func TestGiveWording(t *testing.T) {
+	for in, want := range map[string]string{
+		"review your book or product":        "review their book or product",
+		"introduce you to someone":           "introduce them to someone",
+		"your spreadsheet, an hour with you": "their spreadsheet, an hour with them",
+		"lend you $10":                       "lend them $10",
+	} {
+		if got := giveWording.Replace(in); got != want {
+			t.Errorf("%q → %q, want %q", in, got, want)
+		}
+	}
+}
+
+// An assignment needs people: with nobody to draft, nothing is stored and the
+// error says what to do; "none" drafts without the open goal.
+func TestAssignmentNeedsPeopleAndHonoursNoGoal(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	if _, err := a.NewAssignment(ctx, "", 30, false); rapport.ErrorCode(err) != rapport.EINVALID || !strings.Contains(err.Error(), "nobody to draft") {
+		t.Fatalf("an assignment on an empty database: %v", err)
+	}
+	if _, err := a.Assignment(ctx); rapport.ErrorCode(err) != rapport.ENOTFOUND {
+		t.Errorf("an assignment was stored: %v", err)
+	}
+	must[*rapport.Goal](t)(a.AddGoal(ctx, "raise a seed round", []string{"investor"}, ""))
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Ada", PersonEdit{AddWants: []string{"a designer"}, AddTags: []string{"investor"}}))
+	v := must[*AssignmentView](t)(a.NewAssignment(ctx, "none", 30, false))
+	if v.Goal != nil {
+		t.Errorf("assignment with goal none is toward %q", *v.Goal)
+	}
+	v = must[*AssignmentView](t)(a.NewAssignment(ctx, "", 30, true))
+	if v.Goal == nil || *v.Goal != "raise a seed round" || !strings.Contains(strings.Join(v.Notes, " "), "due first") {
+		t.Errorf("assignment without a goal named: goal %v, notes %v", v.Goal, v.Notes)
 	}
 }

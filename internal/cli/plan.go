@@ -177,7 +177,7 @@ func (r *runner) assignmentCmd() *cobra.Command {
 			})
 		},
 	}
-	newCmd.Flags().StringVar(&goal, "goal", "", "the goal (default: your open goal due soonest)")
+	newCmd.Flags().StringVar(&goal, "goal", "", "the goal, by its id or a word of it (default: your open goal due soonest; none: no goal)")
 	newCmd.Flags().IntVar(&days, "days", 30, "length of the period")
 	newCmd.Flags().BoolVar(&replace, "replace", false, "replace a running assignment")
 	slotArg := func(s string) (int, error) {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"html"
 	"io"
 	"log/slog"
 	"mime/multipart"
@@ -101,6 +102,9 @@ func decodeJSON[T any](t testing.TB, w *httptest.ResponseRecorder) T {
 func TestEveryPageRenders(t *testing.T) {
 	f := newFixture(t, 80)
 	someone := f.firstPerson()
+	if _, err := f.app.NewAssignment(context.Background(), "", 30, true); err != nil {
+		t.Fatal(err)
+	}
 	for path, want := range map[string]string{
 		"/": "The plan", "/people": "Add a person", "/people?q=a&sort=name": "People", "/people/" + someone.ID: "Log a touch",
 		"/ladder": "contacts", "/ask": "Check", "/ask?person=" + someone.ID: someone.ID, "/goals": "Goals", "/assignment": "5 + 5",
@@ -112,6 +116,9 @@ func TestEveryPageRenders(t *testing.T) {
 		}
 		if ct := w.Header().Get("Content-Type"); !strings.HasPrefix(ct, "text/html") {
 			t.Errorf("GET %s: content type %q", path, ct)
+		}
+		if raw := rawGoValue(w.Body.String()); raw != "" {
+			t.Errorf("GET %s shows a raw Go value: %q", path, raw)
 		}
 		if w.Header().Get("Content-Security-Policy") == "" || w.Header().Get("X-Frame-Options") != "DENY" {
 			t.Errorf("GET %s: security headers missing", path)
@@ -125,6 +132,17 @@ func TestEveryPageRenders(t *testing.T) {
 	if w := f.get("/static/app.css"); w.Code != 200 || !strings.Contains(w.Body.String(), "--accent") {
 		t.Errorf("static css: %d", w.Code)
 	}
+}
+
+// rawGoValue returns the text around a Go value printed as is in a page's
+// visible text ({...}, map[...], 0x..., <nil>), or "".
+func rawGoValue(page string) string {
+	text := regexp.MustCompile(`(?s)<(script|style)[^>]*>.*?</(script|style)>|<[^>]*>`).ReplaceAllString(page, " ")
+	text = html.UnescapeString(text)
+	if m := regexp.MustCompile(`.{0,30}(\{[^}]*\}|map\[|\b0x[0-9a-f]+|<nil>).{0,30}`).FindString(text); m != "" {
+		return m
+	}
+	return ""
 }
 
 func (f *fixture) firstPerson() app.PersonSummary {
