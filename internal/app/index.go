@@ -19,7 +19,7 @@ type PeopleIndex struct {
 
 type indexed struct {
 	PersonSummary
-	hay  string // what a search looks in, lower-cased like People's
+	hay  string // what a search looks in (searchHay)
 	name string // lower-cased, for sorting by name
 	seen int64
 }
@@ -42,8 +42,7 @@ func (a *App) PeopleIndex(ctx context.Context) (*PeopleIndex, error) {
 		if s.Tie.Touches > 0 {
 			it.seen = s.Tie.Seen.UnixMilli()
 		}
-		it.hay = strings.Join([]string{it.name, strings.ToLower(r.Org), strings.ToLower(r.Title),
-			strings.Join(r.Tags, "\x00"), strings.Join(r.Emails, "\x00")}, "\x00")
+		it.hay = searchHay(r)
 		ix.list = append(ix.list, it)
 	}
 	sort.Slice(ix.list, func(i, j int) bool {
@@ -59,25 +58,42 @@ func (a *App) PeopleIndex(ctx context.Context) (*PeopleIndex, error) {
 // Len is how many people the index holds.
 func (ix *PeopleIndex) Len() int { return len(ix.list) }
 
+// Layers names the layers a filter may ask for, closest first.
+func (ix *PeopleIndex) Layers() []string { return ix.layers }
+
 // Find lists the people matching f, as People would.
 func (ix *PeopleIndex) Find(f PeopleFilter) ([]PersonSummary, error) {
+	out, _, err := ix.Page(f, 0)
+	return out, err
+}
+
+// Page is Find from the offset-th match on (f.Limit of them at most), and
+// how many people match in all.
+func (ix *PeopleIndex) Page(f PeopleFilter, offset int) ([]PersonSummary, int, error) {
 	tag, err := f.check(ix.layers)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	q := strings.ToLower(strings.TrimSpace(f.Search))
-	if strings.ContainsRune(q, 0) {
-		return []PersonSummary{}, nil
+	terms := searchTerms(f.Search)
+	if strings.ContainsRune(f.Search, 0) {
+		return []PersonSummary{}, 0, nil
 	}
 	var hits []*indexed
+	matched := 0
+	ordered := f.Sort == "" || f.Sort == "strength" // the index's own order
 	for i := range ix.list {
 		it := &ix.list[i]
-		if (f.Layer == "" || it.Layer == f.Layer) && (tag == "" || slices.Contains(it.Tags, tag)) && (q == "" || strings.Contains(it.hay, q)) {
-			hits = append(hits, it)
-			if f.Limit > 0 && len(hits) == f.Limit && (f.Sort == "" || f.Sort == "strength") {
-				break // already in order
+		if (f.Layer == "" || it.Layer == f.Layer) && (tag == "" || slices.Contains(it.Tags, tag)) && searchMatch(it.hay, terms) {
+			matched++
+			if !ordered || matched > offset && (f.Limit <= 0 || len(hits) < f.Limit) {
+				hits = append(hits, it)
 			}
 		}
+	}
+	if !ordered {
+		offset = min(offset, len(hits))
+	} else {
+		offset = 0 // already skipped
 	}
 	switch f.Sort {
 	case "name":
@@ -95,6 +111,7 @@ func (ix *PeopleIndex) Find(f PeopleFilter) ([]PersonSummary, error) {
 			return hits[i].ID < hits[j].ID
 		})
 	}
+	hits = hits[offset:]
 	if f.Limit > 0 && len(hits) > f.Limit {
 		hits = hits[:f.Limit]
 	}
@@ -102,5 +119,5 @@ func (ix *PeopleIndex) Find(f PeopleFilter) ([]PersonSummary, error) {
 	for i, h := range hits {
 		out[i] = h.PersonSummary
 	}
-	return out, nil
+	return out, matched, nil
 }

@@ -48,3 +48,33 @@ func names(l []PersonSummary) []string {
 	}
 	return out
 }
+
+// A search finds people whatever the order of its words, their case and
+// accents, in the CLI's list, the web's index and a person reference alike.
+func TestSearchFoldsAccentsAndWordOrder(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Jamal Hamilton", PersonEdit{Org: ptr("Acme")}))
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Anna Müller", PersonEdit{}))
+	must[*PersonDetail](t)(a.AddPerson(ctx, "José García", PersonEdit{AddTags: []string{"investor"}}))
+	ix := must[*PeopleIndex](t)(a.PeopleIndex(ctx))
+	for q, want := range map[string]string{
+		"hamilton jamal": "Jamal Hamilton", "muller": "Anna Müller", "MÜLLER anna": "Anna Müller",
+		"garcia investor": "José García", "jose": "José García", "acme hamilton": "Jamal Hamilton",
+	} {
+		list := must[[]PersonSummary](t)(a.People(ctx, PeopleFilter{Search: q}))
+		found := must[[]PersonSummary](t)(ix.Find(PeopleFilter{Search: q}))
+		if len(list) != 1 || list[0].Name != want || len(found) != 1 || found[0].Name != want {
+			t.Errorf("search %q: people %v, index %v; want %s", q, list, found, want)
+		}
+	}
+	if list := must[[]PersonSummary](t)(a.People(ctx, PeopleFilter{Search: "hamilton garcia"})); len(list) != 0 {
+		t.Errorf("every word must match: %v", list)
+	}
+	for ref, want := range map[string]string{"hamilton jamal": "Jamal Hamilton", "muller": "Anna Müller", "garcia jose": "José García"} {
+		got, err := a.DB.View().Resolve(ctx, ref)
+		if err != nil || got.Name != want {
+			t.Errorf("reference %q: %v %v, want %s", ref, got, err, want)
+		}
+	}
+}

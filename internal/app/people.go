@@ -335,9 +335,9 @@ func (a *App) People(ctx context.Context, f PeopleFilter) ([]PersonSummary, erro
 		ids = slices.DeleteFunc(ids, func(id string) bool { return sc.Of(id).Layer != f.Layer })
 	}
 
-	q := strings.ToLower(strings.TrimSpace(f.Search))
+	terms := searchTerms(f.Search)
 	var rows []store.PersonRow
-	if q == "" && f.Sort != "name" {
+	if len(terms) == 0 && f.Sort != "name" {
 		sortIDs(ids, sc, f.Sort)
 		if f.Limit > 0 && len(ids) > f.Limit {
 			ids = ids[:f.Limit]
@@ -355,7 +355,7 @@ func (a *App) People(ctx context.Context, f PeopleFilter) ([]PersonSummary, erro
 			return nil, err
 		}
 		for _, r := range all {
-			if keep[r.ID] && (q == "" || matches(r, q)) {
+			if keep[r.ID] && (len(terms) == 0 || searchMatch(searchHay(r), terms)) {
 				rows = append(rows, r)
 			}
 		}
@@ -424,19 +424,30 @@ func sortIDs(ids []string, sc *Scores, by string) {
 	}
 }
 
-func matches(r store.PersonRow, q string) bool {
-	if strings.Contains(strings.ToLower(r.Name), q) || strings.Contains(strings.ToLower(r.Org), q) ||
-		strings.Contains(strings.ToLower(r.Title), q) {
-		return true
+// searchTerms are the words of a search, folded as names are compared
+// (case, accents and spacing aside): "muller" finds Müller.
+func searchTerms(q string) []string { return strings.Fields(rapport.NameKey(q)) }
+
+// searchHay is what a search looks in: name, organisation, title, tags and
+// emails, folded like the terms, one field apart from the next.
+func searchHay(r store.PersonRow) string {
+	fields := append([]string{r.Name, r.Org, r.Title}, r.Tags...)
+	fields = append(fields, r.Emails...)
+	for i, f := range fields {
+		fields[i] = rapport.NameKey(f)
 	}
-	for _, l := range [][]string{r.Tags, r.Emails} {
-		for _, v := range l {
-			if strings.Contains(v, q) {
-				return true
-			}
+	return strings.Join(fields, "\x00")
+}
+
+// searchMatch reports whether every term is in the hay, in any order:
+// "hamilton jamal" finds Jamal Hamilton.
+func searchMatch(hay string, terms []string) bool {
+	for _, t := range terms {
+		if strings.ContainsRune(t, 0) || !strings.Contains(hay, t) { // NUL parts the fields
+			return false
 		}
 	}
-	return false
+	return true
 }
 
 // PersonDetail is everything `rapport show` tells about a person.

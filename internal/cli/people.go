@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"strings"
@@ -135,7 +136,7 @@ func (r *runner) peopleCmd() *cobra.Command {
 			}
 			return r.emit(list, func(w io.Writer) {
 				if len(list) == 0 {
-					fmt.Fprintln(w, "No one matches. Add someone with `rapport add NAME`, or try `rapport demo --db demo.db`.")
+					fmt.Fprintln(w, emptyPeople(cmd.Context(), a, f))
 					return
 				}
 				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -154,6 +155,26 @@ func (r *runner) peopleCmd() *cobra.Command {
 	c.Flags().StringVar(&f.Sort, "sort", "strength", "strength, name or last (most recent contact first)")
 	c.Flags().IntVar(&f.Limit, "limit", 0, "at most this many (0 for all)")
 	return c
+}
+
+// emptyPeople says why a list of people is empty: nobody yet, or what the
+// filter left out.
+func emptyPeople(ctx context.Context, a *app.App, f app.PeopleFilter) string {
+	all, err := a.People(ctx, app.PeopleFilter{Limit: 1})
+	if err != nil || len(all) == 0 {
+		return "No one yet. Add someone with `rapport add NAME`, import your contacts (`rapport import --help`), or try `rapport demo --db demo.db`."
+	}
+	var what []string
+	if f.Search != "" {
+		what = append(what, fmt.Sprintf("matching %q", f.Search))
+	}
+	if f.Tag != "" {
+		what = append(what, "tagged "+f.Tag)
+	}
+	if f.Layer != "" {
+		what = append(what, "in the "+f.Layer+" layer")
+	}
+	return "No one " + strings.Join(what, ", ") + ". `rapport people` lists everyone, with their layer."
 }
 
 func (r *runner) showCmd() *cobra.Command {

@@ -186,29 +186,39 @@ func (tx *Tx) Resolve(ctx context.Context, ref string) (rapport.PersonRef, error
 	if ref == "" {
 		return rapport.PersonRef{}, rapport.Errorf(rapport.EINVALID, "empty person reference")
 	}
-	steps := []struct {
+	type step struct {
 		ok    bool
 		query string
-		arg   string
-	}{
-		{true, `SELECT id, name FROM people WHERE id = ?`, ref},
-		{len(ref) >= 6 && strings.Trim(strings.ToLower(ref), "0123456789abcdef-") == "",
-			`SELECT id, name FROM people WHERE id LIKE ? ESCAPE '\' ORDER BY name, id LIMIT 11`, likeEscape(strings.ToLower(ref)) + "%"},
-		{len(ref) >= 6 && strings.Trim(strings.ToLower(ref), "0123456789abcdef-") == "",
-			`SELECT id, name FROM people WHERE id LIKE ? ESCAPE '\' ORDER BY name, id LIMIT 11`, "%" + likeEscape(strings.ToLower(ref))},
+		args  []any
+	}
+	hexID := len(ref) >= 6 && strings.Trim(strings.ToLower(ref), "0123456789abcdef-") == ""
+	steps := []step{
+		{true, `SELECT id, name FROM people WHERE id = ?`, []any{ref}},
+		{hexID, `SELECT id, name FROM people WHERE id LIKE ? ESCAPE '\' ORDER BY name, id LIMIT 11`, []any{likeEscape(strings.ToLower(ref)) + "%"}},
+		{hexID, `SELECT id, name FROM people WHERE id LIKE ? ESCAPE '\' ORDER BY name, id LIMIT 11`, []any{"%" + likeEscape(strings.ToLower(ref))}},
 		{strings.Contains(ref, "@"),
-			`SELECT p.id, p.name FROM handles h JOIN people p ON p.id = h.person_id WHERE h.kind = 'email' AND h.norm = ?`, strings.ToLower(ref)},
-		{true, `SELECT id, name FROM people WHERE name_key = ? ORDER BY name, id LIMIT 11`, rapport.NameKey(ref)},
+			`SELECT p.id, p.name FROM handles h JOIN people p ON p.id = h.person_id WHERE h.kind = 'email' AND h.norm = ?`, []any{strings.ToLower(ref)}},
+		{true, `SELECT id, name FROM people WHERE name_key = ? ORDER BY name, id LIMIT 11`, []any{rapport.NameKey(ref)}},
 		// A name someone was also known by (a record merged into them).
 		{true, `SELECT DISTINCT p.id, p.name FROM person_items i JOIN people p ON p.id = i.person_id
-			WHERE i.kind = 'alias' AND LOWER(i.text) = ? ORDER BY p.name, p.id LIMIT 11`, strings.ToLower(strings.Join(strings.Fields(ref), " "))},
-		{true, `SELECT id, name FROM people WHERE name_key LIKE ? ESCAPE '\' ORDER BY name, id LIMIT 11`, "%" + likeEscape(rapport.NameKey(ref)) + "%"},
+			WHERE i.kind = 'alias' AND LOWER(i.text) = ? ORDER BY p.name, p.id LIMIT 11`, []any{strings.ToLower(strings.Join(strings.Fields(ref), " "))}},
+		{true, `SELECT id, name FROM people WHERE name_key LIKE ? ESCAPE '\' ORDER BY name, id LIMIT 11`, []any{"%" + likeEscape(rapport.NameKey(ref)) + "%"}},
+	}
+	// Last, every word of it in the name, in any order: "hamilton jamal".
+	if words := strings.Fields(rapport.NameKey(ref)); len(words) > 1 && len(words) <= 8 {
+		q := `SELECT id, name FROM people WHERE ` + strings.Repeat(`name_key LIKE ? ESCAPE '\' AND `, len(words)-1) +
+			`name_key LIKE ? ESCAPE '\' ORDER BY name, id LIMIT 11`
+		args := make([]any, len(words))
+		for i, w := range words {
+			args[i] = "%" + likeEscape(w) + "%"
+		}
+		steps = append(steps, step{true, q, args})
 	}
 	for _, s := range steps {
 		if !s.ok {
 			continue
 		}
-		found, err := tx.refs(ctx, s.query, s.arg)
+		found, err := tx.refs(ctx, s.query, s.args...)
 		if err != nil {
 			return rapport.PersonRef{}, fmt.Errorf("resolve %q: %w", ref, err)
 		}

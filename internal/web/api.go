@@ -26,10 +26,15 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write(openapiDoc)
 	})
-	mux.HandleFunc("GET /api/v1/people", s.api(func(r *http.Request) (int, any, error) {
-		_, list, _, err := s.findPeople(r)
-		return http.StatusOK, list, err
-	}))
+	mux.HandleFunc("GET /api/v1/people", func(w http.ResponseWriter, r *http.Request) {
+		p, err := s.findPeople(r)
+		if err != nil {
+			apiError(w, status(err), err)
+			return
+		}
+		w.Header().Set("X-Total-Count", strconv.Itoa(p.matched)) // all the filter keeps, beyond this page
+		writeJSON(w, http.StatusOK, p.list)
+	})
 	mux.HandleFunc("POST /api/v1/people", s.api(func(r *http.Request) (int, any, error) {
 		var in personInput
 		if err := decode(r, &in); err != nil {

@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime/multipart"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -230,35 +231,77 @@ func (s *Server) planDone(r *http.Request) (string, error) {
 type peopleView struct {
 	Q, Layer, Tag, Sort string
 	People              []app.PersonSummary
-	Total               int
+	Total               int // everyone
+	Matched             int // everyone the filter keeps
+	From, To            int // the rows shown, counted from 1
+	Prev, Next          string
 	Layers              []string
 }
 
-func (s *Server) findPeople(r *http.Request) (app.PeopleFilter, []app.PersonSummary, int, error) {
+// peopleResult is one page of people.
+type peopleResult struct {
+	filter          app.PeopleFilter
+	list            []app.PersonSummary
+	offset, matched int
+	total           int
+	layers          []string
+}
+
+// findPeople reads a filter, a limit (100 by default) and an offset from the
+// query, and returns that page of the people it keeps and how many it keeps.
+func (s *Server) findPeople(r *http.Request) (peopleResult, error) {
 	q := r.URL.Query()
 	f := app.PeopleFilter{Search: q.Get("q"), Layer: q.Get("layer"), Tag: q.Get("tag"), Sort: q.Get("sort"), Limit: 100}
-	if l := q.Get("limit"); l != "" {
-		n, err := strconv.Atoi(l)
-		if err != nil {
-			return f, nil, 0, rapport.Errorf(rapport.EINVALID, "limit %q: expected a whole number", l)
+	offset := 0
+	for _, p := range []struct {
+		name string
+		dst  *int
+	}{{"limit", &f.Limit}, {"offset", &offset}} {
+		if v := q.Get(p.name); v != "" {
+			n, err := strconv.Atoi(v)
+			if err != nil || n < 0 {
+				return peopleResult{}, rapport.Errorf(rapport.EINVALID, "%s %q: expected a whole number, 0 or more", p.name, v)
+			}
+			*p.dst = n
 		}
-		f.Limit = n
 	}
 	ix, err := s.people.get(r.Context())
 	if err != nil {
-		return f, nil, 0, err
+		return peopleResult{}, err
 	}
-	list, err := ix.Find(f)
-	return f, list, ix.Len(), err
+	list, matched, err := ix.Page(f, offset)
+	if err != nil {
+		return peopleResult{}, err
+	}
+	return peopleResult{filter: f, list: list, offset: min(offset, matched), matched: matched, total: ix.Len(), layers: ix.Layers()}, nil
 }
 
 func (s *Server) peoplePage(r *http.Request) (string, pageData, error) {
-	f, list, total, err := s.findPeople(r)
+	p, err := s.findPeople(r)
 	if err != nil {
 		return "", pageData{}, err
 	}
-	v := peopleView{Q: f.Search, Layer: f.Layer, Tag: f.Tag, Sort: f.Sort, People: list, Total: total,
-		Layers: []string{"inner", "close", "active", "known"}}
+	f := p.filter
+	v := peopleView{Q: f.Search, Layer: f.Layer, Tag: f.Tag, Sort: f.Sort, People: p.list, Total: p.total, Matched: p.matched,
+		From: p.offset + 1, To: p.offset + len(p.list), Layers: p.layers}
+	link := func(offset int) string {
+		q := url.Values{}
+		for k, v := range map[string]string{"q": f.Search, "layer": f.Layer, "tag": f.Tag, "sort": f.Sort} {
+			if v != "" {
+				q.Set(k, v)
+			}
+		}
+		if offset > 0 {
+			q.Set("offset", strconv.Itoa(offset))
+		}
+		return "/people?" + q.Encode()
+	}
+	if p.offset > 0 {
+		v.Prev = link(max(0, p.offset-100))
+	}
+	if v.To < p.matched {
+		v.Next = link(v.To)
+	}
 	return "people", pageData{Title: "People", Nav: "people", Data: v}, nil
 }
 

@@ -606,3 +606,30 @@ func TestAPIWrites(t *testing.T) {
 		t.Errorf("a yes is not logged as a favour: %+v", l)
 	}
 }
+
+// /people says how many it shows of how many match, pages through them, and
+// offers every layer; the API tells the whole count in X-Total-Count.
+func TestPeoplePagesAndCounts(t *testing.T) {
+	f := newFixture(t, 80)
+	w := f.get("/people?limit=30&offset=30&sort=name")
+	body := w.Body.String()
+	if w.Code != 200 || !strings.Contains(body, "Showing 31–60 of 80") || !strings.Contains(body, "Next 100") || !strings.Contains(body, "Previous 100") {
+		t.Errorf("page 2 of people: %d %s", w.Code, rawText(body))
+	}
+	for _, l := range []string{"network", "acquaintance", "known"} {
+		if !strings.Contains(body, "<option >"+l+"</option>") && !strings.Contains(body, "<option>"+l+"</option>") {
+			t.Errorf("the layer filter lacks %s", l)
+		}
+	}
+	api := f.get("/api/v1/people?limit=5")
+	if api.Header().Get("X-Total-Count") != "80" || len(decodeJSON[[]app.PersonSummary](t, api)) != 5 {
+		t.Errorf("API page: total %q", api.Header().Get("X-Total-Count"))
+	}
+	if w := f.get("/people?offset=-1"); w.Code != 400 {
+		t.Errorf("a negative offset: %d", w.Code)
+	}
+}
+
+func rawText(page string) string {
+	return regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(page, " ")
+}

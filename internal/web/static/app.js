@@ -16,7 +16,15 @@
       const res = await fetch("/api/v1/people?" + params.toString(), { headers: { Accept: "application/json" } });
       if (mine !== seq || !res.ok) return;
       const people = await res.json();
+      const matched = Number(res.headers.get("X-Total-Count") || people.length);
       history.replaceState(null, "", "/people?" + params.toString());
+      const showing = document.querySelector("[data-showing]");
+      if (showing) showing.textContent = people.length ? `Showing 1–${people.length} of ${matched}` : "";
+      const pager = document.querySelector("[data-pager]");
+      if (pager) {
+        params.set("offset", String(people.length));
+        pager.innerHTML = matched > people.length ? `<a href="/people?${esc(params.toString())}">Next 100 →</a>` : "";
+      }
       rows.innerHTML = people.length ? people.map((p) =>
         `<tr><td><a href="/people/${encodeURIComponent(p.id)}">${esc(p.name)}</a>${p.title ? `<span class="sub">${esc(p.title)}</span>` : ""}</td>` +
         `<td class="num"><meter class="gauge" min="0" max="100" low="25" high="60" optimum="100" value="${Math.round(p.strength)}" aria-hidden="true"></meter> ${p.strength.toFixed(1)}</td>` +
