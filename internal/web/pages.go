@@ -343,10 +343,30 @@ type personView struct {
 	*app.PersonDetail
 	Why       *app.Why
 	Ledger    *app.Ledger
+	Recent    []app.LedgerEntry // the ledger's latest entries, newest first
+	Older     []app.LedgerEntry // the rest, newest first
 	Followups []app.FollowupView
 	Chart     template.HTML
 	Kinds     []rapport.Kind
 	Today     string
+	Links     []personLink // URLs that can be followed
+	More      string       // the link to the whole timeline, when cut
+}
+
+// personLink is a profile or web address as a link: http(s) only, a bare
+// host given https.
+type personLink struct{ Href, Text string }
+
+func linkOf(u string) (personLink, bool) {
+	v := strings.TrimSpace(u)
+	if !strings.Contains(v, "://") {
+		v = "https://" + v
+	}
+	p, err := url.Parse(v)
+	if err != nil || (p.Scheme != "http" && p.Scheme != "https") || p.Host == "" {
+		return personLink{}, false
+	}
+	return personLink{Href: p.String(), Text: u}, true
 }
 
 func (s *Server) personPage(r *http.Request) (string, pageData, error) {
@@ -355,15 +375,28 @@ func (s *Server) personPage(r *http.Request) (string, pageData, error) {
 	if err != nil {
 		return "", pageData{}, err
 	}
-	if len(d.Timeline) > 50 {
-		d.Timeline = d.Timeline[:50]
-	}
 	v := personView{PersonDetail: d, Today: s.app.Now().In(s.app.Zone()).Format("2006-01-02")}
+	if len(d.Timeline) > 50 && r.URL.Query().Get("timeline") != "all" {
+		d.Timeline = d.Timeline[:50]
+		v.More = "/people/" + url.PathEscape(d.ID) + "?timeline=all#tl-h"
+	}
+	for _, u := range d.URLs {
+		if l, ok := linkOf(u); ok {
+			v.Links = append(v.Links, l)
+		}
+	}
 	if v.Why, err = s.app.Why(ctx, d.ID, 5); err != nil {
 		return "", pageData{}, err
 	}
 	if v.Ledger, err = s.app.Ledger(ctx, d.ID); err != nil {
 		return "", pageData{}, err
+	}
+	for i := len(v.Ledger.Entries) - 1; i >= 0; i-- {
+		if len(v.Recent) < 5 {
+			v.Recent = append(v.Recent, v.Ledger.Entries[i])
+		} else {
+			v.Older = append(v.Older, v.Ledger.Entries[i])
+		}
 	}
 	fus, err := s.app.Followups(ctx, false)
 	if err != nil {

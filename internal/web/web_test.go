@@ -633,3 +633,39 @@ func TestPeoplePagesAndCounts(t *testing.T) {
 func rawText(page string) string {
 	return regexp.MustCompile(`(?s)<[^>]*>`).ReplaceAllString(page, " ")
 }
+
+// The person page shows the person: how to reach them (as links, and only
+// safe ones), how you met, their notes; the ledger newest first; and the
+// whole timeline on request.
+func TestPersonPageShowsThePerson(t *testing.T) {
+	f := newFixture(t, 5)
+	ctx := context.Background()
+	d, err := f.app.AddPerson(ctx, "Linked Person", app.PersonEdit{AddEmails: []string{"lp@example.com"}, AddPhones: []string{"+44 20 7946 0018"},
+		AddURLs: []string{"linkedin.com/in/lp"}, Met: ptr("the Lisbon meetup"), AddNotes: []string{"prefers mornings"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 60 {
+		if _, err := f.app.Log(ctx, app.LogInput{Ref: d.ID, Kind: "message", By: "me", At: now.AddDate(0, 0, -i-1).Format("2006-01-02")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	body := f.get("/people/" + d.ID).Body.String()
+	for _, want := range []string{`href="mailto:lp@example.com"`, `href="tel:&#43;44%2020%207946%200018"`, `href="https://linkedin.com/in/lp"`,
+		"How you met: the Lisbon meetup", "prefers mornings", "Show the whole timeline"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("person page lacks %s", want)
+		}
+	}
+	for _, bad := range []string{"javascript:alert(1)", "data:text/html,x", "ftp://x"} {
+		if l, ok := linkOf(bad); ok {
+			t.Errorf("%q became a link: %v", bad, l)
+		}
+	}
+	all := f.get("/people/" + d.ID + "?timeline=all").Body.String()
+	if n := strings.Count(all, "<strong>message</strong>"); n != 60 {
+		t.Errorf("the whole timeline shows %d of 60", n)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
