@@ -22,9 +22,44 @@ type Error struct {
 	Code       string
 	Message    string
 	Candidates []string
+	// Field names the input at fault, in snake_case as in --json and the
+	// API ("due", "rm_tag"), when one is. Message then goes on from its
+	// name ("is required", "5000: expected 0 to 3650 days"), so that each
+	// front end can name the field in its own words: the CLI its flag
+	// (--due), the web its label (Due), the API the field itself.
+	Field string
 }
 
-func (e *Error) Error() string { return e.Message }
+func (e *Error) Error() string {
+	if e.Field != "" {
+		return e.Field + " " + e.Message
+	}
+	return e.Message
+}
+
+// FieldErrorf returns an *Error about one field of the input.
+func FieldErrorf(code, field, format string, args ...any) *Error {
+	return &Error{Code: code, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorField returns the field of the first *Error in err's chain, or "".
+func ErrorField(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Field
+	}
+	return ""
+}
+
+// FieldMessage is ErrorMessage with the field, when there is one, named by
+// name(field) rather than as is.
+func FieldMessage(err error, name func(field string) string) string {
+	var e *Error
+	if errors.As(err, &e) && e.Field != "" {
+		return name(e.Field) + " " + e.Message
+	}
+	return ErrorMessage(err)
+}
 
 // Errorf returns an *Error with the given code and formatted message.
 func Errorf(code, format string, args ...any) *Error {
@@ -48,7 +83,7 @@ func ErrorCode(err error) string {
 func ErrorMessage(err error) string {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.Message
+		return e.Error()
 	}
 	return err.Error()
 }

@@ -18,7 +18,7 @@ const (
 // CheckText refuses a value over its limit, naming the field and the limit.
 func CheckText(field, v string, limit int) error {
 	if len(v) > limit {
-		return Errorf(ETOOLARGE, "%s: %d bytes, more than the %d allowed", field, len(v), limit)
+		return FieldErrorf(ETOOLARGE, field, "is %d bytes, more than the %d allowed", len(v), limit)
 	}
 	return nil
 }
@@ -26,7 +26,7 @@ func CheckText(field, v string, limit int) error {
 // CheckList refuses a list over MaxList values, or a value over limit bytes.
 func CheckList(field string, vs []string, limit int) error {
 	if len(vs) > MaxList {
-		return Errorf(ETOOLARGE, "%s: %d values, more than the %d allowed", field, len(vs), MaxList)
+		return FieldErrorf(ETOOLARGE, field, "has %d values, more than the %d allowed", len(vs), MaxList)
 	}
 	for _, v := range vs {
 		if err := CheckText(field, v, limit); err != nil {

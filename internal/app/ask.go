@@ -268,7 +268,7 @@ func (a *App) Answer(ctx context.Context, ref, outcome, at string) (*rapport.Ask
 		if when, err = rapport.ParseTime(at, now.In(a.Zone())); err != nil {
 			return nil, err
 		}
-		if err := notFuture("--at", when, now); err != nil {
+		if err := notFuture("at", when, now); err != nil {
 			return nil, err
 		}
 	}
@@ -279,7 +279,7 @@ func (a *App) Answer(ctx context.Context, ref, outcome, at string) (*rapport.Ask
 			return err
 		}
 		if when.Before(ask.At) {
-			return rapport.Errorf(rapport.EINVALID, "--at %s is before the ask (%s)", when.Format(time.RFC3339), ask.At.Format(time.RFC3339))
+			return rapport.FieldErrorf(rapport.EINVALID, "at", "%s is before the ask (%s)", when.Format(time.RFC3339), ask.At.Format(time.RFC3339))
 		}
 		if err := a.dropFavour(ctx, tx, ask); err != nil {
 			return err

@@ -45,7 +45,7 @@ type AssignmentView struct {
 // A running assignment is kept unless replace.
 func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, replace bool) (*AssignmentView, error) {
 	if days < 1 || days > 366 {
-		return nil, rapport.Errorf(rapport.EINVALID, "--days %d: expected 1 to 366", days)
+		return nil, rapport.FieldErrorf(rapport.EINVALID, "days", "%d: expected 1 to 366", days)
 	}
 	now := a.now()
 	var notes []string

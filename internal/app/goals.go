@@ -350,7 +350,7 @@ func (a *App) AddFollowup(ctx context.Context, ref, text, due string) (*rapport.
 		return nil, rapport.Errorf(rapport.EINVALID, "follow-up: empty text")
 	}
 	if due == "" {
-		return nil, rapport.Errorf(rapport.EINVALID, "follow-up: --due is required")
+		return nil, rapport.FieldErrorf(rapport.EINVALID, "due", "is required: when is the follow-up due?")
 	}
 	d, err := rapport.ParseTime(due, a.local())
 	if err != nil {
@@ -603,14 +603,14 @@ func (a *App) EditMe(ctx context.Context, add, rm []string) (*Me, error) {
 		for _, r := range rm {
 			i := slices.IndexFunc(offers, func(o string) bool { return strings.EqualFold(o, strings.TrimSpace(r)) })
 			if i < 0 {
-				return rapport.Errorf(rapport.EINVALID, "--rm-offers %q: you have no such offer", r)
+				return rapport.FieldErrorf(rapport.EINVALID, "rm_offers", "%q: you have no such offer", r)
 			}
 			offers = slices.Delete(offers, i, i+1)
 		}
 		for _, o := range add {
 			o = strings.Join(strings.Fields(o), " ")
 			if o == "" {
-				return rapport.Errorf(rapport.EINVALID, "--offers: empty text")
+				return rapport.FieldErrorf(rapport.EINVALID, "offers", "is empty")
 			}
 			if !slices.ContainsFunc(offers, func(x string) bool { return strings.EqualFold(x, o) }) {
 				offers = append(offers, o)

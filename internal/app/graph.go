@@ -108,7 +108,7 @@ func (a *App) Trust(ctx context.Context, topic, ref string, rank int, by string)
 			}
 		}
 		if rank < 1 || rank > MaxTrust {
-			return rapport.Errorf(rapport.EINVALID, "--rank %d: expected 1 (most) to 5", rank)
+			return rapport.FieldErrorf(rapport.EINVALID, "rank", "%d: expected 1 (most) to 5", rank)
 		}
 		if err := tx.PutTrust(ctx, t, model.TrustLine{Truster: who.ID, Trustee: r.ID, Rank: rank}); err != nil {
 			return err
@@ -242,7 +242,7 @@ type Learn struct {
 // and those they trust, to depth steps (docs/model.md, "Trust lines").
 func (a *App) Learn(ctx context.Context, topic string, depth, limit int) (*Learn, error) {
 	if depth < 1 || depth > 6 {
-		return nil, rapport.Errorf(rapport.EINVALID, "--depth %d: expected 1 to 6", depth)
+		return nil, rapport.FieldErrorf(rapport.EINVALID, "depth", "%d: expected 1 to 6", depth)
 	}
 	tx := a.DB.View()
 	t, err := topicOf(ctx, tx, topic)
@@ -305,7 +305,7 @@ func (a *App) Learn(ctx context.Context, topic string, depth, limit int) (*Learn
 // Knows records by hand that two people know each other (strength 0-100).
 func (a *App) Knows(ctx context.Context, refA, refB string, strength float64) error {
 	if !(strength >= 0 && strength <= 100) { // NaN too
-		return rapport.Errorf(rapport.EINVALID, "--strength %v: expected 0 to 100", strength)
+		return rapport.FieldErrorf(rapport.EINVALID, "strength", "%v: expected 0 to 100", strength)
 	}
 	return a.DB.Update(ctx, func(tx *store.Tx) error {
 		x, err := tx.Resolve(ctx, refA)

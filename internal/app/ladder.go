@@ -135,7 +135,7 @@ func (a *App) LadderSet(ctx context.Context, action string, e RungEdit) (rapport
 			return err
 		}
 		if e.Threshold == nil && k.Threshold == nil {
-			return rapport.Errorf(rapport.EINVALID, "%s is not on the ladder yet: give it a --threshold", k.Name)
+			return rapport.FieldErrorf(rapport.EINVALID, "threshold", "is needed: %s is not on the ladder yet", k.Name)
 		}
 		reweigh := e.Weight != nil && *e.Weight != k.Weight
 		if err := applyRung(&k, e); err != nil {
@@ -164,7 +164,7 @@ func (a *App) LadderAdd(ctx context.Context, action string, e RungEdit) (rapport
 		return rapport.Kind{}, err
 	}
 	if e.Threshold == nil {
-		return rapport.Kind{}, rapport.Errorf(rapport.EINVALID, "ladder add %s: --threshold is required", name)
+		return rapport.Kind{}, rapport.FieldErrorf(rapport.EINVALID, "threshold", "is required for a new rung (%s)", name)
 	}
 	k := rapport.Kind{Name: name, Mode: rapport.ModeHelp, Minutes: 30}
 	// A favour that needs a stronger tie says more when it is done.
@@ -211,13 +211,13 @@ func applyRung(k *rapport.Kind, e RungEdit) error {
 	}
 	if e.Minutes != nil {
 		if *e.Minutes < 0 || *e.Minutes > MaxMinutes {
-			return rapport.Errorf(rapport.EINVALID, "--minutes %d: must be between 0 and %d", *e.Minutes, MaxMinutes)
+			return rapport.FieldErrorf(rapport.EINVALID, "minutes", "%d: must be between 0 and %d", *e.Minutes, MaxMinutes)
 		}
 		k.Minutes = *e.Minutes
 	}
 	if e.Weight != nil {
 		if !(*e.Weight >= 0 && *e.Weight <= 100) {
-			return rapport.Errorf(rapport.EINVALID, "--weight %v: must be between 0 and 100", *e.Weight)
+			return rapport.FieldErrorf(rapport.EINVALID, "weight", "%v: must be between 0 and 100", *e.Weight)
 		}
 		k.Weight = *e.Weight
 	}

@@ -59,7 +59,7 @@ func (a *App) parseLog(in LogInput) (*rapport.Interaction, error) {
 		if it.At, err = rapport.ParseTime(in.At, now.In(a.Zone())); err != nil {
 			return nil, err
 		}
-		if err := notFuture("--at", it.At, now); err != nil {
+		if err := notFuture("at", it.At, now); err != nil {
 			return nil, err
 		}
 	}
@@ -71,7 +71,7 @@ func (a *App) parseLog(in LogInput) (*rapport.Interaction, error) {
 			return nil, err
 		}
 		if it.Minutes > MaxMinutes {
-			return nil, rapport.Errorf(rapport.EINVALID, "--minutes %s: more than a day; log long events day by day", in.Minutes)
+			return nil, rapport.FieldErrorf(rapport.EINVALID, "minutes", "%s: more than a day; log long events day by day", in.Minutes)
 		}
 	}
 	if err := rapport.CheckText("note", it.Note, rapport.MaxNote); err != nil {
@@ -89,7 +89,7 @@ func (a *App) parseLog(in LogInput) (*rapport.Interaction, error) {
 // notFuture refuses a moment later than now (a minute of clock skew aside).
 func notFuture(field string, t, now time.Time) error {
 	if t.After(now.Add(time.Minute)) {
-		return rapport.Errorf(rapport.EINVALID, "%s %s is in the future (now is %s)", field, t.Format(time.RFC3339), now.Format(time.RFC3339))
+		return rapport.FieldErrorf(rapport.EINVALID, field, "%s is in the future (now is %s)", t.Format(time.RFC3339), now.Format(time.RFC3339))
 	}
 	return nil
 }
@@ -142,7 +142,7 @@ func (a *App) logTx(ctx context.Context, tx *store.Tx, it *rapport.Interaction, 
 			return err
 		}
 		if by.ID == it.People[0].ID {
-			return rapport.Errorf(rapport.EINVALID, "--via: %s cannot introduce themselves", by.Name)
+			return rapport.FieldErrorf(rapport.EINVALID, "via", "%s: no one introduces themselves", by.Name)
 		}
 		tie, err := tx.Tie(ctx, by.ID)
 		if err != nil {
@@ -154,7 +154,7 @@ func (a *App) logTx(ctx context.Context, tx *store.Tx, it *rapport.Interaction, 
 	}
 	if strings.TrimSpace(in.Toward) != "" {
 		if !it.Favour || it.By != rapport.ByMe {
-			return rapport.Errorf(rapport.EINVALID, "--toward: only a give (rapport give) serves a want")
+			return rapport.FieldErrorf(rapport.EINVALID, "toward", "is for gives: only a give serves a want")
 		}
 		w, err := a.serveWant(ctx, tx, it.People[0].ID, in.Toward)
 		if err != nil {

@@ -44,7 +44,7 @@ func (a *App) AddPerson(ctx context.Context, name string, e PersonEdit) (*Person
 		return nil, err
 	}
 	if e.Cadence != nil && (*e.Cadence < 0 || *e.Cadence > 3650) {
-		return nil, rapport.Errorf(rapport.EINVALID, "--cadence %d: expected 0 (the layer's) to 3650 days", *e.Cadence)
+		return nil, rapport.FieldErrorf(rapport.EINVALID, "cadence", "%d: expected 0 (the layer's) to 3650 days", *e.Cadence)
 	}
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
 		if !e.Force {
@@ -102,7 +102,7 @@ func (a *App) EditPerson(ctx context.Context, ref string, e PersonEdit) (*Person
 			if layer == "auto" {
 				layer = ""
 			} else if !slices.Contains(model.LayerNames(model.DefaultParams().Layers), layer) {
-				return rapport.Errorf(rapport.EINVALID, "--keep %q: expected a layer (%s) or auto", *e.Keep, strings.Join(model.LayerNames(model.DefaultParams().Layers), ", "))
+				return rapport.FieldErrorf(rapport.EINVALID, "keep", "%q: expected a layer (%s) or auto", *e.Keep, strings.Join(model.LayerNames(model.DefaultParams().Layers), ", "))
 			}
 			if err := tx.SetKeep(ctx, p.ID, layer); err != nil {
 				return err
@@ -110,7 +110,7 @@ func (a *App) EditPerson(ctx context.Context, ref string, e PersonEdit) (*Person
 		}
 		if e.Cadence != nil {
 			if *e.Cadence < 0 || *e.Cadence > 3650 {
-				return rapport.Errorf(rapport.EINVALID, "--cadence %d: expected 0 (the layer's) to 3650 days", *e.Cadence)
+				return rapport.FieldErrorf(rapport.EINVALID, "cadence", "%d: expected 0 (the layer's) to 3650 days", *e.Cadence)
 			}
 			return tx.SetCadence(ctx, p.ID, *e.Cadence)
 		}
@@ -154,7 +154,7 @@ func applyEdit(p *rapport.Person, e PersonEdit, now time.Time) error {
 		}
 		i := slices.Index(p.Tags, n)
 		if i < 0 {
-			return rapport.Errorf(rapport.EINVALID, "--rm-tag %q: %s has no such tag", t, p.Name)
+			return rapport.FieldErrorf(rapport.EINVALID, "rm_tag", "%q: %s has no such tag", t, p.Name)
 		}
 		p.Tags = slices.Delete(p.Tags, i, i+1)
 	}
@@ -189,7 +189,7 @@ func editHandles(have []string, kind string, add, rm []string) ([]string, error)
 		}
 		i := slices.IndexFunc(have, func(h string) bool { n, _ := rapport.NormalizeHandle(kind, h); return n == norm })
 		if i < 0 {
-			return nil, rapport.Errorf(rapport.EINVALID, "--rm-%s %q: no such %s", kind, v, kind)
+			return nil, rapport.FieldErrorf(rapport.EINVALID, "rm_"+kind, "%q: no such %s", v, kind)
 		}
 		have = slices.Delete(have, i, i+1)
 	}
@@ -216,7 +216,7 @@ func editItems(have []rapport.Item, what string, add, rm []string, now time.Time
 			return strings.ToLower(it.Text) == key || len(key) >= 6 && strings.HasPrefix(it.ID, key)
 		})
 		if i < 0 {
-			return nil, rapport.Errorf(rapport.EINVALID, "--rm-%s %q: no %s with that text or id", what, v, what)
+			return nil, rapport.FieldErrorf(rapport.EINVALID, "rm_"+what, "%q: no %s with that text or id", v, what)
 		}
 		have = slices.Delete(have, i, i+1)
 	}
@@ -230,7 +230,7 @@ func editItems(have []rapport.Item, what string, add, rm []string, now time.Time
 			}
 		}
 		if it.Text == "" {
-			return nil, rapport.Errorf(rapport.EINVALID, "--%s: empty text", what)
+			return nil, rapport.FieldErrorf(rapport.EINVALID, what, "is empty")
 		}
 		have = append(have, it)
 	}
@@ -253,13 +253,13 @@ type PeopleFilter struct {
 // normalised: the same rules for People and PeopleIndex.Find.
 func (f PeopleFilter) check(layers []string) (string, error) {
 	if f.Limit < 0 {
-		return "", rapport.Errorf(rapport.EINVALID, "--limit %d: must not be negative", f.Limit)
+		return "", rapport.FieldErrorf(rapport.EINVALID, "limit", "%d: must not be negative", f.Limit)
 	}
 	if f.Layer != "" && !slices.Contains(layers, f.Layer) {
-		return "", rapport.Errorf(rapport.EINVALID, "--layer %q: expected one of %s", f.Layer, strings.Join(layers, ", "))
+		return "", rapport.FieldErrorf(rapport.EINVALID, "layer", "%q: expected one of %s", f.Layer, strings.Join(layers, ", "))
 	}
 	if !slices.Contains([]string{"", "strength", "name", "last"}, f.Sort) {
-		return "", rapport.Errorf(rapport.EINVALID, "--sort %q: expected strength, name or last", f.Sort)
+		return "", rapport.FieldErrorf(rapport.EINVALID, "sort", "%q: expected strength, name or last", f.Sort)
 	}
 	if f.Tag == "" {
 		return "", nil

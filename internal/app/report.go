@@ -108,7 +108,7 @@ func (a *App) Report(ctx context.Context, since, until string) (*Report, error) 
 		}
 	}
 	if !start.Before(end) {
-		return nil, rapport.Errorf(rapport.EINVALID, "--since %s is not before --until %s", start.In(a.Zone()).Format("2006-01-02"), end.In(a.Zone()).Format("2006-01-02"))
+		return nil, rapport.FieldErrorf(rapport.EINVALID, "since", "%s is not before the end of the period, %s", start.In(a.Zone()).Format("2006-01-02"), end.In(a.Zone()).Format("2006-01-02"))
 	}
 	if err := a.buildSnapshots(ctx, end); err != nil {
 		return nil, err

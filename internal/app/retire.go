@@ -63,7 +63,7 @@ func (a *App) Snooze(ctx context.Context, ref, until string) (*rapport.PersonRef
 			return nil, nil, err
 		}
 		if !v.After(a.now()) {
-			return nil, nil, rapport.Errorf(rapport.EINVALID, "--until %s is not in the future", u)
+			return nil, nil, rapport.FieldErrorf(rapport.EINVALID, "until", "%s is not in the future", u)
 		}
 		t = &v
 	}

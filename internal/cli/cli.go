@@ -101,6 +101,9 @@ func (r *runner) fail(err error) int {
 	errors.As(err, &rerr)
 	if r.json {
 		out := map[string]any{"code": rapport.ErrorCode(err), "message": rapport.ErrorMessage(err)}
+		if f := rapport.ErrorField(err); f != "" {
+			out["field"] = f
+		}
 		if rerr != nil && len(rerr.Candidates) > 0 {
 			out["candidates"] = rerr.Candidates
 		}
@@ -108,7 +111,7 @@ func (r *runner) fail(err error) int {
 		fmt.Fprintln(r.env.Stderr, string(b))
 		return code
 	}
-	fmt.Fprintf(r.env.Stderr, "rapport: %s\n", rapport.ErrorMessage(err))
+	fmt.Fprintf(r.env.Stderr, "rapport: %s\n", rapport.FieldMessage(err, flagName))
 	if rerr != nil {
 		for _, c := range rerr.Candidates {
 			fmt.Fprintf(r.env.Stderr, "  %s\n", c)
@@ -119,6 +122,9 @@ func (r *runner) fail(err error) int {
 	}
 	return code
 }
+
+// flagName names an input field as the CLI's flag for it: rm_tag is --rm-tag.
+func flagName(field string) string { return "--" + strings.ReplaceAll(field, "_", "-") }
 
 // guardError is a refusal by a guard (exit 3).
 type guardError struct{ error }

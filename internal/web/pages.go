@@ -154,9 +154,24 @@ func size(n int64) string {
 	return fmt.Sprintf("%d bytes", n)
 }
 
+// fieldLabels name the forms' fields as the pages label them; others are
+// named by their key, in words.
+var fieldLabels = map[string]string{"at": "When", "due": "Due", "text": "The text", "note": "The note", "notes": "A note",
+	"minutes": "Minutes", "cadence": "The rhythm in days", "keep": "The layer to keep them in", "since": "From", "until": "Until",
+	"offers": "An offer", "rm_offers": "The offer to remove", "days": "Days", "threshold": "The threshold"}
+
+// fieldLabel names a field for a web page.
+func fieldLabel(field string) string {
+	if l, ok := fieldLabels[field]; ok {
+		return l
+	}
+	l := strings.ReplaceAll(field, "_", " ")
+	return strings.ToUpper(l[:1]) + l[1:]
+}
+
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := status(err)
-	msg := rapport.ErrorMessage(err)
+	msg := rapport.FieldMessage(err, fieldLabel)
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		msg = fmt.Sprintf("The request was larger than the %s allowed.", size(mbe.Limit))
@@ -769,7 +784,7 @@ func hidePaths(err error, paths []string) error {
 	if err == nil {
 		return nil
 	}
-	msg := rapport.ErrorMessage(err)
+	msg := rapport.FieldMessage(err, fieldLabel)
 	for _, p := range paths {
 		msg = strings.ReplaceAll(msg, p, filepath.Base(p))
 		msg = strings.ReplaceAll(msg, filepath.Dir(p)+string(filepath.Separator), "")

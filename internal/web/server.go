@@ -262,6 +262,9 @@ func status(err error) int {
 // apiError writes {"error": {"code", "message"[, "candidates"]}}, as the CLI's --json does.
 func apiError(w http.ResponseWriter, code int, err error) {
 	body := map[string]any{"code": rapport.ErrorCode(err), "message": rapport.ErrorMessage(err)}
+	if f := rapport.ErrorField(err); f != "" {
+		body["field"] = f
+	}
 	var mbe *http.MaxBytesError
 	if errors.As(err, &mbe) {
 		body["code"], body["message"] = rapport.EINVALID, fmt.Sprintf("request body larger than %d bytes", mbe.Limit)

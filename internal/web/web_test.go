@@ -669,3 +669,23 @@ func TestPersonPageShowsThePerson(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// An error names the field as the page labels it, never a CLI flag; the API
+// names it as its own field; relative dates are welcome on the forms.
+func TestErrorsNameFieldsInTheirOwnWords(t *testing.T) {
+	f := newFixture(t, 3)
+	p := f.firstPerson()
+	w := f.postForm("/people/"+p.ID+"/followups", url.Values{"text": {"send the deck"}, "due": {""}})
+	if body := rawText(w.Body.String()); w.Code != 400 || !strings.Contains(body, "Due is required") || strings.Contains(body, "--due") {
+		t.Errorf("a follow-up without a date: %d %s", w.Code, body)
+	}
+	for _, due := range []string{"tomorrow", "in 3 days", "next week", "friday"} {
+		if w := f.postForm("/people/"+p.ID+"/followups", url.Values{"text": {"call back " + due}, "due": {due}}); w.Code != http.StatusSeeOther {
+			t.Errorf("due %q: %d %s", due, w.Code, rawText(w.Body.String()))
+		}
+	}
+	api := f.postJSON("/api/v1/people/"+p.ID+"/followups", `{"text": "x", "due": ""}`)
+	if e := decodeJSON[map[string]map[string]any](t, api)["error"]; api.Code != 400 || e["field"] != "due" || !strings.HasPrefix(e["message"].(string), "due is required") {
+		t.Errorf("API error without a date: %d %v", api.Code, e)
+	}
+}
