@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -91,6 +92,20 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// envjson VAR FILE KEY: set VAR to the string KEY of the JSON
+			// object in FILE (an id printed by --json, say).
+			"envjson": func(ts *testscript.TestScript, neg bool, args []string) {
+				if len(args) != 3 {
+					ts.Fatalf("usage: envjson VAR FILE KEY")
+				}
+				var v map[string]any
+				ts.Check(json.Unmarshal([]byte(ts.ReadFile(args[1])), &v))
+				s, ok := v[args[2]].(string)
+				if !ok {
+					ts.Fatalf("%s has no string %q", args[1], args[2])
+				}
+				ts.Setenv(args[0], s)
+			},
 			// sleep DURATION: let a background command get under way.
 			"sleep": func(ts *testscript.TestScript, neg bool, args []string) {
 				if len(args) != 1 {

@@ -165,6 +165,7 @@ $XDG_DATA_HOME/rapport/rapport.db (~/.local/share/rapport/rapport.db).`,
 	root.AddCommand(r.goalCmds()...)
 	root.AddCommand(r.followupCmds()...)
 	root.AddCommand(r.planCmds()...)
+	root.AddCommand(r.takeBackCmds()...)
 	root.AddCommand(r.assignmentCmd(), r.reportCmd(), r.importCmd(), r.exportCmd(), r.backupCmd())
 	root.AddCommand(r.dupesCmds()...)
 	root.AddCommand(r.retireCmds()...)

@@ -79,7 +79,8 @@ func (r *runner) log1(cmd *cobra.Command, in app.LogInput) error {
 		for i, p := range it.People {
 			names[i] = p.Name
 		}
-		fmt.Fprintf(w, "Logged %s with %s on %s (by %s).\n", it.Kind, strings.Join(names, ", "), it.At.In(a.Zone()).Format("2006-01-02 15:04"), it.By)
+		fmt.Fprintf(w, "Logged %s with %s on %s (by %s) as %s; `rapport undo` takes it back.\n", it.Kind, strings.Join(names, ", "),
+			it.At.In(a.Zone()).Format("2006-01-02 15:04"), it.By, shortID(it.ID))
 		if p := app.PromiseIn(it.Note); p != "" {
 			fmt.Fprintf(w, "That sounds like a promise (%q). Keep it with:\n  rapport followup %s %q --due %s\n",
 				p, shortID(it.People[0].ID), p, a.Now().In(a.Zone()).AddDate(0, 0, 7).Format("2006-01-02"))

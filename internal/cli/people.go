@@ -261,7 +261,7 @@ func printPerson(w io.Writer, d *app.PersonDetail, limit int, now time.Time) {
 		if in.Note != "" {
 			extra = append(extra, in.Note)
 		}
-		fmt.Fprintf(tw, "    %s\t%s\tby %s\t%s\n", in.At.In(now.Location()).Format("2006-01-02 15:04"), in.Kind, in.By, strings.Join(extra, " · "))
+		fmt.Fprintf(tw, "    %s\t%s\t%s\tby %s\t%s\n", shortID(in.ID), in.At.In(now.Location()).Format("2006-01-02 15:04"), in.Kind, in.By, strings.Join(extra, " · "))
 	}
 	tw.Flush()
 }

@@ -458,3 +458,95 @@ func (tx *Tx) copyTouches(ctx context.Context) error {
 	}
 	return nil
 }
+
+// Interaction returns one interaction by id (or a prefix or suffix of at
+// least 6 characters of it), with its people.
+func (tx *Tx) Interaction(ctx context.Context, ref string) (rapport.Interaction, error) {
+	id, err := tx.resolveID(ctx, "interactions", "interaction", ref)
+	if err != nil {
+		return rapport.Interaction{}, err
+	}
+	var in rapport.Interaction
+	var at int64
+	var by string
+	err = tx.q.QueryRowContext(ctx, `SELECT id, at_ms, kind, by_side, channel, minutes, note, favour FROM interactions WHERE id = ?`, id).
+		Scan(&in.ID, &at, &in.Kind, &by, &in.Channel, &in.Minutes, &in.Note, &in.Favour)
+	if err != nil {
+		return rapport.Interaction{}, fmt.Errorf("read interaction %s: %w", id, err)
+	}
+	in.At, in.By = fromMs(at), rapport.By(by)
+	items := []rapport.Interaction{in}
+	if err := tx.Participants(ctx, items); err != nil {
+		return rapport.Interaction{}, err
+	}
+	return items[0], nil
+}
+
+// LastLogged returns the id of the interaction stored last ("" when none):
+// what `undo` takes back.
+func (tx *Tx) LastLogged(ctx context.Context) (string, error) {
+	ids, err := tx.strings(ctx, `SELECT id FROM interactions ORDER BY created_ms DESC, id DESC LIMIT 1`)
+	if err != nil || len(ids) == 0 {
+		return "", err
+	}
+	return ids[0], nil
+}
+
+// DeletePerson removes a person and their part in every interaction; an
+// interaction left with nobody goes too, one shared with others keeps them
+// (with one participant fewer). It returns those others: their ties need
+// rebuilding.
+func (tx *Tx) DeletePerson(ctx context.Context, id string) ([]string, error) {
+	var first sql.NullInt64
+	if err := tx.q.QueryRowContext(ctx, `SELECT MIN(i.at_ms) FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id
+		WHERE ip.person_id = ?`, id).Scan(&first); err != nil {
+		return nil, fmt.Errorf("delete person: %w", mapErr(err))
+	}
+	if first.Valid {
+		if err := tx.stale(ctx, fromMs(first.Int64)); err != nil {
+			return nil, err
+		}
+	}
+	others, err := tx.strings(ctx, `SELECT DISTINCT b.person_id FROM interaction_people a JOIN interaction_people b ON b.interaction_id = a.interaction_id
+		WHERE a.person_id = ? AND b.person_id <> ? ORDER BY b.person_id`, id, id)
+	if err != nil {
+		return nil, fmt.Errorf("delete person: %w", err)
+	}
+	mine := `SELECT interaction_id FROM interaction_people WHERE person_id = ?`
+	for _, q := range []string{
+		// Interactions they had alone go, with everything that hangs on them.
+		`DELETE FROM interactions WHERE id IN (` + mine + `) AND participants <= 1`,
+		`DELETE FROM touches WHERE person_id = ?`,
+		`UPDATE touches SET participants = participants - 1 WHERE interaction_id IN (` + mine + `)`,
+		`UPDATE interactions SET participants = participants - 1 WHERE id IN (` + mine + `)`,
+		`DELETE FROM trust WHERE truster = ?`,
+		`UPDATE people SET via_id = NULL, via_strength = NULL WHERE via_id = ?`,
+		`DELETE FROM people WHERE id = ?`, // the rest cascades
+	} {
+		if _, err := tx.q.ExecContext(ctx, q, id); err != nil {
+			return nil, fmt.Errorf("delete person: %w", mapErr(err))
+		}
+	}
+	return others, nil
+}
+
+// UpdateInteraction stores a changed interaction (same id and people), and
+// its touches; was is the moment it had before.
+func (tx *Tx) UpdateInteraction(ctx context.Context, in rapport.Interaction, was time.Time) error {
+	from := in.At
+	if was.Before(from) {
+		from = was
+	}
+	if err := tx.stale(ctx, from); err != nil {
+		return err
+	}
+	if _, err := tx.q.ExecContext(ctx, `UPDATE interactions SET at_ms = ?, kind = ?, by_side = ?, minutes = ?, note = ?, favour = ? WHERE id = ?`,
+		ms(in.At), in.Kind, string(in.By), in.Minutes, in.Note, boolInt(in.Favour), in.ID); err != nil {
+		return fmt.Errorf("change interaction %s: %w", in.ID, mapErr(err))
+	}
+	if _, err := tx.q.ExecContext(ctx, `UPDATE touches SET at_ms = ?, kind = ?, by_side = ?, minutes = ? WHERE at_ms = ? AND interaction_id = ?`,
+		ms(in.At), in.Kind, string(in.By), in.Minutes, ms(was), in.ID); err != nil {
+		return fmt.Errorf("change interaction %s: %w", in.ID, mapErr(err))
+	}
+	return nil
+}

@@ -182,6 +182,32 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 			AddWants: e.AddWants, AddOffers: e.AddOffers, AddNotes: e.AddNotes, Cadence: e.Cadence})
 		return http.StatusOK, d, err
 	}))
+	mux.HandleFunc("DELETE /api/v1/people/{id}", s.api(func(r *http.Request) (int, any, error) {
+		res, err := s.app.DeletePerson(r.Context(), r.PathValue("id"), r.URL.Query().Get("confirm") == "true")
+		return http.StatusOK, res, err
+	}))
+	mux.HandleFunc("PATCH /api/v1/interactions/{id}", s.api(func(r *http.Request) (int, any, error) {
+		var in struct {
+			Kind    *string `json:"kind"`
+			At      *string `json:"at"`
+			By      *string `json:"by"`
+			Minutes *string `json:"minutes"`
+			Note    *string `json:"note"`
+		}
+		if err := decode(r, &in); err != nil {
+			return 0, nil, err
+		}
+		it, err := s.app.EditInteraction(r.Context(), r.PathValue("id"), app.InteractionEdit{Kind: in.Kind, At: in.At, By: in.By, Minutes: in.Minutes, Note: in.Note})
+		return http.StatusOK, it, err
+	}))
+	mux.HandleFunc("DELETE /api/v1/interactions/{id}", s.api(func(r *http.Request) (int, any, error) {
+		it, err := s.app.DeleteInteraction(r.Context(), r.PathValue("id"))
+		return http.StatusOK, it, err
+	}))
+	mux.HandleFunc("POST /api/v1/undo", s.api(func(r *http.Request) (int, any, error) {
+		it, err := s.app.Undo(r.Context())
+		return http.StatusOK, it, err
+	}))
 	mux.HandleFunc("POST /api/v1/people/{id}/followups", s.api(func(r *http.Request) (int, any, error) {
 		var in struct {
 			Text string `json:"text"`

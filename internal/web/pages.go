@@ -927,3 +927,31 @@ func (s *Server) saveRung(r *http.Request) (string, error) {
 	}
 	return s.flash.url("/settings", "Rung "+k.Name+" saved."), nil
 }
+
+// Taking things back.
+
+func (s *Server) deletePerson(r *http.Request) (string, error) {
+	res, err := s.app.DeletePerson(r.Context(), r.PathValue("id"), r.PostForm.Get("confirm") != "")
+	if err != nil {
+		return "", err
+	}
+	return s.flash.url("/people", fmt.Sprintf("Deleted %s and their part in %d interactions.", res.Person.Name, res.Interactions)), nil
+}
+
+func (s *Server) deleteInteraction(r *http.Request) (string, error) {
+	in, err := s.app.DeleteInteraction(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return "", err
+	}
+	back := localPath(r.PostForm.Get("back"), "/")
+	return s.flash.url(back, fmt.Sprintf("Removed the %s of %s.", in.Kind, in.At.In(s.app.Zone()).Format("2 Jan 2006"))), nil
+}
+
+func (s *Server) undo(r *http.Request) (string, error) {
+	in, err := s.app.Undo(r.Context())
+	if err != nil {
+		return "", err
+	}
+	back := localPath(r.PostForm.Get("back"), "/")
+	return s.flash.url(back, fmt.Sprintf("Took back the %s of %s.", in.Kind, in.At.In(s.app.Zone()).Format("2 Jan 2006"))), nil
+}

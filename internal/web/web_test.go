@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/app"
 	"github.com/rapport-app/rapport/internal/demo"
 	"github.com/rapport-app/rapport/internal/store"
@@ -511,7 +512,7 @@ func TestOpenAPIDocumentMatchesRoutes(t *testing.T) {
 		t.Fatalf("openapi %q", doc.OpenAPI)
 	}
 	src, _ := os.ReadFile("api.go")
-	routes := regexp.MustCompile(`"(GET|POST|PATCH|PUT) /api/v1(/[^"]*)"`).FindAllStringSubmatch(string(src), -1)
+	routes := regexp.MustCompile(`"(GET|POST|PATCH|PUT|DELETE) /api/v1(/[^"]*)"`).FindAllStringSubmatch(string(src), -1)
 	seen := map[string]bool{}
 	for _, r := range routes {
 		method, path := strings.ToLower(r[1]), r[2]
@@ -687,5 +688,50 @@ func TestErrorsNameFieldsInTheirOwnWords(t *testing.T) {
 	api := f.postJSON("/api/v1/people/"+p.ID+"/followups", `{"text": "x", "due": ""}`)
 	if e := decodeJSON[map[string]map[string]any](t, api)["error"]; api.Code != 400 || e["field"] != "due" || !strings.HasPrefix(e["message"].(string), "due is required") {
 		t.Errorf("API error without a date: %d %v", api.Code, e)
+	}
+}
+
+// A mistaken log comes back out from the page (Remove, Undo) and the API
+// (DELETE, PATCH, undo); a person goes only when confirmed.
+func TestTakingThingsBackOnTheWeb(t *testing.T) {
+	f := newFixture(t, 3)
+	ctx := context.Background()
+	d, err := f.app.AddPerson(ctx, "Mistaken Entry", app.PersonEdit{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in, err := f.app.Log(ctx, app.LogInput{Ref: d.ID, Kind: "call", By: "me", At: "2026-11-20"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if body := f.get("/people/" + d.ID).Body.String(); !strings.Contains(body, `action="/interactions/`+in.ID+`/delete"`) {
+		t.Fatal("the timeline offers no Remove")
+	}
+	if w := f.postForm("/interactions/"+in.ID+"/delete", url.Values{"back": {"/people/" + d.ID}}); w.Code != http.StatusSeeOther || !strings.HasPrefix(w.Header().Get("Location"), "/people/"+d.ID) {
+		t.Errorf("remove: %d %s", w.Code, w.Header().Get("Location"))
+	}
+	if n := decodeJSON[app.PersonDetail](t, f.get("/api/v1/people/"+d.ID)).Interactions; n != 0 {
+		t.Errorf("%d interactions after removing the only one", n)
+	}
+	in, _ = f.app.Log(ctx, app.LogInput{Ref: d.ID, Kind: "call", By: "me", At: "2026-11-20"})
+	if w := f.postForm("/undo", url.Values{"back": {"/"}}); w.Code != http.StatusSeeOther {
+		t.Errorf("undo: %d", w.Code)
+	}
+	in, _ = f.app.Log(ctx, app.LogInput{Ref: d.ID, Kind: "call", By: "me", At: "2026-11-20"})
+	patch := f.do("PATCH", "/api/v1/interactions/"+in.ID, strings.NewReader(`{"minutes": "45", "at": "2026-11-19"}`), "Content-Type", "application/json")
+	if got := decodeJSON[rapport.Interaction](t, patch); patch.Code != 200 || got.Minutes != 45 {
+		t.Errorf("PATCH: %d %+v", patch.Code, got)
+	}
+	if w := f.do("DELETE", "/api/v1/people/"+d.ID, nil); w.Code != http.StatusConflict {
+		t.Errorf("DELETE a person with a history, unconfirmed: %d", w.Code)
+	}
+	if w := f.postForm("/people/"+d.ID+"/delete", url.Values{}); w.Code == http.StatusSeeOther {
+		t.Error("the form deleted a person with a history without the box ticked")
+	}
+	if w := f.do("DELETE", "/api/v1/people/"+d.ID+"?confirm=true", nil); w.Code != 200 {
+		t.Errorf("DELETE confirmed: %d %s", w.Code, w.Body.String())
+	}
+	if w := f.get("/people/" + d.ID); w.Code != 404 {
+		t.Errorf("the deleted person's page: %d", w.Code)
 	}
 }
