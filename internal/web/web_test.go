@@ -713,9 +713,14 @@ func TestTakingThingsBackOnTheWeb(t *testing.T) {
 	if n := decodeJSON[app.PersonDetail](t, f.get("/api/v1/people/"+d.ID)).Interactions; n != 0 {
 		t.Errorf("%d interactions after removing the only one", n)
 	}
-	in, _ = f.app.Log(ctx, app.LogInput{Ref: d.ID, Kind: "call", By: "me", At: "2026-11-20"})
+	if _, err := f.app.Log(ctx, app.LogInput{Ref: d.ID, Kind: "message", By: "me", At: "2026-11-20"}); err != nil {
+		t.Fatal(err)
+	}
 	if w := f.postForm("/undo", url.Values{"back": {"/"}}); w.Code != http.StatusSeeOther {
 		t.Errorf("undo: %d", w.Code)
+	}
+	if n := decodeJSON[app.PersonDetail](t, f.get("/api/v1/people/"+d.ID)).Interactions; n != 0 {
+		t.Errorf("%d interactions after undoing the only one", n)
 	}
 	in, _ = f.app.Log(ctx, app.LogInput{Ref: d.ID, Kind: "call", By: "me", At: "2026-11-20"})
 	patch := f.do("PATCH", "/api/v1/interactions/"+in.ID, strings.NewReader(`{"minutes": "45", "at": "2026-11-19"}`), "Content-Type", "application/json")
