@@ -3,7 +3,6 @@ package web
 import (
 	"fmt"
 	"html/template"
-	"math"
 	"strings"
 	"time"
 
@@ -29,23 +28,37 @@ func ladderChart(l *app.Ladder) template.HTML {
 	n := len(l.Rungs) + 1
 	h := n*rowH + 30
 	maxV := float64(max(1, l.Contacts))
-	// A square-root scale: the top rungs hold a handful of people beside thousands of contacts.
-	scale := func(v int) float64 { return math.Sqrt(float64(v)/maxV) * float64(width-labelW-70) }
+	// True proportions: that 4 of 500 is under 1% is the point (seed 002).
+	// A bar never shrinks below a sliver, and each says its count and share.
+	scale := func(v int) float64 { return float64(v) / maxV * float64(width-labelW-110) }
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart ladder-chart" viewBox="0 0 %d %d" role="img" aria-labelledby="ladder-title"><title id="ladder-title">People above each rung of the ladder, beside all %d contacts</title>`, width, h, l.Contacts)
 	row := func(i int, label string, v int, class, note string) {
 		y := 10 + i*rowH
 		fmt.Fprintf(&b, `<text x="%d" y="%d" class="label" text-anchor="end">%s</text>`, labelW-10, y+20, esc(label))
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="24" rx="4" class="%s"/>`, labelW, y+4, max(2, scale(v)), class)
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="value">%d%s</text>`, float64(labelW)+max(2, scale(v))+8, y+20, v, esc(note))
+		share := ""
+		if l.Contacts > 0 && class != "bar-contacts" {
+			share = fmt.Sprintf(", %s", percent(v, l.Contacts))
+		}
+		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="value">%d%s%s</text>`, float64(labelW)+max(2, scale(v))+8, y+20, v, esc(share), esc(note))
 	}
 	row(0, "contacts", l.Contacts, "bar-contacts", "")
 	for i := len(l.Rungs) - 1; i >= 0; i-- {
 		r := l.Rungs[i]
 		row(len(l.Rungs)-i, r.Action, r.People, "bar-rung", fmt.Sprintf("  (≥ %.0f)", r.Threshold))
 	}
-	fmt.Fprintf(&b, `<text x="%d" y="%d" class="axis">bar length: square root of people</text></svg>`, labelW, h-4)
+	fmt.Fprintf(&b, `<text x="%d" y="%d" class="axis">bar length: people, in proportion to all contacts</text></svg>`, labelW, h-4)
 	return template.HTML(b.String())
+}
+
+// percent is v of all as a share a reader can compare: "0.8%", "12%".
+func percent(v, all int) string {
+	p := 100 * float64(v) / float64(all)
+	if p > 0 && p < 10 {
+		return fmt.Sprintf("%.1f%%", p)
+	}
+	return fmt.Sprintf("%.0f%%", p)
 }
 
 // historyChart draws a line per rung over the last months, today last.

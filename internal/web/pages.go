@@ -70,10 +70,16 @@ func funcsIn(zone func() *time.Location) template.FuncMap {
 		"pct":     func(v float64) string { return strconv.FormatFloat(min(100, max(0, v)), 'f', 0, 64) },
 		"join":    strings.Join,
 		"add":     func(a, b int) int { return a + b },
-		"sub":     func(a, b int) int { return a - b },
-		"one":     func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
-		"signed":  func(v int) string { return fmt.Sprintf("%+d", v) },
-		"bar":     strengthBar,
+		"days": func(n int) string {
+			if n == 1 || n == -1 {
+				return fmt.Sprintf("%d day", n)
+			}
+			return fmt.Sprintf("%d days", n)
+		},
+		"sub":    func(a, b int) int { return a - b },
+		"one":    func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
+		"signed": func(v int) string { return fmt.Sprintf("%+d", v) },
+		"bar":    strengthBar,
 		"deref": func(p *float64) float64 {
 			if p == nil {
 				return 0

@@ -7,6 +7,7 @@ import (
 	"html"
 	"io"
 	"log/slog"
+	"math"
 	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
@@ -14,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -738,5 +740,28 @@ func TestTakingThingsBackOnTheWeb(t *testing.T) {
 	}
 	if w := f.get("/people/" + d.ID); w.Code != 404 {
 		t.Errorf("the deleted person's page: %d", w.Code)
+	}
+}
+
+// The ladder draws true proportions (4 of 500 is under 1%, and says so),
+// and an empty database gets a way in, not fifteen empty bars.
+func TestLadderInProportionAndEmpty(t *testing.T) {
+	svg := string(ladderChart(&app.Ladder{Contacts: 500, Rungs: []app.Rung{{Action: "lend-1000", Threshold: 85, People: 4}, {Action: "reply", Threshold: 2, People: 250}}}))
+	widths := regexp.MustCompile(`<rect [^>]*width="([0-9.]+)"`).FindAllStringSubmatch(svg, -1)
+	if len(widths) != 3 {
+		t.Fatalf("bars: %v", widths)
+	}
+	all, _ := strconv.ParseFloat(widths[0][1], 64)
+	half, _ := strconv.ParseFloat(widths[1][1], 64) // rows: contacts, then the rungs from the last one given
+	few, _ := strconv.ParseFloat(widths[2][1], 64)
+	if math.Abs(half/all-0.5) > 0.01 || few > all*0.02 {
+		t.Errorf("bar widths %v: want 250 of 500 at half and 4 of 500 a sliver", widths)
+	}
+	if !strings.Contains(svg, "0.8%") || !strings.Contains(svg, "50%") {
+		t.Errorf("the shares are not said: %s", svg)
+	}
+	f := newFixture(t, 0)
+	if body := f.get("/ladder").Body.String(); !strings.Contains(body, "No one here yet") || strings.Contains(body, "ladder-chart") {
+		t.Error("the empty ladder draws bars")
 	}
 }
