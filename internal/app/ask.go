@@ -440,3 +440,23 @@ func outcomeText(o string) string {
 // answeredNote marks the interaction logged for a yes, whose evidence the ask
 // already carries.
 const answeredNote = "said yes to your ask"
+
+// OpenAsks lists a person's asks still waiting for an answer, newest first.
+func (a *App) OpenAsks(ctx context.Context, ref string) ([]rapport.Ask, error) {
+	tx := a.DB.View()
+	p, err := tx.Resolve(ctx, ref)
+	if err != nil {
+		return nil, err
+	}
+	all, err := tx.AsksOf(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := []rapport.Ask{}
+	for i := len(all) - 1; i >= 0; i-- {
+		if all[i].Outcome == "" {
+			out = append(out, all[i])
+		}
+	}
+	return out, nil
+}

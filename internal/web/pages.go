@@ -365,6 +365,7 @@ type personView struct {
 	Why       *app.Why
 	Ledger    *app.Ledger
 	Recent    []app.LedgerEntry // the ledger's latest entries, newest first
+	Open      []rapport.Ask     // asks waiting for an answer
 	Older     []app.LedgerEntry // the rest, newest first
 	Followups []app.FollowupView
 	Chart     template.HTML
@@ -410,6 +411,9 @@ func (s *Server) personPage(r *http.Request) (string, pageData, error) {
 		return "", pageData{}, err
 	}
 	if v.Ledger, err = s.app.Ledger(ctx, d.ID); err != nil {
+		return "", pageData{}, err
+	}
+	if v.Open, err = s.app.OpenAsks(ctx, d.ID); err != nil {
 		return "", pageData{}, err
 	}
 	for i := len(v.Ledger.Entries) - 1; i >= 0; i-- {
@@ -870,6 +874,7 @@ func (s *Server) backup(w http.ResponseWriter, r *http.Request) {
 // Settings.
 
 type settingsView struct {
+	Offers   []string // what you can give
 	Budget   *app.Budget
 	Settings []app.Setting
 	Kinds    []rapport.Kind
@@ -882,6 +887,11 @@ func (s *Server) settingsPage(r *http.Request) (string, pageData, error) {
 	if v.Budget, err = s.app.Budget(ctx); err != nil {
 		return "", pageData{}, err
 	}
+	me, err := s.app.EditMe(ctx, nil, nil)
+	if err != nil {
+		return "", pageData{}, err
+	}
+	v.Offers = me.Offers
 	if v.Settings, err = s.app.Config(ctx); err != nil {
 		return "", pageData{}, err
 	}
@@ -908,6 +918,14 @@ func (s *Server) saveSettings(r *http.Request) (string, error) {
 		return "", err
 	}
 	return s.flash.url("/settings", "Settings saved."), nil
+}
+
+// saveOffers adds the offers typed (one per line) and removes those ticked.
+func (s *Server) saveOffers(r *http.Request) (string, error) {
+	if _, err := s.app.EditMe(r.Context(), lines(r.PostForm.Get("add")), r.PostForm["rm"]); err != nil {
+		return "", err
+	}
+	return s.flash.url("/settings#offers-h", "Your offers are saved: plans and assignments match them to what people want."), nil
 }
 
 func (s *Server) saveRung(r *http.Request) (string, error) {
@@ -960,4 +978,13 @@ func (s *Server) undo(r *http.Request) (string, error) {
 	}
 	back := localPath(r.PostForm.Get("back"), "/")
 	return s.flash.url(back, fmt.Sprintf("Took back the %s of %s.", in.Kind, in.At.In(s.app.Zone()).Format("2 Jan 2006"))), nil
+}
+
+func (s *Server) answerAsk(r *http.Request) (string, error) {
+	ask, err := s.app.Answer(r.Context(), r.PathValue("id"), r.PostForm.Get("outcome"), "")
+	if err != nil {
+		return "", err
+	}
+	back := localPath(r.PostForm.Get("back"), "/people/"+ask.Person.ID)
+	return s.flash.url(back, fmt.Sprintf("Recorded: %s answered %s to %s.", ask.Person.Name, ask.Outcome, ask.Action)), nil
 }

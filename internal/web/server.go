@@ -124,6 +124,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /people/{id}/delete", s.form(s.deletePerson))
 	mux.HandleFunc("POST /interactions/{id}/delete", s.form(s.deleteInteraction))
 	mux.HandleFunc("POST /undo", s.form(s.undo))
+	mux.HandleFunc("POST /asks/{id}/answer", s.form(s.answerAsk))
 	mux.HandleFunc("GET /ladder", s.page(s.ladderPage))
 	mux.HandleFunc("GET /ask", s.page(s.askPage))
 	mux.HandleFunc("POST /ask", s.page(s.askPost))
@@ -140,6 +141,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /settings", s.page(s.settingsPage))
 	mux.HandleFunc("POST /settings", s.form(s.saveSettings))
 	mux.HandleFunc("POST /settings/ladder", s.form(s.saveRung))
+	mux.HandleFunc("POST /settings/offers", s.form(s.saveOffers))
 
 	s.apiRoutes(mux)
 

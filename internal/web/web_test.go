@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -763,5 +764,39 @@ func TestLadderInProportionAndEmpty(t *testing.T) {
 	f := newFixture(t, 0)
 	if body := f.get("/ladder").Body.String(); !strings.Contains(body, "No one here yet") || strings.Contains(body, "ladder-chart") {
 		t.Error("the empty ladder draws bars")
+	}
+}
+
+// Asks are answered and offers set without a terminal.
+func TestAnswerAsksAndSetOffersOnTheWeb(t *testing.T) {
+	f := newFixture(t, 3)
+	ctx := context.Background()
+	p := f.firstPerson()
+	res, err := f.app.Ask(ctx, app.AskInput{Ref: p.ID, Action: "reply", Force: true})
+	if err != nil || res.ID == nil {
+		t.Fatalf("ask: %+v %v", res, err)
+	}
+	page := f.get("/people/" + p.ID).Body.String()
+	if !strings.Contains(page, `action="/asks/`+*res.ID+`/answer"`) {
+		t.Fatal("the person page offers no way to answer the open ask")
+	}
+	if w := f.postForm("/asks/"+*res.ID+"/answer", url.Values{"outcome": {"yes"}}); w.Code != http.StatusSeeOther {
+		t.Errorf("answer: %d %s", w.Code, rawText(w.Body.String()))
+	}
+	if open, _ := f.app.OpenAsks(ctx, p.ID); len(open) != 0 {
+		t.Errorf("still open after the answer: %+v", open)
+	}
+	if w := f.postForm("/settings/offers", url.Values{"add": {"Go code review\nan intro to my hiring network"}}); w.Code != http.StatusSeeOther {
+		t.Errorf("offers: %d", w.Code)
+	}
+	if w := f.postForm("/settings/offers", url.Values{"rm": {"Go code review"}}); w.Code != http.StatusSeeOther {
+		t.Errorf("remove an offer: %d", w.Code)
+	}
+	me, _ := f.app.EditMe(ctx, nil, nil)
+	if !slices.Contains(me.Offers, "an intro to my hiring network") || slices.Contains(me.Offers, "Go code review") {
+		t.Errorf("offers after the forms: %v", me.Offers)
+	}
+	if !strings.Contains(f.get("/settings").Body.String(), "an intro to my hiring network") {
+		t.Error("settings does not show your offers")
 	}
 }
