@@ -70,6 +70,15 @@ func funcsIn(zone func() *time.Location) template.FuncMap {
 		"pct":     func(v float64) string { return strconv.FormatFloat(min(100, max(0, v)), 'f', 0, 64) },
 		"join":    strings.Join,
 		"add":     func(a, b int) int { return a + b },
+	// component says what one part of a strength is, for a newcomer.
+	"component": func(name string) string {
+		return map[string]string{
+			"depth":         "what you have done together lately: calls, meals, messages, favours, weighed by time spent",
+			"light_touches": "likes, comments and views: they count, but little, and never make a close tie",
+			"reciprocity":   "a bonus when both sides reach out and give, not only you",
+			"history":       "how long you have known each other and in how many ways (in person, calls, writing)",
+		}[name]
+	},
 		"days": func(n int) string {
 			if n == 1 || n == -1 {
 				return fmt.Sprintf("%d day", n)
@@ -372,6 +381,8 @@ type personView struct {
 	Kinds     []rapport.Kind
 	Today     string
 	Links     []personLink // URLs that can be followed
+	Rung      *app.Rung    // the highest rung their strength stands on
+	NextRung  *app.Rung    // the next one up
 	More      string       // the link to the whole timeline, when cut
 }
 
@@ -414,6 +425,19 @@ func (s *Server) personPage(r *http.Request) (string, pageData, error) {
 		return "", pageData{}, err
 	}
 	if v.Open, err = s.app.OpenAsks(ctx, d.ID); err != nil {
+		return "", pageData{}, err
+	}
+	if l, err := s.app.Ladder(ctx); err == nil {
+		for i := range l.Rungs {
+			r := &l.Rungs[i]
+			if d.Strength >= r.Threshold && (v.Rung == nil || r.Threshold > v.Rung.Threshold) {
+				v.Rung = r
+			}
+			if d.Strength < r.Threshold && (v.NextRung == nil || r.Threshold < v.NextRung.Threshold) {
+				v.NextRung = r
+			}
+		}
+	} else {
 		return "", pageData{}, err
 	}
 	for i := len(v.Ledger.Entries) - 1; i >= 0; i-- {

@@ -656,7 +656,7 @@ func TestPersonPageShowsThePerson(t *testing.T) {
 	}
 	body := f.get("/people/" + d.ID).Body.String()
 	for _, want := range []string{`href="mailto:lp@example.com"`, `href="tel:&#43;44%2020%207946%200018"`, `href="https://linkedin.com/in/lp"`,
-		"How you met: the Lisbon meetup", "prefers mornings", "Show the whole timeline"} {
+		"How you met: the Lisbon meetup", "prefers mornings", "Show the whole timeline", "Strength runs from 0", "would likely"} {
 		if !strings.Contains(body, want) {
 			t.Errorf("person page lacks %s", want)
 		}
