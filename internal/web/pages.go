@@ -70,15 +70,15 @@ func funcsIn(zone func() *time.Location) template.FuncMap {
 		"pct":     func(v float64) string { return strconv.FormatFloat(min(100, max(0, v)), 'f', 0, 64) },
 		"join":    strings.Join,
 		"add":     func(a, b int) int { return a + b },
-	// component says what one part of a strength is, for a newcomer.
-	"component": func(name string) string {
-		return map[string]string{
-			"depth":         "what you have done together lately: calls, meals, messages, favours, weighed by time spent",
-			"light_touches": "likes, comments and views: they count, but little, and never make a close tie",
-			"reciprocity":   "a bonus when both sides reach out and give, not only you",
-			"history":       "how long you have known each other and in how many ways (in person, calls, writing)",
-		}[name]
-	},
+		// component says what one part of a strength is, for a newcomer.
+		"component": func(name string) string {
+			return map[string]string{
+				"depth":         "what you have done together lately: calls, meals, messages, favours, weighed by time spent",
+				"light_touches": "likes, comments and views: they count, but little, and never make a close tie",
+				"reciprocity":   "a bonus when both sides reach out and give, not only you",
+				"history":       "how long you have known each other and in how many ways (in person, calls, writing)",
+			}[name]
+		},
 		"days": func(n int) string {
 			if n == 1 || n == -1 {
 				return fmt.Sprintf("%d day", n)
