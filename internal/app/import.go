@@ -19,14 +19,15 @@ import (
 
 // ImportSummary says what an import did (or, dry, would do).
 type ImportSummary struct {
-	Source              string   `json:"source"`
-	DryRun              bool     `json:"dry_run"`
-	Read                int      `json:"read"`
-	PeopleCreated       int      `json:"people_created"`
-	PeopleMerged        int      `json:"people_merged"`
-	InteractionsCreated int      `json:"interactions_created"`
-	Skipped             int      `json:"skipped"`
-	Errors              []string `json:"errors"` // values left out of records that were otherwise kept
+	Source              string         `json:"source"`
+	DryRun              bool           `json:"dry_run"`
+	Read                int            `json:"read"`
+	PeopleCreated       int            `json:"people_created"`
+	PeopleMerged        int            `json:"people_merged"`
+	InteractionsCreated int            `json:"interactions_created"`
+	Skipped             int            `json:"skipped"`
+	SkippedWhy          map[string]int `json:"skipped_why"` // why records were left out, with how many each
+	Errors              []string       `json:"errors"`      // values left out of records that were otherwise kept
 	// Merges lists every record taken as someone already known (in the
 	// database or earlier in the file) under another name, and why.
 	Merges []ImportMerge `json:"merges"`
@@ -51,7 +52,10 @@ var errDryRun = errors.New("dry run")
 // back, so the summary is exact. What the import matches against (handles,
 // keys, ties) is read once, and what it writes goes in multi-row batches.
 func (a *App) Import(ctx context.Context, source string, res *importer.Result, dryRun bool) (*ImportSummary, error) {
-	sum := &ImportSummary{Source: source, DryRun: dryRun, Read: res.Read, Skipped: res.Skipped, Errors: []string{}, Merges: []ImportMerge{}}
+	sum := &ImportSummary{Source: source, DryRun: dryRun, Read: res.Read, Skipped: res.Skipped, SkippedWhy: map[string]int{}, Errors: []string{}, Merges: []ImportMerge{}}
+	for why, n := range res.Why {
+		sum.SkippedWhy[why] = n
+	}
 	sum.Errors = append(sum.Errors, res.Notes...)
 	sum.Errors = append(sum.Errors, cleanImport(res)...)
 	err := a.DB.BulkUpdate(ctx, func(tx *store.Tx) error {

@@ -128,6 +128,9 @@ func (r *runner) graphCmds() []*cobra.Command {
 					fmt.Fprintf(w, "No one yet on %q: name whom you trust with `rapport trust %s REF`.\n", l.Topic, l.Topic)
 				}
 				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+				if len(l.Results) > 0 {
+					fmt.Fprintln(tw, "TRUST\tNAME\tSTEPS\tTHROUGH")
+				}
 				for _, res := range l.Results {
 					var paths []string
 					for _, p := range res.Paths {

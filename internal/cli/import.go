@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"sort"
 	"strings"
 
 	"github.com/rapport-app/rapport"
@@ -23,7 +24,13 @@ the file and line. Importing the same file twice creates nothing new. People wit
 same email, phone or profile URL as someone already here are merged into them.`,
 		Example: `  rapport import linkedin ~/Downloads/Basic_LinkedInDataExport_11-22-2026
   rapport import linkedin Connections.csv messages.csv --me "Pat Owner" --dry-run`,
-		Args: cobra.MinimumNArgs(2),
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 2 {
+				return fmt.Errorf("give a source and the files: rapport import SOURCE FILE...; SOURCE is one of %s, or json (a Rapport backup)",
+					strings.Join(formats.Sources, ", "))
+			}
+			return nil
+		},
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := r.open(cmd.Context())
 			if err != nil {
@@ -60,6 +67,19 @@ same email, phone or profile URL as someone already here are merged into them.`,
 				}
 				fmt.Fprintf(w, "%s from %s: %d records read, %d people created, %d merged into people already here, %d interactions, %d skipped\n",
 					verb, sum.Source, sum.Read, sum.PeopleCreated, sum.PeopleMerged, sum.InteractionsCreated, sum.Skipped)
+				whys := make([]string, 0, len(sum.SkippedWhy))
+				for why := range sum.SkippedWhy {
+					whys = append(whys, why)
+				}
+				sort.Slice(whys, func(i, j int) bool {
+					if sum.SkippedWhy[whys[i]] != sum.SkippedWhy[whys[j]] {
+						return sum.SkippedWhy[whys[i]] > sum.SkippedWhy[whys[j]]
+					}
+					return whys[i] < whys[j]
+				})
+				for _, why := range whys {
+					fmt.Fprintf(w, "  skipped %d: %s\n", sum.SkippedWhy[why], why)
+				}
 				for i, mg := range sum.Merges {
 					if i == 20 {
 						fmt.Fprintf(w, "  … and %d more merges (--json lists them all)\n", len(sum.Merges)-i)

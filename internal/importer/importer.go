@@ -53,6 +53,17 @@ type Result struct {
 	// where ("calendar.ics: event 12: no DTSTART, left out"): the summary's
 	// errors carry them.
 	Notes []string
+	// Why counts the records skipped by reason ("bulk mail": 120).
+	Why map[string]int
+}
+
+// Skip counts one record left out on purpose, and why.
+func (r *Result) Skip(why string) {
+	r.Skipped++
+	if r.Why == nil {
+		r.Why = map[string]int{}
+	}
+	r.Why[why]++
 }
 
 // Error is a malformed input, naming where.

@@ -460,6 +460,9 @@ func (c *Collector) Add(m Message) error {
 // touches with them.
 func (c *Collector) Result(source string) (*importer.Result, error) {
 	res := &importer.Result{Read: c.Read, Skipped: c.Skipped}
+	if c.Skipped > 0 {
+		res.Why = map[string]int{"a message without a sender or a date": c.Skipped}
+	}
 	if len(c.me) == 0 && len(c.msgs) > 0 {
 		best, n, tied := "", 0, false
 		for a, k := range c.seen {
@@ -505,7 +508,7 @@ func (c *Collector) Result(source string) (*importer.Result, error) {
 	res.Touches = make([]importer.Touch, 0, len(c.msgs))
 	for _, m := range c.msgs {
 		if m.bulk && !c.mine(m.from) {
-			res.Skipped++
+			res.Skip("bulk mail (lists, newsletters, notifications)")
 			continue
 		}
 		t := importer.Touch{At: m.at, Kind: "email", By: rapport.ByThem, Channel: "email", Note: m.subject, Where: m.where, Key: "email:" + m.key,
@@ -527,7 +530,7 @@ func (c *Collector) Result(source string) (*importer.Result, error) {
 			}
 		}
 		if len(t.People) == 0 {
-			res.Skipped++
+			res.Skip("a message with no one but you")
 			continue
 		}
 		res.Touches = append(res.Touches, t)

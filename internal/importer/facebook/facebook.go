@@ -46,7 +46,7 @@ func Read(r io.Reader, file string) (*importer.Result, error) {
 		res.Read++
 		name := strings.TrimSpace(importer.FixMojibake(f.Name))
 		if name == "" {
-			res.Skipped++
+			res.Skip("a friend without a name")
 			continue
 		}
 		// Facebook gives names only: the name and the day you became friends

@@ -116,7 +116,7 @@ func Read(source string, paths []string, opts Options) (*importer.Result, error)
 		// removed_friends.json or the other lists that end the same way.
 		return readEach(paths, named("your_friends.json", "friends.json"), prog, facebook.Read)
 	}
-	return nil, rapport.Errorf(rapport.EINVALID, "unknown source %q: expected one of %s", source, strings.Join(Sources, ", "))
+	return nil, rapport.Errorf(rapport.EINVALID, "unknown source %q: expected one of %s, or json (a Rapport backup)", source, strings.Join(Sources, ", "))
 }
 
 func merge(into, r *importer.Result) {
@@ -124,6 +124,12 @@ func merge(into, r *importer.Result) {
 	into.Touches = append(into.Touches, r.Touches...)
 	into.Read += r.Read
 	into.Skipped += r.Skipped
+	for why, n := range r.Why {
+		if into.Why == nil {
+			into.Why = map[string]int{}
+		}
+		into.Why[why] += n
+	}
 }
 
 // ext matches file names by their ending.

@@ -158,7 +158,7 @@ func Read(r io.Reader, file string) (*importer.Result, error) {
 			p.Notes = []string{n}
 		}
 		if p.Name == "" && len(p.Emails)+len(p.Phones)+len(p.URLs) == 0 {
-			res.Skipped++
+			res.Skip("a contact with no name, email, phone or URL")
 			continue
 		}
 		if len(p.Emails)+len(p.Phones)+len(p.URLs) == 0 {

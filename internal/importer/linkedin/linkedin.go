@@ -135,7 +135,7 @@ func ReadConnections(r io.Reader, file string) (*importer.Result, error) {
 			url = get(rec, cols, "PROFILE URL")
 		}
 		if name == "" && url == "" {
-			res.Skipped++ // a blank row, or one empty but for its date
+			res.Skip("a blank connection row") // or one empty but for its date
 			continue
 		}
 		p := importer.Person{Name: name, Org: importer.FixMojibake(get(rec, cols, "COMPANY")), Title: importer.FixMojibake(get(rec, cols, "POSITION")), Where: where}
@@ -265,20 +265,20 @@ func ReadMessages(r io.Reader, file string, me []string) (*importer.Result, erro
 		where := importer.Where(file, line)
 		res.Read++
 		if strings.EqualFold(get(rec, cols, "IS MESSAGE DRAFT"), "yes") {
-			res.Skipped++
+			res.Skip("a draft message")
 			continue
 		}
 		m := message{conv: get(rec, cols, "CONVERSATION ID"), from: importer.FixMojibake(get(rec, cols, "FROM")),
 			fromURL: get(rec, cols, "SENDER PROFILE URL"), subject: importer.FixMojibake(get(rec, cols, "SUBJECT")), where: where,
 			dir: strings.ToUpper(get(rec, cols, "DIRECTION"))}
 		if m.conv == "" && m.from == "" {
-			res.Skipped++
+			res.Skip("a blank message row")
 			continue
 		}
 		date := get(rec, cols, "DATE")
 		if m.at, err = parseDateTime(date); err != nil {
 			res.Notes = append(res.Notes, fmt.Sprintf("%s: DATE %q is not a moment this reader knows; message left out", where, date))
-			res.Skipped++
+			res.Skip("a message without a readable date")
 			continue
 		}
 		m.to = splitNames(importer.FixMojibake(get(rec, cols, "TO")))
