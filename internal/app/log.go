@@ -228,7 +228,8 @@ func (a *App) Why(ctx context.Context, ref string, top int) (*Why, error) {
 type PlanDone struct {
 	Ref, Kind, Action, Followup string
 	Give                        bool   // the item is a give (a favour), not a plain touch
-	Minutes                     string // what the plan gave it, if known
+	Minutes                     string // what it took (the plan's estimate, or what you say)
+	Note                        string // what you add about it
 }
 
 // DonePlanItem logs a plan item as done, by you, now, and closes the
@@ -239,7 +240,11 @@ func (a *App) DonePlanItem(ctx context.Context, d PlanDone) (it *rapport.Interac
 	if strings.TrimSpace(d.Ref) == "" || strings.TrimSpace(d.Kind) == "" {
 		return nil, false, rapport.Errorf(rapport.EINVALID, "person and kind are required")
 	}
-	in := LogInput{Ref: d.Ref, Kind: d.Kind, By: string(rapport.ByMe), Note: d.Action, Favour: d.Give, Minutes: d.Minutes}
+	note := d.Action
+	if n := strings.TrimSpace(d.Note); n != "" {
+		note += ": " + n
+	}
+	in := LogInput{Ref: d.Ref, Kind: d.Kind, By: string(rapport.ByMe), Note: note, Favour: d.Give, Minutes: d.Minutes}
 	if it, err = a.parseLog(in); err != nil {
 		return nil, false, err
 	}

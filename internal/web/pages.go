@@ -204,6 +204,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // Today.
 
 type todayView struct {
+	FirstRun   bool // nobody here yet: the way in
 	Plan       *app.PlanView
 	Followups  []app.FollowupView
 	Overdue    []app.Overdue
@@ -216,6 +217,11 @@ func (s *Server) buildToday(ctx context.Context) (*todayView, error) {
 	if v.Plan, err = s.app.Plan(ctx, false, 0); err != nil {
 		return nil, err
 	}
+	someone, err := s.app.People(ctx, app.PeopleFilter{Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	v.FirstRun = len(someone) == 0
 	if v.Followups, err = s.app.Followups(ctx, false); err != nil {
 		return nil, err
 	}
@@ -246,7 +252,7 @@ func (s *Server) todayPage(r *http.Request) (string, pageData, error) {
 // you, noted with the action) and closes the follow-up it kept.
 func (s *Server) planDone(r *http.Request) (string, error) {
 	f := r.PostForm
-	in, already, err := s.app.DonePlanItem(r.Context(), app.PlanDone{Ref: f.Get("person"), Kind: f.Get("kind"), Action: f.Get("action"), Followup: f.Get("followup"), Give: f.Get("give") != "", Minutes: f.Get("minutes")})
+	in, already, err := s.app.DonePlanItem(r.Context(), app.PlanDone{Ref: f.Get("person"), Kind: f.Get("kind"), Action: f.Get("action"), Followup: f.Get("followup"), Give: f.Get("give") != "", Minutes: f.Get("minutes"), Note: f.Get("note")})
 	if err != nil {
 		return "", err
 	}
@@ -1002,6 +1008,21 @@ func (s *Server) undo(r *http.Request) (string, error) {
 	}
 	back := localPath(r.PostForm.Get("back"), "/")
 	return s.flash.url(back, fmt.Sprintf("Took back the %s of %s.", in.Kind, in.At.In(s.app.Zone()).Format("2 Jan 2006"))), nil
+}
+
+// snooze rests a person out of plans and overdue for a while (a week by
+// default): "not now".
+func (s *Server) snooze(r *http.Request) (string, error) {
+	until := r.PostForm.Get("until")
+	if until == "" {
+		until = "in 7 days"
+	}
+	who, t, err := s.app.Snooze(r.Context(), r.PathValue("id"), until)
+	if err != nil {
+		return "", err
+	}
+	msg := fmt.Sprintf("%s is back in your plans on %s.", who.Name, t.In(s.app.Zone()).Format("2 Jan"))
+	return s.flash.url(localPath(r.PostForm.Get("back"), "/"), msg), nil
 }
 
 func (s *Server) answerAsk(r *http.Request) (string, error) {

@@ -800,3 +800,38 @@ func TestAnswerAsksAndSetOffersOnTheWeb(t *testing.T) {
 		t.Error("settings does not show your offers")
 	}
 }
+
+// A first day starts somewhere; a plan item can be done with a note and
+// minutes of your own, or put off ("Not now": out of plans for a week).
+func TestFirstRunAndPlanItemChoices(t *testing.T) {
+	if body := newFixture(t, 0).get("/").Body.String(); !strings.Contains(body, "Start here") || !strings.Contains(body, `href="/import"`) {
+		t.Error("an empty Today has no way in")
+	}
+	f := newFixture(t, 40)
+	if strings.Contains(f.get("/").Body.String(), "Start here") {
+		t.Error("Start here shows with people in the database")
+	}
+	plan, err := f.app.Plan(context.Background(), true, 0)
+	if err != nil || len(plan.Items) < 2 {
+		t.Fatalf("plan: %v %v", plan, err)
+	}
+	it := plan.Items[0]
+	w := f.postForm("/plan/done", url.Values{"person": {it.Person.ID}, "kind": {it.LogKind}, "action": {it.Action}, "minutes": {"25"}, "note": {"she starts in May"}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("done: %d %s", w.Code, rawText(w.Body.String()))
+	}
+	d := decodeJSON[app.PersonDetail](t, f.get("/api/v1/people/"+it.Person.ID))
+	if len(d.Timeline) == 0 || d.Timeline[0].Minutes != 25 || !strings.Contains(d.Timeline[0].Note, "she starts in May") {
+		t.Errorf("done with minutes and a note: %+v", d.Timeline[0])
+	}
+	other := plan.Items[1].Person
+	if w := f.postForm("/people/"+other.ID+"/snooze", url.Values{"back": {"/"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("not now: %d", w.Code)
+	}
+	after, _ := f.app.Plan(context.Background(), true, 0)
+	for _, x := range after.Items {
+		if x.Person.ID == other.ID {
+			t.Errorf("%s is still planned after Not now", other.Name)
+		}
+	}
+}
