@@ -15,6 +15,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/app"
@@ -66,10 +67,11 @@ func funcsIn(zone func() *time.Location) template.FuncMap {
 			}
 			return ""
 		},
-		"isodate": func(t time.Time) string { return t.In(zone()).Format("2006-01-02") },
-		"pct":     func(v float64) string { return strconv.FormatFloat(min(100, max(0, v)), 'f', 0, 64) },
-		"join":    strings.Join,
-		"add":     func(a, b int) int { return a + b },
+		"isodate":  func(t time.Time) string { return t.In(zone()).Format("2006-01-02") },
+		"pct":      func(v float64) string { return strconv.FormatFloat(min(100, max(0, v)), 'f', 0, 64) },
+		"join":     strings.Join,
+		"add":      func(a, b int) int { return a + b },
+		"initials": initials,
 		// component says what one part of a strength is, for a newcomer.
 		"component": func(name string) string {
 			return map[string]string{
@@ -390,6 +392,28 @@ type personView struct {
 	Rung      *app.Rung    // the highest rung their strength stands on
 	NextRung  *app.Rung    // the next one up
 	More      string       // the link to the whole timeline, when cut
+}
+
+// initials are up to two letters of a name, for its avatar: "Ada Lovelace"
+// is AL, "José García" JG, "Cher" C.
+func initials(name string) string {
+	var out []rune
+	words := strings.Fields(name)
+	for i, w := range words {
+		if i > 0 && i < len(words)-1 {
+			continue // first and last names only
+		}
+		for _, r := range w {
+			if unicode.IsLetter(r) || unicode.IsDigit(r) {
+				out = append(out, unicode.ToUpper(r))
+				break
+			}
+		}
+	}
+	if len(out) == 0 {
+		return "?"
+	}
+	return string(out)
 }
 
 // personLink is a profile or web address as a link: http(s) only, a bare
@@ -940,7 +964,9 @@ func (s *Server) saveSettings(r *http.Request) (string, error) {
 		return "", err
 	}
 	for _, st := range current {
-		if v := strings.TrimSpace(f.Get("cfg." + st.Key)); f.Has("cfg."+st.Key) && v != st.Value {
+		if f.Get("reset."+st.Key) != "" {
+			in.Config[st.Key] = "default"
+		} else if v := strings.TrimSpace(f.Get("cfg." + st.Key)); f.Has("cfg."+st.Key) && v != st.Value {
 			in.Config[st.Key] = v
 		}
 	}

@@ -835,3 +835,32 @@ func TestFirstRunAndPlanItemChoices(t *testing.T) {
 		}
 	}
 }
+
+// Settings speak words, not keys, and a changed one goes back to its default.
+func TestSettingsInWordsWithReset(t *testing.T) {
+	f := newFixture(t, 0)
+	if w := f.postForm("/settings", url.Values{"cfg.half_life": {"60"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("save: %d %s", w.Code, rawText(w.Body.String()))
+	}
+	body := f.get("/settings").Body.String()
+	if !strings.Contains(body, "days for a tie&#39;s depth to halve without contact") || !strings.Contains(body, `name="reset.half_life"`) {
+		t.Error("settings show no words or no way back to the default")
+	}
+	if w := f.postForm("/settings", url.Values{"reset.half_life": {"1"}, "cfg.half_life": {"60"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("reset: %d", w.Code)
+	}
+	cfg, _ := f.app.Config(context.Background())
+	for _, s := range cfg {
+		if s.Key == "half_life" && s.Value != s.Default {
+			t.Errorf("half_life after reset: %s, default %s", s.Value, s.Default)
+		}
+	}
+}
+
+func TestInitials(t *testing.T) {
+	for name, want := range map[string]string{"Ada Lovelace": "AL", "José García": "JG", "Cher": "C", "  ": "?", "Jean-Luc de la Fontaine": "JF", "'t Hooft": "TH", "李 小龙": "李小"} {
+		if got := initials(name); got != want {
+			t.Errorf("initials(%q) = %q, want %q", name, got, want)
+		}
+	}
+}
