@@ -1059,3 +1059,23 @@ func (s *Server) answerAsk(r *http.Request) (string, error) {
 	back := localPath(r.PostForm.Get("back"), "/people/"+ask.Person.ID)
 	return s.flash.url(back, fmt.Sprintf("Recorded: %s answered %s to %s.", ask.Person.Name, ask.Outcome, ask.Action)), nil
 }
+
+// Duplicates.
+
+type dupesView struct{ Pairs []app.Dupe }
+
+func (s *Server) dupesPage(r *http.Request) (string, pageData, error) {
+	pairs, err := s.app.Dupes(r.Context())
+	if err != nil {
+		return "", pageData{}, err
+	}
+	return "dupes", pageData{Title: "Possible duplicates", Nav: "people", Data: dupesView{Pairs: pairs}}, nil
+}
+
+func (s *Server) mergeDupes(r *http.Request) (string, error) {
+	d, err := s.app.Merge(r.Context(), r.PostForm.Get("keep"), r.PostForm.Get("drop"))
+	if err != nil {
+		return "", err
+	}
+	return s.flash.url("/dupes", "Merged into "+d.Name+"."), nil
+}

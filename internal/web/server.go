@@ -126,6 +126,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /undo", s.form(s.undo))
 	mux.HandleFunc("POST /asks/{id}/answer", s.form(s.answerAsk))
 	mux.HandleFunc("POST /people/{id}/snooze", s.form(s.snooze))
+	mux.HandleFunc("GET /dupes", s.page(s.dupesPage))
+	mux.HandleFunc("POST /dupes/merge", s.form(s.mergeDupes))
 	mux.HandleFunc("GET /ladder", s.page(s.ladderPage))
 	mux.HandleFunc("GET /ask", s.page(s.askPage))
 	mux.HandleFunc("POST /ask", s.page(s.askPost))

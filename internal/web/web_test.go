@@ -112,7 +112,7 @@ func TestEveryPageRenders(t *testing.T) {
 	for path, want := range map[string]string{
 		"/": "The plan", "/people": "Add a person", "/people?q=a&sort=name": "People", "/people/" + someone.ID: "Log a touch",
 		"/ladder": "contacts", "/ask": "Check", "/ask?person=" + someone.ID: someone.ID, "/goals": "Goals", "/assignment": "5 + 5",
-		"/report": "What you did", "/report?since=2026-01-01&until=2026-06-01": "What it moved", "/import": "Import an export", "/settings": "Minutes a day",
+		"/report": "What you did", "/report?since=2026-01-01&until=2026-06-01": "What it moved", "/dupes": "Possible duplicates", "/import": "Import an export", "/settings": "Minutes a day",
 	} {
 		w := f.get(path)
 		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), want) {
@@ -862,5 +862,27 @@ func TestInitials(t *testing.T) {
 		if got := initials(name); got != want {
 			t.Errorf("initials(%q) = %q, want %q", name, got, want)
 		}
+	}
+}
+
+// Likely duplicates are listed on the web and merged when you say which to keep.
+func TestDupesOnTheWeb(t *testing.T) {
+	f := newFixture(t, 0)
+	ctx := context.Background()
+	ada, _ := f.app.AddPerson(ctx, "Ada Lovelace", app.PersonEdit{AddEmails: []string{"ada@example.com"}})
+	adaL, _ := f.app.AddPerson(ctx, "Ada L.", app.PersonEdit{AddTags: []string{"math"}})
+	body := f.get("/dupes").Body.String()
+	if !strings.Contains(body, "Ada L.") || !strings.Contains(body, `name="keep" value="`+ada.ID+`"`) {
+		t.Fatalf("dupes page: %s", rawText(body))
+	}
+	if w := f.postForm("/dupes/merge", url.Values{"keep": {ada.ID}, "drop": {adaL.ID}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("merge: %d %s", w.Code, rawText(w.Body.String()))
+	}
+	d := decodeJSON[app.PersonDetail](t, f.get("/api/v1/people/"+ada.ID))
+	if !slices.Contains(d.Tags, "math") || f.get("/people/"+adaL.ID).Code != 404 {
+		t.Errorf("after merging: tags %v", d.Tags)
+	}
+	if !strings.Contains(f.get("/dupes").Body.String(), "No likely duplicates") {
+		t.Error("the pair is still listed")
 	}
 }
