@@ -8,8 +8,6 @@ import (
 	"unicode"
 
 	"github.com/nyaruka/phonenumbers"
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
 	"golang.org/x/text/unicode/norm"
 )
 
@@ -107,14 +105,30 @@ func NormalizeTag(tag string) (string, error) {
 // NameKey is the form in which names are compared: lower-cased, accents
 // removed ("García" is found as "garcia"), runs of white space folded.
 func NameKey(name string) string {
-	// Decompose letters and drop the combining marks. A chain holds state, so
-	// each call makes its own.
-	accents := transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-	folded, _, err := transform.String(accents, name)
-	if err != nil {
-		folded = name
+	ascii := true
+	for i := 0; i < len(name); i++ {
+		if name[i] >= 0x80 {
+			ascii = false
+			break
+		}
 	}
-	return strings.Join(strings.Fields(strings.ToLower(folded)), " ")
+	if ascii { // most names: nothing to decompose
+		return strings.Join(strings.Fields(strings.ToLower(name)), " ")
+	}
+	return foldName(name)
+}
+
+// foldName is NameKey for any text: decompose letters and drop the
+// combining marks. A chain holds state, so each call makes its own.
+func foldName(name string) string {
+	var b strings.Builder
+	b.Grow(len(name))
+	for _, r := range norm.NFD.String(name) {
+		if !unicode.Is(unicode.Mn, r) {
+			b.WriteRune(r)
+		}
+	}
+	return strings.Join(strings.Fields(strings.ToLower(norm.NFC.String(b.String()))), " ")
 }
 
 // ValidateName checks a person's name.

@@ -121,3 +121,27 @@ func benchReport(b *testing.B, since string) {
 		}
 	}
 }
+
+// The people index behind /people and its search: one page of a search,
+// and a rebuild (each write makes the server rebuild it in the background).
+func BenchmarkIndexSearch(b *testing.B) {
+	a := benchApp(b)
+	ix, err := a.PeopleIndex(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, _, err := ix.Page(PeopleFilter{Search: "an", Limit: 20}, 0, false); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkIndexBuild(b *testing.B) {
+	a := benchApp(b)
+	for b.Loop() {
+		if _, err := a.PeopleIndex(context.Background()); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -63,13 +63,14 @@ func (ix *PeopleIndex) Layers() []string { return ix.layers }
 
 // Find lists the people matching f, as People would.
 func (ix *PeopleIndex) Find(f PeopleFilter) ([]PersonSummary, error) {
-	out, _, err := ix.Page(f, 0)
+	out, _, err := ix.Page(f, 0, false)
 	return out, err
 }
 
-// Page is Find from the offset-th match on (f.Limit of them at most), and
-// how many people match in all.
-func (ix *PeopleIndex) Page(f PeopleFilter, offset int) ([]PersonSummary, int, error) {
+// Page is Find from the offset-th match on (f.Limit of them at most), and,
+// when count is set, how many people match in all (else -1: counting reads
+// everyone, where a page in strength order can stop at its last row).
+func (ix *PeopleIndex) Page(f PeopleFilter, offset int, count bool) ([]PersonSummary, int, error) {
 	tag, err := f.check(ix.layers)
 	if err != nil {
 		return nil, 0, err
@@ -87,6 +88,9 @@ func (ix *PeopleIndex) Page(f PeopleFilter, offset int) ([]PersonSummary, int, e
 			matched++
 			if !ordered || matched > offset && (f.Limit <= 0 || len(hits) < f.Limit) {
 				hits = append(hits, it)
+			} else if ordered && !count && f.Limit > 0 && len(hits) == f.Limit {
+				matched = -1
+				break // the page is full, in order, and no count is wanted
 			}
 		}
 	}

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 
+	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/demo"
 )
 
@@ -75,6 +77,17 @@ func TestSearchFoldsAccentsAndWordOrder(t *testing.T) {
 		got, err := a.DB.View().Resolve(ctx, ref)
 		if err != nil || got.Name != want {
 			t.Errorf("reference %q: %v %v, want %s", ref, got, err, want)
+		}
+	}
+}
+
+// The search hay folds each field exactly as rapport.NameKey does.
+func TestSearchHayFoldsLikeNameKey(t *testing.T) {
+	for _, s := range []string{"  Ada   LOVELACE ", "José García", "a\tb\nc", "", "ÅSA öberg", "x\x00y", "Ünïcödé  and ASCII"} {
+		var b strings.Builder
+		foldInto(&b, s)
+		if b.String() != rapport.NameKey(s) {
+			t.Errorf("foldInto(%q) = %q, NameKey says %q", s, b.String(), rapport.NameKey(s))
 		}
 	}
 }

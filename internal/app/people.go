@@ -431,12 +431,51 @@ func searchTerms(q string) []string { return strings.Fields(rapport.NameKey(q)) 
 // searchHay is what a search looks in: name, organisation, title, tags and
 // emails, folded like the terms, one field apart from the next.
 func searchHay(r store.PersonRow) string {
-	fields := append([]string{r.Name, r.Org, r.Title}, r.Tags...)
-	fields = append(fields, r.Emails...)
-	for i, f := range fields {
-		fields[i] = rapport.NameKey(f)
+	var b strings.Builder
+	b.Grow(len(r.Name) + len(r.Org) + len(r.Title) + 16*(len(r.Tags)+len(r.Emails)))
+	add := func(f string) {
+		if b.Len() > 0 {
+			b.WriteByte(0)
+		}
+		foldInto(&b, f)
 	}
-	return strings.Join(fields, "\x00")
+	for _, f := range []string{r.Name, r.Org, r.Title} {
+		add(f)
+	}
+	for _, l := range [][]string{r.Tags, r.Emails} {
+		for _, f := range l {
+			add(f)
+		}
+	}
+	return b.String()
+}
+
+// foldInto writes rapport.NameKey(s) to b, without allocating for the
+// plain ASCII most fields are.
+func foldInto(b *strings.Builder, s string) {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			b.WriteString(rapport.NameKey(s))
+			return
+		}
+	}
+	space := false
+	start := b.Len()
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		switch {
+		case c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r':
+			space = true
+			continue
+		case 'A' <= c && c <= 'Z':
+			c += 'a' - 'A'
+		}
+		if space && b.Len() > start {
+			b.WriteByte(' ')
+		}
+		space = false
+		b.WriteByte(c)
+	}
 }
 
 // searchMatch reports whether every term is in the hay, in any order:
@@ -505,4 +544,9 @@ func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 		return nil, err
 	}
 	return d, nil
+}
+
+// CountPeople counts everyone (one index count, no scores).
+func (a *App) CountPeople(ctx context.Context) (int, error) {
+	return a.DB.View().CountPeople(ctx)
 }

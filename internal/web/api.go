@@ -27,12 +27,15 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 		_, _ = w.Write(openapiDoc)
 	})
 	mux.HandleFunc("GET /api/v1/people", func(w http.ResponseWriter, r *http.Request) {
-		p, err := s.findPeople(r)
+		count := r.URL.Query().Get("count") == "true"
+		p, err := s.findPeople(r, count)
 		if err != nil {
 			apiError(w, status(err), err)
 			return
 		}
-		w.Header().Set("X-Total-Count", strconv.Itoa(p.matched)) // all the filter keeps, beyond this page
+		if count {
+			w.Header().Set("X-Total-Count", strconv.Itoa(p.matched)) // all the filter keeps, beyond this page
+		}
 		writeJSON(w, http.StatusOK, p.list)
 	})
 	mux.HandleFunc("POST /api/v1/people", s.api(func(r *http.Request) (int, any, error) {

@@ -219,11 +219,11 @@ func (s *Server) buildToday(ctx context.Context) (*todayView, error) {
 	if v.Plan, err = s.app.Plan(ctx, false, 0); err != nil {
 		return nil, err
 	}
-	someone, err := s.app.People(ctx, app.PeopleFilter{Limit: 1})
+	n, err := s.app.CountPeople(ctx)
 	if err != nil {
 		return nil, err
 	}
-	v.FirstRun = len(someone) == 0
+	v.FirstRun = n == 0
 	if v.Followups, err = s.app.Followups(ctx, false); err != nil {
 		return nil, err
 	}
@@ -287,7 +287,7 @@ type peopleResult struct {
 
 // findPeople reads a filter, a limit (100 by default) and an offset from the
 // query, and returns that page of the people it keeps and how many it keeps.
-func (s *Server) findPeople(r *http.Request) (peopleResult, error) {
+func (s *Server) findPeople(r *http.Request, count bool) (peopleResult, error) {
 	q := r.URL.Query()
 	f := app.PeopleFilter{Search: q.Get("q"), Layer: q.Get("layer"), Tag: q.Get("tag"), Sort: q.Get("sort"), Limit: 100}
 	offset := 0
@@ -307,15 +307,18 @@ func (s *Server) findPeople(r *http.Request) (peopleResult, error) {
 	if err != nil {
 		return peopleResult{}, err
 	}
-	list, matched, err := ix.Page(f, offset)
+	list, matched, err := ix.Page(f, offset, count)
 	if err != nil {
 		return peopleResult{}, err
 	}
-	return peopleResult{filter: f, list: list, offset: min(offset, matched), matched: matched, total: ix.Len(), layers: ix.Layers()}, nil
+	if matched >= 0 {
+		offset = min(offset, matched)
+	}
+	return peopleResult{filter: f, list: list, offset: offset, matched: matched, total: ix.Len(), layers: ix.Layers()}, nil
 }
 
 func (s *Server) peoplePage(r *http.Request) (string, pageData, error) {
-	p, err := s.findPeople(r)
+	p, err := s.findPeople(r, true)
 	if err != nil {
 		return "", pageData{}, err
 	}

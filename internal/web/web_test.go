@@ -625,7 +625,7 @@ func TestPeoplePagesAndCounts(t *testing.T) {
 			t.Errorf("the layer filter lacks %s", l)
 		}
 	}
-	api := f.get("/api/v1/people?limit=5")
+	api := f.get("/api/v1/people?limit=5&count=true")
 	if api.Header().Get("X-Total-Count") != "80" || len(decodeJSON[[]app.PersonSummary](t, api)) != 5 {
 		t.Errorf("API page: total %q", api.Header().Get("X-Total-Count"))
 	}

@@ -13,7 +13,7 @@
     const update = async () => {
       const params = new URLSearchParams(new FormData(form));
       const mine = ++seq;
-      const res = await fetch("/api/v1/people?" + params.toString(), { headers: { Accept: "application/json" } });
+      const res = await fetch("/api/v1/people?count=true&" + params.toString(), { headers: { Accept: "application/json" } });
       if (mine !== seq || !res.ok) return;
       const people = await res.json();
       const matched = Number(res.headers.get("X-Total-Count") || people.length);
