@@ -1082,3 +1082,73 @@ func (s *Server) mergeDupes(r *http.Request) (string, error) {
 	}
 	return s.flash.url("/dupes", "Merged into "+d.Name+"."), nil
 }
+
+// Learn and reach: trust lines, introductions, who knows whom, leads.
+
+type networkView struct {
+	Topic, IntroRef string
+	Learn           *app.Learn
+	Intro           *app.Intro
+	Leads           []app.Lead
+	LeadsNote       string
+}
+
+func (s *Server) networkPage(r *http.Request) (string, pageData, error) {
+	ctx, q := r.Context(), r.URL.Query()
+	v := networkView{Topic: strings.TrimSpace(q.Get("topic")), IntroRef: strings.TrimSpace(q.Get("intro"))}
+	var err error
+	if v.Topic != "" {
+		if v.Learn, err = s.app.Learn(ctx, v.Topic, 3, 20); err != nil {
+			return "", pageData{}, err
+		}
+	}
+	if v.IntroRef != "" {
+		if v.Intro, err = s.app.Intro(ctx, v.IntroRef, 5); err != nil {
+			return "", pageData{}, err
+		}
+	}
+	if v.Leads, err = s.app.Leads(ctx, "", 20); err != nil {
+		if rapport.ErrorCode(err) != rapport.EINVALID {
+			return "", pageData{}, err
+		}
+		v.LeadsNote = "Add a goal to see who, among the people your close ties know, could help with it."
+	}
+	return "network", pageData{Title: "Learn and reach", Nav: "network", Data: v}, nil
+}
+
+func (s *Server) addTrust(r *http.Request) (string, error) {
+	f := r.PostForm
+	rank := 1
+	if v := strings.TrimSpace(f.Get("rank")); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return "", rapport.FieldErrorf(rapport.EINVALID, "rank", "%q: expected 1 (most) to 5", v)
+		}
+		rank = n
+	}
+	t, err := s.app.Trust(r.Context(), f.Get("topic"), f.Get("person"), rank, f.Get("by"))
+	if err != nil {
+		return "", err
+	}
+	who := "you trust"
+	if t.By.Name != "" {
+		who = t.By.Name + " trusts"
+	}
+	return s.flash.url("/network?topic="+url.QueryEscape(t.Topic), "Saved whom "+who+" on "+t.Topic+"."), nil
+}
+
+func (s *Server) addKnows(r *http.Request) (string, error) {
+	f := r.PostForm
+	strength := 50.0
+	if v := strings.TrimSpace(f.Get("strength")); v != "" {
+		x, err := strconv.ParseFloat(v, 64)
+		if err != nil {
+			return "", rapport.FieldErrorf(rapport.EINVALID, "strength", "%q: expected 0 to 100", v)
+		}
+		strength = x
+	}
+	if err := s.app.Knows(r.Context(), f.Get("a"), f.Get("b"), strength); err != nil {
+		return "", err
+	}
+	return s.flash.url("/network", "Saved."), nil
+}

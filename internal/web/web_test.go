@@ -112,7 +112,7 @@ func TestEveryPageRenders(t *testing.T) {
 	for path, want := range map[string]string{
 		"/": "The plan", "/people": "Add a person", "/people?q=a&sort=name": "People", "/people/" + someone.ID: "Log a touch",
 		"/ladder": "contacts", "/ask": "Check", "/ask?person=" + someone.ID: someone.ID, "/goals": "Goals", "/assignment": "5 + 5",
-		"/report": "What you did", "/report?since=2026-01-01&until=2026-06-01": "What it moved", "/dupes": "Possible duplicates", "/import": "Import an export", "/settings": "Minutes a day",
+		"/report": "What you did", "/report?since=2026-01-01&until=2026-06-01": "What it moved", "/dupes": "Possible duplicates", "/network?topic=go&intro=" + someone.ID: "A way in", "/import": "Import an export", "/settings": "Minutes a day",
 	} {
 		w := f.get(path)
 		if w.Code != http.StatusOK || !strings.Contains(w.Body.String(), want) {
@@ -884,5 +884,41 @@ func TestDupesOnTheWeb(t *testing.T) {
 	}
 	if !strings.Contains(f.get("/dupes").Body.String(), "No likely duplicates") {
 		t.Error("the pair is still listed")
+	}
+}
+
+// Trust lines, who knows whom, learning and ways in are all on the web.
+func TestNetworkOnTheWeb(t *testing.T) {
+	f := newFixture(t, 0)
+	ctx := context.Background()
+	for _, n := range []string{"Ada Lovelace", "Grace Hopper", "Linus Torvalds"} {
+		if _, err := f.app.AddPerson(ctx, n, app.PersonEdit{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range 12 {
+		if _, err := f.app.Log(ctx, app.LogInput{Ref: "ada", Kind: "meal", By: "both", At: now.AddDate(0, 0, -7*i-1).Format("2006-01-02")}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, form := range []url.Values{
+		{"topic": {"go"}, "person": {"ada"}, "rank": {"1"}},
+		{"topic": {"go"}, "person": {"grace"}, "rank": {"1"}, "by": {"ada"}},
+	} {
+		if w := f.postForm("/network/trust", form); w.Code != http.StatusSeeOther {
+			t.Fatalf("trust %v: %d %s", form, w.Code, rawText(w.Body.String()))
+		}
+	}
+	if w := f.postForm("/network/knows", url.Values{"a": {"ada"}, "b": {"linus"}, "strength": {"70"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("knows: %d %s", w.Code, rawText(w.Body.String()))
+	}
+	body := rawText(f.get("/network?topic=go&intro=linus").Body.String())
+	for _, want := range []string{"Grace Hopper", "you → Ada Lovelace → Grace Hopper", "Linus Torvalds", "Add a goal"} {
+		if !strings.Contains(strings.Join(strings.Fields(body), " "), want) {
+			t.Errorf("the network page lacks %q", want)
+		}
+	}
+	if raw := rawGoValue(f.get("/network?topic=go&intro=linus").Body.String()); raw != "" {
+		t.Errorf("raw Go value: %q", raw)
 	}
 }
