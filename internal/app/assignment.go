@@ -444,7 +444,7 @@ func (a *App) SwapSlot(ctx context.Context, slot int, ref string) (*AssignmentVi
 			}
 		}
 		s.Person, s.Reason = r, "chosen by you"
-		s.Offer = "a specific offer: set it with `rapport assignment offer " + fmt.Sprint(slot) + " TEXT`"
+		s.Offer = "" // what you will offer them is yours to say (assignment offer)
 		return nil
 	})
 	if err != nil {
@@ -457,7 +457,7 @@ func (a *App) SwapSlot(ctx context.Context, slot int, ref string) (*AssignmentVi
 func (a *App) OfferSlot(ctx context.Context, slot int, text, action string) (*AssignmentView, error) {
 	err := a.editSlot(ctx, slot, func(tx *store.Tx, as *store.Assignment, s *store.Slot) error {
 		if strings.TrimSpace(text) == "" {
-			return rapport.Errorf(rapport.EINVALID, "assignment offer: empty text")
+			return rapport.FieldErrorf(rapport.EINVALID, "offer", "is empty: say what you will do for them")
 		}
 		s.Offer = strings.TrimSpace(text)
 		if action != "" {

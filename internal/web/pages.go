@@ -1152,3 +1152,34 @@ func (s *Server) addKnows(r *http.Request) (string, error) {
 	}
 	return s.flash.url("/network", "Saved."), nil
 }
+
+// slotOf reads the slot number of an assignment route.
+func slotOf(r *http.Request) (int, error) {
+	n, err := strconv.Atoi(r.PathValue("slot"))
+	if err != nil || n < 1 || n > 10 {
+		return 0, rapport.FieldErrorf(rapport.EINVALID, "slot", "%q: expected 1 to 10", r.PathValue("slot"))
+	}
+	return n, nil
+}
+
+func (s *Server) swapSlot(r *http.Request) (string, error) {
+	n, err := slotOf(r)
+	if err != nil {
+		return "", err
+	}
+	if _, err := s.app.SwapSlot(r.Context(), n, r.PostForm.Get("person")); err != nil {
+		return "", err
+	}
+	return s.flash.url("/assignment", fmt.Sprintf("Slot %d changed: say what you will offer them.", n)), nil
+}
+
+func (s *Server) offerSlot(r *http.Request) (string, error) {
+	n, err := slotOf(r)
+	if err != nil {
+		return "", err
+	}
+	if _, err := s.app.OfferSlot(r.Context(), n, r.PostForm.Get("offer"), r.PostForm.Get("action")); err != nil {
+		return "", err
+	}
+	return s.flash.url("/assignment", fmt.Sprintf("Slot %d: offer saved.", n)), nil
+}

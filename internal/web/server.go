@@ -139,6 +139,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /goals/{id}/done", s.form(s.goalDone))
 	mux.HandleFunc("GET /assignment", s.page(s.assignmentPage))
 	mux.HandleFunc("POST /assignment", s.form(s.newAssignment))
+	mux.HandleFunc("POST /assignment/slots/{slot}/swap", s.form(s.swapSlot))
+	mux.HandleFunc("POST /assignment/slots/{slot}/offer", s.form(s.offerSlot))
 	mux.HandleFunc("GET /report", s.page(s.reportPage))
 	mux.HandleFunc("GET /import", s.page(s.importPage))
 	mux.HandleFunc("POST /import", s.pageUpTo(maxUpload, s.importPost))

@@ -922,3 +922,41 @@ func TestNetworkOnTheWeb(t *testing.T) {
 		t.Errorf("raw Go value: %q", raw)
 	}
 }
+
+// The month's 5 + 5 is shaped on the page: another person in a slot, and
+// what you will offer them.
+func TestShapeTheAssignmentOnTheWeb(t *testing.T) {
+	f := newFixture(t, 60)
+	ctx := context.Background()
+	v, err := f.app.NewAssignment(ctx, "", 30, true)
+	if err != nil || len(v.Slots) == 0 {
+		t.Fatalf("assignment: %v %v", v, err)
+	}
+	taken := map[string]bool{}
+	for _, s := range v.Slots {
+		taken[s.Person.ID] = true
+	}
+	var other app.PersonSummary
+	for _, p := range decodeJSON[[]app.PersonSummary](t, f.get("/api/v1/people?limit=100")) {
+		if !taken[p.ID] {
+			other = p
+			break
+		}
+	}
+	if w := f.postForm("/assignment/slots/1/swap", url.Values{"person": {other.ID}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("swap: %d %s", w.Code, rawText(w.Body.String()))
+	}
+	if w := f.postForm("/assignment/slots/1/offer", url.Values{"offer": {"review her pitch deck"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("offer: %d %s", w.Code, rawText(w.Body.String()))
+	}
+	got, _ := f.app.Assignment(ctx)
+	if got.Slots[0].Person.ID != other.ID || got.Slots[0].Offer != "review her pitch deck" {
+		t.Errorf("slot 1 after the forms: %+v", got.Slots[0])
+	}
+	if w := f.postForm("/assignment/slots/99/offer", url.Values{"offer": {"x"}}); w.Code != 400 {
+		t.Errorf("slot 99: %d", w.Code)
+	}
+	if body := f.get("/assignment").Body.String(); strings.Contains(body, "rapport assignment") {
+		t.Error("the page speaks CLI")
+	}
+}
