@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html"
 	"net/http/httptest"
 	"os"
 	"os/exec"
@@ -169,7 +170,11 @@ func TestBrowserJourneys(t *testing.T) {
 
 	t.Run("screenshots at desktop and phone widths", func(t *testing.T) {
 		p := f.firstPerson()
-		pages := map[string]string{"today": "/", "people": "/people", "person": "/people/" + p.ID, "ladder": "/ladder", "report": "/report", "goals": "/goals", "settings": "/settings"}
+		if _, err := f.app.NewAssignment(context.Background(), "", 30, true); err != nil {
+			t.Fatal(err)
+		}
+		pages := map[string]string{"today": "/", "people": "/people", "person": "/people/" + p.ID, "ladder": "/ladder", "report": "/report", "goals": "/goals", "settings": "/settings",
+			"assignment": "/assignment", "network": "/network?topic=go&intro=" + p.ID, "dupes": "/dupes", "ask": "/ask?person=" + p.ID, "import": "/import"}
 		for _, size := range []struct {
 			name string
 			w, h int64
@@ -184,6 +189,11 @@ func TestBrowserJourneys(t *testing.T) {
 				run(t, ctx, "measure", chromedp.Evaluate(`document.documentElement.scrollWidth > window.innerWidth + 1`, &overflow))
 				if overflow {
 					t.Errorf("%s at %s width scrolls sideways", path, size.name)
+				}
+				var text string
+				run(t, ctx, "read", chromedp.Evaluate(`document.body.innerText`, &text))
+				if raw := rawGoValue(html.EscapeString(text)); raw != "" {
+					t.Errorf("%s shows a raw Go value: %q", path, raw)
 				}
 				shot(t, ctx, name+"-"+size.name)
 			}
