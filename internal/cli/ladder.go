@@ -46,27 +46,41 @@ func (r *runner) ladderCmd() *cobra.Command {
 	return c
 }
 
-// printLadder draws the curve: one bar per rung, on a log scale so that the
-// few above the high rungs stay visible beside the many contacts.
+// printLadder draws the curve: one bar per rung, in true proportion to the
+// contacts (that 4 of 500 is under 1% is the point), each with its share;
+// a rung with anyone on it keeps a sliver.
 func printLadder(w io.Writer, l *app.Ladder) {
 	const width = 40
 	bar := func(n int) string {
 		if n <= 0 || l.Contacts == 0 {
 			return ""
 		}
-		f := math.Log10(float64(n)+1) / math.Log10(float64(l.Contacts)+1)
-		return strings.Repeat("█", max(1, int(math.Round(f*width))))
+		cells := int(math.Round(float64(n) / float64(l.Contacts) * width))
+		if cells == 0 {
+			return "▏"
+		}
+		return strings.Repeat("█", cells)
+	}
+	share := func(n int) string {
+		if l.Contacts == 0 {
+			return ""
+		}
+		p := 100 * float64(n) / float64(l.Contacts)
+		if p > 0 && p < 10 {
+			return fmt.Sprintf("%.1f%%", p)
+		}
+		return fmt.Sprintf("%.0f%%", p)
 	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "THRESHOLD\tACTION\tMINUTES\tPEOPLE\t\n")
-	fmt.Fprintf(tw, "\tcontacts (the vanity number)\t\t%d\t%s\n", l.Contacts, bar(l.Contacts))
+	fmt.Fprintf(tw, "THRESHOLD\tACTION\tMINUTES\tPEOPLE\tSHARE\t\n")
+	fmt.Fprintf(tw, "\tcontacts (the vanity number)\t\t%d\t\t%s\n", l.Contacts, bar(l.Contacts))
 	for _, g := range l.Rungs {
-		fmt.Fprintf(tw, "%5.0f\t%s (%s)\t%d\t%d\t%s\n", g.Threshold, g.Action, g.Description, g.Minutes, g.People, bar(g.People))
+		fmt.Fprintf(tw, "%5.0f\t%s (%s)\t%d\t%d\t%s\t%s\n", g.Threshold, g.Action, g.Description, g.Minutes, g.People, share(g.People), bar(g.People))
 	}
 	tw.Flush()
 	if n := len(l.Rungs); n > 0 && l.Contacts > 0 {
 		top := l.Rungs[n-1]
-		fmt.Fprintf(w, "\nOf %d contacts, %d would %s (%.2g%%). Bars are on a log scale.\n",
+		fmt.Fprintf(w, "\nOf %d contacts, %d would %s (%.2g%%). Bars are in proportion to all contacts.\n",
 			l.Contacts, top.People, top.Description, 100*float64(top.People)/float64(l.Contacts))
 	}
 }
