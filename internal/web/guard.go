@@ -273,7 +273,16 @@ func (f *flashes) mac(msg string) string {
 
 // url returns path with msg as its flash.
 func (f *flashes) url(path, msg string) string {
-	return path + "?flash=" + url.QueryEscape(msg) + "&fs=" + f.mac(msg)
+	path, frag, _ := strings.Cut(path, "#")
+	sep := "?"
+	if strings.Contains(path, "?") {
+		sep = "&" // a path that has a query of its own keeps it
+	}
+	out := path + sep + "flash=" + url.QueryEscape(msg) + "&fs=" + f.mac(msg)
+	if frag != "" {
+		out += "#" + frag
+	}
+	return out
 }
 
 // read returns the request's flash if the server signed it.

@@ -960,3 +960,26 @@ func TestShapeTheAssignmentOnTheWeb(t *testing.T) {
 		t.Error("the page speaks CLI")
 	}
 }
+
+// A flash survives a target with a query or a fragment of its own.
+func TestFlashKeepsTheTargetsQueryAndFragment(t *testing.T) {
+	f := newFixture(t, 0)
+	for _, target := range []string{"/network?topic=go", "/settings#offers-h", "/people?q=a&sort=name#add"} {
+		u, err := url.Parse(f.srv.flash.url(target, "Saved."))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, _ := url.Parse(target)
+		sent := *u
+		sent.Fragment = "" // browsers do not send it
+		r := httptest.NewRequest("GET", sent.String(), nil)
+		if got := f.srv.flash.read(r); got != "Saved." || u.Fragment != want.Fragment || u.Path != want.Path {
+			t.Errorf("%s → %s: flash %q", target, u, got)
+		}
+		for k, v := range want.Query() {
+			if u.Query().Get(k) != v[0] {
+				t.Errorf("%s → %s: %s lost", target, u, k)
+			}
+		}
+	}
+}
