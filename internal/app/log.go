@@ -56,10 +56,7 @@ func (a *App) parseLog(in LogInput) (*rapport.Interaction, error) {
 		Channel: strings.TrimSpace(a.clean("channel", in.Channel, false)), Note: strings.TrimSpace(a.clean("note", in.Note, true))}
 	var err error
 	if in.At != "" {
-		if it.At, err = rapport.ParseTime(in.At, now.In(a.Zone())); err != nil {
-			return nil, err
-		}
-		if err := notFuture("at", it.At, now); err != nil {
+		if it.At, err = a.parseAt(in.At, now); err != nil {
 			return nil, err
 		}
 	}
@@ -67,11 +64,8 @@ func (a *App) parseLog(in LogInput) (*rapport.Interaction, error) {
 		return nil, err
 	}
 	if in.Minutes != "" {
-		if it.Minutes, err = rapport.ParseMinutes(in.Minutes); err != nil {
+		if it.Minutes, err = parseLogMinutes(in.Minutes); err != nil {
 			return nil, err
-		}
-		if it.Minutes > MaxMinutes {
-			return nil, rapport.FieldErrorf(rapport.EINVALID, "minutes", "%s: more than a day; log long events day by day", in.Minutes)
 		}
 	}
 	if err := rapport.CheckText("note", it.Note, rapport.MaxNote); err != nil {
@@ -84,6 +78,25 @@ func (a *App) parseLog(in LogInput) (*rapport.Interaction, error) {
 		return nil, err
 	}
 	return it, nil
+}
+
+// parseAt reads when an interaction happened: a moment in the user's zone,
+// not in the future.
+func (a *App) parseAt(s string, now time.Time) (time.Time, error) {
+	t, err := rapport.ParseTime(s, now.In(a.Zone()))
+	if err != nil {
+		return t, err
+	}
+	return t, notFuture("at", t, now)
+}
+
+// parseLogMinutes reads how long an interaction took: a day at most.
+func parseLogMinutes(s string) (int, error) {
+	m, err := rapport.ParseMinutes(s)
+	if err == nil && m > MaxMinutes {
+		err = rapport.FieldErrorf(rapport.EINVALID, "minutes", "%s: more than a day; log long events day by day", s)
+	}
+	return m, err
 }
 
 // notFuture refuses a moment later than now (a minute of clock skew aside).

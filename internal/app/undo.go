@@ -91,10 +91,7 @@ func (a *App) EditInteraction(ctx context.Context, ref string, e InteractionEdit
 			}
 		}
 		if e.At != nil {
-			if in.At, err = rapport.ParseTime(*e.At, now.In(a.Zone())); err != nil {
-				return rapport.FieldErrorf(rapport.EINVALID, "at", "%s", rapport.ErrorMessage(err))
-			}
-			if err := notFuture("at", in.At, now); err != nil {
+			if in.At, err = a.parseAt(*e.At, now); err != nil {
 				return err
 			}
 		}
@@ -104,11 +101,8 @@ func (a *App) EditInteraction(ctx context.Context, ref string, e InteractionEdit
 			}
 		}
 		if e.Minutes != nil {
-			if in.Minutes, err = rapport.ParseMinutes(*e.Minutes); err != nil {
+			if in.Minutes, err = parseLogMinutes(*e.Minutes); err != nil {
 				return err
-			}
-			if in.Minutes > MaxMinutes {
-				return rapport.FieldErrorf(rapport.EINVALID, "minutes", "%s: more than a day; log long events day by day", *e.Minutes)
 			}
 		}
 		if e.Note != nil {

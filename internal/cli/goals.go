@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/rapport-app/rapport/internal/app"
 	"github.com/spf13/cobra"
 )
 
@@ -167,12 +168,12 @@ func (r *runner) followupCmds() []*cobra.Command {
 				}
 				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 				for _, f := range fs {
-					state := "in " + days(f.DaysDue)
+					state := "in " + app.Days(f.DaysDue)
 					switch {
 					case f.Done != nil:
 						state = "done"
 					case f.Overdue:
-						state = "OVERDUE " + days(-f.DaysDue)
+						state = "OVERDUE " + app.Days(-f.DaysDue)
 					case f.DaysDue == 0:
 						state = "today"
 					}
@@ -220,7 +221,7 @@ func (r *runner) followupCmds() []*cobra.Command {
 				for _, o := range list {
 					late := "never contacted"
 					if o.LastContact != nil {
-						late = fmt.Sprintf("%s late (last %s)", days(o.OverdueDays), o.LastContact.In(a.Zone()).Format("2006-01-02"))
+						late = fmt.Sprintf("%s late (last %s)", app.Days(o.OverdueDays), o.LastContact.In(a.Zone()).Format("2006-01-02"))
 					}
 					layer, strength := o.KeptLayer, fmt.Sprintf("%.1f", o.Strength)
 					if o.KeptLayer != o.Layer {
@@ -261,12 +262,4 @@ func (r *runner) followupCmds() []*cobra.Command {
 	me.Flags().StringArrayVar(&addOffers, "offers", nil, "something you can give (repeatable)")
 	me.Flags().StringArrayVar(&rmOffers, "rm-offers", nil, "remove an offer (repeatable)")
 	return []*cobra.Command{followup, list, done, overdue, me}
-}
-
-// days says n days, one day being a day.
-func days(n int) string {
-	if n == 1 || n == -1 {
-		return fmt.Sprintf("%d day", n)
-	}
-	return fmt.Sprintf("%d days", n)
 }

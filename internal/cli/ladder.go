@@ -61,21 +61,11 @@ func printLadder(w io.Writer, l *app.Ladder) {
 		}
 		return strings.Repeat("█", cells)
 	}
-	share := func(n int) string {
-		if l.Contacts == 0 {
-			return ""
-		}
-		p := 100 * float64(n) / float64(l.Contacts)
-		if p > 0 && p < 10 {
-			return fmt.Sprintf("%.1f%%", p)
-		}
-		return fmt.Sprintf("%.0f%%", p)
-	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "THRESHOLD\tACTION\tMINUTES\tPEOPLE\tSHARE\t\n")
 	fmt.Fprintf(tw, "\tcontacts (the vanity number)\t\t%d\t\t%s\n", l.Contacts, bar(l.Contacts))
 	for _, g := range l.Rungs {
-		fmt.Fprintf(tw, "%5.0f\t%s (%s)\t%d\t%d\t%s\t%s\n", g.Threshold, g.Action, g.Description, g.Minutes, g.People, share(g.People), bar(g.People))
+		fmt.Fprintf(tw, "%5.0f\t%s (%s)\t%d\t%d\t%s\t%s\n", g.Threshold, g.Action, g.Description, g.Minutes, g.People, app.Share(g.People, l.Contacts), bar(g.People))
 	}
 	tw.Flush()
 	if n := len(l.Rungs); n > 0 && l.Contacts > 0 {

@@ -497,15 +497,8 @@ func (tx *Tx) LastLogged(ctx context.Context) (string, error) {
 // (with one participant fewer). It returns those others: their ties need
 // rebuilding.
 func (tx *Tx) DeletePerson(ctx context.Context, id string) ([]string, error) {
-	var first sql.NullInt64
-	if err := tx.q.QueryRowContext(ctx, `SELECT MIN(i.at_ms) FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id
-		WHERE ip.person_id = ?`, id).Scan(&first); err != nil {
-		return nil, fmt.Errorf("delete person: %w", mapErr(err))
-	}
-	if first.Valid {
-		if err := tx.stale(ctx, fromMs(first.Int64)); err != nil {
-			return nil, err
-		}
+	if err := tx.staleFrom(ctx, id); err != nil {
+		return nil, fmt.Errorf("delete person: %w", err)
 	}
 	others, err := tx.strings(ctx, `SELECT DISTINCT b.person_id FROM interaction_people a JOIN interaction_people b ON b.interaction_id = a.interaction_id
 		WHERE a.person_id = ? AND b.person_id <> ? ORDER BY b.person_id`, id, id)

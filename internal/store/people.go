@@ -513,15 +513,8 @@ func (tx *Tx) Cores(ctx context.Context) (map[string]*Core, error) {
 func (tx *Tx) MergePeople(ctx context.Context, keep, drop string) error {
 	// keep's history now holds drop's: the snapshots built since drop's first
 	// touch no longer hold.
-	var first sql.NullInt64
-	if err := tx.q.QueryRowContext(ctx, `SELECT MIN(i.at_ms) FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id
-		WHERE ip.person_id = ?`, drop).Scan(&first); err != nil {
-		return fmt.Errorf("merge people: %w", mapErr(err))
-	}
-	if first.Valid {
-		if err := tx.stale(ctx, fromMs(first.Int64)); err != nil {
-			return err
-		}
+	if err := tx.staleFrom(ctx, drop); err != nil {
+		return fmt.Errorf("merge people: %w", err)
 	}
 	// The touches follow: drop's become keep's, except in interactions
 	// both took part in, which have one participant fewer.

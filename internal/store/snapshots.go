@@ -149,6 +149,20 @@ func (tx *Tx) stale(ctx context.Context, t time.Time) error {
 	return nil
 }
 
+// staleFrom is stale from a person's first touch: their whole history is
+// about to change (a merge, a deletion).
+func (tx *Tx) staleFrom(ctx context.Context, personID string) error {
+	var first sql.NullInt64
+	if err := tx.q.QueryRowContext(ctx, `SELECT MIN(i.at_ms) FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id
+		WHERE ip.person_id = ?`, personID).Scan(&first); err != nil {
+		return fmt.Errorf("first touch of %s: %w", personID, mapErr(err))
+	}
+	if !first.Valid {
+		return nil
+	}
+	return tx.stale(ctx, fromMs(first.Int64))
+}
+
 // dropSnapshots forgets every built snapshot and day (the model changed).
 func (tx *Tx) dropSnapshots(ctx context.Context) error {
 	for _, q := range []string{`DELETE FROM tie_snapshots`, `DELETE FROM activity_days`, `DELETE FROM snapshots_built`} {

@@ -39,7 +39,7 @@ func ladderChart(l *app.Ladder) template.HTML {
 		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="24" rx="4" class="%s"/>`, labelW, y+4, max(2, scale(v)), class)
 		share := ""
 		if l.Contacts > 0 && class != "bar-contacts" {
-			share = fmt.Sprintf(", %s", percent(v, l.Contacts))
+			share = ", " + app.Share(v, l.Contacts)
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="value">%d%s%s</text>`, float64(labelW)+max(2, scale(v))+8, y+20, v, esc(share), esc(note))
 	}
@@ -50,15 +50,6 @@ func ladderChart(l *app.Ladder) template.HTML {
 	}
 	fmt.Fprintf(&b, `<text x="%d" y="%d" class="axis">bar length: people, in proportion to all contacts</text></svg>`, labelW, h-4)
 	return template.HTML(b.String())
-}
-
-// percent is v of all as a share a reader can compare: "0.8%", "12%".
-func percent(v, all int) string {
-	p := 100 * float64(v) / float64(all)
-	if p > 0 && p < 10 {
-		return fmt.Sprintf("%.1f%%", p)
-	}
-	return fmt.Sprintf("%.0f%%", p)
 }
 
 // historyChart draws a line per rung over the last months, today last.

@@ -81,12 +81,7 @@ func funcsIn(zone func() *time.Location) template.FuncMap {
 				"history":       "how long you have known each other and in how many ways (in person, calls, writing)",
 			}[name]
 		},
-		"days": func(n int) string {
-			if n == 1 || n == -1 {
-				return fmt.Sprintf("%d day", n)
-			}
-			return fmt.Sprintf("%d days", n)
-		},
+		"days":   app.Days,
 		"sub":    func(a, b int) int { return a - b },
 		"one":    func(v float64) string { return strconv.FormatFloat(v, 'f', 1, 64) },
 		"signed": func(v int) string { return fmt.Sprintf("%+d", v) },
