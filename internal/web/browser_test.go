@@ -13,8 +13,10 @@ import (
 
 	"github.com/rapport-app/rapport/internal/app"
 
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // browser starts a headless Chromium on a fresh server with a demo network.
@@ -204,9 +206,36 @@ func TestBrowserJourneys(t *testing.T) {
 				if raw := rawGoValue(html.EscapeString(text)); raw != "" {
 					t.Errorf("%s shows a raw Go value: %q", path, raw)
 				}
+				for _, c := range layoutChecks {
+					var found []string
+					run(t, ctx, c.what, chromedp.Evaluate(c.js, &found))
+					if len(found) > 0 {
+						t.Errorf("%s at %s width: %s: %q", path, size.name, c.what, found)
+					}
+				}
+				if size.name == "desktop" {
+					for _, v := range axeViolations(t, ctx) {
+						t.Errorf("%s: accessibility: %s", path, v)
+					}
+					if missed := unreachable(t, ctx); len(missed) > 0 {
+						t.Errorf("%s: not reachable with Tab: %q", path, missed)
+					}
+				}
 				shot(t, ctx, name+"-"+size.name)
 			}
 		}
+		// Dark mode has its own colours: their contrast is checked too.
+		run(t, ctx, "dark", chromedp.EmulateViewport(1280, 900), emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "dark"}}))
+		for name, path := range pages {
+			run(t, ctx, "open "+path, chromedp.Navigate(base+path), chromedp.WaitVisible(`main`, chromedp.ByQuery))
+			for _, v := range axeViolations(t, ctx) {
+				t.Errorf("%s in dark mode: accessibility: %s", path, v)
+			}
+			if name == "today" || name == "ladder" || name == "person" {
+				shot(t, ctx, name+"-dark")
+			}
+		}
+		run(t, ctx, "light", emulation.SetEmulatedMedia().WithFeatures([]*emulation.MediaFeature{{Name: "prefers-color-scheme", Value: "light"}}))
 	})
 }
 
@@ -250,6 +279,9 @@ func TestBrowserFirstDay(t *testing.T) {
 	if !strings.Contains(text, "Bring your people in") {
 		t.Fatalf("first run: %q", text)
 	}
+	for _, v := range axeViolations(t, ctx) {
+		t.Errorf("the first-run Today: accessibility: %s", v)
+	}
 	file, _ := filepath.Abs("../importer/vcard/testdata/apple.vcf")
 	run(t, ctx, "import a vCard",
 		chromedp.Click(`.first-run a[href="/import"]`, chromedp.ByQuery),
@@ -258,6 +290,9 @@ func TestBrowserFirstDay(t *testing.T) {
 		chromedp.SetUploadFiles(`input[type=file]`, []string{file}, chromedp.ByQuery),
 		chromedp.Click(`#import-form button[type=submit]`, chromedp.ByQuery),
 		chromedp.WaitVisible(`table.summary`, chromedp.ByQuery))
+	for _, v := range axeViolations(t, ctx) {
+		t.Errorf("the import summary: accessibility: %s", v)
+	}
 	run(t, ctx, "say what you offer",
 		chromedp.Navigate(base+"/settings"),
 		chromedp.SendKeys(`form[action="/settings/offers"] textarea[name=add]`, "Go code review", chromedp.ByQuery),
@@ -355,4 +390,94 @@ func TestBrowserFirstDay(t *testing.T) {
 	if after := len(decodeJSON[app.PersonDetail](t, f.get("/api/v1/people/"+p.ID)).Timeline); after != before-1 {
 		t.Errorf("timeline %d then %d after Remove", before, after)
 	}
+}
+
+// layoutChecks are what a reader sees as broken, measured in the page.
+var layoutChecks = []struct{ what, js string }{
+	{"text overflows its box", `[...document.querySelectorAll("body *")].filter(el => {
+		if (el.closest("svg") || el.closest(".sr")) return false;
+		const cs = getComputedStyle(el);
+		if (cs.display === "inline" || cs.display === "none" || cs.overflowX !== "visible" || el.clientWidth === 0) return false;
+		if (el.scrollWidth <= el.clientWidth + 1) return false;
+		// Report the innermost box only: its ancestors overflow because it does.
+		return ![...el.children].some(c => c.scrollWidth > c.clientWidth + 1 && getComputedStyle(c).overflowX === "visible" && c.clientWidth > 0);
+	}).map(el => el.tagName.toLowerCase() + (el.className ? "." + el.className : "") + ": " + el.textContent.trim().replace(/\s+/g, " ").slice(0, 60))`},
+	{"a word broken across lines", `[...document.querySelectorAll("th, h1, h2, h3, button, label, nav a, .tag, .chart text")].flatMap(box => {
+		const out = [];
+		if (box.closest(".sr")) return out;
+		const walk = document.createTreeWalker(box, NodeFilter.SHOW_TEXT);
+		for (let n; (n = walk.nextNode());) {
+			for (const m of n.data.matchAll(/\S+/g)) {
+				const r = document.createRange();
+				r.setStart(n, m.index); r.setEnd(n, m.index + m[0].length);
+				const tops = new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top)));
+				if (tops.size > 1) out.push(m[0]);
+			}
+		}
+		return out;
+	})`},
+	{"chart text too small to read", `[...document.querySelectorAll(".chart text")].filter(t => {
+		const h = t.getBoundingClientRect().height;
+		return h > 0 && h < 9;
+	}).map(t => t.textContent + " (" + t.getBoundingClientRect().height.toFixed(1) + " px)")`},
+}
+
+// axeViolations runs axe-core (testdata/axe, installed by scripts/test with
+// npm ci) in the page and returns its serious and critical findings: labels,
+// headings, contrast, keyboard reach. Without a copy the check is skipped,
+// except in CI, where it must run.
+func axeViolations(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", "axe", "node_modules", "axe-core", "axe.min.js"))
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("axe-core is missing (%v): run npm ci --prefix internal/web/testdata/axe", err)
+		}
+		t.Log("axe-core not installed (npm ci --prefix internal/web/testdata/axe): no accessibility check")
+		return nil
+	}
+	var res struct {
+		Passes int
+		Found  []string
+	}
+	run(t, ctx, "axe", chromedp.Evaluate(string(src)+`;
+		axe.run(document, {runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]}})
+			.then(r => ({passes: r.passes.length, found: r.violations.filter(v => v.impact === "serious" || v.impact === "critical")
+				.map(v => v.id + " (" + v.impact + "): " + v.help + " — " + v.nodes.slice(0, 3).map(n => n.target.join(" ") + (n.failureSummary ? " [" + n.failureSummary.replace(/\s+/g, " ").slice(0, 160) + "]" : "")).join("; "))}))`,
+		&res, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	if res.Passes == 0 {
+		t.Fatal("axe-core checked nothing: is the page empty?")
+	}
+	found := res.Found
+	return found
+}
+
+// unreachable tabs through the page and returns the visible links, buttons
+// and fields that the keyboard never reached.
+func unreachable(t *testing.T, ctx context.Context) []string {
+	t.Helper()
+	var n int
+	run(t, ctx, "count the controls", chromedp.Evaluate(`(() => {
+		const all = [...document.querySelectorAll("a[href], button, input:not([type=hidden]), select, textarea, summary")]
+			.filter(el => !el.disabled && el.checkVisibility({visibilityProperty: true}));
+		all.forEach((el, i) => el.dataset.tabcheck = i);
+		window.__reached = new Set();
+		document.addEventListener("focusin", e => { if (e.target.dataset && e.target.dataset.tabcheck) window.__reached.add(e.target.dataset.tabcheck); });
+		document.body.focus();
+		return all.length;
+	})()`, &n))
+	// Some stops are not counted (a scrolling box takes the focus too): tab
+	// on until all are reached, or far past their number.
+	for i := 0; i < 2*n+10; i += 10 {
+		var left int
+		run(t, ctx, "tab", chromedp.KeyEvent(strings.Repeat(kb.Tab, 10)), chromedp.Evaluate(`document.querySelectorAll("[data-tabcheck]").length - window.__reached.size`, &left))
+		if left == 0 {
+			break
+		}
+	}
+	var missed []string
+	run(t, ctx, "what was missed", chromedp.Evaluate(`[...document.querySelectorAll("[data-tabcheck]")]
+		.filter(el => !window.__reached.has(el.dataset.tabcheck))
+		.map(el => el.tagName.toLowerCase() + ": " + (el.textContent || el.name || el.id).trim().slice(0, 40))`, &missed))
+	return missed
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"fmt"
 	"html/template"
+	"sort"
 	"strings"
 	"time"
 
@@ -21,34 +22,33 @@ func strengthBar(v float64) template.HTML {
 	return template.HTML(fmt.Sprintf(`<meter class="gauge" min="0" max="100" low="25" high="60" optimum="100" value="%.0f" aria-hidden="true">%.0f</meter>`, w, w))
 }
 
-// ladderChart draws, for each rung, the people at or above it beside the raw
-// contact count: the picture of the whole product.
-func ladderChart(l *app.Ladder) template.HTML {
-	const rowH, labelW, width = 34, 150, 640
-	n := len(l.Rungs) + 1
-	h := n*rowH + 30
-	maxV := float64(max(1, l.Contacts))
-	// True proportions: that 4 of 500 is under 1% is the point (seed 002).
-	// A bar never shrinks below a sliver, and each says its count and share.
-	scale := func(v int) float64 { return float64(v) / maxV * float64(width-labelW-110) }
-	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart ladder-chart" viewBox="0 0 %d %d" role="img" aria-labelledby="ladder-title"><title id="ladder-title">People above each rung of the ladder, beside all %d contacts</title>`, width, h, l.Contacts)
-	row := func(i int, label string, v int, class, note string) {
-		y := 10 + i*rowH
-		fmt.Fprintf(&b, `<text x="%d" y="%d" class="label" text-anchor="end">%s</text>`, labelW-10, y+20, esc(label))
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="24" rx="4" class="%s"/>`, labelW, y+4, max(2, scale(v)), class)
-		share := ""
-		if l.Contacts > 0 && class != "bar-contacts" {
-			share = ", " + app.Share(v, l.Contacts)
-		}
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="value">%d%s%s</text>`, float64(labelW)+max(2, scale(v))+8, y+20, v, esc(share), esc(note))
+// bar is one proportional bar, v of maxV, drawn in a box that takes the
+// width its cell gives it: the text beside it stays text, readable on a
+// phone, and the bar keeps its proportion at any width.
+func bar(v, maxV int, class string) string {
+	w := 0.0
+	if maxV > 0 {
+		w = float64(v) / float64(maxV) * 1000
 	}
-	row(0, "contacts", l.Contacts, "bar-contacts", "")
+	return fmt.Sprintf(`<svg class="bar" viewBox="0 0 1000 10" preserveAspectRatio="none" aria-hidden="true"><rect width="%.1f" height="10" class="%s"/></svg>`, max(4, w), class)
+}
+
+// ladderChart is the ladder as a table: each rung, highest first, with the
+// people at or above it drawn beside all contacts — the picture of the whole
+// product.
+func ladderChart(l *app.Ladder) template.HTML {
+	var b strings.Builder
+	fmt.Fprintf(&b, `<table class="plain rungs ladder-chart"><caption>Bar length: people, in proportion to all %d contacts.</caption>`, l.Contacts)
+	b.WriteString(`<thead><tr><th scope="col">Rung</th><th scope="col" class="num" title="the least tie strength, 0 to 100">Needs</th><th scope="col" class="bar-col">People</th><th scope="col" class="wide">What it means</th></tr></thead><tbody>`)
+	fmt.Fprintf(&b, `<tr><th scope="row">contacts</th><td></td><td class="bar-cell"><span class="num">%[2]d</span>%[1]s</td><td class="wide">everyone you have</td></tr>`, bar(l.Contacts, l.Contacts, "bar-contacts"), l.Contacts)
 	for i := len(l.Rungs) - 1; i >= 0; i-- {
 		r := l.Rungs[i]
-		row(len(l.Rungs)-i, r.Action, r.People, "bar-rung", fmt.Sprintf("  (≥ %.0f)", r.Threshold))
+		// True proportions: that 4 of 500 is under 1% is the point (seed 002).
+		// A bar never shrinks below a sliver, and each says its count and share.
+		fmt.Fprintf(&b, `<tr><th scope="row">%s</th><td class="num">≥ %.0f</td><td class="bar-cell"><span class="num">%[4]d · %[5]s</span>%[3]s</td><td class="wide">%[6]s</td></tr>`,
+			esc(r.Action), r.Threshold, bar(r.People, l.Contacts, "bar-rung"), r.People, esc(app.Share(r.People, max(1, l.Contacts))), esc(r.Description))
 	}
-	fmt.Fprintf(&b, `<text x="%d" y="%d" class="axis">bar length: people, in proportion to all contacts</text></svg>`, labelW, h-4)
+	b.WriteString(`</tbody></table>`)
 	return template.HTML(b.String())
 }
 
@@ -57,7 +57,10 @@ func historyChart(h []app.LadderPoint, now *app.Ladder, zone *time.Location) tem
 	if len(h) == 0 {
 		return ""
 	}
-	const width, height, left, bottom, top = 640, 240, 50, 30, 14
+	// A narrow drawing (480 units, shown at most 640 px wide) keeps its text
+	// readable on a phone: 13 units are 10 px at 390 px wide.
+	const width, left, bottom, top, labelGap, right = 480, 40, 30, 14, 14, 110
+	height := max(240, top+bottom+(len(now.Rungs)+1)*labelGap)
 	pts := append([]app.LadderPoint(nil), h...)
 	cur := app.LadderPoint{Rungs: map[string]int{}, Contacts: now.Contacts}
 	for _, r := range now.Rungs {
@@ -73,19 +76,48 @@ func historyChart(h []app.LadderPoint, now *app.Ladder, zone *time.Location) tem
 			maxV = max(maxV, v)
 		}
 	}
-	x := func(i int) float64 { return left + float64(i)*float64(width-left-90)/float64(max(1, len(pts)-1)) }
+	x := func(i int) float64 { return left + float64(i)*float64(width-left-right)/float64(max(1, len(pts)-1)) }
 	y := func(v int) float64 { return top + (1-float64(v)/float64(maxV))*float64(height-top-bottom) }
 	var b strings.Builder
 	fmt.Fprintf(&b, `<svg class="chart history-chart" viewBox="0 0 %d %d" role="img" aria-labelledby="hist-title"><title id="hist-title">People above each rung, month by month</title>`, width, height)
 	for _, v := range []int{0, maxV / 2, maxV} {
-		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" class="grid"/><text x="%d" y="%.1f" class="axis" text-anchor="end">%d</text>`, left, width-90, y(v), y(v), left-6, y(v)+4, v)
+		fmt.Fprintf(&b, `<line x1="%d" x2="%d" y1="%.1f" y2="%.1f" class="grid"/><text x="%d" y="%.1f" class="axis" text-anchor="end">%d</text>`, left, width-right, y(v), y(v), left-6, y(v)+4, v)
 	}
+	every := (len(pts) + 7) / 8 // at most eight month names side by side
 	for i, p := range pts {
 		label := p.At.In(zone).Format("Jan")
 		if i == len(pts)-1 {
 			label = "now"
+		} else if (len(pts)-1-i)%every != 0 {
+			continue
 		}
 		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="axis" text-anchor="middle">%s</text>`, x(i), height-8, label)
+	}
+	// Each line is named at its end; names that would overlap are pushed
+	// apart, in order, and a thin leader joins a moved name to its line.
+	type end struct {
+		ri     int
+		y, at  float64
+		action string
+		last   int
+	}
+	ends := make([]end, len(now.Rungs))
+	for ri, r := range now.Rungs {
+		last := pts[len(pts)-1].Rungs[r.Action]
+		ends[ri] = end{ri: ri, y: y(last), at: y(last), action: r.Action, last: last}
+	}
+	sort.SliceStable(ends, func(i, j int) bool { return ends[i].y < ends[j].y })
+	for i := range ends {
+		if i > 0 && ends[i].at < ends[i-1].at+labelGap {
+			ends[i].at = ends[i-1].at + labelGap
+		}
+	}
+	for i := len(ends) - 1; i >= 0; i-- {
+		limit := float64(height - bottom)
+		if i < len(ends)-1 {
+			limit = ends[i+1].at - labelGap
+		}
+		ends[i].at = min(ends[i].at, limit)
 	}
 	for ri, r := range now.Rungs {
 		var path strings.Builder
@@ -96,8 +128,12 @@ func historyChart(h []app.LadderPoint, now *app.Ladder, zone *time.Location) tem
 			}
 			fmt.Fprintf(&path, "%s%.1f %.1f ", cmd, x(i), y(p.Rungs[r.Action]))
 		}
-		last := pts[len(pts)-1].Rungs[r.Action]
-		fmt.Fprintf(&b, `<path d="%s" class="line line-%d"/><text x="%.1f" y="%.1f" class="value">%s %d</text>`, path.String(), ri%6, x(len(pts)-1)+6, y(last)+4, esc(r.Action), last)
+		fmt.Fprintf(&b, `<path d="%s" class="line line-%d"/>`, path.String(), ri%6)
+	}
+	xe := x(len(pts) - 1)
+	for _, e := range ends {
+		fmt.Fprintf(&b, `<path d="M%.1f %.1f L%.1f %.1f" class="leader line-%d"/><text x="%.1f" y="%.1f" class="value">%s %d</text>`,
+			xe+2, e.y, xe+10, e.at, e.ri%6, xe+12, e.at+4, esc(e.action), e.last)
 	}
 	b.WriteString(`</svg>`)
 	return template.HTML(b.String())
@@ -151,22 +187,17 @@ func rungMovesChart(rs []app.RungMove) template.HTML {
 	if len(rs) == 0 {
 		return ""
 	}
-	const rowH, labelW, width = 30, 150, 640
 	maxV := 1
 	for _, r := range rs {
 		maxV = max(maxV, r.Start, r.End)
 	}
-	w := func(v int) float64 { return max(2, float64(v)/float64(maxV)*float64(width-labelW-80)) }
 	var b strings.Builder
-	fmt.Fprintf(&b, `<svg class="chart" viewBox="0 0 %d %d" role="img" aria-label="People above each rung at the start and the end of the period">`, width, len(rs)*rowH+10)
+	b.WriteString(`<table class="plain rung-moves"><thead><tr><th scope="col">Rung</th><th scope="col" class="bar-col">People at the start and the end</th></tr></thead><tbody>`)
 	for i := range rs {
 		r := rs[len(rs)-1-i]
-		y := 6 + i*rowH
-		fmt.Fprintf(&b, `<text x="%d" y="%d" class="label" text-anchor="end">%s</text>`, labelW-10, y+17, esc(r.Action))
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="10" rx="2" class="bar-contacts"/>`, labelW, y+2, w(r.Start))
-		fmt.Fprintf(&b, `<rect x="%d" y="%d" width="%.1f" height="10" rx="2" class="bar-rung"/>`, labelW, y+14, w(r.End))
-		fmt.Fprintf(&b, `<text x="%.1f" y="%d" class="value">%d → %d</text>`, float64(labelW)+max(w(r.Start), w(r.End))+8, y+17, r.Start, r.End)
+		fmt.Fprintf(&b, `<tr><th scope="row">%s</th><td class="bar-cell"><span class="num">%[4]d → %[5]d</span><span class="bar-pair">%[2]s%[3]s</span></td></tr>`,
+			esc(r.Action), bar(r.Start, maxV, "bar-contacts"), bar(r.End, maxV, "bar-rung"), r.Start, r.End)
 	}
-	b.WriteString(`</svg>`)
+	b.WriteString(`</tbody></table>`)
 	return template.HTML(b.String())
 }
