@@ -61,7 +61,7 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 		}
 		if cur, err := tx.LatestAssignment(ctx, now); err == nil && cur.End.After(now) {
 			if !replace {
-				return rapport.Errorf(rapport.ECONFLICT, "an assignment runs until %s: shape it with `assignment swap` and `assignment offer`, or start over with --replace", cur.End.In(a.Zone()).Format("2006-01-02"))
+				return rapport.FieldErrorf(rapport.ECONFLICT, "replace", "is needed to start over: an assignment runs until %s (or shape this one: swap a person, change an offer)", cur.End.In(a.Zone()).Format("2006-01-02"))
 			}
 			if err := tx.DeleteAssignment(ctx, cur.ID); err != nil {
 				return err

@@ -170,7 +170,7 @@ func size(n int64) string {
 // named by their key, in words.
 var fieldLabels = map[string]string{"at": "When", "due": "Due", "text": "The text", "note": "The note", "notes": "A note",
 	"minutes": "Minutes", "cadence": "The rhythm in days", "keep": "The layer to keep them in", "since": "From", "until": "Until",
-	"offers": "An offer", "rm_offers": "The offer to remove", "days": "Days", "threshold": "The threshold"}
+	"offers": "An offer", "rm_offers": "The offer to remove", "days": "Days", "threshold": "The threshold", "replace": "Start over"}
 
 // fieldLabel names a field for a web page.
 func fieldLabel(field string) string {

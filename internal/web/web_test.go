@@ -983,3 +983,22 @@ func TestFlashKeepsTheTargetsQueryAndFragment(t *testing.T) {
 		}
 	}
 }
+
+// A second assignment while one runs is refused in each front end's words:
+// the API names the field, the page's own form starts over by itself.
+func TestAssignmentConflictNamesTheField(t *testing.T) {
+	f := newFixture(t, 20)
+	if w := f.postJSON("/api/v1/assignment", `{"goal":"none"}`); w.Code != 201 && w.Code != 200 {
+		t.Fatalf("first assignment: %d %s", w.Code, w.Body.String())
+	}
+	w := f.postJSON("/api/v1/assignment", `{"goal":"none"}`)
+	if e := decodeJSON[map[string]map[string]any](t, w)["error"]; w.Code != 409 || e["field"] != "replace" || strings.Contains(w.Body.String(), "--replace") {
+		t.Errorf("second assignment: %d %s", w.Code, w.Body.String())
+	}
+	if w := f.postJSON("/api/v1/assignment", `{"goal":"none","replace":true}`); w.Code >= 300 {
+		t.Errorf("starting over: %d %s", w.Code, w.Body.String())
+	}
+	if w := f.postForm("/assignment", url.Values{"goal": {"none"}, "replace": {"1"}}); w.Code != 303 {
+		t.Errorf("the page's form: %d %s", w.Code, w.Body.String())
+	}
+}
