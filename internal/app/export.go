@@ -3,6 +3,7 @@ package app
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -53,6 +54,10 @@ func (a *App) ExportVCard(ctx context.Context, w io.Writer, f ExportFilter) erro
 	if err != nil {
 		return err
 	}
+	photos, err := a.DB.View().Photos(ctx)
+	if err != nil {
+		return err
+	}
 	var buf bytes.Buffer
 	enc := govcard.NewEncoder(&buf)
 	for _, p := range people {
@@ -83,6 +88,9 @@ func (a *App) ExportVCard(ctx context.Context, w io.Writer, f ExportFilter) erro
 		}
 		if p.Title != "" {
 			c.SetValue(govcard.FieldTitle, p.Title)
+		}
+		if ph, ok := photos[p.ID]; ok {
+			c.SetValue(govcard.FieldPhoto, "data:"+ph.Type+";base64,"+base64.StdEncoding.EncodeToString(ph.Data))
 		}
 		for _, t := range p.Tags {
 			// One CATEGORIES line a tag: go-vcard would escape the commas of a list.

@@ -25,6 +25,7 @@ type ImportSummary struct {
 	PeopleCreated       int            `json:"people_created"`
 	PeopleMerged        int            `json:"people_merged"`
 	InteractionsCreated int            `json:"interactions_created"`
+	PhotosAdded         int            `json:"photos_added"` // pictures kept for people who had none (import vcard --photos)
 	Skipped             int            `json:"skipped"`
 	SkippedWhy          map[string]int `json:"skipped_why"` // why records were left out, with how many each
 	Errors              []string       `json:"errors"`      // values left out of records that were otherwise kept
@@ -82,9 +83,16 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 		for _, r := range stored {
 			ties[r.ID] = r.Tie
 		}
+		photos := map[string]store.Photo{}
 		for i := range res.People {
-			if _, err := m.person(ctx, res.People[i]); err != nil {
+			id, err := m.person(ctx, res.People[i])
+			if err != nil {
 				return err
+			}
+			if ph := res.People[i].Photo; ph != nil && id != "" {
+				if _, ok := photos[id]; !ok { // the first picture of a person in the file
+					photos[id] = store.Photo{Type: ph.Type, Data: ph.Data}
+				}
 			}
 		}
 		now := a.now()
@@ -184,6 +192,9 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 			}
 		}
 		if err := tx.PutImportKeys(ctx, m.newKeys); err != nil {
+			return err
+		}
+		if sum.PhotosAdded, err = tx.PutPhotos(ctx, photos, now.UnixMilli(), false); err != nil {
 			return err
 		}
 		changed := make(map[string]model.Tie, len(touched))

@@ -498,6 +498,7 @@ type PersonDetail struct {
 	CadenceDays  int                   `json:"cadence_days"` // their own, else their layer's (0: none)
 	Interactions int                   `json:"interactions"`
 	Timeline     []rapport.Interaction `json:"timeline"`
+	Photo        bool                  `json:"photo"` // a picture is kept (GET /api/v1/people/{id}/photo)
 }
 
 // Show returns the whole person ref names, with their timeline, newest first.
@@ -528,6 +529,9 @@ func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 	}
 	if c, ok := own[p.ID]; ok {
 		d.CadenceDays = c
+	}
+	if d.Photo, err = tx.HasPhoto(ctx, p.ID); err != nil {
+		return nil, err
 	}
 	hist, err := tx.History(ctx, p.ID)
 	if err != nil {

@@ -14,7 +14,7 @@ import (
 )
 
 func (r *runner) importCmd() *cobra.Command {
-	var dry bool
+	var dry, photos bool
 	var me []string
 	c := &cobra.Command{
 		Use:   "import SOURCE FILE|DIR...",
@@ -23,6 +23,7 @@ func (r *runner) importCmd() *cobra.Command {
 the file and line. Importing the same file twice creates nothing new. People with the
 same email, phone or profile URL as someone already here are merged into them.`,
 		Example: `  rapport import linkedin ~/Downloads/Basic_LinkedInDataExport_11-22-2026
+  rapport import vcard contacts.vcf --photos
   rapport import linkedin Connections.csv messages.csv --me "Pat Owner" --dry-run`,
 		Args: func(cmd *cobra.Command, args []string) error {
 			if len(args) < 2 {
@@ -39,7 +40,10 @@ same email, phone or profile URL as someone already here are merged into them.`,
 			if args[0] == "json" {
 				return r.restore(cmd, a, args[1:], dry)
 			}
-			opts := formats.Options{Me: me, Now: a.Now()}
+			if photos && args[0] != "vcard" {
+				return rapport.FieldErrorf(rapport.EINVALID, "photos", "is for vCard files; %s has no pictures to keep", args[0])
+			}
+			opts := formats.Options{Me: me, Now: a.Now(), Photos: photos}
 			if r.env.IsTerminal && !r.json {
 				opts.Progress = func(read, total int64) { progressBar(r.env.Stderr, "reading", read, total) }
 			}
@@ -67,6 +71,9 @@ same email, phone or profile URL as someone already here are merged into them.`,
 				}
 				fmt.Fprintf(w, "%s from %s: %d records read, %d people created, %d merged into people already here, %d interactions, %d skipped\n",
 					verb, sum.Source, sum.Read, sum.PeopleCreated, sum.PeopleMerged, sum.InteractionsCreated, sum.Skipped)
+				if sum.PhotosAdded > 0 {
+					fmt.Fprintf(w, "  %d photos kept\n", sum.PhotosAdded)
+				}
 				whys := make([]string, 0, len(sum.SkippedWhy))
 				for why := range sum.SkippedWhy {
 					whys = append(whys, why)
@@ -98,6 +105,7 @@ same email, phone or profile URL as someone already here are merged into them.`,
 		},
 	}
 	c.Flags().BoolVar(&dry, "dry-run", false, "show what would happen; write nothing")
+	c.Flags().BoolVar(&photos, "photos", false, "vcard: keep each card's photo (JPEG, PNG, GIF or WebP, up to 256 KB) for people who have none")
 	c.Flags().StringArrayVar(&me, "me", nil, "you, as the source knows you: your email address, name or profile URL (repeatable)")
 	return c
 }

@@ -6,6 +6,7 @@ package importer
 
 import (
 	"fmt"
+	"net/http"
 	"strings"
 	"time"
 
@@ -28,6 +29,34 @@ type Person struct {
 	Key string
 	// Where: "file:line" or "file: record N".
 	Where string
+	// Photo is the source's picture of them, when one was asked for and
+	// passed CheckPhoto.
+	Photo *Photo
+}
+
+// Photo is a picture: its media type, sniffed from its bytes, and the bytes.
+type Photo struct {
+	Type string
+	Data []byte
+}
+
+// MaxPhoto is the largest picture kept, in bytes: a contact's thumbnail,
+// not a camera's original.
+const MaxPhoto = 256 << 10
+
+// CheckPhoto accepts a picture that is a JPEG, PNG, GIF or WebP of at most
+// MaxPhoto bytes, by its content (what a file says of itself is not
+// trusted; SVG, which can carry script, never passes).
+func CheckPhoto(b []byte) (*Photo, error) {
+	if len(b) > MaxPhoto {
+		return nil, fmt.Errorf("the photo is %d KB, over the %d KB kept", (len(b)+1023)/1024, MaxPhoto/1024)
+	}
+	switch t := http.DetectContentType(b); t {
+	case "image/jpeg", "image/png", "image/gif", "image/webp":
+		return &Photo{Type: t, Data: b}, nil
+	default:
+		return nil, fmt.Errorf("the photo is not a JPEG, PNG, GIF or WebP picture (%s)", t)
+	}
 }
 
 // Touch is an interaction a source records.

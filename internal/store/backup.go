@@ -33,6 +33,7 @@ var backupTables = []struct{ name, order string }{
 	{"topic_aliases", "alias"},
 	{"trust", "topic, truster, trustee"},
 	{"knows", "a, b"},
+	{"photos", "person_id"},
 }
 
 // BackupFormat names Rapport's JSON backup.

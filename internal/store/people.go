@@ -535,6 +535,8 @@ func (tx *Tx) MergePeople(ctx context.Context, keep, drop string) error {
 		args []any
 	}{
 		{`UPDATE handles SET person_id = ? WHERE person_id = ?`, []any{keep, drop}},
+		// A picture follows the person, unless keep has one already.
+		{`INSERT INTO photos (person_id, type, data, added_ms) SELECT ?, type, data, added_ms FROM photos WHERE person_id = ? ON CONFLICT DO NOTHING`, []any{keep, drop}},
 		{`INSERT INTO tags (person_id, tag) SELECT ?, tag FROM tags WHERE person_id = ? ON CONFLICT DO NOTHING`, []any{keep, drop}},
 		{`DELETE FROM tags WHERE person_id = ?`, []any{drop}},
 		{`UPDATE person_items SET person_id = ? WHERE person_id = ?`, []any{keep, drop}},

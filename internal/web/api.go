@@ -185,6 +185,10 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 			AddWants: e.AddWants, AddOffers: e.AddOffers, AddNotes: e.AddNotes, Cadence: e.Cadence})
 		return http.StatusOK, d, err
 	}))
+	mux.HandleFunc("GET /api/v1/people/{id}/photo", s.photo)
+	mux.HandleFunc("DELETE /api/v1/people/{id}/photo", s.api(func(r *http.Request) (int, any, error) {
+		return http.StatusOK, map[string]bool{"removed": true}, s.app.RemovePhoto(r.Context(), r.PathValue("id"))
+	}))
 	mux.HandleFunc("DELETE /api/v1/people/{id}", s.api(func(r *http.Request) (int, any, error) {
 		res, err := s.app.DeletePerson(r.Context(), r.PathValue("id"), r.URL.Query().Get("confirm") == "true")
 		return http.StatusOK, res, err
@@ -393,5 +397,6 @@ func (s *Server) importBody(r *http.Request) (*app.ImportSummary, error) {
 		return nil, rapport.Errorf(rapport.EINVALID, "could not read the upload: %v", err)
 	}
 	q := r.URL.Query()
-	return s.runImport(r.Context(), source, []string{p}, q["me"], q.Get("dry_run") != "" && q.Get("dry_run") != "0" && q.Get("dry_run") != "false")
+	yes := func(k string) bool { v := q.Get(k); return v != "" && v != "0" && v != "false" }
+	return s.runImport(r.Context(), source, []string{p}, q["me"], yes("dry_run"), yes("photos"))
 }

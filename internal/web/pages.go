@@ -812,10 +812,10 @@ func (s *Server) importUpload(r *http.Request) (*app.ImportSummary, error) {
 		me = fields(m)
 	}
 	dry := r.FormValue("dry_run") != ""
-	return s.runImport(r.Context(), source, paths, me, dry)
+	return s.runImport(r.Context(), source, paths, me, dry, r.FormValue("photos") != "")
 }
 
-func (s *Server) runImport(ctx context.Context, source string, paths, me []string, dry bool) (*app.ImportSummary, error) {
+func (s *Server) runImport(ctx context.Context, source string, paths, me []string, dry, photos bool) (*app.ImportSummary, error) {
 	if source == "json" {
 		if dry {
 			return nil, rapport.Errorf(rapport.EINVALID, "a json backup cannot be tried dry; restore it into an empty database")
@@ -832,7 +832,7 @@ func (s *Server) runImport(ctx context.Context, source string, paths, me []strin
 		return &app.ImportSummary{Source: "json", Read: rs.Rows["people"] + rs.Rows["interactions"], PeopleCreated: rs.Rows["people"],
 			InteractionsCreated: rs.Rows["interactions"], Errors: []string{}}, nil
 	}
-	res, err := formats.Read(source, paths, formats.Options{Me: me, Now: s.app.Now()})
+	res, err := formats.Read(source, paths, formats.Options{Me: me, Now: s.app.Now(), Photos: photos})
 	if err != nil {
 		return nil, hidePaths(err, paths)
 	}
@@ -1014,6 +1014,28 @@ func (s *Server) deletePerson(r *http.Request) (string, error) {
 		return "", err
 	}
 	return s.flash.url("/people", fmt.Sprintf("Deleted %s and their part in %d interactions.", res.Person.Name, res.Interactions)), nil
+}
+
+// photo serves a person's picture as it was checked on import: a JPEG, PNG,
+// GIF or WebP, never anything a browser would run.
+func (s *Server) photo(w http.ResponseWriter, r *http.Request) {
+	ph, err := s.app.Photo(r.Context(), r.PathValue("id"))
+	if err != nil {
+		http.Error(w, rapport.ErrorMessage(err), status(err))
+		return
+	}
+	w.Header().Set("Content-Type", ph.Type)
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	w.Header().Set("Content-Length", strconv.Itoa(len(ph.Data)))
+	_, _ = w.Write(ph.Data)
+}
+
+func (s *Server) removePhoto(r *http.Request) (string, error) {
+	id := r.PathValue("id")
+	if err := s.app.RemovePhoto(r.Context(), id); err != nil {
+		return "", err
+	}
+	return s.flash.url("/people/"+id, "Photo removed."), nil
 }
 
 func (s *Server) deleteInteraction(r *http.Request) (string, error) {

@@ -122,6 +122,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /people/{id}/followups", s.form(s.addFollowup))
 	mux.HandleFunc("POST /followups/{id}/done", s.form(s.followupDone))
 	mux.HandleFunc("POST /people/{id}/delete", s.form(s.deletePerson))
+	mux.HandleFunc("GET /people/{id}/photo", s.photo)
+	mux.HandleFunc("POST /people/{id}/photo/delete", s.form(s.removePhoto))
 	mux.HandleFunc("POST /interactions/{id}/delete", s.form(s.deleteInteraction))
 	mux.HandleFunc("POST /undo", s.form(s.undo))
 	mux.HandleFunc("POST /asks/{id}/answer", s.form(s.answerAsk))

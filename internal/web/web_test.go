@@ -3,8 +3,11 @@ package web
 import (
 	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"html"
+	"image"
+	"image/png"
 	"io"
 	"log/slog"
 	"math"
@@ -1000,5 +1003,51 @@ func TestAssignmentConflictNamesTheField(t *testing.T) {
 	}
 	if w := f.postForm("/assignment", url.Values{"goal": {"none"}, "replace": {"1"}}); w.Code != 303 {
 		t.Errorf("the page's form: %d %s", w.Code, w.Body.String())
+	}
+}
+
+// A vCard's photo, kept when the import asks for it, is served as the
+// picture it is, shown on the person page, and can be removed.
+func TestPhotoServedAndRemoved(t *testing.T) {
+	f := newFixture(t, 0)
+	img := image.NewRGBA(image.Rect(0, 0, 2, 2))
+	var pic bytes.Buffer
+	if err := png.Encode(&pic, img); err != nil {
+		t.Fatal(err)
+	}
+	card := "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Pia Photo\r\nEMAIL:pia@example.com\r\nPHOTO;ENCODING=b;TYPE=PNG:" + base64.StdEncoding.EncodeToString(pic.Bytes()) + "\r\nEND:VCARD\r\n"
+	w := f.do("POST", "/api/v1/import/vcard?photos=1", strings.NewReader(card))
+	if sum := decodeJSON[app.ImportSummary](t, w); w.Code != 200 || sum.PhotosAdded != 1 {
+		t.Fatalf("import with photos: %d %s", w.Code, w.Body.String())
+	}
+	d := decodeJSON[app.PersonDetail](t, f.get("/api/v1/people/pia"))
+	if !d.Photo {
+		t.Fatal("the person has no photo")
+	}
+	for _, path := range []string{"/people/" + d.ID + "/photo", "/api/v1/people/" + d.ID + "/photo"} {
+		w := f.get(path)
+		if w.Code != 200 || w.Header().Get("Content-Type") != "image/png" || !bytes.Equal(w.Body.Bytes(), pic.Bytes()) || w.Header().Get("X-Content-Type-Options") != "nosniff" {
+			t.Errorf("GET %s: %d %s, %d bytes", path, w.Code, w.Header().Get("Content-Type"), w.Body.Len())
+		}
+	}
+	if body := f.get("/people/" + d.ID).Body.String(); !strings.Contains(body, `src="/people/`+d.ID+`/photo"`) {
+		t.Error("the person page does not show the photo")
+	}
+	if w := f.postForm("/people/"+d.ID+"/photo/delete", url.Values{}); w.Code != 303 {
+		t.Fatalf("remove: %d %s", w.Code, w.Body.String())
+	}
+	if w := f.get("/people/" + d.ID + "/photo"); w.Code != 404 {
+		t.Errorf("after removing: %d", w.Code)
+	}
+	if body := f.get("/people/" + d.ID).Body.String(); strings.Contains(body, "/photo\"") || !strings.Contains(body, `class="avatar"`) {
+		t.Error("the person page still shows a photo, or no initials")
+	}
+	// Without asking, nothing is kept.
+	w = f.do("POST", "/api/v1/import/vcard", strings.NewReader(strings.ReplaceAll(card, "pia@", "pia2@")))
+	if sum := decodeJSON[app.ImportSummary](t, w); sum.PhotosAdded != 0 {
+		t.Errorf("kept a photo without asking: %+v", sum)
+	}
+	if w := f.do("DELETE", "/api/v1/people/"+d.ID+"/photo", nil); w.Code != 200 {
+		t.Errorf("API delete with no photo: %d", w.Code)
 	}
 }

@@ -31,6 +31,7 @@ type Options struct {
 	Me       []string  // the export's owner, where the source needs it
 	Now      time.Time // nothing after now is read
 	Progress func(read, total int64)
+	Photos   bool // keep the pictures a source carries (vCard)
 }
 
 // progress counts the bytes read across the files of one import.
@@ -85,7 +86,9 @@ func Read(source string, paths []string, opts Options) (*importer.Result, error)
 	case "google", "csv": // csv: a contacts CSV from Google, Outlook or Thunderbird
 		return readEach(paths, ext(".csv"), prog, google.Read)
 	case "vcard":
-		return readEach(paths, ext(".vcf"), prog, vcard.Read)
+		return readEach(paths, ext(".vcf"), prog, func(r io.Reader, f string) (*importer.Result, error) {
+			return vcard.ReadWith(r, f, vcard.Options{Photos: opts.Photos})
+		})
 	case "ics":
 		return readEach(paths, ext(".ics"), prog, func(r io.Reader, f string) (*importer.Result, error) { return ics.Read(r, f, me, now) })
 	case "mbox":

@@ -2,14 +2,16 @@
 // as Apple Contacts, Android and Outlook write them. emersion/go-vcard parses
 // 3.0 and 4.0; a normalisation pass first turns 2.1's quirks into 3.0:
 // quoted-printable values (with their soft line breaks and charsets) are
-// decoded, bare type markers (TEL;CELL) become TYPE parameters. Photos, logos,
-// sounds and keys are dropped before parsing: an address book's pictures
-// would bloat the database and Rapport has no use for them.
+// decoded, bare type markers (TEL;CELL) become TYPE parameters. Logos,
+// sounds and keys are dropped before parsing, and photos too unless they are
+// asked for (ReadWith, Options.Photos): then each card's photo is kept when
+// it is an inline JPEG, PNG, GIF or WebP of at most importer.MaxPhoto bytes.
 package vcard
 
 import (
 	"bufio"
 	"bytes"
+	"encoding/base64"
 	"fmt"
 	"io"
 	"mime/quotedprintable"
@@ -27,10 +29,20 @@ import (
 	"github.com/rapport-app/rapport/internal/importer"
 )
 
-// Read parses a vCard file.
+// Options tune a read.
+type Options struct {
+	Photos bool // keep each card's photo (see importer.CheckPhoto)
+}
+
+// Read parses a vCard file, leaving photos out.
 func Read(r io.Reader, file string) (*importer.Result, error) {
+	return ReadWith(r, file, Options{})
+}
+
+// ReadWith parses a vCard file.
+func ReadWith(r io.Reader, file string, opts Options) (*importer.Result, error) {
 	res := &importer.Result{}
-	norm, err := normalize(r, file, &res.Notes)
+	norm, err := normalize(r, file, &res.Notes, opts.Photos)
 	if err != nil {
 		return nil, err
 	}
@@ -140,6 +152,11 @@ func person(card govcard.Card, where string) importer.Person {
 			p.Notes = append(p.Notes, note)
 		}
 	}
+	if v := card.Value("X-RAPPORT-PHOTO"); v != "" {
+		if b, err := base64.StdEncoding.DecodeString(v); err == nil {
+			p.Photo, _ = importer.CheckPhoto(b)
+		}
+	}
 	if len(p.Emails)+len(p.Phones)+len(p.URLs) == 0 {
 		if uid := card.Value(govcard.FieldUID); uid != "" {
 			p.Key = "vcard:uid:" + uid
@@ -183,7 +200,7 @@ var dropped = map[string]bool{"PHOTO": true, "LOGO": true, "SOUND": true, "KEY":
 // normalize unfolds lines, joins quoted-printable soft breaks, decodes
 // quoted-printable values to UTF-8, turns bare 2.1 type markers into TYPE
 // parameters, drops photos, and writes the result as vCard 3.0 lines.
-func normalize(r io.Reader, file string, notes *[]string) ([]byte, error) {
+func normalize(r io.Reader, file string, notes *[]string, photos bool) ([]byte, error) {
 	// A UTF-16 file (with its byte-order mark) is read as such.
 	br := bufio.NewReader(r)
 	if b, err := br.Peek(2); err == nil && (b[0] == 0xFF && b[1] == 0xFE || b[0] == 0xFE && b[1] == 0xFF) {
@@ -211,7 +228,7 @@ func normalize(r io.Reader, file string, notes *[]string) ([]byte, error) {
 		case "END:VCARD":
 			openedAt = 0
 		}
-		l, err := normalizeLine(cur)
+		l, err := normalizeLine(cur, photos)
 		if err != nil {
 			// A line that is not a property costs that line, reported.
 			*notes = append(*notes, fmt.Sprintf("%s: %v; line left out", importer.Where(file, curLine), err))
@@ -226,6 +243,7 @@ func normalize(r io.Reader, file string, notes *[]string) ([]byte, error) {
 		return nil
 	}
 	blob := false // inside a 2.1 base64 photo whose lines are not folded
+	keep := false // and that photo is kept
 	for sc.Scan() {
 		line++
 		raw := strings.TrimRight(sc.Text(), "\r")
@@ -234,6 +252,9 @@ func normalize(r io.Reader, file string, notes *[]string) ([]byte, error) {
 		}
 		if blob {
 			if t := strings.TrimSpace(raw); t != "" && !strings.Contains(t, ":") {
+				if keep && len(cur) <= maxPhotoLine {
+					cur += t // more of the picture, kept
+				}
 				continue // more of the picture
 			}
 			blob = false
@@ -245,9 +266,13 @@ func normalize(r io.Reader, file string, notes *[]string) ([]byte, error) {
 				name = name[i+1:]
 			}
 			blob = dropped[name] && (strings.Contains(u, "BASE64") || strings.Contains(u, "ENCODING=B"))
+			keep = photos && name == "PHOTO"
 		}
 		switch {
 		case cur != "" && (strings.HasPrefix(raw, " ") || strings.HasPrefix(raw, "\t")):
+			if keep && len(cur) > maxPhotoLine {
+				continue // a picture too big to keep: no need to hold all of it
+			}
 			cur += raw[1:] // folded line
 		case cur != "" && isQP(cur) && strings.HasSuffix(cur, "="):
 			cur = cur[:len(cur)-1] + "=\r\n" + raw // a soft line break: keep it for the QP decoder
@@ -275,8 +300,12 @@ func isQP(l string) bool {
 	return i > 0 && strings.Contains(strings.ToUpper(l[:i]), "QUOTED-PRINTABLE")
 }
 
+// maxPhotoLine is the longest PHOTO line held: the base64 of a picture a
+// little over importer.MaxPhoto, enough to say that one is too big.
+const maxPhotoLine = (importer.MaxPhoto+1024)*4/3 + 256
+
 // normalizeLine rewrites one content line; "" drops it.
-func normalizeLine(l string) (string, error) {
+func normalizeLine(l string, photos bool) (string, error) {
 	colon := strings.IndexByte(l, ':')
 	if colon < 0 {
 		if strings.HasPrefix(l, "=") { // the tail of a broken QP value: nothing to keep
@@ -289,6 +318,9 @@ func normalizeLine(l string) (string, error) {
 	name := strings.ToUpper(parts[0])
 	if i := strings.LastIndexByte(name, '.'); i >= 0 {
 		name = name[i+1:]
+	}
+	if photos && name == "PHOTO" {
+		return photoLine(head, value)
 	}
 	if dropped[name] {
 		return "", nil
@@ -342,6 +374,46 @@ func normalizeLine(l string) (string, error) {
 		return parts[0] + ";" + strings.Join(params, ";") + ":" + value, nil
 	}
 	return parts[0] + ":" + value, nil
+}
+
+// photoLine turns an inline PHOTO, in any version's form, into
+// X-RAPPORT-PHOTO:<base64> once its picture passes importer.CheckPhoto. A
+// photo given as a link is left out: Rapport fetches nothing.
+//
+//	2.1  PHOTO;ENCODING=BASE64;JPEG:/9j/...   (or bare BASE64)
+//	3.0  PHOTO;ENCODING=b;TYPE=JPEG:/9j/...
+//	4.0  PHOTO:data:image/jpeg;base64,/9j/...
+func photoLine(head, value string) (string, error) {
+	u := strings.ToUpper(head)
+	switch {
+	case strings.HasPrefix(strings.ToLower(value), "data:"):
+		meta, data, ok := strings.Cut(value, ",")
+		if !ok || !strings.Contains(strings.ToLower(meta), ";base64") {
+			return "", nil
+		}
+		value = data
+	case strings.Contains(u, "BASE64") || strings.Contains(u, "ENCODING=B"):
+	default:
+		return "", nil // a link
+	}
+	value = strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' || r == '\r' || r == '\n' {
+			return -1
+		}
+		return r
+	}, value)
+	if len(value)/4*3 > importer.MaxPhoto+3 {
+		// Possibly cut short when read (maxPhotoLine): too big either way.
+		return "", fmt.Errorf("the photo is over the %d KB kept", importer.MaxPhoto/1024)
+	}
+	b, err := base64.RawStdEncoding.DecodeString(strings.TrimRight(value, "="))
+	if err != nil {
+		return "", fmt.Errorf("the photo is not valid base64")
+	}
+	if _, err := importer.CheckPhoto(b); err != nil {
+		return "", err
+	}
+	return "X-RAPPORT-PHOTO:" + base64.StdEncoding.EncodeToString(b), nil
 }
 
 func clip(s string) string {

@@ -2,9 +2,15 @@ package vcard
 
 import (
 	"bytes"
+	"encoding/base64"
+	"image"
+	"image/color"
+	"image/png"
 	"os"
 	"strings"
 	"testing"
+
+	"github.com/rapport-app/rapport/internal/importer"
 )
 
 func read(t *testing.T, file string) []string {
@@ -56,7 +62,7 @@ func TestV40(t *testing.T) {
 
 func TestPhotosDoNotReachTheResult(t *testing.T) {
 	data, _ := os.ReadFile("testdata/apple.vcf")
-	norm, err := normalize(bytes.NewReader(data), "apple.vcf", new([]string))
+	norm, err := normalize(bytes.NewReader(data), "apple.vcf", new([]string), false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,13 +95,21 @@ func FuzzRead(f *testing.F) {
 		b, _ := os.ReadFile("testdata/" + name)
 		f.Add(b)
 	}
+	f.Add([]byte("BEGIN:VCARD\r\nVERSION:4.0\r\nFN:A\r\nPHOTO:data:image/png;base64,iVBORw0KGgo=\r\nEND:VCARD\r\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		res, err := Read(bytes.NewReader(data), "fuzz.vcf")
-		if err != nil {
-			return
-		}
-		if len(res.People)+res.Skipped != res.Read {
-			t.Fatalf("read %d, people %d, skipped %d", res.Read, len(res.People), res.Skipped)
+		for _, photos := range []bool{false, true} {
+			res, err := ReadWith(bytes.NewReader(data), "fuzz.vcf", Options{Photos: photos})
+			if err != nil {
+				continue
+			}
+			if len(res.People)+res.Skipped != res.Read {
+				t.Fatalf("read %d, people %d, skipped %d", res.Read, len(res.People), res.Skipped)
+			}
+			for _, p := range res.People {
+				if p.Photo != nil && (!photos || len(p.Photo.Data) > importer.MaxPhoto) {
+					t.Fatalf("photo %d bytes kept (asked: %v)", len(p.Photo.Data), photos)
+				}
+			}
 		}
 	})
 }
@@ -156,5 +170,82 @@ func TestOneBadCardOrLineIsLeftOut(t *testing.T) {
 	}
 	if !strings.Contains(notes, "x.vcf:14: no ':'") || res.Read != 3 || len(res.People)+res.Skipped != res.Read {
 		t.Errorf("read %d, skipped %d, notes:\n%s", res.Read, res.Skipped, notes)
+	}
+}
+
+// tinyPNG is a real 2x2 picture.
+func tinyPNG(t *testing.T) []byte {
+	t.Helper()
+	img := image.NewRGBA(image.Rect(0, 0, 2, 2))
+	img.Set(0, 0, color.RGBA{200, 30, 30, 255})
+	var b bytes.Buffer
+	if err := png.Encode(&b, img); err != nil {
+		t.Fatal(err)
+	}
+	return b.Bytes()
+}
+
+// Photos are kept only when asked for, in each version's form, and only
+// real pictures within the limit; the others cost the photo, said, not the card.
+func TestPhotosWhenAskedFor(t *testing.T) {
+	pic := tinyPNG(t)
+	b64 := base64.StdEncoding.EncodeToString(pic)
+	fold := func(s string) string { // 3.0 folding, every 20 characters
+		var out strings.Builder
+		for len(s) > 20 {
+			out.WriteString(s[:20] + "\r\n ")
+			s = s[20:]
+		}
+		return out.String() + s
+	}
+	big := base64.StdEncoding.EncodeToString(append(append([]byte(nil), pic...), make([]byte, 300<<10)...))
+	svg := base64.StdEncoding.EncodeToString([]byte(`<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>`))
+	file := strings.Join([]string{
+		"BEGIN:VCARD", "VERSION:2.1", "N:One;Ann", "FN:Ann One", "PHOTO;ENCODING=BASE64;PNG:" + b64[:16], b64[16:40], b64[40:], "", "END:VCARD",
+		"BEGIN:VCARD", "VERSION:3.0", "FN:Bo Two", "PHOTO;ENCODING=b;TYPE=PNG:" + fold(b64), "END:VCARD",
+		"BEGIN:VCARD", "VERSION:4.0", "FN:Cy Three", "PHOTO:data:image/png;base64," + b64, "END:VCARD",
+		"BEGIN:VCARD", "VERSION:4.0", "FN:Di Link", "PHOTO;MEDIATYPE=image/png:https://example.com/di.png", "END:VCARD",
+		"BEGIN:VCARD", "VERSION:3.0", "FN:Ed Svg", "PHOTO;ENCODING=b;TYPE=SVG:" + svg, "END:VCARD",
+		"BEGIN:VCARD", "VERSION:3.0", "FN:Flo Big", "PHOTO;ENCODING=b;TYPE=PNG:" + fold(big), "EMAIL:flo@example.com", "END:VCARD",
+	}, "\r\n") + "\r\n"
+	res, err := ReadWith(strings.NewReader(file), "photos.vcf", Options{Photos: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]*importer.Photo{}
+	for _, p := range res.People {
+		got[p.Name] = p.Photo
+	}
+	if len(got) != 6 {
+		t.Fatalf("people: %v", got)
+	}
+	for _, name := range []string{"Ann One", "Bo Two", "Cy Three"} {
+		if p := got[name]; p == nil || p.Type != "image/png" || !bytes.Equal(p.Data, pic) {
+			t.Errorf("%s: photo %+v, want the PNG", name, p)
+		}
+	}
+	for _, name := range []string{"Di Link", "Ed Svg", "Flo Big"} {
+		if got[name] != nil {
+			t.Errorf("%s: kept a photo of type %s", name, got[name].Type)
+		}
+	}
+	notes := strings.Join(res.Notes, "\n")
+	if !strings.Contains(notes, "not a JPEG, PNG, GIF or WebP") || !strings.Contains(notes, "over the 256 KB kept") {
+		t.Errorf("notes: %s", notes)
+	}
+	for _, p := range res.People {
+		if p.Name == "Flo Big" && (len(p.Emails) != 1 || p.Emails[0] != "flo@example.com") {
+			t.Errorf("the line after a too-big photo was lost: %+v", p)
+		}
+	}
+	// Not asked for: no photo at all.
+	res, err = Read(strings.NewReader(file), "photos.vcf")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range res.People {
+		if p.Photo != nil {
+			t.Errorf("%s: a photo without asking", p.Name)
+		}
 	}
 }
