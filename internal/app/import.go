@@ -144,7 +144,7 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 			}
 			seen := map[string]bool{}
 			for _, ip := range t.People {
-				id, err := m.person(ctx, ip)
+				id, err := m.personOnce(ctx, ip)
 				if err != nil {
 					return err
 				}
@@ -244,6 +244,10 @@ type merger struct {
 	aliases     map[string][]string // person id → names records merged into them had
 	nameKeys    map[string]string   // name → rapport.NameKey(name): a mailbox repeats the same names
 	mergesSeen  map[[2]string]bool  // record name key, person id: each pair decided once
+	// known remembers what a record of a name and one address resolved to:
+	// a mailbox names the same correspondent in thousands of touches, and
+	// the same record always resolves to the same person.
+	known map[[2]string]string
 	// sharedPhones are the numbers that differently named records of this
 	// import share (a family landline, a switchboard): they prove nothing.
 	sharedPhones map[string]bool
@@ -290,6 +294,26 @@ type normed struct {
 type handle struct{ kind, value, norm string }
 
 // person returns the id of the person ip is, creating or completing them.
+// personOnce is person, remembered for records that are a name and one
+// address and nothing else (a correspondent in a mailbox).
+func (m *merger) personOnce(ctx context.Context, ip importer.Person) (string, error) {
+	if len(ip.Emails) != 1 || len(ip.Phones)+len(ip.URLs)+len(ip.Tags)+len(ip.Notes) > 0 || ip.Org != "" || ip.Title != "" || ip.Met != "" || ip.Key != "" || ip.Photo != nil {
+		return m.person(ctx, ip)
+	}
+	k := [2]string{ip.Name, ip.Emails[0]}
+	if id, ok := m.known[k]; ok {
+		return id, nil
+	}
+	id, err := m.person(ctx, ip)
+	if err == nil {
+		if m.known == nil {
+			m.known = map[[2]string]string{}
+		}
+		m.known[k] = id
+	}
+	return id, err
+}
+
 func (m *merger) person(ctx context.Context, ip importer.Person) (string, error) {
 	name := strings.Join(strings.Fields(ip.Name), " ")
 	var hs []handle

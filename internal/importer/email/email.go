@@ -380,11 +380,39 @@ func headerOf(path string) ([]byte, error) {
 // mailbox holds hundreds of thousands of them and a second pass needs them all.
 type Collector struct {
 	me      map[string]bool
-	msgs    []compact
+	msgs    compacts
 	names   map[string]string // address → the first display name seen
 	seen    map[string]int    // address → messages it appears in, to find you
 	Read    int
 	Skipped int
+}
+
+// compacts is a list of messages that grows in blocks: appending never
+// copies what is there (a slice doubling over 200,000 messages was 0.4 s of
+// copying, and held two copies at once).
+type compacts struct {
+	blocks [][]compact
+	n      int
+}
+
+func (l *compacts) add(c compact) {
+	if k := len(l.blocks); k == 0 || len(l.blocks[k-1]) == cap(l.blocks[k-1]) {
+		l.blocks = append(l.blocks, make([]compact, 0, 4096))
+	}
+	k := len(l.blocks) - 1
+	l.blocks[k] = append(l.blocks[k], c)
+	l.n++
+}
+
+// all yields each message, in the order added.
+func (l *compacts) all(yield func(*compact) bool) {
+	for _, b := range l.blocks {
+		for i := range b {
+			if !yield(&b[i]) {
+				return
+			}
+		}
+	}
 }
 
 type compact struct {
@@ -430,7 +458,7 @@ func (c *Collector) Add(m Message) error {
 				}
 			}
 		}
-		c.msgs = append(c.msgs, cm)
+		c.msgs.add(cm)
 		return nil
 	}
 	if cm.key == "" {
@@ -452,7 +480,7 @@ func (c *Collector) Add(m Message) error {
 	}
 	add(m.From, &cm.from)
 	add(m.To, &cm.others)
-	c.msgs = append(c.msgs, cm)
+	c.msgs.add(cm)
 	return nil
 }
 
@@ -463,7 +491,7 @@ func (c *Collector) Result(source string) (*importer.Result, error) {
 	if c.Skipped > 0 {
 		res.Why = map[string]int{"a message without a sender or a date": c.Skipped}
 	}
-	if len(c.me) == 0 && len(c.msgs) > 0 {
+	if len(c.me) == 0 && c.msgs.n > 0 {
 		best, n, tied := "", 0, false
 		for a, k := range c.seen {
 			switch {
@@ -475,7 +503,7 @@ func (c *Collector) Result(source string) (*importer.Result, error) {
 		}
 		// You are on at least half of the messages, and on more than anyone else.
 		personal := 0
-		for _, m := range c.msgs {
+		for m := range c.msgs.all {
 			if !m.bulk {
 				personal++
 			}
@@ -487,7 +515,7 @@ func (c *Collector) Result(source string) (*importer.Result, error) {
 	}
 	written := map[string]bool{}
 	yours := 0
-	for _, m := range c.msgs {
+	for m := range c.msgs.all {
 		if c.mine(m.from) {
 			yours++
 			for _, a := range m.others {
@@ -495,7 +523,7 @@ func (c *Collector) Result(source string) (*importer.Result, error) {
 			}
 		}
 	}
-	if yours == 0 && len(c.msgs) > 0 {
+	if yours == 0 && c.msgs.n > 0 {
 		var me []string
 		for a := range c.me {
 			me = append(me, a)
@@ -505,8 +533,8 @@ func (c *Collector) Result(source string) (*importer.Result, error) {
 	}
 	// One Person value an address, shared by all its touches.
 	people := map[string]importer.Person{}
-	res.Touches = make([]importer.Touch, 0, len(c.msgs))
-	for _, m := range c.msgs {
+	res.Touches = make([]importer.Touch, 0, c.msgs.n)
+	for m := range c.msgs.all {
 		if m.bulk && !c.mine(m.from) {
 			res.Skip("bulk mail (lists, newsletters, notifications)")
 			continue
@@ -535,7 +563,7 @@ func (c *Collector) Result(source string) (*importer.Result, error) {
 		}
 		res.Touches = append(res.Touches, t)
 	}
-	c.msgs = nil // the touches hold what is needed now
+	c.msgs = compacts{} // the touches hold what is needed now
 	return res, nil
 }
 
