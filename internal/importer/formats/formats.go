@@ -127,6 +127,7 @@ func merge(into, r *importer.Result) {
 	into.Touches = append(into.Touches, r.Touches...)
 	into.Read += r.Read
 	into.Skipped += r.Skipped
+	into.Notes = append(into.Notes, r.Notes...)
 	for why, n := range r.Why {
 		if into.Why == nil {
 			into.Why = map[string]int{}
