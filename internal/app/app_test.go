@@ -249,3 +249,27 @@ func fmtList(s []string) string {
 	}
 	return out + "]"
 }
+
+// A request's memo of the network's scores changes no figure: every person's
+// page reads the same with it as without.
+func TestScoresMemoChangesNothing(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	must[*DemoResult](t)(a.Demo(ctx, demo.Options{People: 60, Years: 2, Seed: 3}, nil))
+	people := must[[]PersonSummary](t)(a.People(ctx, PeopleFilter{}))
+	memo := WithScores(ctx)
+	for _, p := range people {
+		plain, memod := must[*PersonDetail](t)(a.Show(ctx, p.ID)), must[*PersonDetail](t)(a.Show(memo, p.ID))
+		if plain.Strength != memod.Strength || plain.Layer != memod.Layer {
+			t.Errorf("%s: %v/%s without the memo, %v/%s with it", p.Name, plain.Strength, plain.Layer, memod.Strength, memod.Layer)
+		}
+		w1, w2 := must[*Why](t)(a.Why(ctx, p.ID, 3)), must[*Why](t)(a.Why(memo, p.ID, 3))
+		if w1.Layer != w2.Layer || w1.Strength != w2.Strength {
+			t.Errorf("%s: why %v/%s then %v/%s", p.Name, w1.Strength, w1.Layer, w2.Strength, w2.Layer)
+		}
+		h1, h2 := must[[]store.StrengthPoint](t)(a.StrengthHistory(ctx, p.ID, 365)), must[[]store.StrengthPoint](t)(a.StrengthHistory(memo, p.ID, 365))
+		if len(h1) != len(h2) || h1[len(h1)-1] != h2[len(h2)-1] {
+			t.Errorf("%s: history ends %v then %v", p.Name, h1[len(h1)-1], h2[len(h2)-1])
+		}
+	}
+}

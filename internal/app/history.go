@@ -20,7 +20,11 @@ func (a *App) StrengthHistory(ctx context.Context, ref string, days int) ([]stor
 	if err != nil {
 		return nil, err
 	}
-	_, sc, err := a.scored(ctx, tx)
+	p, err := a.params(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := a.readScores(ctx, tx, p)
 	if err != nil {
 		return nil, err
 	}

@@ -228,7 +228,7 @@ func (a *App) Why(ctx context.Context, ref string, top int) (*Why, error) {
 		h := hist[c.Index]
 		w.Top = append(w.Top, WhyTouch{At: h.At, Kind: h.Kind, By: h.By, Note: h.Note, Points: round1(c.Points)})
 	}
-	sc, err := a.scores(ctx, tx, p)
+	sc, err := a.readScores(ctx, tx, p)
 	if err != nil {
 		return nil, err
 	}

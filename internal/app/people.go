@@ -516,7 +516,7 @@ func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc, err := a.scores(ctx, tx, params)
+	sc, err := a.readScores(ctx, tx, params)
 	if err != nil {
 		return nil, err
 	}

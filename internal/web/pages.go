@@ -431,7 +431,7 @@ func linkOf(u string) (personLink, bool) {
 }
 
 func (s *Server) personPage(r *http.Request) (string, pageData, error) {
-	ctx, id := r.Context(), r.PathValue("id")
+	ctx, id := app.WithScores(r.Context()), r.PathValue("id")
 	d, err := s.app.Show(ctx, id)
 	if err != nil {
 		return "", pageData{}, err
@@ -455,7 +455,7 @@ func (s *Server) personPage(r *http.Request) (string, pageData, error) {
 	if v.Open, err = s.app.OpenAsks(ctx, d.ID); err != nil {
 		return "", pageData{}, err
 	}
-	if l, err := s.app.Ladder(ctx); err == nil {
+	if l, err := s.ladder.get(ctx); err == nil {
 		for i := range l.Rungs {
 			r := &l.Rungs[i]
 			if d.Strength >= r.Threshold && (v.Rung == nil || r.Threshold > v.Rung.Threshold) {
