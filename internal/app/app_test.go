@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -9,13 +10,26 @@ import (
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/demo"
 	"github.com/rapport-app/rapport/internal/store"
+	"github.com/rapport-app/rapport/internal/store/pgtest"
 )
 
 var now = time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC)
 
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// testDB names a new database: a file, or with RAPPORT_TEST_ENGINE=postgres
+// a database in a throwaway PostgreSQL cluster.
+func testDB(t testing.TB) string {
+	t.Helper()
+	if pgtest.Enabled() {
+		return pgtest.URL(t)
+	}
+	return filepath.Join(t.TempDir(), "r.db")
+}
+
 func newApp(t testing.TB, at time.Time) *App {
 	t.Helper()
-	db, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "r.db"))
+	db, err := store.Open(context.Background(), testDB(t))
 	if err != nil {
 		t.Fatal(err)
 	}

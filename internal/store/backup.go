@@ -2,8 +2,10 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
+	"os"
 	"strconv"
 	"strings"
 
@@ -78,6 +80,9 @@ func (tx *Tx) Dump(ctx context.Context) (*Dump, error) {
 				}
 				row[c] = vals[i]
 			}
+			if k, ok := row["key"].(string); ok && t.name == "import_keys" {
+				row["key"] = tx.readKey(k)
+			}
 			list = append(list, row)
 		}
 		if err := closeRows(rows); err != nil {
@@ -139,6 +144,13 @@ func (tx *Tx) Restore(ctx context.Context, d *Dump, file string) error {
 					args[j], _ = rapport.Clean(s, true)
 				}
 			}
+			if t.name == "import_keys" {
+				for j, c := range cols {
+					if k, ok := args[j].(string); ok && c == "key" {
+						args[j] = tx.storedKey(k)
+					}
+				}
+			}
 			q := `INSERT INTO ` + t.name + ` (` + strings.Join(cols, ", ") + `) VALUES ` + placeholders(len(cols))
 			if _, err := tx.q.ExecContext(ctx, q, args...); err != nil {
 				return rapport.Errorf(rapport.EINVALID, "%s: %s record %d: %v", file, t.name, i+1, err)
@@ -173,8 +185,34 @@ func jsonValue(v any) any {
 	return v
 }
 
-// Backup copies the live database to path, consistently, while it is in use.
+// Backup copies the live database to path, consistently, while it is in use:
+// an SQLite file (VACUUM INTO), or from PostgreSQL the JSON backup of one
+// snapshot of it (`rapport import json` restores it on either engine).
 func (db *DB) Backup(ctx context.Context, path string) error {
+	if db.pg {
+		return safefile.Create(path, func(tmp string) error {
+			tx, err := db.sql.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+			if err != nil {
+				return fmt.Errorf("back up: %w", err)
+			}
+			defer tx.Rollback()
+			d, err := db.tx(tx).Dump(ctx)
+			if err != nil {
+				return err
+			}
+			f, err := os.Create(tmp)
+			if err != nil {
+				return fmt.Errorf("back up to %s: %w", path, err)
+			}
+			enc := json.NewEncoder(f)
+			enc.SetIndent("", " ")
+			if err := enc.Encode(d); err != nil {
+				f.Close()
+				return fmt.Errorf("back up to %s: %w", path, err)
+			}
+			return f.Close()
+		})
+	}
 	return safefile.Create(path, func(tmp string) error {
 		if _, err := db.sql.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {
 			return fmt.Errorf("back up to %s: %w", path, mapErr(err))

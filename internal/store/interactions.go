@@ -177,6 +177,7 @@ func (tx *Tx) InsertInteractions(ctx context.Context, items []rapport.Interactio
 // transaction at once (see inserter).
 type InteractionWriter struct {
 	chunks   chan interactionChunk
+	ack      chan struct{} // on PostgreSQL: each chunk is written before Add returns
 	done     chan error
 	rebuild  func() error
 	closed   bool
@@ -196,7 +197,12 @@ type interactionChunk struct {
 func (tx *Tx) NewInteractionWriter(ctx context.Context, expected int, createdMs int64) (*InteractionWriter, error) {
 	w := &InteractionWriter{chunks: make(chan interactionChunk, 2), done: make(chan error, 1), rebuild: func() error { return nil },
 		stale: tx.stale, ctx: ctx}
-	if tx.bulk && expected >= 1000 {
+	if tx.pg {
+		// One connection cannot read and write at once on PostgreSQL: the
+		// caller waits while each chunk is written.
+		w.ack = make(chan struct{})
+	}
+	if tx.bulk && expected >= 1000 { // SQLite only: PostgreSQL's bulk transaction is a plain one
 		var there int
 		if err := tx.q.QueryRowContext(ctx, `SELECT COALESCE(MAX(rowid), 0) FROM interactions`).Scan(&there); err != nil {
 			return nil, fmt.Errorf("count interactions: %w", err)
@@ -212,38 +218,48 @@ func (tx *Tx) NewInteractionWriter(ctx context.Context, expected int, createdMs 
 		ins := tx.newInserter("interactions", "id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms, favour", "", 10)
 		links := tx.newInserter("interaction_people", "interaction_id, person_id, strength_before", "", 3)
 		touches := tx.newInserter("touches", "at_ms, person_id, interaction_id, kind, by_side, minutes, participants", "", 7)
-		err := func() error {
-			for c := range w.chunks {
-				order := make([]int, len(c.items))
-				for i := range order {
-					order[i] = i
+		writeChunk := func(c interactionChunk) error {
+			order := make([]int, len(c.items))
+			for i := range order {
+				order[i] = i
+			}
+			// In id order, so the B-trees grow at their end rather than everywhere.
+			sort.Slice(order, func(i, j int) bool { return c.items[order[i]].ID < c.items[order[j]].ID })
+			for _, i := range order {
+				in := c.items[i]
+				if err := ins.add(ctx, in.ID, ms(in.At), in.Kind, string(in.By), in.Channel, in.Minutes, in.Note, len(in.People), createdMs, boolInt(in.Favour)); err != nil {
+					return err
 				}
-				// In id order, so the B-trees grow at their end rather than everywhere.
-				sort.Slice(order, func(i, j int) bool { return c.items[order[i]].ID < c.items[order[j]].ID })
-				for _, i := range order {
-					in := c.items[i]
-					if err := ins.add(ctx, in.ID, ms(in.At), in.Kind, string(in.By), in.Channel, in.Minutes, in.Note, len(in.People), createdMs, boolInt(in.Favour)); err != nil {
+				for j, p := range in.People {
+					var b any
+					if i < len(c.before) && j < len(c.before[i]) {
+						b = c.before[i][j]
+					}
+					if err := links.add(ctx, in.ID, p.ID, b); err != nil {
 						return err
 					}
-					for j, p := range in.People {
-						var b any
-						if i < len(c.before) && j < len(c.before[i]) {
-							b = c.before[i][j]
-						}
-						if err := links.add(ctx, in.ID, p.ID, b); err != nil {
-							return err
-						}
+				}
+			}
+			// Touches in time order: their table is kept in it.
+			sort.SliceStable(order, func(i, j int) bool { return c.items[order[i]].At.Before(c.items[order[j]].At) })
+			for _, i := range order {
+				in := c.items[i]
+				for _, p := range in.People {
+					if err := touches.add(ctx, ms(in.At), p.ID, in.ID, in.Kind, string(in.By), in.Minutes, len(in.People)); err != nil {
+						return err
 					}
 				}
-				// Touches in time order: their table is kept in it.
-				sort.SliceStable(order, func(i, j int) bool { return c.items[order[i]].At.Before(c.items[order[j]].At) })
-				for _, i := range order {
-					in := c.items[i]
-					for _, p := range in.People {
-						if err := touches.add(ctx, ms(in.At), p.ID, in.ID, in.Kind, string(in.By), in.Minutes, len(in.People)); err != nil {
-							return err
-						}
-					}
+			}
+			return nil
+		}
+		err := func() error {
+			for c := range w.chunks {
+				err := writeChunk(c)
+				if w.ack != nil {
+					w.ack <- struct{}{}
+				}
+				if err != nil {
+					return err
 				}
 			}
 			if err := ins.flush(ctx); err != nil {
@@ -258,6 +274,9 @@ func (tx *Tx) NewInteractionWriter(ctx context.Context, expected int, createdMs 
 		links.close()
 		touches.close()
 		for range w.chunks { // after an error: let Add return
+			if w.ack != nil {
+				w.ack <- struct{}{}
+			}
 		}
 		w.done <- err
 	}()
@@ -273,6 +292,9 @@ func (w *InteractionWriter) Add(items []rapport.Interaction, before [][]float64)
 	}
 	if len(items) > 0 {
 		w.chunks <- interactionChunk{items, before}
+		if w.ack != nil {
+			<-w.ack
+		}
 	}
 }
 

@@ -513,7 +513,7 @@ func (tx *Tx) HandleOwner(ctx context.Context, kind, norm string) (string, error
 // neither ("", "").
 func (tx *Tx) ImportKey(ctx context.Context, key string) (personID, interactionID string, err error) {
 	var p, i sql.NullString
-	err = tx.q.QueryRowContext(ctx, `SELECT person_id, interaction_id FROM import_keys WHERE key = ?`, key).Scan(&p, &i)
+	err = tx.q.QueryRowContext(ctx, `SELECT person_id, interaction_id FROM import_keys WHERE key = ?`, tx.storedKey(key)).Scan(&p, &i)
 	if err == sql.ErrNoRows {
 		return "", "", nil
 	}
@@ -533,7 +533,7 @@ func (tx *Tx) PutImportKey(ctx context.Context, key, personID, interactionID str
 		i = interactionID
 	}
 	_, err := tx.q.ExecContext(ctx, `INSERT INTO import_keys (key, person_id, interaction_id) VALUES (?, ?, ?)
-		ON CONFLICT (key) DO UPDATE SET person_id = excluded.person_id, interaction_id = excluded.interaction_id`, key, p, i)
+		ON CONFLICT (key) DO UPDATE SET person_id = excluded.person_id, interaction_id = excluded.interaction_id`, tx.storedKey(key), p, i)
 	if err != nil {
 		return fmt.Errorf("record import key: %w", mapErr(err))
 	}
@@ -572,7 +572,7 @@ func (tx *Tx) ImportKeys(ctx context.Context) (map[string][2]string, error) {
 			rows.Close()
 			return nil, fmt.Errorf("read import keys: %w", err)
 		}
-		out[k] = [2]string{p, i}
+		out[tx.readKey(k)] = [2]string{p, i}
 	}
 	return out, closeRows(rows)
 }
@@ -628,7 +628,7 @@ func (tx *Tx) PutImportKeys(ctx context.Context, keys [][3]string) error {
 		if k[2] != "" {
 			in = k[2]
 		}
-		rows[i] = []any{k[0], p, in}
+		rows[i] = []any{tx.storedKey(k[0]), p, in}
 	}
 	return tx.insertRows(ctx, "import_keys", "key, person_id, interaction_id",
 		" ON CONFLICT (key) DO UPDATE SET person_id = excluded.person_id, interaction_id = excluded.interaction_id", rows)

@@ -28,6 +28,7 @@ func fileSum(t *testing.T, p string) [32]byte {
 // Another application's SQLite file, or a file that is not SQLite, is
 // refused and left exactly as it was: no tables added, no WAL switched on.
 func TestOpenRefusesOtherFilesUntouched(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	dir := t.TempDir()
 	other := filepath.Join(dir, "notes.db")
@@ -67,7 +68,7 @@ func TestOpenRefusesOtherFilesUntouched(t *testing.T) {
 func TestFirstOpenUnderConcurrency(t *testing.T) {
 	ctx := context.Background()
 	for round := range 5 {
-		p := filepath.Join(t.TempDir(), "new.db")
+		p := dbPath(t)
 		var wg sync.WaitGroup
 		errs := make(chan error, 8)
 		for range 8 {
@@ -95,6 +96,7 @@ func TestFirstOpenUnderConcurrency(t *testing.T) {
 // A database that cannot be written (a read-only directory, a read-only
 // mount) can still be read and exported; a write says it is read-only.
 func TestReadOnlyDatabaseCanBeRead(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	p := filepath.Join(t.TempDir(), "r.db")
 	db, err := Open(ctx, p)
@@ -140,6 +142,7 @@ func TestReadOnlyDatabaseCanBeRead(t *testing.T) {
 // one side (as give and got stored it) stays a favour; a plain kind, or a
 // ladder action done together, does not become one.
 func TestMigrationKeepsGivesAsFavours(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	p := filepath.Join(t.TempDir(), "old.db")
 	raw, err := sql.Open("sqlite", "file:"+p+"?_pragma=foreign_keys(1)")

@@ -35,15 +35,17 @@ func (tx *Tx) SavePerson(ctx context.Context, p *rapport.Person) error {
 			if err != nil {
 				return err
 			}
-			_, err = tx.q.ExecContext(ctx, `INSERT INTO handles (person_id, kind, value, norm, ord) VALUES (?, ?, ?, ?, ?)`,
-				p.ID, kind, v, norm, i)
-			if isUniqueViolation(err) {
-				owner, _ := tx.handleOwner(ctx, kind, norm)
-				if owner.ID == p.ID {
-					return rapport.Errorf(rapport.EINVALID, "%s %s is given twice", kind, v)
-				}
+			// Asked before the insert, not after its failure: PostgreSQL
+			// has aborted the transaction by then.
+			if owner, err := tx.handleOwner(ctx, kind, norm); err != nil {
+				return err
+			} else if owner.ID == p.ID {
+				return rapport.Errorf(rapport.EINVALID, "%s %s is given twice", kind, v)
+			} else if owner.ID != "" {
 				return rapport.Errorf(rapport.ECONFLICT, "%s %s already belongs to %s (%s)", kind, v, owner.Name, owner.ID)
 			}
+			_, err = tx.q.ExecContext(ctx, `INSERT INTO handles (person_id, kind, value, norm, ord) VALUES (?, ?, ?, ?, ?)`,
+				p.ID, kind, v, norm, i)
 			if err != nil {
 				return fmt.Errorf("save person %s: %s %s: %w", p.Name, kind, v, err)
 			}
@@ -76,6 +78,9 @@ func (tx *Tx) handleOwner(ctx context.Context, kind, norm string) (rapport.Perso
 	var r rapport.PersonRef
 	err := tx.q.QueryRowContext(ctx, `SELECT p.id, p.name FROM handles h JOIN people p ON p.id = h.person_id WHERE h.kind = ? AND h.norm = ?`,
 		kind, norm).Scan(&r.ID, &r.Name)
+	if errors.Is(err, sql.ErrNoRows) {
+		return r, nil // no one's
+	}
 	return r, err
 }
 
@@ -567,8 +572,8 @@ func (tx *Tx) MergePeople(ctx context.Context, keep, drop string) error {
 			title = CASE WHEN title = '' THEN (SELECT title FROM people WHERE id = ?) ELSE title END,
 			met = CASE WHEN met = '' THEN (SELECT met FROM people WHERE id = ?) ELSE met END,
 			cadence_days = COALESCE(cadence_days, (SELECT cadence_days FROM people WHERE id = ?)),
-			created_ms = MIN(created_ms, (SELECT created_ms FROM people WHERE id = ?))
-			WHERE id = ?`, []any{drop, drop, drop, drop, drop, keep}},
+			created_ms = CASE WHEN created_ms <= (SELECT created_ms FROM people WHERE id = ?) THEN created_ms ELSE (SELECT created_ms FROM people WHERE id = ?) END
+			WHERE id = ?`, []any{drop, drop, drop, drop, drop, drop, keep}},
 		{`DELETE FROM ties WHERE person_id = ? OR person_id = ?`, []any{keep, drop}},
 		{`DELETE FROM people WHERE id = ?`, []any{drop}},
 	}

@@ -269,47 +269,79 @@ func (tx *Tx) snapshotStates(ctx context.Context, at int64) (map[string]*TieStat
 // touches at or after it.
 func (tx *Tx) fold(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, states map[string]*TieState,
 	from, to int64, at func(time.Time) error) error {
-	rows, err := tx.q.QueryContext(ctx, `
-		SELECT person_id, at_ms, kind, by_side, minutes, participants
-		FROM touches WHERE at_ms >= ? AND at_ms < ? ORDER BY at_ms`, from, to)
-	if err != nil {
-		return fmt.Errorf("replay touches: %w", err)
-	}
 	next := int64(math.MaxInt64) // the next snapshot moment to report to at
 	if at != nil && from != math.MinInt64 {
 		next = ms(nextSnapshot(fromMs(from)))
 	}
-	// Raw bytes: a stretch of time is many rows, and most name a person and
-	// a kind already seen.
-	var id, kind, by sql.RawBytes
-	var atMs int64
-	var minutes, participants int
-	for rows.Next() {
-		if err := rows.Scan(&id, &atMs, &kind, &by, &minutes, &participants); err != nil {
-			rows.Close()
+	// In pages read whole before at writes anything: PostgreSQL cannot run
+	// a statement on a connection whose rows are still being read.
+	type row struct {
+		id, kind              string
+		by                    rapport.By
+		atMs                  int64
+		minutes, participants int
+	}
+	interned := map[string]string{} // a stretch of time names the same people and kinds again and again
+	intern := func(b sql.RawBytes) string {
+		if v, ok := interned[string(b)]; ok {
+			return v
+		}
+		v := string(b)
+		interned[v] = v
+		return v
+	}
+	const pageSize = 50000
+	page := make([]row, 0, pageSize)
+	after := [3]any{from, "", ""} // the last row read: (at_ms, person_id, interaction_id) is the key
+	if from != math.MinInt64 {
+		after[0] = from - 1
+	}
+	var lastID sql.RawBytes
+	for {
+		rows, err := tx.q.QueryContext(ctx, `
+			SELECT person_id, at_ms, kind, by_side, minutes, participants, interaction_id
+			FROM touches WHERE (at_ms, person_id, interaction_id) > (?, ?, ?) AND at_ms < ?
+			ORDER BY at_ms, person_id, interaction_id LIMIT ?`, after[0], after[1], after[2], to, pageSize)
+		if err != nil {
 			return fmt.Errorf("replay touches: %w", err)
 		}
-		if at != nil && next == math.MaxInt64 {
-			next = ms(nextSnapshot(fromMs(atMs)))
-		}
-		for atMs >= next {
-			if err := at(fromMs(next)); err != nil {
+		page = page[:0]
+		for rows.Next() {
+			var id, kind, by sql.RawBytes
+			var r row
+			if err := rows.Scan(&id, &r.atMs, &kind, &by, &r.minutes, &r.participants, &lastID); err != nil {
 				rows.Close()
-				return err
+				return fmt.Errorf("replay touches: %w", err)
 			}
-			next = ms(nextSnapshot(fromMs(next)))
+			r.id, r.kind, r.by = intern(id), intern(kind), sideOf(by)
+			page = append(page, r)
+			after = [3]any{r.atMs, r.id, string(lastID)}
 		}
-		s := states[string(id)]
-		if s == nil {
-			s = &TieState{}
-			states[string(id)] = s
+		if err := closeRows(rows); err != nil {
+			return fmt.Errorf("replay touches: %w", err)
 		}
-		t, side := fromMs(atMs), sideOf(by)
-		s.Tie.Add(model.TouchOf(kinds[string(kind)], t, side, minutes, participants), p)
-		s.Reach.Add(t, side)
-	}
-	if err := closeRows(rows); err != nil {
-		return fmt.Errorf("replay touches: %w", err)
+		for _, r := range page {
+			if at != nil && next == math.MaxInt64 {
+				next = ms(nextSnapshot(fromMs(r.atMs)))
+			}
+			for r.atMs >= next {
+				if err := at(fromMs(next)); err != nil {
+					return err
+				}
+				next = ms(nextSnapshot(fromMs(next)))
+			}
+			s := states[r.id]
+			if s == nil {
+				s = &TieState{}
+				states[r.id] = s
+			}
+			t := fromMs(r.atMs)
+			s.Tie.Add(model.TouchOf(kinds[r.kind], t, r.by, r.minutes, r.participants), p)
+			s.Reach.Add(t, r.by)
+		}
+		if len(page) < pageSize {
+			break
+		}
 	}
 	for at != nil && next <= to {
 		if err := at(fromMs(next)); err != nil {
@@ -487,7 +519,7 @@ func (db *DB) TouchesMismatch(ctx context.Context) (int, error) {
 		FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id`
 	const copy = `SELECT at_ms, person_id, interaction_id, kind, by_side, minutes, participants FROM touches`
 	var n int
-	err := db.sql.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM (`+join+` EXCEPT `+copy+`)) + (SELECT COUNT(*) FROM (`+copy+` EXCEPT `+join+`))`).Scan(&n)
+	err := db.sql.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM (`+join+` EXCEPT `+copy+`) a) + (SELECT COUNT(*) FROM (`+copy+` EXCEPT `+join+`) b)`).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("compare touches: %w", err)
 	}

@@ -1,6 +1,7 @@
-// Package store keeps Rapport's data in SQLite (the embedded default) through
-// hand-written, portable SQL. Migrations are embedded and applied on open; a
-// database written by a newer Rapport is refused rather than damaged.
+// Package store keeps Rapport's data in SQLite (the embedded default) or
+// PostgreSQL (a postgres:// URL) through hand-written, portable SQL (see
+// dialect.go). Migrations are embedded, one set per engine, and applied on
+// open; a database written by a newer Rapport is refused rather than damaged.
 package store
 
 import (
@@ -23,14 +24,15 @@ import (
 	sqlite3 "modernc.org/sqlite/lib"
 )
 
-//go:embed migrations/sqlite/*.sql
+//go:embed migrations/sqlite/*.sql migrations/postgres/*.sql
 var migrations embed.FS
 
 // DB is an open Rapport database.
 type DB struct {
 	sql      *sql.DB
-	path     string
+	path     string // the file, or the URL without its password
 	readOnly bool
+	pg       bool // PostgreSQL, not SQLite
 }
 
 // DefaultPath is where the database lives when neither --db nor RAPPORT_DB
@@ -52,6 +54,9 @@ func DefaultPath() (string, error) {
 // writes ahead (WAL), enforces foreign keys, and starts write transactions
 // with BEGIN IMMEDIATE so concurrent writers queue instead of failing.
 func Open(ctx context.Context, path string) (*DB, error) {
+	if IsURL(path) {
+		return openPostgres(ctx, path)
+	}
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("open database %s: %w", path, err)
 	}
@@ -222,11 +227,15 @@ func SchemaVersion() int64 {
 }
 
 func (db *DB) migrate(ctx context.Context) error {
-	fsys, err := fs.Sub(migrations, "migrations/sqlite")
+	dir, dialect := "migrations/sqlite", goose.DialectSQLite3
+	if db.pg {
+		dir, dialect = "migrations/postgres", goose.DialectPostgres
+	}
+	fsys, err := fs.Sub(migrations, dir)
 	if err != nil {
 		return err
 	}
-	p, err := goose.NewProvider(goose.DialectSQLite3, db.sql, fsys)
+	p, err := goose.NewProvider(dialect, db.sql, fsys)
 	if err != nil {
 		return fmt.Errorf("load migrations: %w", err)
 	}
@@ -241,6 +250,19 @@ func (db *DB) migrate(ctx context.Context) error {
 	}
 	if current == SchemaVersion() {
 		return nil
+	}
+	if db.pg {
+		// Processes that open a new database at once take turns, waiting
+		// on a lock of the session's (goose's own locker polls each second).
+		conn, err := db.sql.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("migrate %s: %w", db.path, err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7354836)`); err != nil {
+			return fmt.Errorf("migrate %s: %w", db.path, err)
+		}
+		defer conn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(7354836)`)
 	}
 	if db.readOnly {
 		return rapport.Errorf(rapport.EINVALID, "database %s is read-only here and has schema version %d, older than this Rapport's %d: open it once where it can be written to upgrade it",
@@ -281,7 +303,7 @@ func (db *DB) migrate(ctx context.Context) error {
 func (db *DB) seed(ctx context.Context) error {
 	// Read first: most opens find the catalogue there and take no write lock.
 	var n int
-	if err := db.sql.QueryRowContext(ctx, `SELECT COUNT(*) FROM kinds`).Scan(&n); err != nil {
+	if err := db.View().q.QueryRowContext(ctx, `SELECT COUNT(*) FROM kinds`).Scan(&n); err != nil {
 		return fmt.Errorf("count kinds: %w", err)
 	}
 	if n > 0 {
@@ -316,12 +338,21 @@ type querier interface {
 // pool (View).
 type Tx struct {
 	q     querier
+	pg    bool      // on PostgreSQL (q rebinds)
 	bulk  bool      // in BulkUpdate: inserts end the transaction on a conflict (see insertRows)
 	snaps *snapMark // snapshots_built as last read or written in this transaction
 }
 
 // View returns a Tx for reads outside any transaction.
-func (db *DB) View() *Tx { return &Tx{q: db.sql} }
+func (db *DB) View() *Tx { return db.tx(db.sql) }
+
+// tx wraps a querier for the engine.
+func (db *DB) tx(q querier) *Tx {
+	if db.pg {
+		return &Tx{q: pgQuerier{q}, pg: true}
+	}
+	return &Tx{q: q}
+}
 
 // BulkUpdate is Update for large writes whose every reference fn itself
 // read or made in the same transaction (imports, the demo). The transaction
@@ -332,6 +363,17 @@ func (db *DB) View() *Tx { return &Tx{q: db.sql} }
 // need, was a fifth of an mbox import. The import tests run SQLite's
 // foreign_key_check after every import to hold fn to its side of this.
 func (db *DB) BulkUpdate(ctx context.Context, fn func(*Tx) error) error {
+	if db.pg {
+		// The references are checked at commit instead of row by row (the
+		// PostgreSQL schema's foreign keys are DEFERRABLE): an import writes
+		// interactions before the new people they name.
+		return db.updatePg(ctx, func(tx *Tx) error {
+			if _, err := tx.q.ExecContext(ctx, `SET CONSTRAINTS ALL DEFERRED`); err != nil {
+				return fmt.Errorf("defer the reference checks: %w", err)
+			}
+			return fn(tx)
+		})
+	}
 	conn, err := db.sql.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("begin: %w", mapErr(err))
@@ -374,6 +416,9 @@ func (db *DB) BulkUpdate(ctx context.Context, fn func(*Tx) error) error {
 // ForeignKeyViolations lists the rows whose references do not hold, as
 // "table rowid → parent"; none in a sound database.
 func (db *DB) ForeignKeyViolations(ctx context.Context) ([]string, error) {
+	if db.pg {
+		return nil, nil // PostgreSQL checks every reference, always
+	}
 	rows, err := db.sql.QueryContext(ctx, `PRAGMA foreign_key_check`)
 	if err != nil {
 		return nil, fmt.Errorf("check foreign keys: %w", err)
@@ -393,7 +438,14 @@ func (db *DB) ForeignKeyViolations(ctx context.Context) ([]string, error) {
 }
 
 // Update runs fn in one write transaction: all of it is kept, or none.
+// On PostgreSQL the transaction is SERIALIZABLE, so a read-modify-write (a
+// tie read, updated and written back) cannot lose a concurrent one's
+// update: the loser is rolled back and fn runs again, on what the winner
+// wrote. fn must therefore keep its effects inside the transaction.
 func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
+	if db.pg {
+		return db.updatePg(ctx, fn)
+	}
 	tx, err := db.sql.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", mapErr(err))
@@ -410,6 +462,9 @@ func (db *DB) Update(ctx context.Context, fn func(*Tx) error) error {
 
 // mapErr turns driver errors a user can act on into coded errors.
 func mapErr(err error) error {
+	if pgCode(err) != "" {
+		return mapPgErr(err)
+	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		switch se.Code() {
@@ -423,6 +478,9 @@ func mapErr(err error) error {
 }
 
 func isUniqueViolation(err error) bool {
+	if pgCode(err) == pgUniqueViolation {
+		return true
+	}
 	var se *sqlite.Error
 	if errors.As(err, &se) {
 		return se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY || se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE

@@ -12,11 +12,32 @@ import (
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/model"
+	"github.com/rapport-app/rapport/internal/store/pgtest"
 )
+
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
+// dbPath names a new database for a test: a file, or with
+// RAPPORT_TEST_ENGINE=postgres a database in a throwaway cluster.
+func dbPath(t *testing.T) string {
+	t.Helper()
+	if pgtest.Enabled() {
+		return pgtest.URL(t)
+	}
+	return filepath.Join(t.TempDir(), "sub", "r.db")
+}
+
+// sqliteOnly skips a test of SQLite's own file handling on PostgreSQL.
+func sqliteOnly(t *testing.T) {
+	t.Helper()
+	if pgtest.Enabled() {
+		t.Skip("SQLite's own behaviour")
+	}
+}
 
 func open(t *testing.T) *DB {
 	t.Helper()
-	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "sub", "r.db"))
+	db, err := Open(context.Background(), dbPath(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +58,7 @@ func save(t *testing.T, db *DB, p rapport.Person) {
 }
 
 func TestOpenSeedsKindsOnce(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "r.db")
+	path := dbPath(t)
 	for range 2 {
 		db, err := Open(context.Background(), path)
 		if err != nil {
@@ -55,6 +76,7 @@ func TestOpenSeedsKindsOnce(t *testing.T) {
 }
 
 func TestNewerSchemaIsRefusedAndUntouched(t *testing.T) {
+	sqliteOnly(t)
 	path := filepath.Join(t.TempDir(), "r.db")
 	db, err := Open(context.Background(), path)
 	if err != nil {
@@ -247,6 +269,7 @@ func TestTieEncodingRoundTrips(t *testing.T) {
 // connections still refuse a dangling reference afterwards, and a conflict
 // still undoes the whole bulk write.
 func TestBulkUpdateForeignKeys(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	db := open(t)
 	save(t, db, rapport.Person{ID: "p1", Name: "Ada"})
@@ -284,6 +307,7 @@ func TestBulkUpdateForeignKeys(t *testing.T) {
 // end: the same indexes, holding every row; and a bulk insert that fails
 // leaves them as they were.
 func TestBulkInsertKeepsIndexes(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	db := open(t)
 	save(t, db, rapport.Person{ID: "p1", Name: "Ada"})
@@ -341,6 +365,7 @@ func TestBulkInsertKeepsIndexes(t *testing.T) {
 // A new database gets 16 KB pages; one made with SQLite's default 4 KB pages
 // (by an earlier Rapport) keeps them and works as before.
 func TestPageSize(t *testing.T) {
+	sqliteOnly(t)
 	ctx := context.Background()
 	pageSize := func(db *DB) int {
 		var n int

@@ -10,9 +10,13 @@ import (
 // Watcher tells when the database has changed, from this process or any
 // other: it holds one connection of its own that never writes and asks
 // SQLite's data_version, which moves whenever another connection commits.
+// On PostgreSQL it reads the position of the write-ahead log, which moves
+// with every write to the cluster (more often than the data changes, never
+// less).
 type Watcher struct {
 	mu   sync.Mutex
 	conn *sql.Conn
+	pg   bool
 }
 
 // Watch returns a Watcher; Close it when done.
@@ -21,7 +25,7 @@ func (db *DB) Watch(ctx context.Context) (*Watcher, error) {
 	if err != nil {
 		return nil, fmt.Errorf("watch %s: %w", db.path, err)
 	}
-	return &Watcher{conn: c}, nil
+	return &Watcher{conn: c, pg: db.pg}, nil
 }
 
 // Version is a number that changes when the data does.
@@ -29,7 +33,11 @@ func (w *Watcher) Version(ctx context.Context) (int64, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	var v int64
-	if err := w.conn.QueryRowContext(ctx, `PRAGMA data_version`).Scan(&v); err != nil {
+	q := `PRAGMA data_version`
+	if w.pg {
+		q = `SELECT (pg_current_wal_insert_lsn() - '0/0')::bigint`
+	}
+	if err := w.conn.QueryRowContext(ctx, q).Scan(&v); err != nil {
 		return 0, fmt.Errorf("read the data version: %w", err)
 	}
 	return v, nil

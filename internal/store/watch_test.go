@@ -2,13 +2,12 @@ package store
 
 import (
 	"context"
-	"path/filepath"
 	"testing"
 )
 
 func TestWatcherSeesCommitsFromAnyConnection(t *testing.T) {
 	ctx := context.Background()
-	path := filepath.Join(t.TempDir(), "w.db")
+	path := dbPath(t)
 	db, err := Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)

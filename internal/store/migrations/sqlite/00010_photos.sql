@@ -8,7 +8,7 @@ CREATE TABLE photos (
     person_id TEXT PRIMARY KEY REFERENCES people (id) ON DELETE CASCADE,
     type      TEXT NOT NULL,
     data      TEXT NOT NULL,
-    added_ms  INTEGER NOT NULL
+    added_ms  BIGINT NOT NULL
 );
 
 -- +goose Down

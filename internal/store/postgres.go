@@ -1,0 +1,107 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rapport-app/rapport"
+)
+
+// openPostgres opens the PostgreSQL database a URL names and brings its
+// schema up to date; one that holds another application's tables is
+// refused, untouched.
+func openPostgres(ctx context.Context, u string) (*DB, error) {
+	db, err := sql.Open("pgx", u)
+	if err != nil {
+		return nil, rapport.Errorf(rapport.EINVALID, "open %s: %v", redact(u), err)
+	}
+	db.SetMaxOpenConns(16)
+	d := &DB{sql: db, path: redact(u), pg: true}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, rapport.Errorf(rapport.EINVALID, "cannot reach %s: %v", d.path, err)
+	}
+	if err := d.checkOwnPg(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	// Several processes may open a new database at once: goose takes a
+	// lock of its own for the migrations on PostgreSQL.
+	if err := d.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := d.seed(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return d, nil
+}
+
+// checkOwnPg refuses a database whose schema holds tables but not Rapport's.
+func (db *DB) checkOwnPg(ctx context.Context) error {
+	rows, err := db.sql.QueryContext(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`)
+	if err != nil {
+		return fmt.Errorf("open %s: %w", db.path, err)
+	}
+	defer rows.Close()
+	var tables []string
+	ours := false
+	for rows.Next() {
+		var name string
+		if err := rows.Scan(&name); err != nil {
+			return fmt.Errorf("open %s: %w", db.path, err)
+		}
+		tables = append(tables, name)
+		ours = ours || name == "goose_db_version"
+	}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("open %s: %w", db.path, err)
+	}
+	if len(tables) > 0 && !ours {
+		if len(tables) > 5 {
+			tables = append(tables[:5], "…")
+		}
+		return rapport.Errorf(rapport.EINVALID, "%s holds another application's tables (%s), not Rapport's: it was left untouched; choose another database",
+			db.path, strings.Join(tables, ", "))
+	}
+	return nil
+}
+
+// updatePg runs fn in a SERIALIZABLE transaction, again while it loses to a
+// concurrent one (at most for a minute).
+func (db *DB) updatePg(ctx context.Context, fn func(*Tx) error) error {
+	deadline := time.Now().Add(time.Minute)
+	for try := 0; ; try++ {
+		err := db.updatePgOnce(ctx, fn)
+		if err == nil || !retryable(err) || time.Now().After(deadline) {
+			if retryable(err) {
+				return mapPgErr(err)
+			}
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(min(try+1, 20)) * 5 * time.Millisecond):
+		}
+	}
+}
+
+func (db *DB) updatePgOnce(ctx context.Context, fn func(*Tx) error) error {
+	tx, err := db.sql.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelSerializable})
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	if err := fn(db.tx(tx)); err != nil {
+		tx.Rollback()
+		return err
+	}
+	if err := tx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
