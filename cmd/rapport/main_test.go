@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/rapport-app/rapport/internal/store/pgtest"
 )
 
 func TestMain(m *testing.M) {
@@ -20,8 +22,14 @@ func TestMain(m *testing.M) {
 		main() // the test binary as rapport, for tests that kill it
 		return
 	}
-	testscript.Main(m, map[string]func(){"rapport": main})
+	testscript.Main(withPostgres{m}, map[string]func(){"rapport": main})
 }
+
+// withPostgres stops the throwaway PostgreSQL cluster after the tests, if
+// they started one (RAPPORT_TEST_ENGINE=postgres).
+type withPostgres struct{ m *testing.M }
+
+func (w withPostgres) Run() int { return pgtest.Main(w.m) }
 
 // Killing an import halfway (kill -9) leaves the database as it was, and
 // running the import again completes it.
@@ -88,6 +96,13 @@ func TestScripts(t *testing.T) {
 		Dir: "testdata/script",
 		Setup: func(env *testscript.Env) error {
 			env.Setenv("RAPPORT_DB", filepath.Join(env.WorkDir, "rapport.db"))
+			if pgtest.Enabled() {
+				u, err := pgtest.NewURL()
+				if err != nil {
+					return err
+				}
+				env.Setenv("RAPPORT_DB", u)
+			}
 			env.Setenv("RAPPORT_NOW", "2026-11-22T12:00:00Z")
 			return nil
 		},

@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/safefile"
 	"github.com/rapport-app/rapport/internal/store"
 )
 
@@ -14,7 +15,7 @@ import (
 // asks, goals, follow-ups, assignments, the ladder and the settings. Rows
 // come in a stable order, so the same data gives the same bytes.
 func (a *App) ExportJSON(ctx context.Context, w io.Writer) error {
-	d, err := a.DB.View().Dump(ctx)
+	d, err := a.DB.Snapshot(ctx)
 	if err != nil {
 		return err
 	}
@@ -38,12 +39,17 @@ func (a *App) RestoreJSON(ctx context.Context, r io.Reader, file string) (*Resto
 	if err := dec.Decode(&d); err != nil {
 		return nil, rapport.Errorf(rapport.EINVALID, "%s: not valid JSON: %v", file, err)
 	}
+	return a.restore(ctx, &d, file)
+}
+
+// restore writes a dump into this (empty) database and rebuilds every tie.
+func (a *App) restore(ctx context.Context, d *store.Dump, file string) (*RestoreSummary, error) {
 	sum := &RestoreSummary{Source: "json", Rows: map[string]int{}}
 	for t, rows := range d.Tables {
 		sum.Rows[t] = len(rows)
 	}
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
-		if err := tx.Restore(ctx, &d, file); err != nil {
+		if err := tx.Restore(ctx, d, file); err != nil {
 			return err
 		}
 		p, err := a.params(ctx, tx)
@@ -58,7 +64,26 @@ func (a *App) RestoreJSON(ctx context.Context, r io.Reader, file string) (*Resto
 	return sum, nil
 }
 
-// Backup copies the live database to a new file.
+// Backup copies the live database to a new SQLite file, which opens with
+// --db like any other: from SQLite itself (VACUUM INTO), from PostgreSQL by
+// restoring one consistent snapshot of it into the new file.
 func (a *App) Backup(ctx context.Context, path string) error {
-	return a.DB.Backup(ctx, path)
+	if !a.DB.Postgres() {
+		return a.DB.Backup(ctx, path)
+	}
+	d, err := a.DB.Snapshot(ctx)
+	if err != nil {
+		return err
+	}
+	return safefile.Create(path, func(tmp string) error {
+		db, err := store.Open(ctx, tmp)
+		if err != nil {
+			return err
+		}
+		if _, err := New(db, a.Now).restore(ctx, d, path); err != nil {
+			db.Close()
+			return err
+		}
+		return db.Close() // the last connection folds the log into the file
+	})
 }

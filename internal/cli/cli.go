@@ -239,7 +239,7 @@ func (r *runner) open(ctx context.Context) (*app.App, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.log.Debug("opened database", "path", path, "took", time.Since(start))
+	r.log.Debug("opened database", "path", db.Path(), "took", time.Since(start)) // a URL without its password
 	r.db = db
 	a := app.New(db, clock)
 	// Days are the user's: TZ, unless the time_zone setting says otherwise.

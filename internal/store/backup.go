@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
-	"os"
 	"strconv"
 	"strings"
 
@@ -185,33 +184,25 @@ func jsonValue(v any) any {
 	return v
 }
 
-// Backup copies the live database to path, consistently, while it is in use:
-// an SQLite file (VACUUM INTO), or from PostgreSQL the JSON backup of one
-// snapshot of it (`rapport import json` restores it on either engine).
+// Snapshot is Dump of one consistent moment, while the database is in use.
+func (db *DB) Snapshot(ctx context.Context) (*Dump, error) {
+	if !db.pg {
+		return db.View().Dump(ctx) // as the JSON export always read it; a consistent copy is Backup's VACUUM INTO
+	}
+	tx, err := db.sql.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
+	if err != nil {
+		return nil, fmt.Errorf("back up: %w", err)
+	}
+	defer tx.Rollback()
+	return db.tx(tx).Dump(ctx)
+}
+
+// Backup copies the live SQLite database to path, consistently, while it is
+// in use (VACUUM INTO). A PostgreSQL database is backed up by app.Backup,
+// into an SQLite file through Snapshot.
 func (db *DB) Backup(ctx context.Context, path string) error {
 	if db.pg {
-		return safefile.Create(path, func(tmp string) error {
-			tx, err := db.sql.BeginTx(ctx, &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true})
-			if err != nil {
-				return fmt.Errorf("back up: %w", err)
-			}
-			defer tx.Rollback()
-			d, err := db.tx(tx).Dump(ctx)
-			if err != nil {
-				return err
-			}
-			f, err := os.Create(tmp)
-			if err != nil {
-				return fmt.Errorf("back up to %s: %w", path, err)
-			}
-			enc := json.NewEncoder(f)
-			enc.SetIndent("", " ")
-			if err := enc.Encode(d); err != nil {
-				f.Close()
-				return fmt.Errorf("back up to %s: %w", path, err)
-			}
-			return f.Close()
-		})
+		return rapport.Errorf(rapport.EINVALID, "back up %s: a PostgreSQL database is copied through a snapshot (app.Backup)", db.path)
 	}
 	return safefile.Create(path, func(tmp string) error {
 		if _, err := db.sql.ExecContext(ctx, `VACUUM INTO ?`, tmp); err != nil {

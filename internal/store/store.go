@@ -208,8 +208,11 @@ func writable(path string) bool {
 // written where it is).
 func (db *DB) ReadOnly() bool { return db.readOnly }
 
-// Path is the database file.
+// Path is the database file, or its URL without the password.
 func (db *DB) Path() string { return db.path }
+
+// Postgres reports whether the database is PostgreSQL rather than SQLite.
+func (db *DB) Postgres() bool { return db.pg }
 
 // Close closes the database.
 func (db *DB) Close() error { return db.sql.Close() }

@@ -51,22 +51,31 @@ var (
 // URL returns the URL of a new, empty database for t.
 func URL(t testing.TB) string {
 	t.Helper()
+	u, err := NewURL()
+	if err != nil {
+		if os.Getenv("CI") != "" {
+			t.Fatalf("PostgreSQL: %v (CI installs postgresql: the PostgreSQL runs must not skip)", err)
+		}
+		t.Skipf("PostgreSQL: %v", err)
+	}
+	return u
+}
+
+// NewURL is URL for callers without a testing.TB (a script's setup).
+func NewURL() (string, error) {
 	once.Do(func() { started, failed = start() })
 	if failed != nil {
-		if os.Getenv("CI") != "" {
-			t.Fatalf("PostgreSQL: %v (CI installs postgresql: the PostgreSQL runs must not skip)", failed)
-		}
-		t.Skipf("PostgreSQL: %v", failed)
+		return "", failed
 	}
 	name := fmt.Sprintf("t%d_%d", os.Getpid(), seq.Add(1))
 	if _, err := started.admin.Exec(`CREATE DATABASE ` + name + ` TEMPLATE template0 ENCODING 'UTF8' LC_COLLATE 'C' LC_CTYPE 'C'`); err != nil {
-		t.Fatalf("create database %s: %v", name, err)
+		return "", fmt.Errorf("create database %s: %w", name, err)
 	}
-	return "postgres://rapport@127.0.0.1:" + started.port + "/" + name + "?sslmode=disable"
+	return "postgres://rapport@127.0.0.1:" + started.port + "/" + name + "?sslmode=disable", nil
 }
 
 // Main runs the tests and removes the cluster after them, if one started.
-func Main(m *testing.M) int {
+func Main(m interface{ Run() int }) int {
 	code := m.Run()
 	if started != nil {
 		started.stop()
