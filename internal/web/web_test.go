@@ -28,6 +28,7 @@ import (
 	"github.com/rapport-app/rapport/internal/app"
 	"github.com/rapport-app/rapport/internal/demo"
 	"github.com/rapport-app/rapport/internal/store"
+	"github.com/rapport-app/rapport/internal/store/pgtest"
 )
 
 var now = time.Date(2026, 11, 22, 9, 0, 0, 0, time.UTC)
@@ -40,10 +41,15 @@ type fixture struct {
 }
 
 // newFixture serves a small demo network as of now.
+func TestMain(m *testing.M) { os.Exit(pgtest.Main(m)) }
+
 func newFixture(t testing.TB, people int) *fixture {
 	t.Helper()
 	ctx := context.Background()
 	path := filepath.Join(t.TempDir(), "web.db")
+	if pgtest.Enabled() {
+		path = pgtest.URL(t)
+	}
 	db, err := store.Open(ctx, path)
 	if err != nil {
 		t.Fatal(err)
