@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"sort"
 	"strconv"
 	"strings"
 
@@ -123,13 +125,35 @@ func (tx *Tx) Restore(ctx context.Context, d *Dump, file string) error {
 		}
 	}
 	for _, t := range backupTables {
+		// Rows with the same columns go in multi-row batches (a backup of
+		// 200,000 interactions took 100 s row by row on PostgreSQL).
+		var cols []string
+		var batch [][]any
+		flush := func() error {
+			if len(batch) == 0 {
+				return nil
+			}
+			err := tx.insertRows(ctx, t.name, strings.Join(cols, ", "), "", batch)
+			batch = batch[:0]
+			if err != nil {
+				return rapport.Errorf(rapport.EINVALID, "%s: %s: %v", file, t.name, rapport.ErrorMessage(err))
+			}
+			return nil
+		}
 		for i, row := range d.Tables[t.name] {
-			cols := make([]string, 0, len(row))
+			rc := make([]string, 0, len(row))
 			for c := range row {
 				if strings.Trim(c, "abcdefghijklmnopqrstuvwxyz_") != "" {
 					return rapport.Errorf(rapport.EINVALID, "%s: %s record %d: bad column name %q", file, t.name, i+1, c)
 				}
-				cols = append(cols, c)
+				rc = append(rc, c)
+			}
+			sort.Strings(rc)
+			if !slices.Equal(rc, cols) {
+				if err := flush(); err != nil {
+					return err
+				}
+				cols = rc
 			}
 			args := make([]any, len(cols))
 			for j, c := range cols {
@@ -140,20 +164,20 @@ func (tx *Tx) Restore(ctx context.Context, d *Dump, file string) error {
 					if len(s) > rapport.MaxNote {
 						return rapport.Errorf(rapport.ETOOLARGE, "%s: %s record %d: %s: %d bytes, more than the %d allowed", file, t.name, i+1, c, len(s), rapport.MaxNote)
 					}
+					if t.name == "import_keys" && c == "key" {
+						// Made by Rapport, its parts joined with NUL, which
+						// the text rule would strip: a re-import after the
+						// restore would then not know the records again.
+						args[j] = tx.storedKey(s)
+						continue
+					}
 					args[j], _ = rapport.Clean(s, true)
 				}
 			}
-			if t.name == "import_keys" {
-				for j, c := range cols {
-					if k, ok := args[j].(string); ok && c == "key" {
-						args[j] = tx.storedKey(k)
-					}
-				}
-			}
-			q := `INSERT INTO ` + t.name + ` (` + strings.Join(cols, ", ") + `) VALUES ` + placeholders(len(cols))
-			if _, err := tx.q.ExecContext(ctx, q, args...); err != nil {
-				return rapport.Errorf(rapport.EINVALID, "%s: %s record %d: %v", file, t.name, i+1, err)
-			}
+			batch = append(batch, args)
+		}
+		if err := flush(); err != nil {
+			return err
 		}
 	}
 	// What the report replays from is derived, not backed up.
