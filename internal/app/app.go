@@ -98,6 +98,14 @@ func New(db *store.DB, now func() time.Time) *App {
 
 func (a *App) now() time.Time { return a.Now().UTC() }
 
+// Watch returns a watcher of the data's version, which moves whenever
+// anything is written, from this process or another: the web server keys its
+// cached views on it. Close it when done.
+func (a *App) Watch(ctx context.Context) (*store.Watcher, error) { return a.DB.Watch(ctx) }
+
+// Where names the database: its file, or its URL without the password.
+func (a *App) Where() string { return a.DB.Path() }
+
 // newID returns a time-ordered id (UUIDv7), made by the application so the
 // schema stays portable.
 func newID() string { return uuid.Must(uuid.NewV7()).String() }

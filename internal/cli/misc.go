@@ -42,11 +42,11 @@ func (r *runner) demoCmd() *cobra.Command {
 			r.log.Debug("demo generated", "took", time.Since(start))
 			return r.emit(res, func(w io.Writer) {
 				if res.Existing {
-					fmt.Fprintf(w, "%s already holds a demo network of %d people; nothing to do.\n", a.DB.Path(), res.People)
+					fmt.Fprintf(w, "%s already holds a demo network of %d people; nothing to do.\n", a.Where(), res.People)
 					return
 				}
 				fmt.Fprintf(w, "Made %d people and %d interactions over %d years in %s.\nTry: rapport ladder, rapport people --limit 20, rapport why NAME\n",
-					res.People, res.Interactions, opts.Years, a.DB.Path())
+					res.People, res.Interactions, opts.Years, a.Where())
 			})
 		},
 	}

@@ -95,7 +95,7 @@ HTTP the token crosses the network in clear text.`,
 			if certFile != "" {
 				scheme = "https"
 			}
-			fmt.Fprintf(r.env.Stdout, "Rapport is at %s://%s/ (database %s). Stop with Ctrl-C.\n", scheme, ln.Addr(), a.DB.Path())
+			fmt.Fprintf(r.env.Stdout, "Rapport is at %s://%s/ (database %s). Stop with Ctrl-C.\n", scheme, ln.Addr(), a.Where())
 			errc := make(chan error, 1)
 			go func() {
 				if certFile != "" {

@@ -496,19 +496,6 @@ func (tx *Tx) LatestAssignment(ctx context.Context, now time.Time) (*Assignment,
 	return a, closeRows(rows)
 }
 
-// HandleOwner returns the id of the person a normalised handle belongs to, or "".
-func (tx *Tx) HandleOwner(ctx context.Context, kind, norm string) (string, error) {
-	var id string
-	err := tx.q.QueryRowContext(ctx, `SELECT person_id FROM handles WHERE kind = ? AND norm = ?`, kind, norm).Scan(&id)
-	if err == sql.ErrNoRows {
-		return "", nil
-	}
-	if err != nil {
-		return "", fmt.Errorf("find %s %s: %w", kind, norm, err)
-	}
-	return id, nil
-}
-
 // ImportKey returns what an import key names: a person, an interaction, or
 // neither ("", "").
 func (tx *Tx) ImportKey(ctx context.Context, key string) (personID, interactionID string, err error) {

@@ -63,7 +63,7 @@ func New(ctx context.Context, a *app.App, log *slog.Logger, opts Options) (*Serv
 	if err != nil {
 		return nil, err
 	}
-	w, err := a.DB.Watch(ctx)
+	w, err := a.Watch(ctx)
 	if err != nil {
 		return nil, err
 	}
