@@ -32,6 +32,8 @@ type ImportSummary struct {
 	// Merges lists every record taken as someone already known (in the
 	// database or earlier in the file) under another name, and why.
 	Merges []ImportMerge `json:"merges"`
+	// Rows counts what a JSON backup restored, table by table (import json).
+	Rows map[string]int `json:"rows,omitempty"`
 }
 
 // ImportMerge is one record merged into a person of another name.

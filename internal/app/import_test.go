@@ -1,6 +1,7 @@
 package app
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"os"
@@ -206,5 +207,39 @@ func TestImportMergesOnlyOnProof(t *testing.T) {
 	must[*PersonDetail](t)(a.Merge(ctx, "Mum", "Dad"))
 	if d, err := a.Show(ctx, "dad"); err != nil || d.Name != "Mum" {
 		t.Errorf("Dad after merging him into Mum: %v %+v", err, d)
+	}
+}
+
+// ImportFiles is the one way in for the CLI and the web: a source's files,
+// or a JSON backup restored into an empty database, each refused the same
+// way wherever it comes from.
+func TestImportFilesOneWayIn(t *testing.T) {
+	ctx := context.Background()
+	a := newApp(t, now)
+	sum := must[*ImportSummary](t)(a.ImportFiles(ctx, ImportRequest{Source: "vcard", Paths: []string{"testdata/shared-phones.vcf"}}))
+	if sum.PeopleCreated == 0 {
+		t.Fatalf("vcard: %+v", sum)
+	}
+	if _, err := a.ImportFiles(ctx, ImportRequest{Source: "google", Paths: []string{"x.csv"}, Photos: true}); rapport.ErrorField(err) != "photos" {
+		t.Errorf("photos from a CSV: %v", err)
+	}
+	var backup bytes.Buffer
+	if err := a.ExportJSON(ctx, &backup); err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "backup.json")
+	if err := os.WriteFile(file, backup.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b := newApp(t, now)
+	if _, err := b.ImportFiles(ctx, ImportRequest{Source: "json", Paths: []string{file}, DryRun: true}); rapport.ErrorCode(err) != rapport.EINVALID {
+		t.Errorf("a dry run of a restore: %v", err)
+	}
+	got := must[*ImportSummary](t)(b.ImportFiles(ctx, ImportRequest{Source: "json", Paths: []string{file}}))
+	if got.PeopleCreated != sum.PeopleCreated || got.Rows["people"] != sum.PeopleCreated {
+		t.Errorf("restored %+v, want the %d people imported", got, sum.PeopleCreated)
+	}
+	if _, err := b.ImportFiles(ctx, ImportRequest{Source: "json", Paths: []string{file}}); rapport.ErrorCode(err) != rapport.ECONFLICT {
+		t.Errorf("a restore into a database with data: %v", err)
 	}
 }

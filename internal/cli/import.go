@@ -3,12 +3,10 @@ package cli
 import (
 	"fmt"
 	"io"
-	"os"
 	"runtime/debug"
 	"sort"
 	"strings"
 
-	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/app"
 	"github.com/rapport-app/rapport/internal/importer/formats"
 	"github.com/spf13/cobra"
@@ -42,12 +40,6 @@ same email, phone or profile URL as someone already here are merged into them.`,
 			if err != nil {
 				return err
 			}
-			if args[0] == "json" {
-				return r.restore(cmd, a, args[1:], dry)
-			}
-			if photos && args[0] != "vcard" {
-				return rapport.FieldErrorf(rapport.EINVALID, "photos", "is for vCard files; %s has no pictures to keep", args[0])
-			}
 			// The binary collects at GOGC 400 (commands are short): over a
 			// large mailbox that lets the heap grow to five times what it
 			// holds. A soft limit keeps it near what is live instead
@@ -55,26 +47,22 @@ same email, phone or profile URL as someone already here are merged into them.`,
 			if r.env.Getenv("GOMEMLIMIT") == "" {
 				debug.SetMemoryLimit(importMemoryLimit)
 			}
-			opts := formats.Options{Me: me, Now: a.Now(), Photos: photos}
-			if r.env.IsTerminal && !r.json {
-				opts.Progress = func(read, total int64) { progressBar(r.env.Stderr, "reading", read, total) }
+			req := app.ImportRequest{Source: args[0], Paths: args[1:], Me: me, DryRun: dry, Photos: photos}
+			progress := r.env.IsTerminal && !r.json && args[0] != "json"
+			if progress {
+				req.Progress = func(read, total int64) { progressBar(r.env.Stderr, "reading", read, total) }
 			}
-			res, err := formats.Read(args[0], args[1:], opts)
-			if err != nil {
-				if opts.Progress != nil {
-					fmt.Fprintln(r.env.Stderr)
-				}
-				return err
-			}
-			if opts.Progress != nil {
-				fmt.Fprintf(r.env.Stderr, "\r\033[Kwriting %d people and %d interactions…", len(res.People), len(res.Touches))
-			}
-			sum, err := a.Import(cmd.Context(), args[0], res, dry)
-			if opts.Progress != nil {
+			sum, err := a.ImportFiles(cmd.Context(), req)
+			if progress {
 				fmt.Fprint(r.env.Stderr, "\r\033[K")
 			}
 			if err != nil {
 				return err
+			}
+			if args[0] == "json" {
+				return r.emit(sum, func(w io.Writer) {
+					fmt.Fprintf(w, "Restored %s: %d people, %d interactions.\n", args[1], sum.PeopleCreated, sum.InteractionsCreated)
+				})
 			}
 			return r.emit(sum, func(w io.Writer) {
 				verb := "Imported"
@@ -120,27 +108,6 @@ same email, phone or profile URL as someone already here are merged into them.`,
 	c.Flags().BoolVar(&photos, "photos", false, "vcard: keep each card's photo (JPEG, PNG, GIF or WebP, up to 256 KB) for people who have none")
 	c.Flags().StringArrayVar(&me, "me", nil, "you, as the source knows you: your email address, name or profile URL (repeatable)")
 	return c
-}
-
-func (r *runner) restore(cmd *cobra.Command, a *app.App, files []string, dry bool) error {
-	if len(files) != 1 {
-		return rapport.Errorf(rapport.EINVALID, "import json takes one backup file")
-	}
-	if dry {
-		return rapport.Errorf(rapport.EINVALID, "import json restores into an empty database; --dry-run has nothing to show")
-	}
-	f, err := os.Open(files[0])
-	if err != nil {
-		return rapport.Errorf(rapport.EINVALID, "%s: %v", files[0], err)
-	}
-	defer f.Close()
-	sum, err := a.RestoreJSON(cmd.Context(), f, files[0])
-	if err != nil {
-		return err
-	}
-	return r.emit(sum, func(w io.Writer) {
-		fmt.Fprintf(w, "Restored %s: %d people, %d interactions.\n", files[0], sum.Rows["people"], sum.Rows["interactions"])
-	})
 }
 
 // progressBar draws one line of progress on a terminal.

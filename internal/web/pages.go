@@ -816,27 +816,7 @@ func (s *Server) importUpload(r *http.Request) (*app.ImportSummary, error) {
 }
 
 func (s *Server) runImport(ctx context.Context, source string, paths, me []string, dry, photos bool) (*app.ImportSummary, error) {
-	if source == "json" {
-		if dry {
-			return nil, rapport.Errorf(rapport.EINVALID, "a json backup cannot be tried dry; restore it into an empty database")
-		}
-		f, err := os.Open(paths[0])
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		rs, err := s.app.RestoreJSON(ctx, f, filepath.Base(paths[0]))
-		if err != nil {
-			return nil, err
-		}
-		return &app.ImportSummary{Source: "json", Read: rs.Rows["people"] + rs.Rows["interactions"], PeopleCreated: rs.Rows["people"],
-			InteractionsCreated: rs.Rows["interactions"], Errors: []string{}}, nil
-	}
-	res, err := formats.Read(source, paths, formats.Options{Me: me, Now: s.app.Now(), Photos: photos})
-	if err != nil {
-		return nil, hidePaths(err, paths)
-	}
-	sum, err := s.app.Import(ctx, source, res, dry)
+	sum, err := s.app.ImportFiles(ctx, app.ImportRequest{Source: source, Paths: paths, Me: me, DryRun: dry, Photos: photos, Name: filepath.Base})
 	return sum, hidePaths(err, paths)
 }
 
