@@ -1,0 +1,102 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/rapport-app/rapport"
+)
+
+// Slot is one of the ten places of a monthly assignment.
+type Slot struct {
+	Slot   int               `json:"slot"`
+	Side   string            `json:"side"` // help or helper
+	Person rapport.PersonRef `json:"person"`
+	Offer  string            `json:"offer"`
+	Action string            `json:"action"`
+	Reason string            `json:"reason"`
+}
+
+// Assignment is the monthly two-part assignment (I3).
+type Assignment struct {
+	ID     string    `json:"id"`
+	GoalID *string   `json:"goal_id"`
+	Start  time.Time `json:"start"`
+	End    time.Time `json:"end"`
+	Slots  []Slot    `json:"slots"`
+}
+
+// InsertAssignment stores an assignment and its slots.
+func (tx *Tx) InsertAssignment(ctx context.Context, a *Assignment, createdMs int64) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO assignments (id, goal_id, start_ms, end_ms, created_ms) VALUES (?, ?, ?, ?, ?)`,
+		a.ID, a.GoalID, ms(a.Start), ms(a.End), createdMs)
+	if err != nil {
+		return fmt.Errorf("record assignment: %w", mapErr(err))
+	}
+	for _, s := range a.Slots {
+		if err := tx.PutSlot(ctx, a.ID, s); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// PutSlot inserts or replaces one slot.
+func (tx *Tx) PutSlot(ctx context.Context, assignmentID string, s Slot) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO assignment_slots (assignment_id, slot, side, person_id, offer, action, reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (assignment_id, slot) DO UPDATE SET side = excluded.side, person_id = excluded.person_id,
+			offer = excluded.offer, action = excluded.action, reason = excluded.reason`,
+		assignmentID, s.Slot, s.Side, s.Person.ID, s.Offer, s.Action, s.Reason)
+	if err != nil {
+		return fmt.Errorf("save slot %d: %w", s.Slot, mapErr(err))
+	}
+	return nil
+}
+
+// DeleteAssignment removes an assignment and its slots.
+func (tx *Tx) DeleteAssignment(ctx context.Context, id string) error {
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM assignment_slots WHERE assignment_id = ?`, id); err != nil {
+		return fmt.Errorf("delete assignment: %w", err)
+	}
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM assignments WHERE id = ?`, id); err != nil {
+		return fmt.Errorf("delete assignment: %w", err)
+	}
+	return nil
+}
+
+// LatestAssignment returns the assignment created last that had started by
+// now, or a not-found error.
+func (tx *Tx) LatestAssignment(ctx context.Context, now time.Time) (*Assignment, error) {
+	a := &Assignment{Slots: []Slot{}}
+	var start, end int64
+	var goal sql.NullString
+	err := tx.q.QueryRowContext(ctx, `SELECT id, goal_id, start_ms, end_ms FROM assignments WHERE start_ms <= ?
+		ORDER BY start_ms DESC, created_ms DESC, id DESC LIMIT 1`, ms(now)).Scan(&a.ID, &goal, &start, &end)
+	if err == sql.ErrNoRows {
+		return nil, rapport.Errorf(rapport.ENOTFOUND, "no assignment yet: draft one with `rapport assignment new`")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read assignment: %w", err)
+	}
+	a.Start, a.End = fromMs(start), fromMs(end)
+	if goal.Valid {
+		a.GoalID = &goal.String
+	}
+	rows, err := tx.q.QueryContext(ctx, `SELECT s.slot, s.side, s.person_id, p.name, s.offer, s.action, s.reason
+		FROM assignment_slots s JOIN people p ON p.id = s.person_id WHERE s.assignment_id = ? ORDER BY s.slot`, a.ID)
+	if err != nil {
+		return nil, fmt.Errorf("read assignment slots: %w", err)
+	}
+	for rows.Next() {
+		var s Slot
+		if err := rows.Scan(&s.Slot, &s.Side, &s.Person.ID, &s.Person.Name, &s.Offer, &s.Action, &s.Reason); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read assignment slots: %w", err)
+		}
+		a.Slots = append(a.Slots, s)
+	}
+	return a, closeRows(rows)
+}

@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	"github.com/rapport-app/rapport"
+)
+
+// InsertGoal records a goal.
+func (tx *Tx) InsertGoal(ctx context.Context, g *rapport.Goal) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO goals (id, text, due_ms, done_ms, created_ms) VALUES (?, ?, ?, NULL, ?)`,
+		g.ID, g.Text, nullMs(g.Due), ms(g.CreatedAt))
+	if err != nil {
+		return fmt.Errorf("record goal: %w", mapErr(err))
+	}
+	for _, t := range g.Tags {
+		if _, err := tx.q.ExecContext(ctx, `INSERT INTO goal_tags (goal_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING`, g.ID, t); err != nil {
+			return fmt.Errorf("record goal tag %s: %w", t, err)
+		}
+	}
+	return nil
+}
+
+// Goals returns the goals, open ones first, then by due date and creation.
+func (tx *Tx) Goals(ctx context.Context) ([]rapport.Goal, error) {
+	rows, err := tx.q.QueryContext(ctx, `SELECT id, text, due_ms, done_ms, created_ms FROM goals
+		ORDER BY CASE WHEN done_ms IS NULL THEN 0 ELSE 1 END, CASE WHEN due_ms IS NULL THEN 1 ELSE 0 END, due_ms, created_ms, id`)
+	if err != nil {
+		return nil, fmt.Errorf("read goals: %w", err)
+	}
+	out := []rapport.Goal{}
+	index := map[string]int{}
+	for rows.Next() {
+		var g rapport.Goal
+		var due, done sql.NullInt64
+		var created int64
+		if err := rows.Scan(&g.ID, &g.Text, &due, &done, &created); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("read goals: %w", err)
+		}
+		g.Due, g.Done, g.CreatedAt, g.Tags = msPtr(due), msPtr(done), fromMs(created), []string{}
+		index[g.ID] = len(out)
+		out = append(out, g)
+	}
+	if err := closeRows(rows); err != nil {
+		return nil, fmt.Errorf("read goals: %w", err)
+	}
+	rows, err = tx.q.QueryContext(ctx, `SELECT goal_id, tag FROM goal_tags ORDER BY goal_id, tag`)
+	if err != nil {
+		return nil, fmt.Errorf("read goal tags: %w", err)
+	}
+	for rows.Next() {
+		var id, tag string
+		if err := rows.Scan(&id, &tag); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		if i, ok := index[id]; ok {
+			out[i].Tags = append(out[i].Tags, tag)
+		}
+	}
+	return out, closeRows(rows)
+}
+
+// Goal returns one goal by id, a prefix or a suffix of it, or by a piece
+// of its text found in one goal only (open goals first).
+func (tx *Tx) Goal(ctx context.Context, ref string) (rapport.Goal, error) {
+	id, err := tx.resolveID(ctx, "goals", "goal", ref)
+	if rapport.ErrorCode(err) == rapport.ENOTFOUND {
+		id, err = tx.goalByText(ctx, ref)
+	}
+	if err != nil {
+		return rapport.Goal{}, err
+	}
+	all, err := tx.Goals(ctx)
+	if err != nil {
+		return rapport.Goal{}, err
+	}
+	for _, g := range all {
+		if g.ID == id {
+			return g, nil
+		}
+	}
+	return rapport.Goal{}, rapport.Errorf(rapport.ENOTFOUND, "no goal with id %q", ref)
+}
+
+// SetGoalDone marks a goal done (or open again, with a nil time).
+func (tx *Tx) SetGoalDone(ctx context.Context, id string, at *time.Time) error {
+	if _, err := tx.q.ExecContext(ctx, `UPDATE goals SET done_ms = ? WHERE id = ?`, nullMs(at), id); err != nil {
+		return fmt.Errorf("close goal %s: %w", id, mapErr(err))
+	}
+	return nil
+}
