@@ -22,273 +22,39 @@ var openapiDoc []byte
 
 // apiRoutes adds /api/v1: the CLI's operations, with its --json field names.
 func (s *Server) apiRoutes(mux *http.ServeMux) {
-	mux.HandleFunc("GET /api/v1/openapi.json", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "application/json")
-		_, _ = w.Write(openapiDoc)
-	})
-	mux.HandleFunc("GET /api/v1/people", func(w http.ResponseWriter, r *http.Request) {
-		count := r.URL.Query().Get("count") == "true"
-		p, err := s.findPeople(r, count)
-		if err != nil {
-			apiError(w, status(err), err)
-			return
-		}
-		if count {
-			w.Header().Set("X-Total-Count", strconv.Itoa(p.matched)) // all the filter keeps, beyond this page
-		}
-		writeJSON(w, http.StatusOK, p.list)
-	})
-	mux.HandleFunc("POST /api/v1/people", s.api(func(r *http.Request) (int, any, error) {
-		var in personInput
-		if err := decode(r, &in); err != nil {
-			return 0, nil, err
-		}
-		d, err := s.addPerson(r.Context(), in)
-		return http.StatusCreated, d, err
-	}))
-	mux.HandleFunc("GET /api/v1/people/{id}", s.api(func(r *http.Request) (int, any, error) {
-		d, err := s.app.Show(r.Context(), r.PathValue("id"))
-		return http.StatusOK, d, err
-	}))
-	mux.HandleFunc("GET /api/v1/people/{id}/why", s.api(func(r *http.Request) (int, any, error) {
-		d, err := s.app.Why(r.Context(), r.PathValue("id"), 5)
-		return http.StatusOK, d, err
-	}))
-	mux.HandleFunc("GET /api/v1/people/{id}/ledger", s.api(func(r *http.Request) (int, any, error) {
-		d, err := s.app.Ledger(r.Context(), r.PathValue("id"))
-		return http.StatusOK, d, err
-	}))
-	mux.HandleFunc("POST /api/v1/interactions", s.api(func(r *http.Request) (int, any, error) {
-		var in struct {
-			With    []string `json:"with"`
-			Kind    string   `json:"kind"`
-			At      string   `json:"at"`
-			By      string   `json:"by"`
-			Channel string   `json:"channel"`
-			Minutes *int     `json:"minutes"`
-			Note    string   `json:"note"`
-			Favour  bool     `json:"favour"`
-			Toward  string   `json:"toward"`
-			Via     string   `json:"via"`
-		}
-		if err := decode(r, &in); err != nil {
-			return 0, nil, err
-		}
-		if len(in.With) == 0 {
-			return 0, nil, rapport.Errorf(rapport.EINVALID, "with: name at least one person")
-		}
-		li := app.LogInput{Ref: in.With[0], With: in.With[1:], Kind: in.Kind, At: in.At, By: in.By, Channel: in.Channel, Note: in.Note, Favour: in.Favour, Toward: in.Toward, Via: in.Via}
-		if in.Minutes != nil {
-			li.Minutes = strconv.Itoa(*in.Minutes)
-		}
-		d, err := s.app.Log(r.Context(), li)
-		return http.StatusCreated, d, err
-	}))
-	mux.HandleFunc("GET /api/v1/today", s.api(func(r *http.Request) (int, any, error) {
-		v, err := s.today.get(r.Context())
-		if err != nil {
-			return 0, nil, err
-		}
-		return http.StatusOK, v.Plan, nil
-	}))
-	mux.HandleFunc("GET /api/v1/week", s.api(func(r *http.Request) (int, any, error) {
-		v, err := s.app.Plan(r.Context(), true, 0)
-		return http.StatusOK, v, err
-	}))
-	mux.HandleFunc("GET /api/v1/ladder", s.api(func(r *http.Request) (int, any, error) {
-		v, err := s.ladder.get(r.Context())
-		return http.StatusOK, v, err
-	}))
-	mux.HandleFunc("GET /api/v1/overdue", s.api(func(r *http.Request) (int, any, error) {
-		v, err := s.app.Overdue(r.Context())
-		return http.StatusOK, v, err
-	}))
-	mux.HandleFunc("GET /api/v1/followups", s.api(func(r *http.Request) (int, any, error) {
-		v, err := s.app.Followups(r.Context(), r.URL.Query().Get("all") != "")
-		return http.StatusOK, v, err
-	}))
-	mux.HandleFunc("POST /api/v1/asks", s.api(func(r *http.Request) (int, any, error) {
-		var in struct {
-			Person string `json:"person"`
-			Action string `json:"action"`
-			Note   string `json:"note"`
-			Check  bool   `json:"check"`
-			Force  bool   `json:"force"`
-		}
-		if err := decode(r, &in); err != nil {
-			return 0, nil, err
-		}
-		res, err := s.app.Ask(r.Context(), app.AskInput{Ref: in.Person, Action: in.Action, Note: in.Note, Check: in.Check, Force: in.Force})
-		switch {
-		case err != nil:
-			return 0, nil, err
-		case res.Recorded:
-			return http.StatusCreated, res, nil
-		case in.Check:
-			return http.StatusOK, res, nil
-		}
-		return http.StatusConflict, res, nil // the guard refused: nothing recorded
-	}))
-	mux.HandleFunc("GET /api/v1/goals", s.api(func(r *http.Request) (int, any, error) {
-		v, err := s.app.Goals(r.Context())
-		return http.StatusOK, v, err
-	}))
-	mux.HandleFunc("POST /api/v1/goals", s.api(func(r *http.Request) (int, any, error) {
-		var in struct {
-			Text string   `json:"text"`
-			Tags []string `json:"tags"`
-			Due  string   `json:"due"`
-		}
-		if err := decode(r, &in); err != nil {
-			return 0, nil, err
-		}
-		g, err := s.app.AddGoal(r.Context(), in.Text, in.Tags, in.Due)
-		return http.StatusCreated, g, err
-	}))
-	mux.HandleFunc("GET /api/v1/assignment", s.api(func(r *http.Request) (int, any, error) {
-		v, err := s.app.Assignment(r.Context())
-		return http.StatusOK, v, err
-	}))
-	mux.HandleFunc("GET /api/v1/report", s.api(func(r *http.Request) (int, any, error) {
-		v, err := s.app.Report(r.Context(), r.URL.Query().Get("since"), r.URL.Query().Get("until"))
-		return http.StatusOK, v, err
-	}))
-	mux.HandleFunc("GET /api/v1/config", s.api(func(r *http.Request) (int, any, error) {
-		v, err := s.app.Config(r.Context())
-		return http.StatusOK, v, err
-	}))
-	mux.HandleFunc("PATCH /api/v1/people/{id}", s.api(func(r *http.Request) (int, any, error) {
-		var e struct {
-			Name      *string  `json:"name"`
-			Org       *string  `json:"org"`
-			Title     *string  `json:"title"`
-			Met       *string  `json:"met"`
-			AddEmails []string `json:"add_emails"`
-			AddPhones []string `json:"add_phones"`
-			AddURLs   []string `json:"add_urls"`
-			AddTags   []string `json:"add_tags"`
-			RmEmails  []string `json:"rm_emails"`
-			RmPhones  []string `json:"rm_phones"`
-			RmURLs    []string `json:"rm_urls"`
-			RmTags    []string `json:"rm_tags"`
-			AddWants  []string `json:"add_wants"`
-			AddOffers []string `json:"add_offers"`
-			AddNotes  []string `json:"add_notes"`
-			Cadence   *int     `json:"cadence_days"`
-		}
-		if err := decode(r, &e); err != nil {
-			return 0, nil, err
-		}
-		d, err := s.app.EditPerson(r.Context(), r.PathValue("id"), app.PersonEdit{Name: e.Name, Org: e.Org, Title: e.Title, Met: e.Met,
-			AddEmails: e.AddEmails, AddPhones: e.AddPhones, AddURLs: e.AddURLs, AddTags: e.AddTags,
-			RmEmails: e.RmEmails, RmPhones: e.RmPhones, RmURLs: e.RmURLs, RmTags: e.RmTags,
-			AddWants: e.AddWants, AddOffers: e.AddOffers, AddNotes: e.AddNotes, Cadence: e.Cadence})
-		return http.StatusOK, d, err
-	}))
+	mux.HandleFunc("GET /api/v1/openapi.json", s.apiGetOpenAPI)
+	mux.HandleFunc("GET /api/v1/people", s.apiGetPeople)
+	mux.HandleFunc("POST /api/v1/people", s.api(s.apiPostPeople))
+	mux.HandleFunc("GET /api/v1/people/{id}", s.api(s.apiGetPeopleOne))
+	mux.HandleFunc("GET /api/v1/people/{id}/why", s.api(s.apiGetPeopleOneWhy))
+	mux.HandleFunc("GET /api/v1/people/{id}/ledger", s.api(s.apiGetPeopleOneLedger))
+	mux.HandleFunc("POST /api/v1/interactions", s.api(s.apiPostInteractions))
+	mux.HandleFunc("GET /api/v1/today", s.api(s.apiGetToday))
+	mux.HandleFunc("GET /api/v1/week", s.api(s.apiGetWeek))
+	mux.HandleFunc("GET /api/v1/ladder", s.api(s.apiGetLadder))
+	mux.HandleFunc("GET /api/v1/overdue", s.api(s.apiGetOverdue))
+	mux.HandleFunc("GET /api/v1/followups", s.api(s.apiGetFollowups))
+	mux.HandleFunc("POST /api/v1/asks", s.api(s.apiPostAsks))
+	mux.HandleFunc("GET /api/v1/goals", s.api(s.apiGetGoals))
+	mux.HandleFunc("POST /api/v1/goals", s.api(s.apiPostGoals))
+	mux.HandleFunc("GET /api/v1/assignment", s.api(s.apiGetAssignment))
+	mux.HandleFunc("GET /api/v1/report", s.api(s.apiGetReport))
+	mux.HandleFunc("GET /api/v1/config", s.api(s.apiGetConfig))
+	mux.HandleFunc("PATCH /api/v1/people/{id}", s.api(s.apiPatchPeopleOne))
 	mux.HandleFunc("GET /api/v1/people/{id}/photo", s.photo)
-	mux.HandleFunc("DELETE /api/v1/people/{id}/photo", s.api(func(r *http.Request) (int, any, error) {
-		return http.StatusOK, map[string]bool{"removed": true}, s.app.RemovePhoto(r.Context(), r.PathValue("id"))
-	}))
-	mux.HandleFunc("DELETE /api/v1/people/{id}", s.api(func(r *http.Request) (int, any, error) {
-		res, err := s.app.DeletePerson(r.Context(), r.PathValue("id"), r.URL.Query().Get("confirm") == "true")
-		return http.StatusOK, res, err
-	}))
-	mux.HandleFunc("PATCH /api/v1/interactions/{id}", s.api(func(r *http.Request) (int, any, error) {
-		var in struct {
-			Kind    *string `json:"kind"`
-			At      *string `json:"at"`
-			By      *string `json:"by"`
-			Minutes *string `json:"minutes"`
-			Note    *string `json:"note"`
-		}
-		if err := decode(r, &in); err != nil {
-			return 0, nil, err
-		}
-		it, err := s.app.EditInteraction(r.Context(), r.PathValue("id"), app.InteractionEdit{Kind: in.Kind, At: in.At, By: in.By, Minutes: in.Minutes, Note: in.Note})
-		return http.StatusOK, it, err
-	}))
-	mux.HandleFunc("DELETE /api/v1/interactions/{id}", s.api(func(r *http.Request) (int, any, error) {
-		it, err := s.app.DeleteInteraction(r.Context(), r.PathValue("id"))
-		return http.StatusOK, it, err
-	}))
-	mux.HandleFunc("POST /api/v1/undo", s.api(func(r *http.Request) (int, any, error) {
-		it, err := s.app.Undo(r.Context())
-		return http.StatusOK, it, err
-	}))
-	mux.HandleFunc("POST /api/v1/people/{id}/followups", s.api(func(r *http.Request) (int, any, error) {
-		var in struct {
-			Text string `json:"text"`
-			Due  string `json:"due"`
-		}
-		if err := decode(r, &in); err != nil {
-			return 0, nil, err
-		}
-		fu, err := s.app.AddFollowup(r.Context(), r.PathValue("id"), in.Text, in.Due)
-		return http.StatusCreated, fu, err
-	}))
-	mux.HandleFunc("POST /api/v1/followups/{id}/done", s.api(func(r *http.Request) (int, any, error) {
-		id, err := s.app.FollowupDone(r.Context(), r.PathValue("id"))
-		return http.StatusOK, map[string]string{"id": id}, err
-	}))
-	mux.HandleFunc("POST /api/v1/asks/{id}/answer", s.api(func(r *http.Request) (int, any, error) {
-		var in struct {
-			Outcome string `json:"outcome"`
-			At      string `json:"at"`
-		}
-		if err := decode(r, &in); err != nil {
-			return 0, nil, err
-		}
-		a, err := s.app.Answer(r.Context(), r.PathValue("id"), in.Outcome, in.At)
-		return http.StatusOK, a, err
-	}))
-	mux.HandleFunc("POST /api/v1/goals/{id}/done", s.api(func(r *http.Request) (int, any, error) {
-		g, err := s.app.GoalDone(r.Context(), r.PathValue("id"))
-		return http.StatusOK, g, err
-	}))
-	mux.HandleFunc("POST /api/v1/assignment", s.api(func(r *http.Request) (int, any, error) {
-		var in struct {
-			Goal    string `json:"goal"`
-			Days    int    `json:"days"`
-			Replace bool   `json:"replace"`
-		}
-		if err := decode(r, &in); err != nil {
-			return 0, nil, err
-		}
-		if in.Days == 0 {
-			in.Days = 30
-		}
-		v, err := s.app.NewAssignment(r.Context(), in.Goal, in.Days, in.Replace)
-		return http.StatusCreated, v, err
-	}))
-	mux.HandleFunc("GET /api/v1/budget", s.api(func(r *http.Request) (int, any, error) {
-		b, err := s.app.Budget(r.Context())
-		return http.StatusOK, b, err
-	}))
-	mux.HandleFunc("PUT /api/v1/budget", s.api(func(r *http.Request) (int, any, error) {
-		var in struct {
-			Day  *int `json:"day_minutes"`
-			Week *int `json:"week_minutes"`
-		}
-		if err := decode(r, &in); err != nil {
-			return 0, nil, err
-		}
-		str := func(p *int) string {
-			if p == nil {
-				return ""
-			}
-			return strconv.Itoa(*p)
-		}
-		b, err := s.app.SetBudget(r.Context(), str(in.Day), str(in.Week))
-		return http.StatusOK, b, err
-	}))
-	mux.HandleFunc("POST /api/v1/import/{source}", func(w http.ResponseWriter, r *http.Request) {
-		sum, err := s.importBody(r)
-		if err != nil {
-			apiError(w, status(err), err)
-			return
-		}
-		writeJSON(w, http.StatusOK, sum)
-	})
+	mux.HandleFunc("DELETE /api/v1/people/{id}/photo", s.api(s.apiDeletePeopleOnePhoto))
+	mux.HandleFunc("DELETE /api/v1/people/{id}", s.api(s.apiDeletePeopleOne))
+	mux.HandleFunc("PATCH /api/v1/interactions/{id}", s.api(s.apiPatchInteractionsOne))
+	mux.HandleFunc("DELETE /api/v1/interactions/{id}", s.api(s.apiDeleteInteractionsOne))
+	mux.HandleFunc("POST /api/v1/undo", s.api(s.apiPostUndo))
+	mux.HandleFunc("POST /api/v1/people/{id}/followups", s.api(s.apiPostPeopleOneFollowups))
+	mux.HandleFunc("POST /api/v1/followups/{id}/done", s.api(s.apiPostFollowupsOneDone))
+	mux.HandleFunc("POST /api/v1/asks/{id}/answer", s.api(s.apiPostAsksOneAnswer))
+	mux.HandleFunc("POST /api/v1/goals/{id}/done", s.api(s.apiPostGoalsOneDone))
+	mux.HandleFunc("POST /api/v1/assignment", s.api(s.apiPostAssignment))
+	mux.HandleFunc("GET /api/v1/budget", s.api(s.apiGetBudget))
+	mux.HandleFunc("PUT /api/v1/budget", s.api(s.apiPutBudget))
+	mux.HandleFunc("POST /api/v1/import/{source}", s.apiPostImportOne)
 }
 
 // api adapts a handler returning a status and a value to JSON.
@@ -399,4 +165,334 @@ func (s *Server) importBody(r *http.Request) (*app.ImportSummary, error) {
 	q := r.URL.Query()
 	yes := func(k string) bool { v := q.Get(k); return v != "" && v != "0" && v != "false" }
 	return s.runImport(r.Context(), source, []string{p}, q["me"], yes("dry_run"), yes("photos"))
+}
+
+// apiGetOpenAPI serves GET /api/v1/openapi.json.
+func (s *Server) apiGetOpenAPI(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	_, _ = w.Write(openapiDoc)
+}
+
+// apiGetPeople serves GET /api/v1/people.
+func (s *Server) apiGetPeople(w http.ResponseWriter, r *http.Request) {
+	count := r.URL.Query().Get("count") == "true"
+	p, err := s.findPeople(r, count)
+	if err != nil {
+		apiError(w, status(err), err)
+		return
+	}
+	if count {
+		w.Header().Set("X-Total-Count", strconv.Itoa(p.matched)) // all the filter keeps, beyond this page
+	}
+	writeJSON(w, http.StatusOK, p.list)
+}
+
+// apiPostPeople serves POST /api/v1/people.
+func (s *Server) apiPostPeople(r *http.Request) (int, any, error) {
+	var in personInput
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	d, err := s.addPerson(r.Context(), in)
+	return http.StatusCreated, d, err
+}
+
+// apiGetPeopleOne serves GET /api/v1/people/{id}.
+func (s *Server) apiGetPeopleOne(r *http.Request) (int, any, error) {
+	d, err := s.app.Show(r.Context(), r.PathValue("id"))
+	return http.StatusOK, d, err
+}
+
+// apiGetPeopleOneWhy serves GET /api/v1/people/{id}/why.
+func (s *Server) apiGetPeopleOneWhy(r *http.Request) (int, any, error) {
+	d, err := s.app.Why(r.Context(), r.PathValue("id"), 5)
+	return http.StatusOK, d, err
+}
+
+// apiGetPeopleOneLedger serves GET /api/v1/people/{id}/ledger.
+func (s *Server) apiGetPeopleOneLedger(r *http.Request) (int, any, error) {
+	d, err := s.app.Ledger(r.Context(), r.PathValue("id"))
+	return http.StatusOK, d, err
+}
+
+// apiPostInteractions serves POST /api/v1/interactions.
+func (s *Server) apiPostInteractions(r *http.Request) (int, any, error) {
+	var in struct {
+		With    []string `json:"with"`
+		Kind    string   `json:"kind"`
+		At      string   `json:"at"`
+		By      string   `json:"by"`
+		Channel string   `json:"channel"`
+		Minutes *int     `json:"minutes"`
+		Note    string   `json:"note"`
+		Favour  bool     `json:"favour"`
+		Toward  string   `json:"toward"`
+		Via     string   `json:"via"`
+	}
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	if len(in.With) == 0 {
+		return 0, nil, rapport.Errorf(rapport.EINVALID, "with: name at least one person")
+	}
+	li := app.LogInput{Ref: in.With[0], With: in.With[1:], Kind: in.Kind, At: in.At, By: in.By, Channel: in.Channel, Note: in.Note, Favour: in.Favour, Toward: in.Toward, Via: in.Via}
+	if in.Minutes != nil {
+		li.Minutes = strconv.Itoa(*in.Minutes)
+	}
+	d, err := s.app.Log(r.Context(), li)
+	return http.StatusCreated, d, err
+}
+
+// apiGetToday serves GET /api/v1/today.
+func (s *Server) apiGetToday(r *http.Request) (int, any, error) {
+	v, err := s.today.get(r.Context())
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, v.Plan, nil
+}
+
+// apiGetWeek serves GET /api/v1/week.
+func (s *Server) apiGetWeek(r *http.Request) (int, any, error) {
+	v, err := s.app.Plan(r.Context(), true, 0)
+	return http.StatusOK, v, err
+}
+
+// apiGetLadder serves GET /api/v1/ladder.
+func (s *Server) apiGetLadder(r *http.Request) (int, any, error) {
+	v, err := s.ladder.get(r.Context())
+	return http.StatusOK, v, err
+}
+
+// apiGetOverdue serves GET /api/v1/overdue.
+func (s *Server) apiGetOverdue(r *http.Request) (int, any, error) {
+	v, err := s.app.Overdue(r.Context())
+	return http.StatusOK, v, err
+}
+
+// apiGetFollowups serves GET /api/v1/followups.
+func (s *Server) apiGetFollowups(r *http.Request) (int, any, error) {
+	v, err := s.app.Followups(r.Context(), r.URL.Query().Get("all") != "")
+	return http.StatusOK, v, err
+}
+
+// apiPostAsks serves POST /api/v1/asks.
+func (s *Server) apiPostAsks(r *http.Request) (int, any, error) {
+	var in struct {
+		Person string `json:"person"`
+		Action string `json:"action"`
+		Note   string `json:"note"`
+		Check  bool   `json:"check"`
+		Force  bool   `json:"force"`
+	}
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	res, err := s.app.Ask(r.Context(), app.AskInput{Ref: in.Person, Action: in.Action, Note: in.Note, Check: in.Check, Force: in.Force})
+	switch {
+	case err != nil:
+		return 0, nil, err
+	case res.Recorded:
+		return http.StatusCreated, res, nil
+	case in.Check:
+		return http.StatusOK, res, nil
+	}
+	return http.StatusConflict, res, nil // the guard refused: nothing recorded
+}
+
+// apiGetGoals serves GET /api/v1/goals.
+func (s *Server) apiGetGoals(r *http.Request) (int, any, error) {
+	v, err := s.app.Goals(r.Context())
+	return http.StatusOK, v, err
+}
+
+// apiPostGoals serves POST /api/v1/goals.
+func (s *Server) apiPostGoals(r *http.Request) (int, any, error) {
+	var in struct {
+		Text string   `json:"text"`
+		Tags []string `json:"tags"`
+		Due  string   `json:"due"`
+	}
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	g, err := s.app.AddGoal(r.Context(), in.Text, in.Tags, in.Due)
+	return http.StatusCreated, g, err
+}
+
+// apiGetAssignment serves GET /api/v1/assignment.
+func (s *Server) apiGetAssignment(r *http.Request) (int, any, error) {
+	v, err := s.app.Assignment(r.Context())
+	return http.StatusOK, v, err
+}
+
+// apiGetReport serves GET /api/v1/report.
+func (s *Server) apiGetReport(r *http.Request) (int, any, error) {
+	v, err := s.app.Report(r.Context(), r.URL.Query().Get("since"), r.URL.Query().Get("until"))
+	return http.StatusOK, v, err
+}
+
+// apiGetConfig serves GET /api/v1/config.
+func (s *Server) apiGetConfig(r *http.Request) (int, any, error) {
+	v, err := s.app.Config(r.Context())
+	return http.StatusOK, v, err
+}
+
+// apiPatchPeopleOne serves PATCH /api/v1/people/{id}.
+func (s *Server) apiPatchPeopleOne(r *http.Request) (int, any, error) {
+	var e struct {
+		Name      *string  `json:"name"`
+		Org       *string  `json:"org"`
+		Title     *string  `json:"title"`
+		Met       *string  `json:"met"`
+		AddEmails []string `json:"add_emails"`
+		AddPhones []string `json:"add_phones"`
+		AddURLs   []string `json:"add_urls"`
+		AddTags   []string `json:"add_tags"`
+		RmEmails  []string `json:"rm_emails"`
+		RmPhones  []string `json:"rm_phones"`
+		RmURLs    []string `json:"rm_urls"`
+		RmTags    []string `json:"rm_tags"`
+		AddWants  []string `json:"add_wants"`
+		AddOffers []string `json:"add_offers"`
+		AddNotes  []string `json:"add_notes"`
+		Cadence   *int     `json:"cadence_days"`
+	}
+	if err := decode(r, &e); err != nil {
+		return 0, nil, err
+	}
+	d, err := s.app.EditPerson(r.Context(), r.PathValue("id"), app.PersonEdit{Name: e.Name, Org: e.Org, Title: e.Title, Met: e.Met,
+		AddEmails: e.AddEmails, AddPhones: e.AddPhones, AddURLs: e.AddURLs, AddTags: e.AddTags,
+		RmEmails: e.RmEmails, RmPhones: e.RmPhones, RmURLs: e.RmURLs, RmTags: e.RmTags,
+		AddWants: e.AddWants, AddOffers: e.AddOffers, AddNotes: e.AddNotes, Cadence: e.Cadence})
+	return http.StatusOK, d, err
+}
+
+// apiDeletePeopleOnePhoto serves DELETE /api/v1/people/{id}/photo.
+func (s *Server) apiDeletePeopleOnePhoto(r *http.Request) (int, any, error) {
+	return http.StatusOK, map[string]bool{"removed": true}, s.app.RemovePhoto(r.Context(), r.PathValue("id"))
+}
+
+// apiDeletePeopleOne serves DELETE /api/v1/people/{id}.
+func (s *Server) apiDeletePeopleOne(r *http.Request) (int, any, error) {
+	res, err := s.app.DeletePerson(r.Context(), r.PathValue("id"), r.URL.Query().Get("confirm") == "true")
+	return http.StatusOK, res, err
+}
+
+// apiPatchInteractionsOne serves PATCH /api/v1/interactions/{id}.
+func (s *Server) apiPatchInteractionsOne(r *http.Request) (int, any, error) {
+	var in struct {
+		Kind    *string `json:"kind"`
+		At      *string `json:"at"`
+		By      *string `json:"by"`
+		Minutes *string `json:"minutes"`
+		Note    *string `json:"note"`
+	}
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	it, err := s.app.EditInteraction(r.Context(), r.PathValue("id"), app.InteractionEdit{Kind: in.Kind, At: in.At, By: in.By, Minutes: in.Minutes, Note: in.Note})
+	return http.StatusOK, it, err
+}
+
+// apiDeleteInteractionsOne serves DELETE /api/v1/interactions/{id}.
+func (s *Server) apiDeleteInteractionsOne(r *http.Request) (int, any, error) {
+	it, err := s.app.DeleteInteraction(r.Context(), r.PathValue("id"))
+	return http.StatusOK, it, err
+}
+
+// apiPostUndo serves POST /api/v1/undo.
+func (s *Server) apiPostUndo(r *http.Request) (int, any, error) {
+	it, err := s.app.Undo(r.Context())
+	return http.StatusOK, it, err
+}
+
+// apiPostPeopleOneFollowups serves POST /api/v1/people/{id}/followups.
+func (s *Server) apiPostPeopleOneFollowups(r *http.Request) (int, any, error) {
+	var in struct {
+		Text string `json:"text"`
+		Due  string `json:"due"`
+	}
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	fu, err := s.app.AddFollowup(r.Context(), r.PathValue("id"), in.Text, in.Due)
+	return http.StatusCreated, fu, err
+}
+
+// apiPostFollowupsOneDone serves POST /api/v1/followups/{id}/done.
+func (s *Server) apiPostFollowupsOneDone(r *http.Request) (int, any, error) {
+	id, err := s.app.FollowupDone(r.Context(), r.PathValue("id"))
+	return http.StatusOK, map[string]string{"id": id}, err
+}
+
+// apiPostAsksOneAnswer serves POST /api/v1/asks/{id}/answer.
+func (s *Server) apiPostAsksOneAnswer(r *http.Request) (int, any, error) {
+	var in struct {
+		Outcome string `json:"outcome"`
+		At      string `json:"at"`
+	}
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	a, err := s.app.Answer(r.Context(), r.PathValue("id"), in.Outcome, in.At)
+	return http.StatusOK, a, err
+}
+
+// apiPostGoalsOneDone serves POST /api/v1/goals/{id}/done.
+func (s *Server) apiPostGoalsOneDone(r *http.Request) (int, any, error) {
+	g, err := s.app.GoalDone(r.Context(), r.PathValue("id"))
+	return http.StatusOK, g, err
+}
+
+// apiPostAssignment serves POST /api/v1/assignment.
+func (s *Server) apiPostAssignment(r *http.Request) (int, any, error) {
+	var in struct {
+		Goal    string `json:"goal"`
+		Days    int    `json:"days"`
+		Replace bool   `json:"replace"`
+	}
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	if in.Days == 0 {
+		in.Days = 30
+	}
+	v, err := s.app.NewAssignment(r.Context(), in.Goal, in.Days, in.Replace)
+	return http.StatusCreated, v, err
+}
+
+// apiGetBudget serves GET /api/v1/budget.
+func (s *Server) apiGetBudget(r *http.Request) (int, any, error) {
+	b, err := s.app.Budget(r.Context())
+	return http.StatusOK, b, err
+}
+
+// apiPutBudget serves PUT /api/v1/budget.
+func (s *Server) apiPutBudget(r *http.Request) (int, any, error) {
+	var in struct {
+		Day  *int `json:"day_minutes"`
+		Week *int `json:"week_minutes"`
+	}
+	if err := decode(r, &in); err != nil {
+		return 0, nil, err
+	}
+	str := func(p *int) string {
+		if p == nil {
+			return ""
+		}
+		return strconv.Itoa(*p)
+	}
+	b, err := s.app.SetBudget(r.Context(), str(in.Day), str(in.Week))
+	return http.StatusOK, b, err
+}
+
+// apiPostImportOne serves POST /api/v1/import/{source}.
+func (s *Server) apiPostImportOne(w http.ResponseWriter, r *http.Request) {
+	sum, err := s.importBody(r)
+	if err != nil {
+		apiError(w, status(err), err)
+		return
+	}
+	writeJSON(w, http.StatusOK, sum)
 }
