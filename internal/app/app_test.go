@@ -281,7 +281,7 @@ func TestScoresMemoChangesNothing(t *testing.T) {
 		if w1.Layer != w2.Layer || w1.Strength != w2.Strength {
 			t.Errorf("%s: why %v/%s then %v/%s", p.Name, w1.Strength, w1.Layer, w2.Strength, w2.Layer)
 		}
-		h1, h2 := must[[]store.StrengthPoint](t)(a.StrengthHistory(ctx, p.ID, 365)), must[[]store.StrengthPoint](t)(a.StrengthHistory(memo, p.ID, 365))
+		h1, h2 := must[[]rapport.StrengthPoint](t)(a.StrengthHistory(ctx, p.ID, 365)), must[[]rapport.StrengthPoint](t)(a.StrengthHistory(memo, p.ID, 365))
 		if len(h1) != len(h2) || h1[len(h1)-1] != h2[len(h2)-1] {
 			t.Errorf("%s: history ends %v then %v", p.Name, h1[len(h1)-1], h2[len(h2)-1])
 		}

@@ -207,7 +207,7 @@ func ability(k rapport.Kind, p *rapport.Person) string {
 // guardContext fills in what the guard weighs beyond this person's asks: the
 // asks across everyone today and this week, the favours they did you that you
 // have not returned, and how long the tie has been silent against its rhythm.
-func (a *App) guardContext(ctx context.Context, tx *store.Tx, in *model.GuardInput, id string, tie model.Tie, gives []store.Favour, p model.Params) error {
+func (a *App) guardContext(ctx context.Context, tx *store.Tx, in *model.GuardInput, id string, tie model.Tie, gives []rapport.Favour, p model.Params) error {
 	now := a.now()
 	week, err := tx.AsksBetween(ctx, now.Add(-7*model.Day), now.Add(time.Millisecond))
 	if err != nil {

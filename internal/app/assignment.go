@@ -22,7 +22,7 @@ const (
 
 // SlotView is a slot with its progress.
 type SlotView struct {
-	store.Slot
+	rapport.Slot
 	Done        bool       `json:"done"`
 	DeliveredAt *time.Time `json:"delivered_at"`
 }
@@ -80,7 +80,7 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 		if goal != nil && goalRef == "" {
 			notes = append(notes, fmt.Sprintf("toward the open goal due first, %q (choose another goal, or none)", goal.Text))
 		}
-		as := &store.Assignment{ID: newID(), Start: now, End: now.Add(time.Duration(days) * model.Day), Slots: []store.Slot{}}
+		as := &rapport.Assignment{ID: newID(), Start: now, End: now.Add(time.Duration(days) * model.Day), Slots: []rapport.Slot{}}
 		taken := map[string]bool{}
 		skip := func() map[string]bool { // taken, and last month's people
 			out := map[string]bool{}
@@ -142,7 +142,7 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 					give := a.ladderGive(m, h.Person.ID)
 					g = planGive{Action: m.kindDesc(give), LogKind: give}
 				}
-				as.Slots = append(as.Slots, store.Slot{Slot: 6 + len(as.Slots) - len(help), Side: SideHelper, Person: h.Person,
+				as.Slots = append(as.Slots, rapport.Slot{Slot: 6 + len(as.Slots) - len(help), Side: SideHelper, Person: h.Person,
 					Offer: g.Action, Action: g.LogKind, Reason: fmt.Sprintf("can help with %q: %s", goal.Text, strings.Join(h.Why, "; "))})
 				taken[h.Person.ID] = true
 			}
@@ -325,7 +325,7 @@ func (m *matcher) kindFor(offer string) rapport.Kind {
 // your offers (with no offers recorded, any want counts at half a point), and
 // a give would matter: weighted by what a deep give would add to the tie.
 // It returns the best five slots and how many people qualified.
-func (a *App) helpable(ctx context.Context, tx *store.Tx, m *matcher, skip map[string]bool) ([]store.Slot, int) {
+func (a *App) helpable(ctx context.Context, tx *store.Tx, m *matcher, skip map[string]bool) ([]rapport.Slot, int) {
 	type cand struct {
 		id, want, offer string
 		score           float64
@@ -373,7 +373,7 @@ func (a *App) helpable(ctx context.Context, tx *store.Tx, m *matcher, skip map[s
 	if len(cs) > 5 {
 		cs = cs[:5]
 	}
-	out := make([]store.Slot, len(cs))
+	out := make([]rapport.Slot, len(cs))
 	for i, c := range cs {
 		give := a.ladderGive(m, c.id)
 		if c.offer != "" {
@@ -386,7 +386,7 @@ func (a *App) helpable(ctx context.Context, tx *store.Tx, m *matcher, skip map[s
 			reason += fmt.Sprintf("; you offer %q", c.offer)
 		}
 		reason += fmt.Sprintf("; a give would add %.1f to the tie", c.gain)
-		out[i] = store.Slot{Side: SideHelp, Person: rapport.PersonRef{ID: c.id}, Offer: offer, Action: give, Reason: reason}
+		out[i] = rapport.Slot{Side: SideHelp, Person: rapport.PersonRef{ID: c.id}, Offer: offer, Action: give, Reason: reason}
 	}
 	_ = a.name(ctx, tx, len(out), func(i int) *rapport.PersonRef { return &out[i].Person })
 	return out, n
@@ -433,7 +433,7 @@ func (a *App) Assignment(ctx context.Context) (*AssignmentView, error) {
 
 // SwapSlot puts another person in a slot.
 func (a *App) SwapSlot(ctx context.Context, slot int, ref string) (*AssignmentView, error) {
-	err := a.editSlot(ctx, slot, func(tx *store.Tx, as *store.Assignment, s *store.Slot) error {
+	err := a.editSlot(ctx, slot, func(tx *store.Tx, as *rapport.Assignment, s *rapport.Slot) error {
 		r, err := tx.Resolve(ctx, ref)
 		if err != nil {
 			return err
@@ -455,7 +455,7 @@ func (a *App) SwapSlot(ctx context.Context, slot int, ref string) (*AssignmentVi
 
 // OfferSlot sets the specific offer of a slot (and the give that delivers it).
 func (a *App) OfferSlot(ctx context.Context, slot int, text, action string) (*AssignmentView, error) {
-	err := a.editSlot(ctx, slot, func(tx *store.Tx, as *store.Assignment, s *store.Slot) error {
+	err := a.editSlot(ctx, slot, func(tx *store.Tx, as *rapport.Assignment, s *rapport.Slot) error {
 		if strings.TrimSpace(text) == "" {
 			return rapport.FieldErrorf(rapport.EINVALID, "offer", "is empty: say what you will do for them")
 		}
@@ -475,7 +475,7 @@ func (a *App) OfferSlot(ctx context.Context, slot int, text, action string) (*As
 	return a.Assignment(ctx)
 }
 
-func (a *App) editSlot(ctx context.Context, slot int, fn func(*store.Tx, *store.Assignment, *store.Slot) error) error {
+func (a *App) editSlot(ctx context.Context, slot int, fn func(*store.Tx, *rapport.Assignment, *rapport.Slot) error) error {
 	return a.DB.Update(ctx, func(tx *store.Tx) error {
 		as, err := tx.LatestAssignment(ctx, a.now())
 		if err != nil {

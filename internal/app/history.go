@@ -4,12 +4,12 @@ import (
 	"context"
 	"time"
 
-	"github.com/rapport-app/rapport/internal/store"
+	"github.com/rapport-app/rapport"
 )
 
 // StrengthHistory is a person's strength over the last days: the strength
 // recorded just before each touch, then today's.
-func (a *App) StrengthHistory(ctx context.Context, ref string, days int) ([]store.StrengthPoint, error) {
+func (a *App) StrengthHistory(ctx context.Context, ref string, days int) ([]rapport.StrengthPoint, error) {
 	tx := a.DB.View()
 	r, err := tx.Resolve(ctx, ref)
 	if err != nil {
@@ -28,7 +28,7 @@ func (a *App) StrengthHistory(ctx context.Context, ref string, days int) ([]stor
 	if err != nil {
 		return nil, err
 	}
-	return append(pts, store.StrengthPoint{At: now, Strength: sc.Of(r.ID).Strength}), nil
+	return append(pts, rapport.StrengthPoint{At: now, Strength: sc.Of(r.ID).Strength}), nil
 }
 
 // LadderPoint is how many people stood at or above each rung at a moment.

@@ -13,7 +13,7 @@ import (
 // did it), asks answered yes, goals done; per goal, those that came from
 // people who match it; how many of the people you reached out to answered;
 // and the offers of the month's assignment against the gives delivered.
-func (a *App) outcomes(ctx context.Context, tx *store.Tx, start, end time.Time, got []store.Favour, gotFrom []string,
+func (a *App) outcomes(ctx context.Context, tx *store.Tx, start, end time.Time, got []rapport.Favour, gotFrom []string,
 	asks []rapport.Ask, gives int, states map[string]*store.TieState) (Outcomes, error) {
 	o := Outcomes{All: []Outcome{}, Goals: []GoalOutcomes{}, GivesDelivered: gives}
 	names := map[string]rapport.PersonRef{}

@@ -82,21 +82,12 @@ func (tx *Tx) AnswerAsk(ctx context.Context, id, outcome string, at time.Time) e
 	return nil
 }
 
-// Favour is a ladder action done between you and one person.
-type Favour struct {
-	At             time.Time
-	Kind           string
-	By             rapport.By
-	Note           string
-	StrengthBefore *float64
-}
-
 // Favours returns the favours (interactions logged as give, got or an ask
 // answered yes, never a plain touch) on the ladder's deep rungs (weight 1 or
 // more: not likes, replies or comments) with a person (everyone when personID
 // is empty) done by one side, in [from, to), oldest first. By me they are
 // gives; by them, favours received.
-func (tx *Tx) Favours(ctx context.Context, personID string, by rapport.By, from, to time.Time) ([]Favour, []string, error) {
+func (tx *Tx) Favours(ctx context.Context, personID string, by rapport.By, from, to time.Time) ([]rapport.Favour, []string, error) {
 	q := `SELECT i.at_ms, i.kind, i.by_side, i.note, ip.strength_before, ip.person_id
 		FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id JOIN kinds k ON k.name = i.kind
 		WHERE i.favour = 1 AND k.threshold IS NOT NULL AND k.shallow = 0 AND k.weight >= 1 AND i.by_side = ? AND i.at_ms >= ? AND i.at_ms < ?`
@@ -109,10 +100,10 @@ func (tx *Tx) Favours(ctx context.Context, personID string, by rapport.By, from,
 	if err != nil {
 		return nil, nil, fmt.Errorf("read favours: %w", err)
 	}
-	var out []Favour
+	var out []rapport.Favour
 	var people []string
 	for rows.Next() {
-		var f Favour
+		var f rapport.Favour
 		var at int64
 		var by, pid string
 		var before sql.NullFloat64

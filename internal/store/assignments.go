@@ -9,27 +9,8 @@ import (
 	"github.com/rapport-app/rapport"
 )
 
-// Slot is one of the ten places of a monthly assignment.
-type Slot struct {
-	Slot   int               `json:"slot"`
-	Side   string            `json:"side"` // help or helper
-	Person rapport.PersonRef `json:"person"`
-	Offer  string            `json:"offer"`
-	Action string            `json:"action"`
-	Reason string            `json:"reason"`
-}
-
-// Assignment is the monthly two-part assignment (I3).
-type Assignment struct {
-	ID     string    `json:"id"`
-	GoalID *string   `json:"goal_id"`
-	Start  time.Time `json:"start"`
-	End    time.Time `json:"end"`
-	Slots  []Slot    `json:"slots"`
-}
-
 // InsertAssignment stores an assignment and its slots.
-func (tx *Tx) InsertAssignment(ctx context.Context, a *Assignment, createdMs int64) error {
+func (tx *Tx) InsertAssignment(ctx context.Context, a *rapport.Assignment, createdMs int64) error {
 	_, err := tx.q.ExecContext(ctx, `INSERT INTO assignments (id, goal_id, start_ms, end_ms, created_ms) VALUES (?, ?, ?, ?, ?)`,
 		a.ID, a.GoalID, ms(a.Start), ms(a.End), createdMs)
 	if err != nil {
@@ -44,7 +25,7 @@ func (tx *Tx) InsertAssignment(ctx context.Context, a *Assignment, createdMs int
 }
 
 // PutSlot inserts or replaces one slot.
-func (tx *Tx) PutSlot(ctx context.Context, assignmentID string, s Slot) error {
+func (tx *Tx) PutSlot(ctx context.Context, assignmentID string, s rapport.Slot) error {
 	_, err := tx.q.ExecContext(ctx, `INSERT INTO assignment_slots (assignment_id, slot, side, person_id, offer, action, reason)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (assignment_id, slot) DO UPDATE SET side = excluded.side, person_id = excluded.person_id,
@@ -69,8 +50,8 @@ func (tx *Tx) DeleteAssignment(ctx context.Context, id string) error {
 
 // LatestAssignment returns the assignment created last that had started by
 // now, or a not-found error.
-func (tx *Tx) LatestAssignment(ctx context.Context, now time.Time) (*Assignment, error) {
-	a := &Assignment{Slots: []Slot{}}
+func (tx *Tx) LatestAssignment(ctx context.Context, now time.Time) (*rapport.Assignment, error) {
+	a := &rapport.Assignment{Slots: []rapport.Slot{}}
 	var start, end int64
 	var goal sql.NullString
 	err := tx.q.QueryRowContext(ctx, `SELECT id, goal_id, start_ms, end_ms FROM assignments WHERE start_ms <= ?
@@ -91,7 +72,7 @@ func (tx *Tx) LatestAssignment(ctx context.Context, now time.Time) (*Assignment,
 		return nil, fmt.Errorf("read assignment slots: %w", err)
 	}
 	for rows.Next() {
-		var s Slot
+		var s rapport.Slot
 		if err := rows.Scan(&s.Slot, &s.Side, &s.Person.ID, &s.Person.Name, &s.Offer, &s.Action, &s.Reason); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("read assignment slots: %w", err)

@@ -395,22 +395,16 @@ func (tx *Tx) ExistingInteractions(ctx context.Context, ids []string) (map[strin
 	return out, nil
 }
 
-// StrengthPoint is a tie's strength just before one of its touches.
-type StrengthPoint struct {
-	At       time.Time `json:"at"`
-	Strength float64   `json:"strength"`
-}
-
 // StrengthHistory returns the strength recorded before each of a person's
 // touches since t, oldest first.
-func (tx *Tx) StrengthHistory(ctx context.Context, personID string, since time.Time) ([]StrengthPoint, error) {
+func (tx *Tx) StrengthHistory(ctx context.Context, personID string, since time.Time) ([]rapport.StrengthPoint, error) {
 	rows, err := tx.q.QueryContext(ctx, `
 		SELECT i.at_ms, ip.strength_before FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
 		WHERE ip.person_id = ? AND i.at_ms >= ? AND ip.strength_before IS NOT NULL ORDER BY i.at_ms`, personID, ms(since))
 	if err != nil {
 		return nil, fmt.Errorf("strength history of %s: %w", personID, err)
 	}
-	var out []StrengthPoint
+	var out []rapport.StrengthPoint
 	for rows.Next() {
 		var at int64
 		var s float64
@@ -418,7 +412,7 @@ func (tx *Tx) StrengthHistory(ctx context.Context, personID string, since time.T
 			rows.Close()
 			return nil, fmt.Errorf("strength history of %s: %w", personID, err)
 		}
-		out = append(out, StrengthPoint{At: fromMs(at), Strength: s})
+		out = append(out, rapport.StrengthPoint{At: fromMs(at), Strength: s})
 	}
 	return out, closeRows(rows)
 }

@@ -7,8 +7,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/app"
-	"github.com/rapport-app/rapport/internal/store"
 )
 
 // Charts are SVG drawn here: no script, readable without colour (every
@@ -140,7 +140,7 @@ func historyChart(h []app.LadderPoint, now *app.Ladder, zone *time.Location) tem
 }
 
 // strengthChart is a person's strength over the last year.
-func strengthChart(pts []store.StrengthPoint, now time.Time) template.HTML {
+func strengthChart(pts []rapport.StrengthPoint, now time.Time) template.HTML {
 	if len(pts) < 2 {
 		return ""
 	}
