@@ -51,6 +51,7 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 	var notes []string
 	var id string
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		notes = nil // a transaction run again (PostgreSQL) starts over
 		// Last month's people rest this month (rotation), unless too few
 		// others qualify.
 		rest := map[string]bool{}

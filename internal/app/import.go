@@ -61,7 +61,11 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 	}
 	sum.Errors = append(sum.Errors, res.Notes...)
 	sum.Errors = append(sum.Errors, cleanImport(res)...)
+	read := sum.Errors
 	err := a.DB.BulkUpdate(ctx, func(tx *store.Tx) error {
+		// A transaction run again (PostgreSQL, after losing to a concurrent
+		// one) starts its summary over.
+		sum.Errors, sum.Merges, sum.InteractionsCreated = append([]string(nil), read...), []ImportMerge{}, 0
 		p, kinds, err := a.modelOf(ctx, tx)
 		if err != nil {
 			return err
