@@ -73,6 +73,9 @@ func (in *inserter) add(ctx context.Context, row ...any) error {
 	if len(in.args) < in.batch*in.width {
 		return nil
 	}
+	if in.copying() {
+		return in.copyOut(ctx)
+	}
 	if in.full == nil {
 		st, err := in.tx.q.PrepareContext(ctx, in.query(in.batch))
 		if err != nil {
@@ -91,8 +94,29 @@ func (in *inserter) flush(ctx context.Context) error {
 	if len(in.args) == 0 {
 		return nil
 	}
+	if in.copying() {
+		return in.copyOut(ctx)
+	}
 	_, err := in.tx.q.ExecContext(ctx, in.query(len(in.args)/in.width), in.args...)
 	in.args = in.args[:0]
+	return in.err(err)
+}
+
+// copying reports whether the rows go in with COPY (PostgreSQL's bulk
+// transaction; a plain insert only: COPY knows no ON CONFLICT).
+func (in *inserter) copying() bool { return in.tx.copy != nil && in.suffix == "" }
+
+func (in *inserter) copyOut(ctx context.Context) error {
+	rows := make([][]any, 0, len(in.args)/in.width)
+	for i := 0; i+in.width <= len(in.args); i += in.width {
+		rows = append(rows, in.args[i:i+in.width:i+in.width])
+	}
+	cols := strings.Split(in.cols, ",")
+	for i := range cols {
+		cols[i] = strings.TrimSpace(cols[i])
+	}
+	err := in.tx.copy(ctx, in.table, cols, rows)
+	in.args = make([]any, 0, in.batch*in.width) // the rows handed to COPY keep the old backing array
 	return in.err(err)
 }
 

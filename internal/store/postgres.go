@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"strings"
 	"time"
 
@@ -74,9 +76,57 @@ func (db *DB) checkOwnPg(ctx context.Context) error {
 // updatePg runs fn in a SERIALIZABLE transaction, again while it loses to a
 // concurrent one (at most for a minute).
 func (db *DB) updatePg(ctx context.Context, fn func(*Tx) error) error {
+	return db.retryPg(ctx, func() error { return db.updatePgOnce(ctx, fn) })
+}
+
+// bulkPg is BulkUpdate on PostgreSQL: one SERIALIZABLE transaction on a
+// connection of its own, so that its batches of rows can go in with COPY
+// (which database/sql's transactions cannot reach), and with the references
+// checked at commit rather than row by row (the schema's foreign keys are
+// DEFERRABLE): an import writes interactions before the new people they name.
+func (db *DB) bulkPg(ctx context.Context, fn func(*Tx) error) error {
+	return db.retryPg(ctx, func() error {
+		conn, err := db.sql.Conn(ctx)
+		if err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		defer conn.Close()
+		if _, err := conn.ExecContext(ctx, `BEGIN ISOLATION LEVEL SERIALIZABLE`); err != nil {
+			return fmt.Errorf("begin: %w", err)
+		}
+		rollback := func() { _, _ = conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`) }
+		if _, err := conn.ExecContext(ctx, `SET CONSTRAINTS ALL DEFERRED`); err != nil {
+			rollback()
+			return fmt.Errorf("defer the reference checks: %w", err)
+		}
+		tx := &Tx{q: pgQuerier{conn}, pg: true, copy: func(ctx context.Context, table string, cols []string, rows [][]any) error {
+			return conn.Raw(func(dc any) error {
+				c, ok := dc.(*stdlib.Conn)
+				if !ok {
+					return fmt.Errorf("copy into %s: not a pgx connection", table)
+				}
+				_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+				return err
+			})
+		}}
+		if err := fn(tx); err != nil {
+			rollback()
+			return err
+		}
+		if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
+			rollback()
+			return fmt.Errorf("commit: %w", err)
+		}
+		return nil
+	})
+}
+
+// retryPg runs once, and again while it fails only because a concurrent
+// transaction won (at most for a minute).
+func (db *DB) retryPg(ctx context.Context, once func() error) error {
 	deadline := time.Now().Add(time.Minute)
 	for try := 0; ; try++ {
-		err := db.updatePgOnce(ctx, fn)
+		err := once()
 		if err == nil || !retryable(err) || time.Now().After(deadline) {
 			if retryable(err) {
 				return mapPgErr(err)

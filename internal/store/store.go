@@ -344,6 +344,9 @@ type Tx struct {
 	pg    bool      // on PostgreSQL (q rebinds)
 	bulk  bool      // in BulkUpdate: inserts end the transaction on a conflict (see insertRows)
 	snaps *snapMark // snapshots_built as last read or written in this transaction
+	// copy loads rows with PostgreSQL's COPY, in BulkUpdate there; nil
+	// elsewhere.
+	copy func(ctx context.Context, table string, cols []string, rows [][]any) error
 }
 
 // View returns a Tx for reads outside any transaction.
@@ -367,15 +370,7 @@ func (db *DB) tx(q querier) *Tx {
 // foreign_key_check after every import to hold fn to its side of this.
 func (db *DB) BulkUpdate(ctx context.Context, fn func(*Tx) error) error {
 	if db.pg {
-		// The references are checked at commit instead of row by row (the
-		// PostgreSQL schema's foreign keys are DEFERRABLE): an import writes
-		// interactions before the new people they name.
-		return db.updatePg(ctx, func(tx *Tx) error {
-			if _, err := tx.q.ExecContext(ctx, `SET CONSTRAINTS ALL DEFERRED`); err != nil {
-				return fmt.Errorf("defer the reference checks: %w", err)
-			}
-			return fn(tx)
-		})
+		return db.bulkPg(ctx, fn)
 	}
 	conn, err := db.sql.Conn(ctx)
 	if err != nil {
