@@ -54,6 +54,9 @@ func TestKilledImportLeavesNothingAndRerunCompletes(t *testing.T) {
 		t.Fatal(err)
 	}
 	db := filepath.Join(dir, "r.db")
+	if pgtest.Enabled() {
+		db = pgtest.URL(t) // the killed connection's transaction is rolled back by the server
+	}
 	run := func(args ...string) *exec.Cmd {
 		cmd := exec.Command(os.Args[0], args...)
 		cmd.Env = append(os.Environ(), "RAPPORT_TEST_MAIN=1", "RAPPORT_DB="+db, "RAPPORT_NOW=2026-11-22")

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/rapport-app/rapport/internal/store/pgtest"
 )
 
 // The README's tour, typed literally, in order, on a fresh database: every
@@ -26,6 +28,10 @@ func TestReadmeTourRuns(t *testing.T) {
 	end := strings.Index(text[start+1:], "\n## ")
 	tour := text[start : start+1+end]
 	dir := t.TempDir()
+	db := filepath.Join(dir, "rapport.db")
+	if pgtest.Enabled() {
+		db = pgtest.URL(t) // the same tour on PostgreSQL
+	}
 	ran := 0
 	for _, block := range shellBlocks(tour) {
 		for _, line := range block {
@@ -38,7 +44,7 @@ func TestReadmeTourRuns(t *testing.T) {
 				}
 				cmd := exec.Command(os.Args[0], args[1:]...)
 				cmd.Dir = dir
-				cmd.Env = append(os.Environ(), "RAPPORT_TEST_MAIN=1", "RAPPORT_DB="+filepath.Join(dir, "rapport.db"), "RAPPORT_NOW=2026-11-22T12:00:00Z")
+				cmd.Env = append(os.Environ(), "RAPPORT_TEST_MAIN=1", "RAPPORT_DB="+db, "RAPPORT_NOW=2026-11-22T12:00:00Z")
 				out, err := cmd.CombinedOutput()
 				code := 0
 				var ee *exec.ExitError
