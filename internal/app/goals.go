@@ -103,98 +103,6 @@ func (a *App) ShowGoal(ctx context.Context, ref string, limit int) (*GoalView, e
 	return &GoalView{Goal: g, Helpers: hs}, nil
 }
 
-// matcher holds what matching people to goals and to your offers needs.
-type matcher struct {
-	p       model.Params
-	sc      *Scores
-	kinds   []rapport.Kind
-	wants   map[string][]rapport.Item
-	offers  map[string][]rapport.Item
-	allTags []string // every tag in use
-	myOffer []string
-	stems   map[string][]string // memo: the same texts recur across people
-	only    map[string]bool     // when set, helpers looks at these people alone
-}
-
-// stemsOf is model.Stems, remembered.
-func (m *matcher) stemsOf(s string) []string {
-	if st, ok := m.stems[s]; ok {
-		return st
-	}
-	st := model.Stems(s)
-	m.stems[s] = st
-	return st
-}
-
-func (a *App) matcher(ctx context.Context, tx *store.Tx) (*matcher, error) {
-	p, err := a.params(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	m := &matcher{p: p, stems: map[string][]string{}}
-	if m.sc, err = a.scores(ctx, tx, p); err != nil {
-		return nil, err
-	}
-	if m.kinds, err = tx.Kinds(ctx); err != nil {
-		return nil, err
-	}
-	if m.wants, m.offers, err = tx.Items(ctx); err != nil {
-		return nil, err
-	}
-	if m.allTags, err = tx.DistinctTags(ctx); err != nil {
-		return nil, err
-	}
-	if m.myOffer, err = a.myOffers(ctx, tx); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-// matcherFor is a matcher that looks at a few people alone, reading only
-// what they need: whether they match a goal at all, rather than who helps
-// with it most (their scores are their strengths, without layers).
-func (a *App) matcherFor(ctx context.Context, tx *store.Tx, ids []string) (*matcher, error) {
-	p, err := a.params(ctx, tx)
-	if err != nil {
-		return nil, err
-	}
-	m := &matcher{p: p, stems: map[string][]string{}, sc: &Scores{byID: map[string]int{}}, only: map[string]bool{}}
-	now := a.now()
-	for _, id := range ids {
-		if m.only[id] {
-			continue
-		}
-		m.only[id] = true
-		tie, err := tx.Tie(ctx, id)
-		if err != nil {
-			return nil, err
-		}
-		m.sc.byID[id] = len(m.sc.List)
-		m.sc.List = append(m.sc.List, Score{ID: id, Tie: tie, Strength: round1(tie.Strength(now, p)), Layer: model.Known})
-	}
-	if m.kinds, err = tx.Kinds(ctx); err != nil {
-		return nil, err
-	}
-	if m.wants, m.offers, err = tx.ItemsOf(ctx, ids); err != nil {
-		return nil, err
-	}
-	if m.allTags, err = tx.DistinctTags(ctx); err != nil {
-		return nil, err
-	}
-	return m, nil
-}
-
-// highestRung names the highest rung a strength stands on, if any.
-func (m *matcher) highestRung(s float64) string {
-	best := ""
-	for _, k := range m.kinds {
-		if k.OnLadder() && s >= *k.Threshold {
-			best = k.Name
-		}
-	}
-	return best
-}
-
 // prospectTags mark the people you sell to: they share the goal's words
 // ("clients") without being able to help with it.
 var prospectTags = []string{"prospect", "lead"}
@@ -430,17 +338,6 @@ type Overdue struct {
 	Was float64 `json:"was"`
 }
 
-// layerByMin is the closest layer whose least strength s reaches, capacity
-// aside; "" below every layer.
-func layerByMin(s float64, p model.Params) string {
-	for _, l := range p.Layers {
-		if s >= l.Min {
-			return l.Name
-		}
-	}
-	return ""
-}
-
 // Overdue lists the people past their cadence (their own, else their
 // layer's), inner layers first, then the most overdue for their cadence.
 func (a *App) Overdue(ctx context.Context) ([]Overdue, error) {
@@ -454,43 +351,6 @@ func (a *App) Overdue(ctx context.Context) ([]Overdue, error) {
 		return nil, err
 	}
 	return a.overdue(ctx, tx, p, sc, own)
-}
-
-// lastDeep is a tie's last deep touch, else its last touch of any kind.
-func lastDeep(t model.Tie) time.Time {
-	if t.Last.IsZero() {
-		return t.Seen
-	}
-	return t.Last
-}
-
-// layerRanks numbers the layers from the closest (0) out.
-func layerRanks(p model.Params) map[string]int {
-	rank := map[string]int{}
-	for i, n := range model.LayerNames(p.Layers) {
-		rank[n] = i
-	}
-	return rank
-}
-
-// keptLayer is the layer a tie is kept in, and the strength it had at its
-// last contact. The rhythm comes from it, not from the layer the tie decays
-// to: a close friend silent for 18 months is more overdue, not less, and
-// still takes a place in the close layer. Kept: the closer of where it is
-// and where it stood at its last contact (by the layers' least strengths),
-// unless you chose one (edit --keep), closer or wider.
-func keptLayer(s Score, p model.Params, rank map[string]int, keeps map[string]string) (string, float64) {
-	kept, was := s.Layer, s.Strength
-	if s.Tie.Touches > 0 {
-		was = round1(s.Tie.Strength(lastDeep(s.Tie), p))
-		if l := layerByMin(was, p); l != "" && rank[l] < rank[kept] {
-			kept = l
-		}
-	}
-	if k, ok := keeps[s.ID]; ok {
-		kept = k
-	}
-	return kept, was
 }
 
 func (a *App) overdue(ctx context.Context, tx *store.Tx, p model.Params, sc *Scores, own map[string]int) ([]Overdue, error) {
