@@ -26,24 +26,20 @@ func (tx *Tx) Followups(ctx context.Context, open bool) ([]rapport.Followup, err
 	if open {
 		where = `WHERE f.done_ms IS NULL`
 	}
-	rows, err := tx.q.QueryContext(ctx, `SELECT f.id, f.person_id, p.name, f.text, f.due_ms, f.created_ms, f.done_ms
-		FROM followups f JOIN people p ON p.id = f.person_id `+where+` ORDER BY f.due_ms, f.id`)
-	if err != nil {
-		return nil, fmt.Errorf("read follow-ups: %w", err)
-	}
 	out := []rapport.Followup{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read follow-ups", `SELECT f.id, f.person_id, p.name, f.text, f.due_ms, f.created_ms, f.done_ms
+		FROM followups f JOIN people p ON p.id = f.person_id `+where+` ORDER BY f.due_ms, f.id`, nil, func(r *sql.Rows) error {
 		var f rapport.Followup
 		var due, created int64
 		var done sql.NullInt64
-		if err := rows.Scan(&f.ID, &f.Person.ID, &f.Person.Name, &f.Text, &due, &created, &done); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read follow-ups: %w", err)
+		if err := r.Scan(&f.ID, &f.Person.ID, &f.Person.Name, &f.Text, &due, &created, &done); err != nil {
+			return err
 		}
 		f.Due, f.CreatedAt, f.Done = fromMs(due), fromMs(created), msPtr(done)
 		out = append(out, f)
-	}
-	return out, closeRows(rows)
+		return nil
+	})
+	return out, err
 }
 
 // FollowupID resolves a follow-up reference: an id, a prefix or a suffix

@@ -42,38 +42,26 @@ func (tx *Tx) PutImportKey(ctx context.Context, key, personID, interactionID str
 // Handles returns every handle's owner, keyed by kind, a zero byte and the
 // normalised value: what an import matches people against, read once.
 func (tx *Tx) Handles(ctx context.Context) (map[string]string, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT kind, norm, person_id FROM handles`)
-	if err != nil {
-		return nil, fmt.Errorf("read handles: %w", err)
-	}
 	out := map[string]string{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read handles", `SELECT kind, norm, person_id FROM handles`, nil, func(r *sql.Rows) error {
 		var kind, norm, id string
-		if err := rows.Scan(&kind, &norm, &id); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read handles: %w", err)
-		}
+		err := r.Scan(&kind, &norm, &id)
 		out[kind+"\x00"+norm] = id
-	}
-	return out, closeRows(rows)
+		return err
+	})
+	return out, err
 }
 
 // ImportKeys returns every import key with the person and interaction it names.
 func (tx *Tx) ImportKeys(ctx context.Context) (map[string][2]string, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT key, COALESCE(person_id, ''), COALESCE(interaction_id, '') FROM import_keys`)
-	if err != nil {
-		return nil, fmt.Errorf("read import keys: %w", err)
-	}
 	out := map[string][2]string{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read import keys", `SELECT key, COALESCE(person_id, ''), COALESCE(interaction_id, '') FROM import_keys`, nil, func(r *sql.Rows) error {
 		var k, p, i string
-		if err := rows.Scan(&k, &p, &i); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read import keys: %w", err)
-		}
+		err := r.Scan(&k, &p, &i)
 		out[tx.readKey(k)] = [2]string{p, i}
-	}
-	return out, closeRows(rows)
+		return err
+	})
+	return out, err
 }
 
 // InsertPeople stores new people in multi-row batches: the fast path for

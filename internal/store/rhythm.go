@@ -32,40 +32,28 @@ func (tx *Tx) SetSnooze(ctx context.Context, personID string, until *time.Time) 
 
 // Snoozed returns the people resting at now, with the moment they wake.
 func (tx *Tx) Snoozed(ctx context.Context, now time.Time) (map[string]time.Time, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT id, snoozed_until_ms FROM people WHERE snoozed_until_ms > ?`, ms(now))
-	if err != nil {
-		return nil, fmt.Errorf("read snoozes: %w", err)
-	}
-	defer rows.Close()
 	out := map[string]time.Time{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read snoozes", `SELECT id, snoozed_until_ms FROM people WHERE snoozed_until_ms > ?`, []any{ms(now)}, func(r *sql.Rows) error {
 		var id string
 		var until int64
-		if err := rows.Scan(&id, &until); err != nil {
-			return nil, fmt.Errorf("read snoozes: %w", err)
-		}
+		err := r.Scan(&id, &until)
 		out[id] = fromMs(until)
-	}
-	return out, rows.Err()
+		return err
+	})
+	return out, err
 }
 
 // Cadences returns the people with their own cadence, in days.
 func (tx *Tx) Cadences(ctx context.Context) (map[string]int, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT id, cadence_days FROM people WHERE cadence_days IS NOT NULL`)
-	if err != nil {
-		return nil, fmt.Errorf("read cadences: %w", err)
-	}
 	out := map[string]int{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read cadences", `SELECT id, cadence_days FROM people WHERE cadence_days IS NOT NULL`, nil, func(r *sql.Rows) error {
 		var id string
 		var d int
-		if err := rows.Scan(&id, &d); err != nil {
-			rows.Close()
-			return nil, err
-		}
+		err := r.Scan(&id, &d)
 		out[id] = d
-	}
-	return out, closeRows(rows)
+		return err
+	})
+	return out, err
 }
 
 // Via is a warm introduction: who introduced a person, the strength of your
@@ -118,18 +106,12 @@ func (tx *Tx) SetKeep(ctx context.Context, personID, layer string) error {
 
 // Keeps returns the people kept in a layer of your choosing.
 func (tx *Tx) Keeps(ctx context.Context) (map[string]string, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT id, keep_layer FROM people WHERE keep_layer IS NOT NULL`)
-	if err != nil {
-		return nil, fmt.Errorf("read kept layers: %w", err)
-	}
-	defer rows.Close()
 	out := map[string]string{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read kept layers", `SELECT id, keep_layer FROM people WHERE keep_layer IS NOT NULL`, nil, func(r *sql.Rows) error {
 		var id, l string
-		if err := rows.Scan(&id, &l); err != nil {
-			return nil, fmt.Errorf("read kept layers: %w", err)
-		}
+		err := r.Scan(&id, &l)
 		out[id] = l
-	}
-	return out, rows.Err()
+		return err
+	})
+	return out, err
 }

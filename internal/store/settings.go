@@ -2,25 +2,20 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 )
 
 // Settings returns every stored setting.
 func (tx *Tx) Settings(ctx context.Context) (map[string]string, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT key, value FROM settings`)
-	if err != nil {
-		return nil, fmt.Errorf("read settings: %w", err)
-	}
 	out := map[string]string{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read settings", `SELECT key, value FROM settings`, nil, func(r *sql.Rows) error {
 		var k, v string
-		if err := rows.Scan(&k, &v); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read settings: %w", err)
-		}
+		err := r.Scan(&k, &v)
 		out[k] = v
-	}
-	return out, closeRows(rows)
+		return err
+	})
+	return out, err
 }
 
 // SetSetting stores one setting; an empty value removes it.
