@@ -22,24 +22,20 @@ func (tx *Tx) InsertAsk(ctx context.Context, a *rapport.Ask) error {
 }
 
 func (tx *Tx) asks(ctx context.Context, where string, args ...any) ([]rapport.Ask, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT `+askColumns+` FROM asks a JOIN people p ON p.id = a.person_id `+where, args...)
-	if err != nil {
-		return nil, fmt.Errorf("read asks: %w", err)
-	}
 	out := []rapport.Ask{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read asks", `SELECT `+askColumns+` FROM asks a JOIN people p ON p.id = a.person_id `+where, args, func(r *sql.Rows) error {
 		var a rapport.Ask
 		var at int64
 		var forced int
 		var answered sql.NullInt64
-		if err := rows.Scan(&a.ID, &a.Person.ID, &a.Person.Name, &a.Action, &at, &a.Note, &a.Verdict, &forced, &a.Strength, &a.Outcome, &answered); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read asks: %w", err)
+		if err := r.Scan(&a.ID, &a.Person.ID, &a.Person.Name, &a.Action, &at, &a.Note, &a.Verdict, &forced, &a.Strength, &a.Outcome, &answered); err != nil {
+			return err
 		}
 		a.At, a.Forced, a.AnsweredAt = fromMs(at), forced != 0, msPtr(answered)
 		out = append(out, a)
-	}
-	return out, closeRows(rows)
+		return nil
+	})
+	return out, err
 }
 
 // AsksOf returns a person's asks, oldest first.
@@ -96,20 +92,15 @@ func (tx *Tx) Favours(ctx context.Context, personID string, by rapport.By, from,
 		q += ` AND ip.person_id = ?`
 		args = append(args, personID)
 	}
-	rows, err := tx.q.QueryContext(ctx, q+` ORDER BY i.at_ms, i.id`, args...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read favours: %w", err)
-	}
 	var out []rapport.Favour
 	var people []string
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read favours", q+` ORDER BY i.at_ms, i.id`, args, func(r *sql.Rows) error {
 		var f rapport.Favour
 		var at int64
 		var by, pid string
 		var before sql.NullFloat64
-		if err := rows.Scan(&at, &f.Kind, &by, &f.Note, &before, &pid); err != nil {
-			rows.Close()
-			return nil, nil, fmt.Errorf("read favours: %w", err)
+		if err := r.Scan(&at, &f.Kind, &by, &f.Note, &before, &pid); err != nil {
+			return err
 		}
 		f.At, f.By = fromMs(at), rapport.By(by)
 		if before.Valid {
@@ -118,6 +109,7 @@ func (tx *Tx) Favours(ctx context.Context, personID string, by rapport.By, from,
 		}
 		out = append(out, f)
 		people = append(people, pid)
-	}
-	return out, people, closeRows(rows)
+		return nil
+	})
+	return out, people, err
 }

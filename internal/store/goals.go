@@ -26,43 +26,35 @@ func (tx *Tx) InsertGoal(ctx context.Context, g *rapport.Goal) error {
 
 // Goals returns the goals, open ones first, then by due date and creation.
 func (tx *Tx) Goals(ctx context.Context) ([]rapport.Goal, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT id, text, due_ms, done_ms, created_ms FROM goals
-		ORDER BY CASE WHEN done_ms IS NULL THEN 0 ELSE 1 END, CASE WHEN due_ms IS NULL THEN 1 ELSE 0 END, due_ms, created_ms, id`)
-	if err != nil {
-		return nil, fmt.Errorf("read goals: %w", err)
-	}
 	out := []rapport.Goal{}
 	index := map[string]int{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read goals", `SELECT id, text, due_ms, done_ms, created_ms FROM goals
+		ORDER BY CASE WHEN done_ms IS NULL THEN 0 ELSE 1 END, CASE WHEN due_ms IS NULL THEN 1 ELSE 0 END, due_ms, created_ms, id`, nil, func(r *sql.Rows) error {
 		var g rapport.Goal
 		var due, done sql.NullInt64
 		var created int64
-		if err := rows.Scan(&g.ID, &g.Text, &due, &done, &created); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read goals: %w", err)
+		if err := r.Scan(&g.ID, &g.Text, &due, &done, &created); err != nil {
+			return err
 		}
 		g.Due, g.Done, g.CreatedAt, g.Tags = msPtr(due), msPtr(done), fromMs(created), []string{}
 		index[g.ID] = len(out)
 		out = append(out, g)
-	}
-	if err := closeRows(rows); err != nil {
-		return nil, fmt.Errorf("read goals: %w", err)
-	}
-	rows, err = tx.q.QueryContext(ctx, `SELECT goal_id, tag FROM goal_tags ORDER BY goal_id, tag`)
+		return nil
+	})
 	if err != nil {
-		return nil, fmt.Errorf("read goal tags: %w", err)
+		return nil, err
 	}
-	for rows.Next() {
+	err = tx.eachRow(ctx, "read goal tags", `SELECT goal_id, tag FROM goal_tags ORDER BY goal_id, tag`, nil, func(r *sql.Rows) error {
 		var id, tag string
-		if err := rows.Scan(&id, &tag); err != nil {
-			rows.Close()
-			return nil, err
+		if err := r.Scan(&id, &tag); err != nil {
+			return err
 		}
 		if i, ok := index[id]; ok {
 			out[i].Tags = append(out[i].Tags, tag)
 		}
-	}
-	return out, closeRows(rows)
+		return nil
+	})
+	return out, err
 }
 
 // Goal returns one goal by id, a prefix or a suffix of it, or by a piece

@@ -29,21 +29,14 @@ func scanKind(scan func(...any) error) (rapport.Kind, error) {
 // Kinds returns the catalogue in its order: rungs by rising threshold after
 // the kinds that are not on the ladder.
 func (tx *Tx) Kinds(ctx context.Context) ([]rapport.Kind, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT `+kindColumns+` FROM kinds
-		ORDER BY CASE WHEN threshold IS NULL THEN 0 ELSE 1 END, threshold, ord, name`)
-	if err != nil {
-		return nil, fmt.Errorf("list kinds: %w", err)
-	}
 	var out []rapport.Kind
-	for rows.Next() {
-		k, err := scanKind(rows.Scan)
-		if err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("list kinds: %w", err)
-		}
+	err := tx.eachRow(ctx, "list kinds", `SELECT `+kindColumns+` FROM kinds
+		ORDER BY CASE WHEN threshold IS NULL THEN 0 ELSE 1 END, threshold, ord, name`, nil, func(r *sql.Rows) error {
+		k, err := scanKind(r.Scan)
 		out = append(out, k)
-	}
-	return out, closeRows(rows)
+		return err
+	})
+	return out, err
 }
 
 // Kind returns one kind by name.

@@ -64,24 +64,20 @@ func (tx *Tx) Photo(ctx context.Context, personID string) (*Photo, error) {
 
 // Photos returns every picture by person id.
 func (tx *Tx) Photos(ctx context.Context) (map[string]Photo, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, type, data FROM photos`)
-	if err != nil {
-		return nil, fmt.Errorf("read the photos: %w", err)
-	}
-	defer rows.Close()
 	out := map[string]Photo{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read the photos", `SELECT person_id, type, data FROM photos`, nil, func(r *sql.Rows) error {
 		var id, typ, data string
-		if err := rows.Scan(&id, &typ, &data); err != nil {
-			return nil, fmt.Errorf("read the photos: %w", err)
+		if err := r.Scan(&id, &typ, &data); err != nil {
+			return err
 		}
 		b, err := base64.StdEncoding.DecodeString(data)
 		if err != nil {
-			return nil, fmt.Errorf("read the photo of %s: %w", id, err)
+			return fmt.Errorf("the photo of %s: %w", id, err)
 		}
 		out[id] = Photo{Type: typ, Data: b}
-	}
-	return out, rows.Err()
+		return nil
+	})
+	return out, err
 }
 
 // HasPhoto reports whether a person has a picture.
