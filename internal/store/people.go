@@ -99,15 +99,10 @@ func (tx *Tx) Person(ctx context.Context, id string) (*rapport.Person, error) {
 	}
 	p.CreatedAt, p.UpdatedAt = fromMs(created), fromMs(updated)
 
-	rows, err := tx.q.QueryContext(ctx, `SELECT kind, value FROM handles WHERE person_id = ? ORDER BY kind, ord`, id)
-	if err != nil {
-		return nil, fmt.Errorf("read handles of %s: %w", id, err)
-	}
-	for rows.Next() {
+	err = tx.eachRow(ctx, "read handles of "+id, `SELECT kind, value FROM handles WHERE person_id = ? ORDER BY kind, ord`, []any{id}, func(r *sql.Rows) error {
 		var kind, value string
-		if err := rows.Scan(&kind, &value); err != nil {
-			rows.Close()
-			return nil, err
+		if err := r.Scan(&kind, &value); err != nil {
+			return err
 		}
 		switch kind {
 		case rapport.HandleEmail:
@@ -117,27 +112,23 @@ func (tx *Tx) Person(ctx context.Context, id string) (*rapport.Person, error) {
 		case rapport.HandleURL:
 			p.URLs = append(p.URLs, value)
 		}
-	}
-	if err := closeRows(rows); err != nil {
-		return nil, fmt.Errorf("read handles of %s: %w", id, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 
 	if p.Tags, err = tx.strings(ctx, `SELECT tag FROM tags WHERE person_id = ? ORDER BY tag`, id); err != nil {
 		return nil, fmt.Errorf("read tags of %s: %w", id, err)
 	}
 
-	rows, err = tx.q.QueryContext(ctx, `SELECT id, kind, text, at_ms, due_ms, done_ms FROM person_items WHERE person_id = ? ORDER BY at_ms, id`, id)
-	if err != nil {
-		return nil, fmt.Errorf("read notes of %s: %w", id, err)
-	}
-	for rows.Next() {
+	err = tx.eachRow(ctx, "read notes of "+id, `SELECT id, kind, text, at_ms, due_ms, done_ms FROM person_items WHERE person_id = ? ORDER BY at_ms, id`, []any{id}, func(r *sql.Rows) error {
 		var it rapport.Item
 		var kind string
 		var at int64
 		var due, done sql.NullInt64
-		if err := rows.Scan(&it.ID, &kind, &it.Text, &at, &due, &done); err != nil {
-			rows.Close()
-			return nil, err
+		if err := r.Scan(&it.ID, &kind, &it.Text, &at, &due, &done); err != nil {
+			return err
 		}
 		it.At, it.Due, it.Done = fromMs(at), msPtr(due), msPtr(done)
 		switch kind {
@@ -150,28 +141,23 @@ func (tx *Tx) Person(ctx context.Context, id string) (*rapport.Person, error) {
 		case rapport.ItemAlias:
 			p.Aliases = append(p.Aliases, it)
 		}
-	}
-	if err := closeRows(rows); err != nil {
-		return nil, fmt.Errorf("read notes of %s: %w", id, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return p, nil
 }
 
 func (tx *Tx) strings(ctx context.Context, query string, args ...any) ([]string, error) {
-	rows, err := tx.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
 	out := []string{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "", query, args, func(r *sql.Rows) error {
 		var s string
-		if err := rows.Scan(&s); err != nil {
-			rows.Close()
-			return nil, err
-		}
+		err := r.Scan(&s)
 		out = append(out, s)
-	}
-	return out, closeRows(rows)
+		return err
+	})
+	return out, err
 }
 
 func closeRows(rows *sql.Rows) error {
@@ -246,20 +232,14 @@ func (tx *Tx) Resolve(ctx context.Context, ref string) (rapport.PersonRef, error
 }
 
 func (tx *Tx) refs(ctx context.Context, query string, args ...any) ([]rapport.PersonRef, error) {
-	rows, err := tx.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, err
-	}
 	var out []rapport.PersonRef
-	for rows.Next() {
-		var r rapport.PersonRef
-		if err := rows.Scan(&r.ID, &r.Name); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, closeRows(rows)
+	err := tx.eachRow(ctx, "", query, args, func(r *sql.Rows) error {
+		var ref rapport.PersonRef
+		err := r.Scan(&ref.ID, &ref.Name)
+		out = append(out, ref)
+		return err
+	})
+	return out, err
 }
 
 // PersonRow is one line of the people listing: enough to filter and show.
