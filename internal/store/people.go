@@ -284,23 +284,19 @@ func (tx *Tx) PeopleByID(ctx context.Context, ids []string) ([]PersonRow, error)
 // personRows runs query for the people and fills in their tags and emails,
 // selected by where (over person_id) with the same args.
 func (tx *Tx) personRows(ctx context.Context, query string, args []any, where string) ([]PersonRow, error) {
-	rows, err := tx.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list people: %w", err)
-	}
 	var out []PersonRow
 	index := map[string]int{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "list people", query, args, func(rows *sql.Rows) error {
 		r := PersonRow{Tags: []string{}}
 		if err := rows.Scan(&r.ID, &r.Name, &r.Org, &r.Title); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("list people: %w", err)
+			return err
 		}
 		index[r.ID] = len(out)
 		out = append(out, r)
-	}
-	if err := closeRows(rows); err != nil {
-		return nil, fmt.Errorf("list people: %w", err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	lists := []struct {
 		query string
@@ -316,22 +312,18 @@ func (tx *Tx) personRows(ctx context.Context, query string, args []any, where st
 		}},
 	}
 	for _, l := range lists {
-		rows, err := tx.q.QueryContext(ctx, l.query, args...)
-		if err != nil {
-			return nil, fmt.Errorf("list people: %w", err)
-		}
-		for rows.Next() {
+		err := tx.eachRow(ctx, "list people", l.query, args, func(rows *sql.Rows) error {
 			var id, kind, v string
 			if err := rows.Scan(&id, &kind, &v); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("list people: %w", err)
+				return err
 			}
 			if i, ok := index[id]; ok {
 				l.add(&out[i], kind, v)
 			}
-		}
-		if err := closeRows(rows); err != nil {
-			return nil, fmt.Errorf("list people: %w", err)
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 	}
 	for i := range out {
@@ -422,19 +414,13 @@ func (tx *Tx) TagsAmong(ctx context.Context, tags []string) (map[string][]string
 	if len(tags) == 0 {
 		return out, nil
 	}
-	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, tag FROM tags WHERE tag IN `+placeholders(len(tags))+` ORDER BY person_id, tag`, anys(tags)...)
-	if err != nil {
-		return nil, fmt.Errorf("read tags: %w", err)
-	}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read tags", `SELECT person_id, tag FROM tags WHERE tag IN `+placeholders(len(tags))+` ORDER BY person_id, tag`, anys(tags), func(rows *sql.Rows) error {
 		var id, tag string
-		if err := rows.Scan(&id, &tag); err != nil {
-			rows.Close()
-			return nil, err
-		}
+		err := rows.Scan(&id, &tag)
 		out[id] = append(out[id], tag)
-	}
-	return out, closeRows(rows)
+		return err
+	})
+	return out, err
 }
 
 // Core is what an import compares before it loads a whole person.
@@ -447,20 +433,14 @@ type Core struct {
 // note texts, by id, in three scans.
 func (tx *Tx) Cores(ctx context.Context) (map[string]*Core, error) {
 	out := map[string]*Core{}
-	rows, err := tx.q.QueryContext(ctx, `SELECT id, org, title, met FROM people`)
-	if err != nil {
-		return nil, fmt.Errorf("read people: %w", err)
-	}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read people", `SELECT id, org, title, met FROM people`, nil, func(rows *sql.Rows) error {
 		var id string
 		c := &Core{}
-		if err := rows.Scan(&id, &c.Org, &c.Title, &c.Met); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read people: %w", err)
-		}
+		err := rows.Scan(&id, &c.Org, &c.Title, &c.Met)
 		out[id] = c
-	}
-	if err := closeRows(rows); err != nil {
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	for _, q := range []struct {
@@ -470,21 +450,17 @@ func (tx *Tx) Cores(ctx context.Context) (map[string]*Core, error) {
 		{`SELECT person_id, tag FROM tags`, func(c *Core, v string) { c.Tags = append(c.Tags, v) }},
 		{`SELECT person_id, text FROM person_items WHERE kind = 'note'`, func(c *Core, v string) { c.Notes = append(c.Notes, v) }},
 	} {
-		rows, err := tx.q.QueryContext(ctx, q.query)
-		if err != nil {
-			return nil, fmt.Errorf("read people: %w", err)
-		}
-		for rows.Next() {
+		err := tx.eachRow(ctx, "read people", q.query, nil, func(rows *sql.Rows) error {
 			var id, v string
 			if err := rows.Scan(&id, &v); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("read people: %w", err)
+				return err
 			}
 			if c := out[id]; c != nil {
 				q.add(c, v)
 			}
-		}
-		if err := closeRows(rows); err != nil {
+			return nil
+		})
+		if err != nil {
 			return nil, err
 		}
 	}
