@@ -53,26 +53,22 @@ type HistoryItem struct {
 
 // History returns a person's interactions, oldest first, without participant names.
 func (tx *Tx) History(ctx context.Context, personID string) ([]HistoryItem, error) {
-	rows, err := tx.q.QueryContext(ctx, `
+	var out []HistoryItem
+	err := tx.eachRow(ctx, "read history of "+personID, `
 		SELECT i.id, i.at_ms, i.kind, i.by_side, i.channel, i.minutes, i.note, i.participants, i.favour
 		FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
-		WHERE ip.person_id = ? ORDER BY i.at_ms, i.id`, personID)
-	if err != nil {
-		return nil, fmt.Errorf("read history of %s: %w", personID, err)
-	}
-	var out []HistoryItem
-	for rows.Next() {
+		WHERE ip.person_id = ? ORDER BY i.at_ms, i.id`, []any{personID}, func(rows *sql.Rows) error {
 		var h HistoryItem
 		var at int64
 		var by string
 		if err := rows.Scan(&h.ID, &at, &h.Kind, &by, &h.Channel, &h.Minutes, &h.Note, &h.Participants, &h.Favour); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read history of %s: %w", personID, err)
+			return err
 		}
 		h.At, h.By = fromMs(at), rapport.By(by)
 		out = append(out, h)
-	}
-	return out, closeRows(rows)
+		return nil
+	})
+	return out, err
 }
 
 // Participants fills in the people of each interaction.
@@ -87,41 +83,31 @@ func (tx *Tx) Participants(ctx context.Context, items []rapport.Interaction) err
 		args[i] = in.ID
 		items[i].People = []rapport.PersonRef{}
 	}
-	rows, err := tx.q.QueryContext(ctx, `
+	return tx.eachRow(ctx, "read participants", `
 		SELECT ip.interaction_id, p.id, p.name FROM interaction_people ip JOIN people p ON p.id = ip.person_id
-		WHERE ip.interaction_id IN `+placeholders(len(items))+` ORDER BY p.name, p.id`, args...)
-	if err != nil {
-		return fmt.Errorf("read participants: %w", err)
-	}
-	for rows.Next() {
+		WHERE ip.interaction_id IN `+placeholders(len(items))+` ORDER BY p.name, p.id`, args, func(rows *sql.Rows) error {
 		var iid string
 		var r rapport.PersonRef
 		if err := rows.Scan(&iid, &r.ID, &r.Name); err != nil {
-			rows.Close()
-			return fmt.Errorf("read participants: %w", err)
+			return err
 		}
 		items[index[iid]].People = append(items[index[iid]].People, r)
-	}
-	return closeRows(rows)
+		return nil
+	})
 }
 
 // RebuildTies recomputes every tie from the whole interaction log, for when
 // the model's parameters or the kinds' weights change.
 func (tx *Tx) RebuildTies(ctx context.Context, kinds map[string]rapport.Kind, p model.Params) (int, error) {
-	rows, err := tx.q.QueryContext(ctx, `
-		SELECT ip.person_id, i.at_ms, i.kind, i.by_side, i.minutes, i.participants
-		FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id`)
-	if err != nil {
-		return 0, fmt.Errorf("rebuild ties: %w", err)
-	}
 	ties := map[string]*model.Tie{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "rebuild ties", `
+		SELECT ip.person_id, i.at_ms, i.kind, i.by_side, i.minutes, i.participants
+		FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id`, nil, func(rows *sql.Rows) error {
 		var id, kind, by string
 		var at int64
 		var minutes, participants int
 		if err := rows.Scan(&id, &at, &kind, &by, &minutes, &participants); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("rebuild ties: %w", err)
+			return err
 		}
 		t := ties[id]
 		if t == nil {
@@ -129,9 +115,10 @@ func (tx *Tx) RebuildTies(ctx context.Context, kinds map[string]rapport.Kind, p 
 			ties[id] = t
 		}
 		t.Add(model.TouchOf(kinds[kind], fromMs(at), rapport.By(by), minutes, participants), p)
-	}
-	if err := closeRows(rows); err != nil {
-		return 0, fmt.Errorf("rebuild ties: %w", err)
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
 	if _, err := tx.q.ExecContext(ctx, `DELETE FROM ties`); err != nil {
 		return 0, fmt.Errorf("rebuild ties: %w", err)
@@ -398,23 +385,17 @@ func (tx *Tx) ExistingInteractions(ctx context.Context, ids []string) (map[strin
 // StrengthHistory returns the strength recorded before each of a person's
 // touches since t, oldest first.
 func (tx *Tx) StrengthHistory(ctx context.Context, personID string, since time.Time) ([]rapport.StrengthPoint, error) {
-	rows, err := tx.q.QueryContext(ctx, `
-		SELECT i.at_ms, ip.strength_before FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
-		WHERE ip.person_id = ? AND i.at_ms >= ? AND ip.strength_before IS NOT NULL ORDER BY i.at_ms`, personID, ms(since))
-	if err != nil {
-		return nil, fmt.Errorf("strength history of %s: %w", personID, err)
-	}
 	var out []rapport.StrengthPoint
-	for rows.Next() {
+	err := tx.eachRow(ctx, "strength history of "+personID, `
+		SELECT i.at_ms, ip.strength_before FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
+		WHERE ip.person_id = ? AND i.at_ms >= ? AND ip.strength_before IS NOT NULL ORDER BY i.at_ms`, []any{personID, ms(since)}, func(rows *sql.Rows) error {
 		var at int64
 		var s float64
-		if err := rows.Scan(&at, &s); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("strength history of %s: %w", personID, err)
-		}
+		err := rows.Scan(&at, &s)
 		out = append(out, rapport.StrengthPoint{At: fromMs(at), Strength: s})
-	}
-	return out, closeRows(rows)
+		return err
+	})
+	return out, err
 }
 
 // DeleteInteraction removes one interaction and who took part in it; the
@@ -445,21 +426,15 @@ func (tx *Tx) DeleteInteraction(ctx context.Context, id string) error {
 
 // TouchedBetween returns the people with an interaction in [from, to).
 func (tx *Tx) TouchedBetween(ctx context.Context, from, to time.Time) (map[string]bool, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT DISTINCT ip.person_id FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id
-		WHERE i.at_ms >= ? AND i.at_ms < ?`, ms(from), ms(to))
-	if err != nil {
-		return nil, fmt.Errorf("read who was touched: %w", err)
-	}
-	defer rows.Close()
 	out := map[string]bool{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read who was touched", `SELECT DISTINCT ip.person_id FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id
+		WHERE i.at_ms >= ? AND i.at_ms < ?`, []any{ms(from), ms(to)}, func(rows *sql.Rows) error {
 		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, fmt.Errorf("read who was touched: %w", err)
-		}
+		err := rows.Scan(&id)
 		out[id] = true
-	}
-	return out, rows.Err()
+		return err
+	})
+	return out, err
 }
 
 // copyTouches fills touches afresh from the interactions and who took part.
