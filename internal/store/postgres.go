@@ -128,6 +128,11 @@ func (db *DB) retryPg(ctx context.Context, once func() error) error {
 	deadline := time.Now().Add(time.Minute)
 	for try := 0; ; try++ {
 		err := once()
+		if err != nil && ctx.Err() != nil {
+			// Cancelled (Ctrl-C): pgx drops the connection and says only
+			// that it is bad; the rollback is the server's.
+			return fmt.Errorf("%w (%v)", ctx.Err(), err)
+		}
 		if err == nil || !retryable(err) || time.Now().After(deadline) {
 			if retryable(err) {
 				return mapPgErr(err)
