@@ -66,18 +66,12 @@ func (tx *Tx) LatestAssignment(ctx context.Context, now time.Time) (*rapport.Ass
 	if goal.Valid {
 		a.GoalID = &goal.String
 	}
-	rows, err := tx.q.QueryContext(ctx, `SELECT s.slot, s.side, s.person_id, p.name, s.offer, s.action, s.reason
-		FROM assignment_slots s JOIN people p ON p.id = s.person_id WHERE s.assignment_id = ? ORDER BY s.slot`, a.ID)
-	if err != nil {
-		return nil, fmt.Errorf("read assignment slots: %w", err)
-	}
-	for rows.Next() {
+	err = tx.eachRow(ctx, "read assignment slots", `SELECT s.slot, s.side, s.person_id, p.name, s.offer, s.action, s.reason
+		FROM assignment_slots s JOIN people p ON p.id = s.person_id WHERE s.assignment_id = ? ORDER BY s.slot`, []any{a.ID}, func(rows *sql.Rows) error {
 		var s rapport.Slot
-		if err := rows.Scan(&s.Slot, &s.Side, &s.Person.ID, &s.Person.Name, &s.Offer, &s.Action, &s.Reason); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read assignment slots: %w", err)
-		}
+		err := rows.Scan(&s.Slot, &s.Side, &s.Person.ID, &s.Person.Name, &s.Offer, &s.Action, &s.Reason)
 		a.Slots = append(a.Slots, s)
-	}
-	return a, closeRows(rows)
+		return err
+	})
+	return a, err
 }

@@ -55,39 +55,27 @@ func (tx *Tx) TrustOf(ctx context.Context, topic, truster string) ([]model.Trust
 }
 
 func (tx *Tx) trustLines(ctx context.Context, q string, args ...any) ([]model.TrustLine, error) {
-	rows, err := tx.q.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("read trust: %w", err)
-	}
 	var out []model.TrustLine
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read trust", q, args, func(rows *sql.Rows) error {
 		var l model.TrustLine
-		if err := rows.Scan(&l.Truster, &l.Trustee, &l.Rank); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read trust: %w", err)
-		}
+		err := rows.Scan(&l.Truster, &l.Trustee, &l.Rank)
 		out = append(out, l)
-	}
-	return out, closeRows(rows)
+		return err
+	})
+	return out, err
 }
 
 // Topics lists the topics with trust lines, and how many lines each has.
 func (tx *Tx) Topics(ctx context.Context) (map[string]int, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT topic, COUNT(*) FROM trust GROUP BY topic`)
-	if err != nil {
-		return nil, fmt.Errorf("read topics: %w", err)
-	}
 	out := map[string]int{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read topics", `SELECT topic, COUNT(*) FROM trust GROUP BY topic`, nil, func(rows *sql.Rows) error {
 		var t string
 		var n int
-		if err := rows.Scan(&t, &n); err != nil {
-			rows.Close()
-			return nil, err
-		}
+		err := rows.Scan(&t, &n)
 		out[t] = n
-	}
-	return out, closeRows(rows)
+		return err
+	})
+	return out, err
 }
 
 // PutTrust records a line (replacing its rank if it exists).
@@ -135,32 +123,21 @@ type Acquaintance struct {
 // interaction counts perShared points, up to 100). The stronger source wins.
 func (tx *Tx) KnownBy(ctx context.Context, id string, minShared int, perShared float64) (map[string]Acquaintance, error) {
 	out := map[string]Acquaintance{}
-	rows, err := tx.q.QueryContext(ctx, `SELECT b, strength FROM knows WHERE a = ? UNION ALL SELECT a, strength FROM knows WHERE b = ?`, id, id)
-	if err != nil {
-		return nil, fmt.Errorf("read knows: %w", err)
-	}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read knows", `SELECT b, strength FROM knows WHERE a = ? UNION ALL SELECT a, strength FROM knows WHERE b = ?`, []any{id, id}, func(rows *sql.Rows) error {
 		var k Acquaintance
-		if err := rows.Scan(&k.ID, &k.Strength); err != nil {
-			rows.Close()
-			return nil, err
-		}
+		err := rows.Scan(&k.ID, &k.Strength)
 		out[k.ID] = k
-	}
-	if err := closeRows(rows); err != nil {
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
-	rows, err = tx.q.QueryContext(ctx, `SELECT o.person_id, COUNT(*) FROM interaction_people p
+	err = tx.eachRow(ctx, "read shared interactions", `SELECT o.person_id, COUNT(*) FROM interaction_people p
 		JOIN interaction_people o ON o.interaction_id = p.interaction_id
-		WHERE p.person_id = ? AND o.person_id <> ? GROUP BY o.person_id HAVING COUNT(*) >= ?`, id, id, minShared)
-	if err != nil {
-		return nil, fmt.Errorf("read shared interactions: %w", err)
-	}
-	for rows.Next() {
+		WHERE p.person_id = ? AND o.person_id <> ? GROUP BY o.person_id HAVING COUNT(*) >= ?`, []any{id, id, minShared}, func(rows *sql.Rows) error {
 		var k Acquaintance
 		if err := rows.Scan(&k.ID, &k.Shared); err != nil {
-			rows.Close()
-			return nil, err
+			return err
 		}
 		k.Strength = min(100, float64(k.Shared)*perShared)
 		if cur, ok := out[k.ID]; !ok || cur.Strength < k.Strength {
@@ -169,8 +146,9 @@ func (tx *Tx) KnownBy(ctx context.Context, id string, minShared int, perShared f
 			cur.Shared = k.Shared
 			out[k.ID] = cur
 		}
-	}
-	return out, closeRows(rows)
+		return nil
+	})
+	return out, err
 }
 
 // BulkTrust inserts many trust lines on one topic (for generated networks).

@@ -90,25 +90,21 @@ type TieRow struct {
 // Ties returns the tie state of everyone with a history: the one scan every
 // ranking needs.
 func (tx *Tx) Ties(ctx context.Context) ([]TieRow, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, state FROM ties`)
-	if err != nil {
-		return nil, fmt.Errorf("read ties: %w", err)
-	}
 	var out []TieRow
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read ties", `SELECT person_id, state FROM ties`, nil, func(rows *sql.Rows) error {
 		var r TieRow
 		var state []byte
 		if err := rows.Scan(&r.ID, &state); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read ties: %w", err)
+			return err
 		}
+		var err error
 		if r.Tie, err = decodeTie(state); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read tie of %s: %w", r.ID, err)
+			return fmt.Errorf("the tie of %s: %w", r.ID, err)
 		}
 		out = append(out, r)
-	}
-	return out, closeRows(rows)
+		return nil
+	})
+	return out, err
 }
 
 // PutTies stores many tie states at once.
