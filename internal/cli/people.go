@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -282,11 +283,16 @@ func ago(t *time.Time, now time.Time) string {
 	if t == nil {
 		return "never"
 	}
-	days := int(now.Sub(*t).Hours() / 24)
-	day := t.In(now.Location()).Format("2006-01-02")
+	// Calendar days in now's zone, not 24-hour spans: 23:30 yesterday was
+	// yesterday, though less than a day ago.
+	loc := now.Location()
+	days := int(math.Round(rapport.DayStart(now, loc).Sub(rapport.DayStart(*t, loc)).Hours() / 24))
+	day := t.In(loc).Format("2006-01-02")
 	switch {
 	case days < 1:
 		return day + " (today)"
+	case days == 1:
+		return day + " (yesterday)"
 	case days < 60:
 		return fmt.Sprintf("%s (%dd ago)", day, days)
 	case days < 730:
