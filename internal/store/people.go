@@ -374,19 +374,14 @@ func (tx *Tx) ItemsOf(ctx context.Context, ids []string) (map[string][]rapport.I
 }
 
 func (tx *Tx) items(ctx context.Context, where string, args ...any) (map[string][]rapport.Item, map[string][]rapport.Item, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, kind, text, due_ms FROM person_items
-		WHERE kind IN ('want', 'offer') AND done_ms IS NULL`+where+` ORDER BY at_ms, id`, args...)
-	if err != nil {
-		return nil, nil, fmt.Errorf("read wants and offers: %w", err)
-	}
 	wants, offers := map[string][]rapport.Item{}, map[string][]rapport.Item{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read wants and offers", `SELECT person_id, kind, text, due_ms FROM person_items
+		WHERE kind IN ('want', 'offer') AND done_ms IS NULL`+where+` ORDER BY at_ms, id`, args, func(rows *sql.Rows) error {
 		var pid, kind string
 		var it rapport.Item
 		var due sql.NullInt64
 		if err := rows.Scan(&pid, &kind, &it.Text, &due); err != nil {
-			rows.Close()
-			return nil, nil, fmt.Errorf("read wants and offers: %w", err)
+			return err
 		}
 		it.Due = msPtr(due)
 		if kind == rapport.ItemWant {
@@ -394,8 +389,9 @@ func (tx *Tx) items(ctx context.Context, where string, args ...any) (map[string]
 		} else {
 			offers[pid] = append(offers[pid], it)
 		}
-	}
-	return wants, offers, closeRows(rows)
+		return nil
+	})
+	return wants, offers, err
 }
 
 // DistinctTags lists every tag in use.

@@ -244,24 +244,21 @@ func (tx *Tx) buildSnapshots(ctx context.Context, kinds map[string]rapport.Kind,
 
 // snapshotStates reads the snapshot taken at a snapshot moment.
 func (tx *Tx) snapshotStates(ctx context.Context, at int64) (map[string]*TieState, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT person_id, state FROM tie_snapshots WHERE at_ms = ?`, at)
-	if err != nil {
-		return nil, fmt.Errorf("read snapshot %s: %w", fromMs(at).Format("2006-01-02"), err)
-	}
 	out := map[string]*TieState{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "read snapshot "+fromMs(at).Format("2006-01-02"), `SELECT person_id, state FROM tie_snapshots WHERE at_ms = ?`, []any{at}, func(rows *sql.Rows) error {
 		var id string
 		var b sql.RawBytes // decoded at once
 		if err := rows.Scan(&id, &b); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read snapshot %s: %w", fromMs(at).Format("2006-01-02"), err)
+			return err
 		}
-		if out[id], err = decodeTieState(b); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("read snapshot %s of %s: %w", fromMs(at).Format("2006-01-02"), id, err)
+		s, err := decodeTieState(b)
+		if err != nil {
+			return fmt.Errorf("the state of %s: %w", id, err)
 		}
-	}
-	return out, closeRows(rows)
+		out[id] = s
+		return nil
+	})
+	return out, err
 }
 
 // fold adds the touches in [from, to) to states in time order, calling at
@@ -290,7 +287,10 @@ func (tx *Tx) fold(ctx context.Context, kinds map[string]rapport.Kind, p model.P
 		interned[v] = v
 		return v
 	}
-	const pageSize = 50000
+	pageSize := tx.foldPage
+	if pageSize == 0 {
+		pageSize = 50000
+	}
 	page := make([]row, 0, pageSize)
 	after := [3]any{from, "", ""} // the last row read: (at_ms, person_id, interaction_id) is the key
 	if from != math.MinInt64 {
@@ -298,27 +298,23 @@ func (tx *Tx) fold(ctx context.Context, kinds map[string]rapport.Kind, p model.P
 	}
 	var lastID sql.RawBytes
 	for {
-		rows, err := tx.q.QueryContext(ctx, `
+		page = page[:0]
+		err := tx.eachRow(ctx, "replay touches", `
 			SELECT person_id, at_ms, kind, by_side, minutes, participants, interaction_id
 			FROM touches WHERE (at_ms, person_id, interaction_id) > (?, ?, ?) AND at_ms < ?
-			ORDER BY at_ms, person_id, interaction_id LIMIT ?`, after[0], after[1], after[2], to, pageSize)
-		if err != nil {
-			return fmt.Errorf("replay touches: %w", err)
-		}
-		page = page[:0]
-		for rows.Next() {
+			ORDER BY at_ms, person_id, interaction_id LIMIT ?`, []any{after[0], after[1], after[2], to, pageSize}, func(rows *sql.Rows) error {
 			var id, kind, by sql.RawBytes
 			var r row
 			if err := rows.Scan(&id, &r.atMs, &kind, &by, &r.minutes, &r.participants, &lastID); err != nil {
-				rows.Close()
-				return fmt.Errorf("replay touches: %w", err)
+				return err
 			}
 			r.id, r.kind, r.by = intern(id), intern(kind), sideOf(by)
 			page = append(page, r)
-			after = [3]any{r.atMs, r.id, string(lastID)}
-		}
-		if err := closeRows(rows); err != nil {
-			return fmt.Errorf("replay touches: %w", err)
+			after = [3]any{r.atMs, r.id, string(lastID)} // copied while the driver's bytes are valid
+			return nil
+		})
+		if err != nil {
+			return err
 		}
 		for _, r := range page {
 			if at != nil && next == math.MaxInt64 {
@@ -354,23 +350,18 @@ func (tx *Tx) fold(ctx context.Context, kinds map[string]rapport.Kind, p model.P
 
 // buildDays counts the interactions of [from, to) into activity_days.
 func (tx *Tx) buildDays(ctx context.Context, from, to int64) error {
-	rows, err := tx.q.QueryContext(ctx, `SELECT at_ms, kind, by_side, favour, minutes FROM interactions WHERE at_ms >= ? AND at_ms < ?`, from, to)
-	if err != nil {
-		return fmt.Errorf("count days: %w", err)
-	}
 	type key struct {
 		day      int64
 		kind, by string
 		favour   bool
 	}
 	sums := map[key]*ActivitySum{}
-	for rows.Next() {
+	err := tx.eachRow(ctx, "count days", `SELECT at_ms, kind, by_side, favour, minutes FROM interactions WHERE at_ms >= ? AND at_ms < ?`, []any{from, to}, func(rows *sql.Rows) error {
 		var k key
 		var at int64
 		var minutes int
 		if err := rows.Scan(&at, &k.kind, &k.by, &k.favour, &minutes); err != nil {
-			rows.Close()
-			return fmt.Errorf("count days: %w", err)
+			return err
 		}
 		k.day = ms(DayStart(fromMs(at)))
 		s := sums[k]
@@ -379,9 +370,10 @@ func (tx *Tx) buildDays(ctx context.Context, from, to int64) error {
 			sums[k] = s
 		}
 		s.add(minutes)
-	}
-	if err := closeRows(rows); err != nil {
-		return fmt.Errorf("count days: %w", err)
+		return nil
+	})
+	if err != nil {
+		return err
 	}
 	ins := tx.newInserter("activity_days", "day_ms, kind, by_side, favour, n, minutes, unrecorded", "", 7)
 	defer ins.close()
@@ -462,16 +454,11 @@ func (tx *Tx) ActivitySums(ctx context.Context, from, to time.Time) ([]ActivityS
 	}
 	sums := map[key]*ActivitySum{}
 	read := func(q string, args ...any) error {
-		rows, err := tx.q.QueryContext(ctx, q, args...)
-		if err != nil {
-			return fmt.Errorf("read activity: %w", err)
-		}
-		for rows.Next() {
+		return tx.eachRow(ctx, "read activity", q, args, func(rows *sql.Rows) error {
 			var k key
 			var n, minutes, unrecorded int
 			if err := rows.Scan(&k.kind, &k.by, &k.favour, &n, &minutes, &unrecorded); err != nil {
-				rows.Close()
-				return fmt.Errorf("read activity: %w", err)
+				return err
 			}
 			s := sums[k]
 			if s == nil {
@@ -479,8 +466,8 @@ func (tx *Tx) ActivitySums(ctx context.Context, from, to time.Time) ([]ActivityS
 				sums[k] = s
 			}
 			s.N, s.Minutes, s.Unrecorded = s.N+n, s.Minutes+minutes, s.Unrecorded+unrecorded
-		}
-		return closeRows(rows)
+			return nil
+		})
 	}
 	raw := func(a, b time.Time) error {
 		if !a.Before(b) {

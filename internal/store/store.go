@@ -347,6 +347,9 @@ type Tx struct {
 	// copy loads rows with PostgreSQL's COPY, in BulkUpdate there; nil
 	// elsewhere.
 	copy func(ctx context.Context, table string, cols []string, rows [][]any) error
+	// foldPage is how many touches the replay reads at a time (0: 50,000);
+	// tests make it small to cross many pages.
+	foldPage int
 }
 
 // View returns a Tx for reads outside any transaction.

@@ -400,3 +400,51 @@ func TestPageSize(t *testing.T) {
 		t.Errorf("existing database: %+v, %v", p, err)
 	}
 }
+
+// The replay reads touches a page at a time: states read across many small
+// pages, with several touches at the same moment straddling their edges, are
+// the states read in one.
+func TestReplayAcrossPages(t *testing.T) {
+	ctx := context.Background()
+	db := open(t)
+	var people []rapport.PersonRef
+	for i := range 5 {
+		id := fmt.Sprintf("p%d", i)
+		save(t, db, rapport.Person{ID: id, Name: fmt.Sprintf("Person %d", i)})
+		people = append(people, rapport.PersonRef{ID: id})
+	}
+	var items []rapport.Interaction
+	for i := range 120 {
+		at := t0.Add(-time.Duration(i/3) * 37 * time.Hour) // three at each moment
+		items = append(items, rapport.Interaction{ID: fmt.Sprintf("i%03d", i), At: at, Kind: []string{"call", "meeting", "email"}[i%3], By: rapport.ByMe,
+			People: people[i%4 : i%4+1+i%2]})
+	}
+	if err := db.Update(ctx, func(tx *Tx) error { return tx.InsertInteractions(ctx, items, ms(t0), nil) }); err != nil {
+		t.Fatal(err)
+	}
+	kinds := map[string]rapport.Kind{}
+	for _, k := range rapport.DefaultKinds() {
+		kinds[k.Name] = k
+	}
+	p := model.DefaultParams()
+	whole, err := db.View().StatesAt(ctx, kinds, p, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, size := range []int{1, 2, 3, 7} {
+		tx := db.View()
+		tx.foldPage = size
+		paged, err := tx.StatesAt(ctx, kinds, p, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(paged) != len(whole) {
+			t.Fatalf("pages of %d: %d states, want %d", size, len(paged), len(whole))
+		}
+		for id, s := range whole {
+			if q := paged[id]; q == nil || q.Tie.Touches != s.Tie.Touches || q.Tie.Strength(t0, p) != s.Tie.Strength(t0, p) {
+				t.Errorf("pages of %d: %s differs", size, id)
+			}
+		}
+	}
+}
