@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/pressly/goose/v3"
 	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/store/pgtest"
 )
 
 func fileSum(t *testing.T, p string) [32]byte {
@@ -190,5 +192,64 @@ func TestMigrationKeepsGivesAsFavours(t *testing.T) {
 		if got[id] != w {
 			t.Errorf("%s: favour %v, want %v", id, got[id], w)
 		}
+	}
+}
+
+// The two engines' migrations make the same tables: each SQLite migration
+// has its PostgreSQL twin, equal but for the types and clauses one engine
+// lacks (BLOB/BYTEA, WITHOUT ROWID, DEFERRABLE) and the comments.
+func TestMigrationsInStep(t *testing.T) {
+	strip := func(s string) string {
+		var out []string
+		for _, l := range strings.Split(s, "\n") {
+			if i := strings.Index(l, "--"); i >= 0 && !strings.HasPrefix(strings.TrimSpace(l), "-- +goose") {
+				l = l[:i]
+			}
+			l = strings.TrimRight(l, " ")
+			if l != "" {
+				out = append(out, l)
+			}
+		}
+		r := strings.NewReplacer("BYTEA", "BLOB", " WITHOUT ROWID", "", " DEFERRABLE", "")
+		return r.Replace(strings.Join(out, "\n"))
+	}
+	lite, _ := fs.Glob(migrations, "migrations/sqlite/*.sql")
+	pg, _ := fs.Glob(migrations, "migrations/postgres/*.sql")
+	if len(lite) != len(pg) || len(lite) == 0 {
+		t.Fatalf("%d SQLite migrations, %d PostgreSQL ones", len(lite), len(pg))
+	}
+	for i := range lite {
+		if path.Base(lite[i]) != path.Base(pg[i]) {
+			t.Fatalf("%s beside %s", lite[i], pg[i])
+		}
+		a, _ := fs.ReadFile(migrations, lite[i])
+		b, _ := fs.ReadFile(migrations, pg[i])
+		if strip(string(a)) != strip(string(b)) {
+			t.Errorf("%s: the engines' migrations differ:\n%s\n---\n%s", path.Base(lite[i]), strip(string(a)), strip(string(b)))
+		}
+	}
+}
+
+// A PostgreSQL database that holds another application's tables is refused
+// and left as it was.
+func TestOpenRefusesAnotherApplicationsPostgres(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("PostgreSQL only")
+	}
+	u := pgtest.URL(t)
+	raw, err := sql.Open("pgx", u)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	if _, err := raw.Exec(`CREATE TABLE invoices (id INT PRIMARY KEY)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Open(context.Background(), u); rapport.ErrorCode(err) != rapport.EINVALID || !strings.Contains(err.Error(), "invoices") {
+		t.Fatalf("open: %v, want a refusal naming the table", err)
+	}
+	var n int
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM pg_tables WHERE schemaname = current_schema()`).Scan(&n); err != nil || n != 1 {
+		t.Errorf("%d tables after the refusal (%v), want the one", n, err)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -50,26 +49,13 @@ func (db *DB) checkOwnPg(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("open %s: %w", db.path, err)
 	}
-	defer rows.Close()
-	var tables []string
-	ours := false
-	for rows.Next() {
-		var name string
-		if err := rows.Scan(&name); err != nil {
-			return fmt.Errorf("open %s: %w", db.path, err)
-		}
-		tables = append(tables, name)
-		ours = ours || name == "goose_db_version"
-	}
-	if err := rows.Err(); err != nil {
+	foreign, err := foreignTables(rows)
+	if err != nil {
 		return fmt.Errorf("open %s: %w", db.path, err)
 	}
-	if len(tables) > 0 && !ours {
-		if len(tables) > 5 {
-			tables = append(tables[:5], "…")
-		}
+	if foreign != "" {
 		return rapport.Errorf(rapport.EINVALID, "%s holds another application's tables (%s), not Rapport's: it was left untouched; choose another database",
-			db.path, strings.Join(tables, ", "))
+			db.path, foreign)
 	}
 	return nil
 }

@@ -169,28 +169,39 @@ func checkOwn(ctx context.Context, path string, readOnly bool) error {
 		}
 		return fmt.Errorf("open database %s: %w", path, mapErr(err))
 	}
+	foreign, err := foreignTables(rows)
+	if err != nil {
+		return fmt.Errorf("open database %s: %w", path, err)
+	}
+	if foreign != "" {
+		return rapport.Errorf(rapport.EINVALID, "%s is an SQLite database of another application (tables %s), not Rapport's: it was left untouched; choose another file with --db",
+			path, foreign)
+	}
+	return nil
+}
+
+// foreignTables reads a list of table names and, when there are tables but
+// not Rapport's (no migration table among them), names the first few: the
+// database belongs to another application. It closes the rows.
+func foreignTables(rows *sql.Rows) (string, error) {
 	defer rows.Close()
 	var tables []string
 	ours := false
 	for rows.Next() {
 		var name string
 		if err := rows.Scan(&name); err != nil {
-			return fmt.Errorf("open database %s: %w", path, err)
+			return "", err
 		}
 		tables = append(tables, name)
 		ours = ours || name == "goose_db_version"
 	}
-	if err := rows.Err(); err != nil {
-		return fmt.Errorf("open database %s: %w", path, err)
+	if err := rows.Err(); err != nil || len(tables) == 0 || ours {
+		return "", err
 	}
-	if len(tables) > 0 && !ours {
-		if len(tables) > 5 {
-			tables = append(tables[:5], "…")
-		}
-		return rapport.Errorf(rapport.EINVALID, "%s is an SQLite database of another application (tables %s), not Rapport's: it was left untouched; choose another file with --db",
-			path, strings.Join(tables, ", "))
+	if len(tables) > 5 {
+		tables = append(tables[:5], "…")
 	}
-	return nil
+	return strings.Join(tables, ", "), nil
 }
 
 // writable reports whether the database at path, and the directory it is
