@@ -23,7 +23,7 @@ func ParseOutcome(s string) (string, error) {
 	case OutcomeYes, OutcomeNo, OutcomeNone:
 		return s, nil
 	}
-	return "", Errorf(EINVALID, "outcome %q: expected yes, no or none", s)
+	return "", FieldErrorf(EINVALID, "outcome", "%q: expected yes, no or none", s)
 }
 
 // Ask is a request you made of a person for a ladder action.

@@ -20,7 +20,7 @@ func ParseBy(s string) (By, error) {
 	case "":
 		return ByBoth, nil
 	}
-	return "", Errorf(EINVALID, "--by %q: expected me, them or both", s)
+	return "", FieldErrorf(EINVALID, "by", "%q: expected me, them or both", s)
 }
 
 // Interaction is one touch with one or more people: the conversation history.

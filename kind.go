@@ -33,7 +33,7 @@ func (m Mode) Bit() uint8 {
 // ParseMode validates a mode typed by a user.
 func ParseMode(s string) (Mode, error) {
 	if Mode(s).Bit() == 0 {
-		return "", Errorf(EINVALID, "mode %q: expected one of online, written, call, in_person, help", s)
+		return "", FieldErrorf(EINVALID, "mode", "%q: expected one of online, written, call, in_person, help", s)
 	}
 	return Mode(s), nil
 }
@@ -68,7 +68,7 @@ func ValidateKindName(name string) error {
 // ValidateThreshold checks a rung's threshold.
 func ValidateThreshold(t float64) error {
 	if t < 0 || t > 100 || t != t {
-		return Errorf(EINVALID, "--threshold %v: must be between 0 and 100", t)
+		return FieldErrorf(EINVALID, "threshold", "%v: must be between 0 and 100", t)
 	}
 	return nil
 }

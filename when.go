@@ -20,7 +20,7 @@ func ParseTime(s string, now time.Time) (time.Time, error) {
 		return t, err
 	}
 	if t.Before(MinTime) || !t.Before(MaxTime) {
-		return time.Time{}, Errorf(EINVALID, "time %q: expected a moment between %d and %d", strings.TrimSpace(s), MinTime.Year(), MaxTime.Year()-1)
+		return time.Time{}, FieldErrorf(EINVALID, "time", "%q: expected a moment between %d and %d", strings.TrimSpace(s), MinTime.Year(), MaxTime.Year()-1)
 	}
 	return t, nil
 }
@@ -80,7 +80,7 @@ func parseLocal(s string, now time.Time) (time.Time, error) {
 			}
 		}
 	}
-	return time.Time{}, Errorf(EINVALID, "time %q: expected YYYY-MM-DD, RFC 3339 (2026-11-22T09:30:00Z), today, yesterday, tomorrow, \"3d ago\", \"in 3 days\", \"3d\", \"next week\" or a weekday", s)
+	return time.Time{}, FieldErrorf(EINVALID, "time", "%q: expected YYYY-MM-DD, RFC 3339 (2026-11-22T09:30:00Z), today, yesterday, tomorrow, \"3d ago\", \"in 3 days\", \"3d\", \"next week\" or a weekday", s)
 }
 
 var weekdays = map[string]time.Weekday{
@@ -126,16 +126,16 @@ func ParseMinutes(s string) (int, error) {
 	s = strings.TrimSpace(s)
 	if n, err := strconv.Atoi(s); err == nil {
 		if n < 0 {
-			return 0, Errorf(EINVALID, "minutes %q: must not be negative", s)
+			return 0, FieldErrorf(EINVALID, "minutes", "%q: must not be negative", s)
 		}
 		return n, nil
 	}
 	d, err := time.ParseDuration(s)
 	if err != nil {
-		return 0, Errorf(EINVALID, "minutes %q: expected a number of minutes or a duration like 1h30m", s)
+		return 0, FieldErrorf(EINVALID, "minutes", "%q: expected a number of minutes or a duration like 1h30m", s)
 	}
 	if d < 0 {
-		return 0, Errorf(EINVALID, "minutes %q: must not be negative", s)
+		return 0, FieldErrorf(EINVALID, "minutes", "%q: must not be negative", s)
 	}
 	return int(d.Round(time.Minute) / time.Minute), nil
 }

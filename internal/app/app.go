@@ -68,9 +68,9 @@ func (a *App) reloadZone(ctx context.Context, tx *store.Tx) error {
 	return nil
 }
 
-// local is now in the user's zone: what dates typed by the user are read
-// against (rapport.ParseTime).
-func (a *App) local() time.Time { return a.Now().In(a.Zone()) }
+// Local is now in the user's zone: what the front ends read the dates a
+// user types against (rapport.Form).
+func (a *App) Local() time.Time { return a.Now().In(a.Zone()) }
 
 // dayStart is the first moment of t's day in the user's zone, in UTC.
 func (a *App) dayStart(t time.Time) time.Time { return rapport.DayStart(t, a.Zone()).UTC() }

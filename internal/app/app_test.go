@@ -65,9 +65,9 @@ func TestLogUpdatesStrengthAndWhyAddsUp(t *testing.T) {
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Ada Lovelace", PersonEdit{}))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Grace Hopper", PersonEdit{}))
 	for _, in := range []LogInput{
-		{Ref: "ada", Kind: "call", At: "2026-10-01", By: "me"},
-		{Ref: "ada", Kind: "meal", At: "2026-11-01", By: "them", Minutes: "2h"},
-		{Ref: "grace", Kind: "like", At: "2026-11-20", By: "them"},
+		{Ref: "ada", Kind: "call", At: at(a, "2026-10-01"), By: "me"},
+		{Ref: "ada", Kind: "meal", At: at(a, "2026-11-01"), By: "them", Minutes: 120},
+		{Ref: "grace", Kind: "like", At: at(a, "2026-11-20"), By: "them"},
 	} {
 		must[*rapport.Interaction](t)(a.Log(ctx, in))
 	}
@@ -95,8 +95,8 @@ func TestStrengthAsOfThePast(t *testing.T) {
 	a := newApp(t, now)
 	ctx := context.Background()
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Ada", PersonEdit{}))
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "call", At: "2026-01-01"}))
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "lend-1000", At: "2026-11-01"}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "call", At: at(a, "2026-01-01")}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "lend-1000", At: at(a, "2026-11-01")}))
 
 	june := time.Date(2026, 6, 1, 0, 0, 0, 0, time.UTC)
 	earlier := New(a.DB, func() time.Time { return june })
@@ -104,7 +104,7 @@ func TestStrengthAsOfThePast(t *testing.T) {
 
 	fresh := newApp(t, june)
 	must[*PersonDetail](t)(fresh.AddPerson(ctx, "Ada", PersonEdit{}))
-	must[*rapport.Interaction](t)(fresh.Log(ctx, LogInput{Ref: "ada", Kind: "call", At: "2026-01-01"}))
+	must[*rapport.Interaction](t)(fresh.Log(ctx, LogInput{Ref: "ada", Kind: "call", At: at(a, "2026-01-01")}))
 	want := must[[]PersonSummary](t)(fresh.People(ctx, PeopleFilter{}))[0].Strength
 	if then.Strength != want {
 		t.Errorf("as of June: %.1f, want %.1f (the loan of November must not count)", then.Strength, want)
@@ -122,9 +122,9 @@ func TestBadLogWritesNothing(t *testing.T) {
 		{Ref: "nobody", Kind: "call"},
 		{Ref: "ada", Kind: "dance"},
 		{Ref: "ada", Kind: "call", With: []string{"nobody"}},
-		{Ref: "ada", Kind: "call", At: "last tuesday"},
-		{Ref: "ada", Kind: "call", Minutes: "-3"},
-		{Ref: "ada", Kind: "call", Minutes: "3000"},
+		{Ref: "ada", Kind: "call", At: at(a, "in 2 days")},
+		{Ref: "ada", Kind: "call", Minutes: -3},
+		{Ref: "ada", Kind: "call", Minutes: 3000},
 		{Ref: "ada", Kind: "call", By: "everyone"},
 	} {
 		if _, err := a.Log(ctx, in); err == nil {
@@ -198,7 +198,7 @@ func TestConfigChangeRecomputesTies(t *testing.T) {
 	a := newApp(t, now)
 	ctx := context.Background()
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Ada", PersonEdit{}))
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "meal", At: "2026-08-01"}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "meal", At: at(a, "2026-08-01")}))
 	before := must[*PersonDetail](t)(a.Show(ctx, "ada")).Strength
 	if err := a.SetConfig(ctx, "half_life", "30"); err != nil {
 		t.Fatal(err)
@@ -224,8 +224,8 @@ func TestPeopleFilters(t *testing.T) {
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Ada", PersonEdit{AddTags: []string{"Go Lang"}, AddEmails: []string{"ada@ae.example"}}))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Bob", PersonEdit{Org: ptr("Acme")}))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Cy", PersonEdit{}))
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "cy", Kind: "call", At: "2026-11-01"}))
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "bob", Kind: "email", At: "2026-11-20"}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "cy", Kind: "call", At: at(a, "2026-11-01")}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "bob", Kind: "email", At: at(a, "2026-11-20")}))
 	names := func(f PeopleFilter) (out []string) {
 		for _, p := range must[[]PersonSummary](t)(a.People(ctx, f)) {
 			out = append(out, p.Name)
@@ -250,8 +250,6 @@ func TestPeopleFilters(t *testing.T) {
 		}
 	}
 }
-
-func ptr[T any](v T) *T { return &v }
 
 func fmtList(s []string) string {
 	out := "["
@@ -287,3 +285,18 @@ func TestScoresMemoChangesNothing(t *testing.T) {
 		}
 	}
 }
+
+// at reads s as the front ends read a moment a user typed, against a's clock
+// in its zone ("" for nil).
+func at(a *App, s string) *time.Time {
+	if s == "" {
+		return nil
+	}
+	t, err := rapport.ParseTime(s, a.Local())
+	if err != nil {
+		panic(err)
+	}
+	return &t
+}
+
+func ptr[T any](v T) *T { return &v }

@@ -257,18 +257,15 @@ func (a *App) guardContext(ctx context.Context, tx *store.Tx, in *model.GuardInp
 // logged as an interaction of that action by them, so the tie grows.
 // Answering again replaces the earlier outcome and the favour it logged. All
 // of it is one transaction.
-func (a *App) Answer(ctx context.Context, ref, outcome, at string) (*rapport.Ask, error) {
+func (a *App) Answer(ctx context.Context, ref, outcome string, at *time.Time) (*rapport.Ask, error) {
 	outcome, err := rapport.ParseOutcome(strings.ToLower(strings.TrimSpace(outcome)))
 	if err != nil {
 		return nil, err
 	}
 	now := a.now()
 	when := now
-	if at != "" {
-		if when, err = rapport.ParseTime(at, now.In(a.Zone())); err != nil {
-			return nil, err
-		}
-		if err := notFuture("at", when, now); err != nil {
+	if at != nil {
+		if when, err = checkAt(*at, now); err != nil {
 			return nil, err
 		}
 	}
@@ -288,7 +285,7 @@ func (a *App) Answer(ctx context.Context, ref, outcome, at string) (*rapport.Ask
 			return err
 		}
 		if outcome == rapport.OutcomeYes {
-			in := LogInput{Ref: ask.Person.ID, Kind: ask.Action, By: string(rapport.ByThem)}
+			in := LogInput{Ref: ask.Person.ID, Kind: ask.Action, By: rapport.ByThem}
 			it := &rapport.Interaction{ID: touchID(favourKey(ask.ID), when), At: when, By: rapport.ByThem, Note: answeredNote, Favour: true}
 			if err := a.logTx(ctx, tx, it, in); err != nil {
 				return err

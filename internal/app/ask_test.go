@@ -12,7 +12,7 @@ func TestAskGuardRecordsOnlyGo(t *testing.T) {
 	a := newApp(t, now)
 	ctx := context.Background()
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Ada", PersonEdit{AddWants: []string{"find a first hire"}}))
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "call", At: "2026-10-01"}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "call", At: at(a, "2026-10-01")}))
 
 	res := must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: "ada", Action: "introduce"}))
 	if res.Verdict != rapport.VerdictGiveFirst || res.Recorded || res.ID != nil || len(res.SuggestedGives) == 0 {
@@ -37,7 +37,7 @@ func TestAskGuardRecordsOnlyGo(t *testing.T) {
 	}
 	// ...until it is answered yes, which also logs what they did.
 	before := must[*PersonDetail](t)(a.Show(ctx, "ada"))
-	ask := must[*rapport.Ask](t)(a.Answer(ctx, (*forced.ID)[len(*forced.ID)-8:], "yes", ""))
+	ask := must[*rapport.Ask](t)(a.Answer(ctx, (*forced.ID)[len(*forced.ID)-8:], "yes", nil))
 	if ask.Outcome != rapport.OutcomeYes {
 		t.Fatalf("answer: %+v", ask)
 	}
@@ -60,7 +60,7 @@ func TestAskGuardRecordsOnlyGo(t *testing.T) {
 		t.Errorf("ledger: %+v", l)
 	}
 	for _, bad := range [][2]string{{"zzzzzzzzz", "yes"}, {(*forced.ID)[:13], "maybe"}} {
-		if _, err := a.Answer(ctx, bad[0], bad[1], ""); err == nil {
+		if _, err := a.Answer(ctx, bad[0], bad[1], nil); err == nil {
 			t.Errorf("Answer(%q, %q) accepted", bad[0], bad[1])
 		}
 	}
@@ -72,8 +72,8 @@ func TestCalibrateApplyMovesThresholdTowardEvidence(t *testing.T) {
 	// Five people who each introduced you when the tie was only about 15.
 	for i, name := range []string{"Ada", "Bob", "Cy", "Di", "Ed"} {
 		must[*PersonDetail](t)(a.AddPerson(ctx, name, PersonEdit{}))
-		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "meeting", At: now.AddDate(0, -2, -i).Format("2006-01-02")}))
-		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "introduce", By: "them", At: now.AddDate(0, -1, -i).Format("2006-01-02"), Favour: true}))
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "meeting", At: at(a, now.AddDate(0, -2, -i).Format("2006-01-02"))}))
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "introduce", By: "them", At: at(a, now.AddDate(0, -1, -i).Format("2006-01-02")), Favour: true}))
 	}
 	list := must[[]RungCalibration](t)(a.Calibrate(ctx, false))
 	var intro RungCalibration

@@ -21,7 +21,7 @@ func TestJSONBackupRoundTrip(t *testing.T) {
 	must[*DemoResult](t)(a.Demo(ctx, demo.Options{People: 80, Years: 2, Seed: 5}, nil))
 	list := must[[]PersonSummary](t)(a.People(ctx, PeopleFilter{Limit: 3}))
 	must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: list[0].ID, Action: "reply", Force: true, Note: "quick question"}))
-	must[*rapport.Followup](t)(a.AddFollowup(ctx, list[1].ID, "send the deck", "2026-12-01"))
+	must[*rapport.Followup](t)(a.AddFollowup(ctx, list[1].ID, "send the deck", at(a, "2026-12-01")))
 	must[*AssignmentView](t)(a.NewAssignment(ctx, "", 30, false))
 	seven := 7
 	must[*PersonDetail](t)(a.EditPerson(ctx, list[2].ID, PersonEdit{Cadence: &seven, AddNotes: []string{"met at GopherCon"}}))

@@ -65,7 +65,7 @@ func BenchmarkLog(b *testing.B) {
 	for b.Loop() {
 		p := people[i%len(people)]
 		i++
-		if _, err := a.Log(context.Background(), LogInput{Ref: p.ID, Kind: "message", At: "2026-11-21"}); err != nil {
+		if _, err := a.Log(context.Background(), LogInput{Ref: p.ID, Kind: "message", At: at(a, "2026-11-21")}); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -116,7 +116,7 @@ func BenchmarkReport2Years(b *testing.B) { benchReport(b, "2024-11-22") }
 func benchReport(b *testing.B, since string) {
 	a := benchApp(b)
 	for b.Loop() {
-		if _, err := a.Report(context.Background(), since, ""); err != nil {
+		if _, err := a.Report(context.Background(), at(a, since), nil); err != nil {
 			b.Fatal(err)
 		}
 	}

@@ -184,9 +184,11 @@ func (a *App) SetConfig(ctx context.Context, key, value string) error {
 }
 
 // SettingsInput is a set of changes to the budget and the model, as the
-// settings page posts them: empty fields are left as they are.
+// settings page posts them: nil and missing ones are left as they are. The
+// model's settings stay text, as `rapport config` and the settings table show
+// them: each setting reads its own value (a number, days, a zone).
 type SettingsInput struct {
-	Day, Week string
+	Day, Week *int              // the budget's minutes
 	Config    map[string]string // key → value, or "default"
 }
 
@@ -221,7 +223,7 @@ func (a *App) UpdateSettings(ctx context.Context, in SettingsInput) error {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	day, week, err := parseBudget(in.Day, in.Week)
+	day, week, err := checkBudget(in.Day, in.Week)
 	if err != nil {
 		return err
 	}

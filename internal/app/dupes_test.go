@@ -24,10 +24,10 @@ func TestDupesAndMerge(t *testing.T) {
 	}
 
 	// Both were at one meeting; each has their own history too.
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: ada.ID, Kind: "meeting", With: []string{adaL.ID, "grace"}, At: "2026-11-01"}))
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: ada.ID, Kind: "call", At: "2026-11-10"}))
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: adaL.ID, Kind: "meal", At: "2026-11-15"}))
-	must[*rapport.Followup](t)(a.AddFollowup(ctx, adaL.ID, "send the deck", "2026-12-01"))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: ada.ID, Kind: "meeting", With: []string{adaL.ID, "grace"}, At: at(a, "2026-11-01")}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: ada.ID, Kind: "call", At: at(a, "2026-11-10")}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: adaL.ID, Kind: "meal", At: at(a, "2026-11-15")}))
+	must[*rapport.Followup](t)(a.AddFollowup(ctx, adaL.ID, "send the deck", at(a, "2026-12-01")))
 
 	merged := must[*PersonDetail](t)(a.Merge(ctx, ada.ID, adaL.ID))
 	if merged.Interactions != 3 || len(merged.Phones) != 1 || merged.Org != "AE" || len(merged.Tags) != 2 || merged.Name != "Ada Lovelace" {
@@ -41,9 +41,9 @@ func TestDupesAndMerge(t *testing.T) {
 	fresh := newApp(t, now)
 	must[*PersonDetail](t)(fresh.AddPerson(ctx, "Ada", PersonEdit{}))
 	must[*PersonDetail](t)(fresh.AddPerson(ctx, "Grace", PersonEdit{}))
-	must[*rapport.Interaction](t)(fresh.Log(ctx, LogInput{Ref: "ada", Kind: "meeting", With: []string{"grace"}, At: "2026-11-01"}))
-	must[*rapport.Interaction](t)(fresh.Log(ctx, LogInput{Ref: "ada", Kind: "call", At: "2026-11-10"}))
-	must[*rapport.Interaction](t)(fresh.Log(ctx, LogInput{Ref: "ada", Kind: "meal", At: "2026-11-15"}))
+	must[*rapport.Interaction](t)(fresh.Log(ctx, LogInput{Ref: "ada", Kind: "meeting", With: []string{"grace"}, At: at(a, "2026-11-01")}))
+	must[*rapport.Interaction](t)(fresh.Log(ctx, LogInput{Ref: "ada", Kind: "call", At: at(a, "2026-11-10")}))
+	must[*rapport.Interaction](t)(fresh.Log(ctx, LogInput{Ref: "ada", Kind: "meal", At: at(a, "2026-11-15")}))
 	if want := must[*PersonDetail](t)(fresh.Show(ctx, "ada")).Strength; merged.Strength != want {
 		t.Errorf("merged strength %.1f, want %.1f", merged.Strength, want)
 	}

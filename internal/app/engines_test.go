@@ -41,8 +41,8 @@ func TestEnginesAgree(t *testing.T) {
 		"who":    func(a *App) (any, error) { return a.Who(ctx, "introduce", 20) },
 		"today":  func(a *App) (any, error) { return a.Plan(ctx, false, 0) },
 		"week":   func(a *App) (any, error) { return a.Plan(ctx, true, 0) },
-		"report": func(a *App) (any, error) { return a.Report(ctx, "", "") },
-		"year":   func(a *App) (any, error) { return a.Report(ctx, "2026-01-01", "") },
+		"report": func(a *App) (any, error) { return a.Report(ctx, nil, nil) },
+		"year":   func(a *App) (any, error) { return a.Report(ctx, at(a, "2026-01-01"), nil) },
 		"learn":  func(a *App) (any, error) { return a.Learn(ctx, "go", 3, 10) },
 		"dupes":  func(a *App) (any, error) { return a.Dupes(ctx) },
 	}

@@ -21,8 +21,8 @@ func exportFixture(t *testing.T) *App {
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Ada Lovelace", PersonEdit{AddEmails: []string{"ada@example.com"}, AddPhones: []string{"+44 20 7946 0000"},
 		AddURLs: []string{"linkedin.com/in/ada"}, Org: ptr("Analytical Engines; Babbage, Ltd."), AddTags: []string{"mentor", "math"}, AddNotes: []string{"Likes poetry; and engines."}}))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "José García", PersonEdit{AddEmails: []string{"jose@example.org"}}))
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "call", At: "2026-10-01"}))
-	must[*rapport.Followup](t)(a.AddFollowup(ctx, "jose", "send the deck, with notes", "2026-11-25"))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "call", At: at(a, "2026-10-01")}))
+	must[*rapport.Followup](t)(a.AddFollowup(ctx, "jose", "send the deck, with notes", at(a, "2026-11-25")))
 	return a
 }
 

@@ -14,8 +14,8 @@ func TestATouchIsNotAFavour(t *testing.T) {
 	a := newApp(t, now)
 	ctx := context.Background()
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Mia Mentor", PersonEdit{}))
-	for i, by := range []string{"me", "me", "me", "me", "them", "them", "them"} {
-		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "mia", Kind: "call", By: by, At: now.AddDate(0, 0, -3*(i+1)).Format("2006-01-02")}))
+	for i, by := range []rapport.By{"me", "me", "me", "me", "them", "them", "them"} {
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "mia", Kind: "call", By: by, At: at(a, now.AddDate(0, 0, -3*(i+1)).Format("2006-01-02"))}))
 	}
 	l := must[*Ledger](t)(a.Ledger(ctx, "mia"))
 	if l.Gives != 0 || l.Gots != 0 {
@@ -26,7 +26,7 @@ func TestATouchIsNotAFavour(t *testing.T) {
 			t.Errorf("calls they started are evidence for the call rung: %+v", c)
 		}
 	}
-	if r := must[*Report](t)(a.Report(ctx, "2026-10-01", "")); r.Gives != 0 || r.FavoursReceived != 0 {
+	if r := must[*Report](t)(a.Report(ctx, at(a, "2026-10-01"), nil)); r.Gives != 0 || r.FavoursReceived != 0 {
 		t.Errorf("report: %d gives, %d favours received", r.Gives, r.FavoursReceived)
 	}
 	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "mia", Kind: "help-hour", By: "them", Favour: true}))

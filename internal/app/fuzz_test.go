@@ -22,8 +22,8 @@ func FuzzSetConfig(f *testing.F) {
 	if _, err := a.AddPerson(ctx, "Ada Lovelace", PersonEdit{}); err != nil {
 		f.Fatal(err)
 	}
-	for _, at := range []string{"2020-01-01", "2026-06-01", "2026-11-20"} {
-		if _, err := a.Log(ctx, LogInput{Ref: "ada", Kind: "meeting", At: at, Minutes: "60"}); err != nil {
+	for _, d := range []string{"2020-01-01", "2026-06-01", "2026-11-20"} {
+		if _, err := a.Log(ctx, LogInput{Ref: "ada", Kind: "meeting", At: at(a, d), Minutes: 60}); err != nil {
 			f.Fatal(err)
 		}
 	}

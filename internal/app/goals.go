@@ -15,7 +15,7 @@ import (
 )
 
 // AddGoal records one of your objectives.
-func (a *App) AddGoal(ctx context.Context, text string, tags []string, due string) (*rapport.Goal, error) {
+func (a *App) AddGoal(ctx context.Context, text string, tags []string, due *time.Time) (*rapport.Goal, error) {
 	if err := a.text("text", &text); err != nil {
 		return nil, err
 	}
@@ -37,8 +37,8 @@ func (a *App) AddGoal(ctx context.Context, text string, tags []string, due strin
 		}
 	}
 	sort.Strings(g.Tags)
-	if due != "" {
-		d, err := rapport.ParseTime(due, a.local())
+	if due != nil {
+		d, err := checkMoment("due", *due)
 		if err != nil {
 			return nil, err
 		}
@@ -249,7 +249,7 @@ func namesOf(ctx context.Context, tx *store.Tx, ids []string) (map[string]string
 }
 
 // AddFollowup records a promise to get back to someone by a date.
-func (a *App) AddFollowup(ctx context.Context, ref, text, due string) (*rapport.Followup, error) {
+func (a *App) AddFollowup(ctx context.Context, ref, text string, due *time.Time) (*rapport.Followup, error) {
 	if err := a.text("text", &text); err != nil {
 		return nil, err
 	}
@@ -257,10 +257,10 @@ func (a *App) AddFollowup(ctx context.Context, ref, text, due string) (*rapport.
 	if f.Text == "" {
 		return nil, rapport.Errorf(rapport.EINVALID, "follow-up: empty text")
 	}
-	if due == "" {
+	if due == nil {
 		return nil, rapport.FieldErrorf(rapport.EINVALID, "due", "is required: when is the follow-up due?")
 	}
-	d, err := rapport.ParseTime(due, a.local())
+	d, err := checkMoment("due", *due)
 	if err != nil {
 		return nil, err
 	}

@@ -67,18 +67,18 @@ func TestIntroRanksAndChecksTheRung(t *testing.T) {
 	}
 	// You are close to Ada (weekly calls), know Bob a little.
 	for d := 200; d >= 3; d -= 7 {
-		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "call", At: now.AddDate(0, 0, -d).Format("2006-01-02")}))
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "call", At: at(a, now.AddDate(0, 0, -d).Format("2006-01-02"))}))
 	}
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "bob", Kind: "email", At: "2026-11-01"}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "bob", Kind: "email", At: at(a, "2026-11-01")}))
 	// Ada knows Target by hand, a little; Bob shared three meetings with them.
 	if err := a.Knows(ctx, "ada", "target", 30); err != nil {
 		t.Fatal(err)
 	}
 	for i := range 3 {
-		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "bob", With: []string{"target"}, Kind: "meeting", At: now.AddDate(0, 0, -30-i).Format("2006-01-02")}))
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "bob", With: []string{"target"}, Kind: "meeting", At: at(a, now.AddDate(0, 0, -30-i).Format("2006-01-02"))}))
 	}
 	// Cy shared one meeting only: not enough to know them.
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "cy", With: []string{"target"}, Kind: "meeting", At: "2026-10-01"}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "cy", With: []string{"target"}, Kind: "meeting", At: at(a, "2026-10-01")}))
 	in := must[*Intro](t)(a.Intro(ctx, "target", 0))
 	if len(in.Paths) != 2 {
 		t.Fatalf("paths = %+v", in.Paths)
@@ -114,18 +114,18 @@ func TestLeadsAreSecondDegreeAndMatchTheGoal(t *testing.T) {
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Walt", PersonEdit{AddTags: []string{"investor"}}))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Xeno", PersonEdit{AddTags: []string{"design"}}))
 	for d := 200; d >= 3; d -= 7 {
-		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "call", At: now.AddDate(0, 0, -d).Format("2006-01-02")}))
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ada", Kind: "call", At: at(a, now.AddDate(0, 0, -d).Format("2006-01-02"))}))
 	}
 	// Walt is already yours; Vera and Xeno are known only through Ada.
 	for d := 100; d >= 10; d -= 7 {
-		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "walt", Kind: "meal", At: now.AddDate(0, 0, -d).Format("2006-01-02")}))
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "walt", Kind: "meal", At: at(a, now.AddDate(0, 0, -d).Format("2006-01-02"))}))
 	}
 	for _, n := range []string{"vera", "walt", "xeno"} {
 		if err := a.Knows(ctx, "ada", n, 70); err != nil {
 			t.Fatal(err)
 		}
 	}
-	must[*rapport.Goal](t)(a.AddGoal(ctx, "raise a seed round", []string{"investor"}, ""))
+	must[*rapport.Goal](t)(a.AddGoal(ctx, "raise a seed round", []string{"investor"}, nil))
 	leads := must[[]Lead](t)(a.Leads(ctx, "", 0))
 	if len(leads) != 1 || leads[0].Person.Name != "Vera" || leads[0].Via.Name != "Ada" {
 		t.Errorf("leads = %+v, want Vera via Ada (Walt is yours already, Xeno does not match)", leads)

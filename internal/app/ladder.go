@@ -122,7 +122,7 @@ type RungEdit struct {
 	Threshold   *float64
 	Minutes     *int
 	Weight      *float64
-	Mode        *string
+	Mode        *rapport.Mode
 	Description *string
 }
 
@@ -222,7 +222,7 @@ func applyRung(k *rapport.Kind, e RungEdit) error {
 		k.Weight = *e.Weight
 	}
 	if e.Mode != nil {
-		m, err := rapport.ParseMode(*e.Mode)
+		m, err := rapport.ParseMode(string(*e.Mode))
 		if err != nil {
 			return err
 		}

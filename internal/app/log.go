@@ -15,10 +15,10 @@ type LogInput struct {
 	Ref     string
 	With    []string
 	Kind    string
-	At      string // empty for now
-	By      string // me, them or both (the default)
+	At      *time.Time // nil for now
+	By      rapport.By // me, them or both ("" for both)
 	Channel string
-	Minutes string // empty for not recorded
+	Minutes int // 0 for not recorded
 	Note    string
 	// Favour marks a favour done (rapport give, got): a ladder action done
 	// for someone. A plain touch records who started it and nothing more.
@@ -55,18 +55,16 @@ func (a *App) parseLog(in LogInput) (*rapport.Interaction, error) {
 	it := &rapport.Interaction{ID: newID(), At: now, Favour: in.Favour,
 		Channel: strings.TrimSpace(a.clean("channel", in.Channel, false)), Note: strings.TrimSpace(a.clean("note", in.Note, true))}
 	var err error
-	if in.At != "" {
-		if it.At, err = a.parseAt(in.At, now); err != nil {
+	if in.At != nil {
+		if it.At, err = checkAt(*in.At, now); err != nil {
 			return nil, err
 		}
 	}
-	if it.By, err = rapport.ParseBy(in.By); err != nil {
+	if it.By, err = rapport.ParseBy(string(in.By)); err != nil {
 		return nil, err
 	}
-	if in.Minutes != "" {
-		if it.Minutes, err = parseLogMinutes(in.Minutes); err != nil {
-			return nil, err
-		}
+	if it.Minutes, err = checkLogMinutes(in.Minutes); err != nil {
+		return nil, err
 	}
 	if err := rapport.CheckText("note", it.Note, rapport.MaxNote); err != nil {
 		return nil, err
@@ -80,23 +78,35 @@ func (a *App) parseLog(in LogInput) (*rapport.Interaction, error) {
 	return it, nil
 }
 
-// parseAt reads when an interaction happened: a moment in the user's zone,
-// not in the future.
-func (a *App) parseAt(s string, now time.Time) (time.Time, error) {
-	t, err := rapport.ParseTime(s, now.In(a.Zone()))
+// checkAt checks when an interaction happened: a moment Rapport can store,
+// not in the future. It returns it in UTC.
+func checkAt(t, now time.Time) (time.Time, error) {
+	t, err := checkMoment("at", t)
 	if err != nil {
 		return t, err
 	}
 	return t, notFuture("at", t, now)
 }
 
-// parseLogMinutes reads how long an interaction took: a day at most.
-func parseLogMinutes(s string) (int, error) {
-	m, err := rapport.ParseMinutes(s)
-	if err == nil && m > MaxMinutes {
-		err = rapport.FieldErrorf(rapport.EINVALID, "minutes", "%s: more than a day; log long events day by day", s)
+// checkMoment checks that t is a moment Rapport stores (rapport.MinTime to
+// MaxTime) and returns it in UTC.
+func checkMoment(field string, t time.Time) (time.Time, error) {
+	t = t.UTC()
+	if t.Before(rapport.MinTime) || !t.Before(rapport.MaxTime) {
+		return t, rapport.FieldErrorf(rapport.EINVALID, field, "%s: expected a moment between %d and %d", t.Format(time.RFC3339), rapport.MinTime.Year(), rapport.MaxTime.Year()-1)
 	}
-	return m, err
+	return t, nil
+}
+
+// checkLogMinutes checks how long an interaction took: a day at most.
+func checkLogMinutes(m int) (int, error) {
+	switch {
+	case m < 0:
+		return 0, rapport.FieldErrorf(rapport.EINVALID, "minutes", "%d: must not be negative", m)
+	case m > MaxMinutes:
+		return 0, rapport.FieldErrorf(rapport.EINVALID, "minutes", "%d: more than a day; log long events day by day", m)
+	}
+	return m, nil
 }
 
 // notFuture refuses a moment later than now (a minute of clock skew aside).
@@ -241,7 +251,7 @@ func (a *App) Why(ctx context.Context, ref string, top int) (*Why, error) {
 type PlanDone struct {
 	Ref, Kind, Action, Followup string
 	Give                        bool   // the item is a give (a favour), not a plain touch
-	Minutes                     string // what it took (the plan's estimate, or what you say)
+	Minutes                     int    // what it took (the plan's estimate, or what you say)
 	Note                        string // what you add about it
 }
 
@@ -257,7 +267,7 @@ func (a *App) DonePlanItem(ctx context.Context, d PlanDone) (it *rapport.Interac
 	if n := strings.TrimSpace(d.Note); n != "" {
 		note += ": " + n
 	}
-	in := LogInput{Ref: d.Ref, Kind: d.Kind, By: string(rapport.ByMe), Note: note, Favour: d.Give, Minutes: d.Minutes}
+	in := LogInput{Ref: d.Ref, Kind: d.Kind, By: rapport.ByMe, Note: note, Favour: d.Give, Minutes: d.Minutes}
 	if it, err = a.parseLog(in); err != nil {
 		return nil, false, err
 	}

@@ -21,7 +21,7 @@ func methodFixture(t *testing.T) *App {
 	add := func(name string, e PersonEdit, every, from, until int, kind string) {
 		must[*PersonDetail](t)(a.AddPerson(ctx, name, e))
 		for d := from; d >= until; d -= every {
-			must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: kind, By: "both", At: now.AddDate(0, 0, -d).Format("2006-01-02")}))
+			must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: kind, By: "both", At: at(a, now.AddDate(0, 0, -d).Format("2006-01-02"))}))
 		}
 	}
 	add("Ina Inner", PersonEdit{AddWants: []string{"a quiet week in the mountains"}}, 4, 700, 65, "meal")
@@ -76,7 +76,7 @@ func TestTodayRemembersWhatWasSpent(t *testing.T) {
 		t.Fatalf("before: %+v", before)
 	}
 	first := before.Items[0]
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: first.Person.ID, Kind: "meeting", By: "me", Minutes: "95", At: now.Add(-2 * 60 * 60 * 1e9).Format("2006-01-02T15:04:05Z")}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: first.Person.ID, Kind: "meeting", By: "me", Minutes: 95, At: at(a, now.Add(-2*60*60*1e9).Format("2006-01-02T15:04:05Z"))}))
 	after := must[*PlanView](t)(a.Plan(ctx, false, 0))
 	if after.SpentMinutes != 95 || after.BudgetMinutes != max(0, b.DayMinutes-95) || after.PlannedMinutes > after.BudgetMinutes {
 		t.Errorf("after 95 minutes today: spent %d, left %d, planned %d (day budget %d)", after.SpentMinutes, after.BudgetMinutes, after.PlannedMinutes, b.DayMinutes)
@@ -98,7 +98,7 @@ func TestTheGuardStopsABlast(t *testing.T) {
 		name := fmt.Sprintf("Friend %d", i)
 		must[*PersonDetail](t)(a.AddPerson(ctx, name, PersonEdit{}))
 		for d := 60; d >= 2; d -= 6 {
-			must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "meal", By: "both", At: now.AddDate(0, 0, -d).Format("2006-01-02")}))
+			must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "meal", By: "both", At: at(a, now.AddDate(0, 0, -d).Format("2006-01-02"))}))
 		}
 		res := must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: name, Action: "like"}))
 		if res.Recorded {
@@ -122,12 +122,12 @@ func TestPlanFollowsThroughOnAsks(t *testing.T) {
 	for _, name := range []string{"Yara Yes", "Pia Pending"} {
 		must[*PersonDetail](t)(a.AddPerson(ctx, name, PersonEdit{}))
 		for d := 90; d >= 10; d -= 10 {
-			must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "meal", By: "both", At: now.AddDate(0, 0, -d).Format("2006-01-02")}))
+			must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "meal", By: "both", At: at(a, now.AddDate(0, 0, -d).Format("2006-01-02"))}))
 		}
 	}
 	yes := must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: "yara", Action: "introduce", Force: true}))
 	must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: "pia", Action: "review", Force: true}))
-	must[*rapport.Ask](t)(a.Answer(ctx, *yes.ID, "yes", ""))
+	must[*rapport.Ask](t)(a.Answer(ctx, *yes.ID, "yes", nil))
 	find := func(p *PlanView, kind, name string) *PlanItem {
 		for i, it := range p.Items {
 			if it.Kind == kind && it.Person.Name == name {
@@ -176,18 +176,18 @@ func TestPromiseIn(t *testing.T) {
 func TestReportLeadsWithOutcomes(t *testing.T) {
 	a := newApp(t, now)
 	ctx := context.Background()
-	must[*rapport.Goal](t)(a.AddGoal(ctx, "land two clients", []string{"client"}, ""))
+	must[*rapport.Goal](t)(a.AddGoal(ctx, "land two clients", []string{"client"}, nil))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Rita Referrer", PersonEdit{AddTags: []string{"client"}}))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Ivan Intro", PersonEdit{}))
 	for _, n := range []string{"Pat Prospect", "Quinn Quiet", "Ray Replies", "Sam Silent"} {
 		must[*PersonDetail](t)(a.AddPerson(ctx, n, PersonEdit{}))
 	}
-	day := func(d int) string { return now.AddDate(0, 0, -d).Format("2006-01-02") }
+	day := func(d int) *time.Time { return at(a, now.AddDate(0, 0, -d).Format("2006-01-02")) }
 	for _, in := range []LogInput{
 		{Ref: "rita", Kind: "meal", By: "both", At: day(40)},
 		{Ref: "rita", Kind: "refer", By: "them", At: day(12), Favour: true, Note: "Acme's CTO"},
 		{Ref: "ivan", Kind: "meeting", By: "both", At: day(40)},
-		{Ref: "pat", Kind: "call", By: "me", At: day(10), Minutes: "30"},
+		{Ref: "pat", Kind: "call", By: "me", At: day(10), Minutes: 30},
 		{Ref: "quinn", Kind: "message", By: "me", At: day(9)},
 		{Ref: "ray", Kind: "message", By: "me", At: day(9)},
 		{Ref: "ray", Kind: "message", By: "them", At: day(8)},
@@ -197,8 +197,8 @@ func TestReportLeadsWithOutcomes(t *testing.T) {
 	}
 	earlier := New(a.DB, func() time.Time { return now.AddDate(0, 0, -5) })
 	ask := must[*AskResult](t)(earlier.Ask(ctx, AskInput{Ref: "ivan", Action: "introduce", Force: true}))
-	must[*rapport.Ask](t)(earlier.Answer(ctx, *ask.ID, "yes", ""))
-	r := must[*Report](t)(a.Report(ctx, day(30), ""))
+	must[*rapport.Ask](t)(earlier.Answer(ctx, *ask.ID, "yes", nil))
+	r := must[*Report](t)(a.Report(ctx, day(30), nil))
 	o := r.Outcomes
 	kinds := map[string]string{}
 	for _, x := range o.All {
@@ -233,7 +233,7 @@ func TestMinutesIn(t *testing.T) {
 	ctx := context.Background()
 	must[*Me](t)(a.EditMe(ctx, []string{"a 90-minute pricing workshop"}, nil))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Fay Founder", PersonEdit{AddWants: []string{"fix our pricing"}}))
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "fay", Kind: "meal", By: "both", At: "2026-11-01"}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "fay", Kind: "meal", By: "both", At: at(a, "2026-11-01")}))
 	p := must[*PlanView](t)(a.Plan(ctx, true, 10000))
 	found := false
 	for _, it := range p.Items {
@@ -255,16 +255,16 @@ func TestMinutesIn(t *testing.T) {
 func TestAssignmentRanksByEvidenceAndRotates(t *testing.T) {
 	a := newApp(t, now)
 	ctx := context.Background()
-	goal := must[*rapport.Goal](t)(a.AddGoal(ctx, "land two clients", []string{"client"}, ""))
+	goal := must[*rapport.Goal](t)(a.AddGoal(ctx, "land two clients", []string{"client"}, nil))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Rita Referrer", PersonEdit{}))
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "rita", Kind: "meal", By: "both", At: "2026-08-01"}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "rita", Kind: "meal", By: "both", At: at(a, "2026-08-01")}))
 	for _, d := range []string{"2026-09-01", "2026-10-15"} {
-		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "rita", Kind: "refer", By: "them", At: d, Favour: true}))
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "rita", Kind: "refer", By: "them", At: at(a, d), Favour: true}))
 	}
 	for i := range 12 {
 		name := fmt.Sprintf("Tag Sharer %02d", i)
 		must[*PersonDetail](t)(a.AddPerson(ctx, name, PersonEdit{AddTags: []string{"client"}}))
-		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "call", By: "both", At: "2026-11-01"}))
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "call", By: "both", At: at(a, "2026-11-01")}))
 	}
 	g := must[*GoalView](t)(a.ShowGoal(ctx, goal.ID, 20))
 	if len(g.Helpers) == 0 || g.Helpers[0].Person.Name != "Rita Referrer" || !strings.Contains(strings.Join(g.Helpers[0].Why, ";"), "did refer for you 2 times") {
@@ -294,14 +294,14 @@ func TestAssignmentRanksByEvidenceAndRotates(t *testing.T) {
 func TestDeepGivesGetADay(t *testing.T) {
 	a := newApp(t, now)
 	ctx := context.Background()
-	must[*Budget](t)(a.SetBudget(ctx, "20", "150"))
+	must[*Budget](t)(a.SetBudget(ctx, ptr(20), ptr(150)))
 	must[*Me](t)(a.EditMe(ctx, []string{"a 90-minute pricing workshop"}, nil))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Fay Founder", PersonEdit{AddWants: []string{"fix our pricing"}}))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Pam Promise", PersonEdit{}))
 	for _, n := range []string{"fay", "pam"} {
-		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: n, Kind: "meal", By: "both", At: "2026-11-01"}))
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: n, Kind: "meal", By: "both", At: at(a, "2026-11-01")}))
 	}
-	must[*rapport.Followup](t)(a.AddFollowup(ctx, "pam", "send the notes", "2026-11-24"))
+	must[*rapport.Followup](t)(a.AddFollowup(ctx, "pam", "send the notes", at(a, "2026-11-24")))
 	p := must[*PlanView](t)(a.Plan(ctx, false, 0))
 	var block *PlanItem
 	for i, it := range p.Items {
@@ -321,7 +321,7 @@ func TestDeepGivesGetADay(t *testing.T) {
 			t.Errorf("the promise due on the 24th is scheduled on %s", it.Day)
 		}
 	}
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "fay", Kind: block.LogKind, By: "me", Favour: true, Minutes: "90", Toward: "fix our"}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "fay", Kind: block.LogKind, By: "me", Favour: true, Minutes: 90, Toward: "fix our"}))
 	tomorrow := New(a.DB, func() time.Time { return now.AddDate(0, 0, 1) })
 	for _, it := range must[*PlanView](t)(tomorrow.Plan(ctx, false, 0)).Items {
 		if it.Block {
@@ -335,12 +335,12 @@ func TestDeepGivesGetADay(t *testing.T) {
 func TestAbilityAndProspects(t *testing.T) {
 	a := newApp(t, now)
 	ctx := context.Background()
-	goal := must[*rapport.Goal](t)(a.AddGoal(ctx, "land two clients", []string{"client"}, ""))
+	goal := must[*rapport.Goal](t)(a.AddGoal(ctx, "land two clients", []string{"client"}, nil))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Rita Referrer", PersonEdit{AddOffers: []string{"client referrals"}, AddTags: []string{"client"}}))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Pat Prospect", PersonEdit{AddTags: []string{"client", "prospect"}}))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Una Unknown", PersonEdit{}))
 	for _, n := range []string{"rita", "pat", "una"} {
-		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: n, Kind: "meal", By: "both", At: "2026-11-01"}))
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: n, Kind: "meal", By: "both", At: at(a, "2026-11-01")}))
 	}
 	if r := must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: "rita", Action: "refer", Check: true})); !strings.HasPrefix(r.Ability, "likely") || !strings.Contains(r.Ability, "client referrals") {
 		t.Errorf("Rita's ability to refer: %q", r.Ability)
@@ -365,12 +365,12 @@ func TestAWarmIntroductionLendsTrust(t *testing.T) {
 	ctx := context.Background()
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Ivan Intro", PersonEdit{}))
 	for d := 300; d >= 5; d -= 7 {
-		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ivan", Kind: "meal", By: "both", At: now.AddDate(0, 0, -d).Format("2006-01-02")}))
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ivan", Kind: "meal", By: "both", At: at(a, now.AddDate(0, 0, -d).Format("2006-01-02"))}))
 	}
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Dee Designer", PersonEdit{}))
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Cold Contact", PersonEdit{}))
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "dee", Kind: "message", By: "them", Via: "ivan", At: "2026-11-21"}))
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "cold", Kind: "message", By: "them", At: "2026-11-21"}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "dee", Kind: "message", By: "them", Via: "ivan", At: at(a, "2026-11-21")}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "cold", Kind: "message", By: "them", At: at(a, "2026-11-21")}))
 	warm := must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: "dee", Action: "call", Check: true}))
 	cold := must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: "cold", Action: "call", Check: true}))
 	if warm.Verdict != rapport.VerdictGo || !strings.Contains(strings.Join(warm.Reasons, ";"), "introduced by Ivan Intro") {
@@ -392,7 +392,7 @@ func TestFadingTiesSurface(t *testing.T) {
 	ctx := context.Background()
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Old Friend", PersonEdit{}))
 	for d := 1500; d >= 540; d -= 10 {
-		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "old friend", Kind: "meal", By: "both", At: now.AddDate(0, 0, -d).Format("2006-01-02")}))
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "old friend", Kind: "meal", By: "both", At: at(a, now.AddDate(0, 0, -d).Format("2006-01-02"))}))
 	}
 	var o *Overdue
 	for _, x := range must[[]Overdue](t)(a.Overdue(ctx)) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/rapport-app/rapport"
@@ -49,9 +48,9 @@ func (a *App) Budget(ctx context.Context) (*Budget, error) {
 	return &b, nil
 }
 
-// SetBudget changes the budget; empty values stay as they are.
-func (a *App) SetBudget(ctx context.Context, day, week string) (*Budget, error) {
-	d, w, err := parseBudget(day, week)
+// SetBudget changes the budget's minutes a day and a week; nil stays as it is.
+func (a *App) SetBudget(ctx context.Context, day, week *int) (*Budget, error) {
+	d, w, err := checkBudget(day, week)
 	if err != nil {
 		return nil, err
 	}
@@ -67,24 +66,21 @@ func (a *App) SetBudget(ctx context.Context, day, week string) (*Budget, error) 
 	return &b, err
 }
 
-// parseBudget reads the minutes of a day's and a week's budget; 0 for a
+// checkBudget checks the minutes of a day's and a week's budget; 0 for a
 // value not given.
-func parseBudget(day, week string) (d, w int, err error) {
+func checkBudget(day, week *int) (d, w int, err error) {
 	for _, f := range []struct {
-		flag, v string
-		dst     *int
-	}{{"--day", day, &d}, {"--week", week, &w}} {
-		if strings.TrimSpace(f.v) == "" {
+		field string
+		v     *int
+		dst   *int
+	}{{"day", day, &d}, {"week", week, &w}} {
+		if f.v == nil {
 			continue
 		}
-		m, err := rapport.ParseMinutes(f.v)
-		if err != nil {
-			return 0, 0, rapport.Errorf(rapport.EINVALID, "%s: %s", f.flag, rapport.ErrorMessage(err))
+		if *f.v < 1 || *f.v > 7*MaxMinutes {
+			return 0, 0, rapport.FieldErrorf(rapport.EINVALID, f.field, "%d minutes: expected between 1 minute and a week", *f.v)
 		}
-		if m == 0 || m > 7*MaxMinutes {
-			return 0, 0, rapport.Errorf(rapport.EINVALID, "%s %s: expected between 1 minute and a week", f.flag, f.v)
-		}
-		*f.dst = m
+		*f.dst = *f.v
 	}
 	return d, w, nil
 }

@@ -29,20 +29,20 @@ func planFixture(t *testing.T) *App {
 		switch {
 		case i < 4: // close ties in touch: weekly calls until yesterday
 			for d := 365; d >= 1; d -= 7 {
-				must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "call", At: now.AddDate(0, 0, -d).Format("2006-01-02")}))
+				must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "call", At: at(a, now.AddDate(0, 0, -d).Format("2006-01-02"))}))
 			}
 		case i < 8: // investors you barely know: one email
-			must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "email", At: now.AddDate(0, 0, -20).Format("2006-01-02")}))
+			must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "email", At: at(a, now.AddDate(0, 0, -20).Format("2006-01-02"))}))
 		default: // close ties gone quiet two months ago: overdue
 			for d := 365; d >= 60; d -= 7 {
-				must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "call", At: now.AddDate(0, 0, -d).Format("2006-01-02")}))
+				must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: name, Kind: "call", At: at(a, now.AddDate(0, 0, -d).Format("2006-01-02"))}))
 			}
 		}
 	}
-	must[*rapport.Goal](t)(a.AddGoal(ctx, "raise a seed round", []string{"investor"}, ""))
-	must[*rapport.Followup](t)(a.AddFollowup(ctx, "Person 11", "send the deck", "2026-11-21"))
-	must[*rapport.Followup](t)(a.AddFollowup(ctx, "Person 10", "call back", "2026-11-22"))
-	must[*rapport.Followup](t)(a.AddFollowup(ctx, "Person 09", "next month", "2026-12-30"))
+	must[*rapport.Goal](t)(a.AddGoal(ctx, "raise a seed round", []string{"investor"}, nil))
+	must[*rapport.Followup](t)(a.AddFollowup(ctx, "Person 11", "send the deck", at(a, "2026-11-21")))
+	must[*rapport.Followup](t)(a.AddFollowup(ctx, "Person 10", "call back", at(a, "2026-11-22")))
+	must[*rapport.Followup](t)(a.AddFollowup(ctx, "Person 09", "next month", at(a, "2026-12-30")))
 	return a
 }
 
@@ -100,7 +100,7 @@ func TestCapacityWarnsWhenTheBudgetCannotKeepTheCircles(t *testing.T) {
 	if p := must[*PlanView](t)(a.Plan(ctx, false, 0)); p.Capacity.Over {
 		t.Errorf("with two hours a week: %+v", p.Capacity)
 	}
-	must[*Budget](t)(a.SetBudget(ctx, "", "15m"))
+	must[*Budget](t)(a.SetBudget(ctx, nil, ptr(15)))
 	p := must[*PlanView](t)(a.Plan(ctx, false, 0))
 	if !p.Capacity.Over || len(p.Capacity.LetGo) == 0 {
 		t.Fatalf("with 15 minutes a week: %+v", p.Capacity)
@@ -112,7 +112,7 @@ func TestCapacityWarnsWhenTheBudgetCannotKeepTheCircles(t *testing.T) {
 	if p.Capacity.NeededWeekMinutes-saved > 15.5 {
 		t.Errorf("letting go of %d people saves %.1f of %.1f: still over 15", len(p.Capacity.LetGo), saved, p.Capacity.NeededWeekMinutes)
 	}
-	if _, err := a.SetBudget(ctx, "-5", ""); err == nil {
+	if _, err := a.SetBudget(ctx, ptr(-5), nil); err == nil {
 		t.Error("a negative budget was accepted")
 	}
 }

@@ -93,17 +93,17 @@ type Report struct {
 // minutes by depth, gives against asks and their outcomes, the actionable
 // network on each rung at both ends, against the raw contact count, and the
 // ties that grew and faded most. The start is rebuilt from the log.
-func (a *App) Report(ctx context.Context, since, until string) (*Report, error) {
+func (a *App) Report(ctx context.Context, since, until *time.Time) (*Report, error) {
 	now := a.now()
 	end, start := now, now.AddDate(0, 0, -30)
 	var err error
-	if until != "" {
-		if end, err = rapport.ParseTime(until, now.In(a.Zone())); err != nil {
+	if until != nil {
+		if end, err = checkMoment("until", *until); err != nil {
 			return nil, err
 		}
 	}
-	if since != "" {
-		if start, err = rapport.ParseTime(since, now.In(a.Zone())); err != nil {
+	if since != nil {
+		if start, err = checkMoment("since", *since); err != nil {
 			return nil, err
 		}
 	}

@@ -54,16 +54,16 @@ func (a *App) WantDone(ctx context.Context, ref, which string) (*PersonDetail, e
 }
 
 // Snooze keeps a person out of plans and the overdue list until a moment
-// ("" or "off" wakes them now). Promises (follow-ups) still come due.
-func (a *App) Snooze(ctx context.Context, ref, until string) (*rapport.PersonRef, *time.Time, error) {
+// (nil wakes them now). Promises (follow-ups) still come due.
+func (a *App) Snooze(ctx context.Context, ref string, until *time.Time) (*rapport.PersonRef, *time.Time, error) {
 	var t *time.Time
-	if u := strings.TrimSpace(until); u != "" && u != "off" {
-		v, err := rapport.ParseTime(u, a.local())
+	if until != nil {
+		v, err := checkMoment("until", *until)
 		if err != nil {
 			return nil, nil, err
 		}
 		if !v.After(a.now()) {
-			return nil, nil, rapport.FieldErrorf(rapport.EINVALID, "until", "%s is not in the future", u)
+			return nil, nil, rapport.FieldErrorf(rapport.EINVALID, "until", "%s is not in the future", v.In(a.Zone()).Format("2006-01-02 15:04"))
 		}
 		t = &v
 	}

@@ -36,7 +36,7 @@ func loadWorld(t *testing.T, start time.Time) *App {
 		case "offer":
 			must[*Me](t)(a.EditMe(ctx, []string{rest}, nil))
 		case "goal":
-			must[*rapport.Goal](t)(a.AddGoal(ctx, fields[0], fields[1:], ""))
+			must[*rapport.Goal](t)(a.AddGoal(ctx, fields[0], fields[1:], nil))
 		case "person":
 			e := PersonEdit{}
 			var history []string
@@ -58,7 +58,7 @@ func loadWorld(t *testing.T, start time.Time) *App {
 				from, _ := strconv.Atoi(p[3])
 				until, _ := strconv.Atoi(p[4])
 				for d := from; d >= until; d -= max(every, 1) {
-					in := LogInput{Ref: fields[0], Kind: p[0], By: p[1], At: start.AddDate(0, 0, -d).Format(time.RFC3339), Favour: len(p) > 5}
+					in := LogInput{Ref: fields[0], Kind: p[0], By: rapport.By(p[1]), At: at(a, start.AddDate(0, 0, -d).Format(time.RFC3339)), Favour: len(p) > 5}
 					if _, err := a.Log(ctx, in); err != nil {
 						t.Fatalf("consultant.txt:%d: %v", n, err)
 					}
@@ -123,7 +123,7 @@ func TestAMonthAsAConsultant(t *testing.T) {
 			}
 			// Do it, as the Done button does.
 			done, _, err := a.DonePlanItem(ctx, PlanDone{Ref: it.Person.ID, Kind: it.LogKind, Action: it.Action, Followup: it.Followup,
-				Give: it.Give, Minutes: strconv.Itoa(it.Minutes)})
+				Give: it.Give, Minutes: it.Minutes})
 			if err != nil {
 				t.Fatalf("day %d: done %+v: %v", day+1, it, err)
 			}
@@ -144,7 +144,7 @@ func TestAMonthAsAConsultant(t *testing.T) {
 			res := must[*AskResult](t)(a.Ask(ctx, AskInput{Ref: "ivan", Action: "introduce", Note: "to a design lead", Force: true}))
 			ivanAsk = *res.ID
 		case 6: // ...and he says yes.
-			must[*rapport.Ask](t)(a.Answer(ctx, ivanAsk, "yes", ""))
+			must[*rapport.Ask](t)(a.Answer(ctx, ivanAsk, "yes", nil))
 		case 9: // The blast: "please like my new page", to nine people at once.
 			went := 0
 			for _, p := range must[[]PersonSummary](t)(a.People(ctx, PeopleFilter{Sort: "strength", Limit: 9})) {
@@ -178,7 +178,7 @@ func TestAMonthAsAConsultant(t *testing.T) {
 	if plainTouches == 0 {
 		t.Error("the month held no plain touch")
 	}
-	r := must[*Report](t)(a.Report(ctx, start.Format("2006-01-02"), ""))
+	r := must[*Report](t)(a.Report(ctx, at(a, start.Format("2006-01-02")), nil))
 	var named []string
 	for _, o := range r.Outcomes.All {
 		if o.Person != nil {

@@ -122,7 +122,7 @@ func replayed(t *testing.T, a *App, start, end time.Time) replayReport {
 
 func checkReport(t *testing.T, a *App, since, until time.Time) {
 	t.Helper()
-	r := must[*Report](t)(a.Report(context.Background(), since.Format(time.RFC3339), until.Format(time.RFC3339)))
+	r := must[*Report](t)(a.Report(context.Background(), at(a, since.Format(time.RFC3339)), at(a, until.Format(time.RFC3339))))
 	want := replayed(t, a, since, until)
 	at := since.Format("2006-01-02 15:04") + " to " + until.Format("2006-01-02 15:04")
 	if r.Minutes != want.minutes || r.Touches != want.touches {
@@ -190,8 +190,8 @@ func TestReportMatchesReplay(t *testing.T) {
 
 	people := must[[]PersonSummary](t)(a.People(ctx, PeopleFilter{Limit: 3}))
 	// The past changes: a call and a give a year back, then two people become one.
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: people[0].ID, Kind: "call", By: "me", At: "2025-10-03"}))
-	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: people[1].ID, Kind: "help-hour", By: "me", At: "2025-12-24", Favour: true}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: people[0].ID, Kind: "call", By: "me", At: at(a, "2025-10-03")}))
+	must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: people[1].ID, Kind: "help-hour", By: "me", At: at(a, "2025-12-24"), Favour: true}))
 	if built, days, _, _ := a.DB.View().SnapshotsBuilt(ctx); !built.Equal(time.Date(2025, 10, 1, 0, 0, 0, 0, time.UTC)) ||
 		!days.Equal(time.Date(2025, 10, 3, 0, 0, 0, 0, time.UTC)) {
 		t.Errorf("a call logged on 2025-10-03 left the snapshots built through %v and days before %v, want cut back to 2025-10-01 and 2025-10-03", built, days)

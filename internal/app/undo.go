@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/store"
@@ -67,7 +68,11 @@ func (a *App) removeInteraction(ctx context.Context, tx *store.Tx, in rapport.In
 // InteractionEdit is a change to a logged interaction: nil leaves a field
 // as it is. Values are read as `log` reads them.
 type InteractionEdit struct {
-	Kind, At, By, Minutes, Note *string
+	Kind    *string
+	At      *time.Time
+	By      *rapport.By
+	Minutes *int
+	Note    *string
 }
 
 // EditInteraction changes an interaction and rebuilds its people's ties.
@@ -91,17 +96,17 @@ func (a *App) EditInteraction(ctx context.Context, ref string, e InteractionEdit
 			}
 		}
 		if e.At != nil {
-			if in.At, err = a.parseAt(*e.At, now); err != nil {
+			if in.At, err = checkAt(*e.At, now); err != nil {
 				return err
 			}
 		}
 		if e.By != nil {
-			if in.By, err = rapport.ParseBy(*e.By); err != nil {
+			if in.By, err = rapport.ParseBy(string(*e.By)); err != nil {
 				return err
 			}
 		}
 		if e.Minutes != nil {
-			if in.Minutes, err = parseLogMinutes(*e.Minutes); err != nil {
+			if in.Minutes, err = checkLogMinutes(*e.Minutes); err != nil {
 				return err
 			}
 		}

@@ -3,7 +3,6 @@ package app
 import (
 	"context"
 	"testing"
-	"time"
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/demo"
@@ -48,8 +47,8 @@ func TestTakingThingsBack(t *testing.T) {
 	}
 
 	// Edit: half a year earlier, longer, another kind.
-	at, mins, kind := hist[len(hist)-1].At.AddDate(0, -6, 0).Format(time.RFC3339), "90", "meal"
-	in := must[*rapport.Interaction](t)(a.EditInteraction(ctx, hist[len(hist)-1].ID[len(hist[0].ID)-8:], InteractionEdit{At: &at, Minutes: &mins, Kind: &kind}))
+	when, mins, kind := hist[len(hist)-1].At.AddDate(0, -6, 0), 90, "meal"
+	in := must[*rapport.Interaction](t)(a.EditInteraction(ctx, hist[len(hist)-1].ID[len(hist[0].ID)-8:], InteractionEdit{At: &when, Minutes: &mins, Kind: &kind}))
 	if in.Kind != "meal" || in.Minutes != 90 {
 		t.Errorf("edited: %+v", in)
 	}
@@ -61,7 +60,7 @@ func TestTakingThingsBack(t *testing.T) {
 	if _, err := a.DB.View().Interaction(ctx, hist[0].ID); rapport.ErrorCode(err) != rapport.ENOTFOUND {
 		t.Errorf("the deleted interaction is still there: %v", err)
 	}
-	logged := must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: people[1].ID, Kind: "call", By: "me", At: "2026-03-01"}))
+	logged := must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: people[1].ID, Kind: "call", By: "me", At: at(a, "2026-03-01")}))
 	undone := must[*rapport.Interaction](t)(a.Undo(ctx))
 	if undone.ID != logged.ID {
 		t.Errorf("undo took back %s, not the call just logged (%s)", undone.ID, logged.ID)
@@ -71,7 +70,7 @@ func TestTakingThingsBack(t *testing.T) {
 
 	// A person with a history goes only when confirmed; the others of their
 	// group interactions keep them.
-	group := must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: people[2].ID, With: []string{people[3].ID}, Kind: "meeting", By: "both", At: "2026-10-01"}))
+	group := must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: people[2].ID, With: []string{people[3].ID}, Kind: "meeting", By: "both", At: at(a, "2026-10-01")}))
 	if _, err := a.DeletePerson(ctx, people[2].ID, false); rapport.ErrorCode(err) != rapport.ECONFLICT {
 		t.Fatalf("deleting a person with a history unconfirmed: %v", err)
 	}

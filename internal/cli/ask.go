@@ -82,7 +82,12 @@ func (r *runner) answerCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			ask, err := a.Answer(cmd.Context(), args[0], args[1], at)
+			f := form(a)
+			when := f.Time("at", at)
+			if err := f.Err(); err != nil {
+				return err
+			}
+			ask, err := a.Answer(cmd.Context(), args[0], args[1], when)
 			if err != nil {
 				return err
 			}

@@ -123,6 +123,11 @@ func (r *runner) fail(err error) int {
 	return code
 }
 
+// form reads the values typed in flags into the app's types, against the
+// app's clock in the user's zone; its errors name the field, which the CLI
+// prints as its flag (flagName).
+func form(a *app.App) *rapport.Form { return &rapport.Form{Now: a.Local()} }
+
 // flagName names an input field as the CLI's flag for it: rm_tag is --rm-tag.
 func flagName(field string) string { return "--" + strings.ReplaceAll(field, "_", "-") }
 

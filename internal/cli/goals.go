@@ -28,7 +28,12 @@ func (r *runner) goalCmds() []*cobra.Command {
 			if err != nil {
 				return err
 			}
-			g, err := a.AddGoal(cmd.Context(), joinArgs(args), tags, due)
+			f := form(a)
+			d := f.Time("due", due)
+			if err := f.Err(); err != nil {
+				return err
+			}
+			g, err := a.AddGoal(cmd.Context(), joinArgs(args), tags, d)
 			if err != nil {
 				return err
 			}
@@ -138,7 +143,12 @@ func (r *runner) followupCmds() []*cobra.Command {
 			if err != nil {
 				return err
 			}
-			f, err := a.AddFollowup(cmd.Context(), args[0], joinArgs(args[1:]), due)
+			in := form(a)
+			d := in.Time("due", due)
+			if err := in.Err(); err != nil {
+				return err
+			}
+			f, err := a.AddFollowup(cmd.Context(), args[0], joinArgs(args[1:]), d)
 			if err != nil {
 				return err
 			}

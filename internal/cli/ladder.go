@@ -105,7 +105,10 @@ func (r *runner) rungCmd(verb string) *cobra.Command {
 				e.Weight = &weight
 			}
 			if f.Changed("mode") {
-				e.Mode = &mode
+				in := form(a)
+				if e.Mode = in.Mode("mode", mode); in.Err() != nil {
+					return in.Err()
+				}
 			}
 			if f.Changed("description") {
 				e.Description = &desc

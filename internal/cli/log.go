@@ -12,20 +12,35 @@ import (
 	"github.com/spf13/pflag"
 )
 
-func bindLog(fs *pflag.FlagSet, in *app.LogInput, by bool) {
+// logFlags are log's flags that are typed: read once the app (its clock,
+// its zone) is open.
+type logFlags struct{ at, by, minutes string }
+
+func (l logFlags) read(a *app.App, in *app.LogInput) error {
+	f := form(a)
+	in.At = f.Time("at", l.at)
+	if b := f.By("by", l.by); b != nil {
+		in.By = *b
+	}
+	in.Minutes = rapport.Value(f.Minutes("minutes", l.minutes))
+	return f.Err()
+}
+
+func bindLog(fs *pflag.FlagSet, in *app.LogInput, l *logFlags, by bool) {
 	fs.StringArrayVar(&in.With, "with", nil, "someone else who took part (repeatable)")
-	fs.StringVar(&in.At, "at", "", `when: YYYY-MM-DD, RFC 3339, "yesterday", "3d ago" (default now)`)
+	fs.StringVar(&l.at, "at", "", `when: YYYY-MM-DD, RFC 3339, "yesterday", "3d ago" (default now)`)
 	if by {
-		fs.StringVar(&in.By, "by", "both", "who initiated or gave it: me, them or both")
+		fs.StringVar(&l.by, "by", "both", "who initiated or gave it: me, them or both")
 	}
 	fs.StringVar(&in.Channel, "channel", "", "where: linkedin, phone, zoom, …")
-	fs.StringVar(&in.Minutes, "minutes", "", "time it took: 45, 45m, 1h30m")
+	fs.StringVar(&l.minutes, "minutes", "", "time it took: 45, 45m, 1h30m")
 	fs.StringVar(&in.Note, "note", "", "what happened")
 	fs.StringVar(&in.Via, "via", "", "who introduced them (a warm introduction lends part of your trust in the introducer)")
 }
 
 func (r *runner) logCmd() *cobra.Command {
 	var in app.LogInput
+	var l logFlags
 	c := &cobra.Command{
 		Use:   "log REF KIND",
 		Short: "Log an interaction (see `rapport kinds`)",
@@ -34,15 +49,16 @@ func (r *runner) logCmd() *cobra.Command {
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			in.Ref, in.Kind = args[0], args[1]
-			return r.log1(cmd, in)
+			return r.log1(cmd, in, l)
 		},
 	}
-	bindLog(c.Flags(), &in, true)
+	bindLog(c.Flags(), &in, &l, true)
 	return c
 }
 
 func (r *runner) giveCmd(name string) *cobra.Command {
 	var in app.LogInput
+	var l logFlags
 	short, by := "Log a ladder action you did for someone", rapport.ByMe
 	if name == "got" {
 		short, by = "Log a ladder action someone did for you", rapport.ByThem
@@ -53,11 +69,11 @@ func (r *runner) giveCmd(name string) *cobra.Command {
 		Example: fmt.Sprintf("  rapport %s ada introduce --note \"to the Acme CTO\"", name),
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			in.Ref, in.Kind, in.By, in.Favour = args[0], args[1], string(by), true
-			return r.log1(cmd, in)
+			in.Ref, in.Kind, l.by, in.Favour = args[0], args[1], string(by), true
+			return r.log1(cmd, in, l)
 		},
 	}
-	bindLog(c.Flags(), &in, false)
+	bindLog(c.Flags(), &in, &l, false)
 	if name == "give" {
 		c.Flags().StringVar(&in.Toward, "toward", "", "the want of theirs it served (its text, or the start of it): marked served, it leaves the plans")
 		c.Example += "\n  rapport give dana introduce --toward \"hire a designer\""
@@ -65,9 +81,12 @@ func (r *runner) giveCmd(name string) *cobra.Command {
 	return c
 }
 
-func (r *runner) log1(cmd *cobra.Command, in app.LogInput) error {
+func (r *runner) log1(cmd *cobra.Command, in app.LogInput, l logFlags) error {
 	a, err := r.open(cmd.Context())
 	if err != nil {
+		return err
+	}
+	if err := l.read(a, &in); err != nil {
 		return err
 	}
 	it, err := a.Log(cmd.Context(), in)

@@ -24,7 +24,12 @@ func (r *runner) planCmds() []*cobra.Command {
 			if err != nil {
 				return err
 			}
-			b, err := a.SetBudget(cmd.Context(), day, week)
+			f := form(a)
+			d, w := f.Minutes("day", day), f.Minutes("week", week)
+			if err := f.Err(); err != nil {
+				return err
+			}
+			b, err := a.SetBudget(cmd.Context(), d, w)
 			if err != nil {
 				return err
 			}
@@ -47,14 +52,14 @@ func (r *runner) planCmds() []*cobra.Command {
 				if err != nil {
 					return err
 				}
-				minutes := 0
-				if override != "" {
-					if minutes, err = rapport.ParseMinutes(override); err != nil {
-						return err
-					}
-					if minutes == 0 {
-						return rapport.Errorf(rapport.EINVALID, "--budget %s: must be more than 0", override)
-					}
+				f := form(a)
+				m := f.Minutes("budget", override)
+				if err := f.Err(); err != nil {
+					return err
+				}
+				minutes := rapport.Value(m)
+				if m != nil && minutes == 0 {
+					return rapport.FieldErrorf(rapport.EINVALID, "budget", "%s: must be more than 0", override)
 				}
 				p, err := a.Plan(cmd.Context(), week, minutes)
 				if err != nil {

@@ -23,7 +23,12 @@ func (r *runner) reportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rep, err := a.Report(cmd.Context(), since, until)
+			f := form(a)
+			from, to := f.Time("since", since), f.Time("until", until)
+			if err := f.Err(); err != nil {
+				return err
+			}
+			rep, err := a.Report(cmd.Context(), from, to)
 			if err != nil {
 				return err
 			}

@@ -3,6 +3,8 @@ package cli
 import (
 	"fmt"
 	"io"
+	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 )
@@ -44,7 +46,14 @@ still come due. --until off wakes them now.`,
 			if err != nil {
 				return err
 			}
-			who, t, err := a.Snooze(cmd.Context(), args[0], until)
+			var to *time.Time
+			if strings.TrimSpace(until) != "off" {
+				f := form(a)
+				if to = f.Time("until", until); f.Err() != nil {
+					return f.Err()
+				}
+			}
+			who, t, err := a.Snooze(cmd.Context(), args[0], to)
 			if err != nil {
 				return err
 			}

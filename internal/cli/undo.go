@@ -89,11 +89,20 @@ A person with interactions is deleted only with --yes. Make a backup first if un
 			if err != nil {
 				return err
 			}
-			for name, dst := range map[string]**string{"kind": &e.Kind, "at": &e.At, "by": &e.By, "minutes": &e.Minutes, "note": &e.Note} {
+			flag := func(name string) string {
+				v, _ := cmd.Flags().GetString(name)
+				return v
+			}
+			for name, dst := range map[string]**string{"kind": &e.Kind, "note": &e.Note} {
 				if cmd.Flags().Changed(name) {
-					v, _ := cmd.Flags().GetString(name)
+					v := flag(name)
 					*dst = &v
 				}
+			}
+			f := form(a)
+			e.At, e.By, e.Minutes = f.Time("at", flag("at")), f.By("by", flag("by")), f.Minutes("minutes", flag("minutes"))
+			if err := f.Err(); err != nil {
+				return err
 			}
 			in, err := a.EditInteraction(cmd.Context(), args[0], e)
 			if err != nil {

@@ -235,9 +235,11 @@ func (s *Server) apiPostInteractions(r *http.Request) (int, any, error) {
 	if len(in.With) == 0 {
 		return 0, nil, rapport.Errorf(rapport.EINVALID, "with: name at least one person")
 	}
-	li := app.LogInput{Ref: in.With[0], With: in.With[1:], Kind: in.Kind, At: in.At, By: in.By, Channel: in.Channel, Note: in.Note, Favour: in.Favour, Toward: in.Toward, Via: in.Via}
-	if in.Minutes != nil {
-		li.Minutes = strconv.Itoa(*in.Minutes)
+	f := s.typed()
+	li := app.LogInput{Ref: in.With[0], With: in.With[1:], Kind: in.Kind, At: f.Time("at", in.At), By: rapport.Value(f.By("by", in.By)),
+		Minutes: rapport.Value(in.Minutes), Channel: in.Channel, Note: in.Note, Favour: in.Favour, Toward: in.Toward, Via: in.Via}
+	if err := f.Err(); err != nil {
+		return 0, nil, err
 	}
 	d, err := s.app.Log(r.Context(), li)
 	return http.StatusCreated, d, err
@@ -316,7 +318,12 @@ func (s *Server) apiPostGoals(r *http.Request) (int, any, error) {
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	g, err := s.app.AddGoal(r.Context(), in.Text, in.Tags, in.Due)
+	f := s.typed()
+	due := f.Time("due", in.Due)
+	if err := f.Err(); err != nil {
+		return 0, nil, err
+	}
+	g, err := s.app.AddGoal(r.Context(), in.Text, in.Tags, due)
 	return http.StatusCreated, g, err
 }
 
@@ -328,7 +335,12 @@ func (s *Server) apiGetAssignment(r *http.Request) (int, any, error) {
 
 // apiGetReport serves GET /api/v1/report.
 func (s *Server) apiGetReport(r *http.Request) (int, any, error) {
-	v, err := s.app.Report(r.Context(), r.URL.Query().Get("since"), r.URL.Query().Get("until"))
+	f, q := s.typed(), r.URL.Query()
+	since, until := f.Time("since", q.Get("since")), f.Time("until", q.Get("until"))
+	if err := f.Err(); err != nil {
+		return 0, nil, err
+	}
+	v, err := s.app.Report(r.Context(), since, until)
 	return http.StatusOK, v, err
 }
 
@@ -391,7 +403,13 @@ func (s *Server) apiPatchInteractionsOne(r *http.Request) (int, any, error) {
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	it, err := s.app.EditInteraction(r.Context(), r.PathValue("id"), app.InteractionEdit{Kind: in.Kind, At: in.At, By: in.By, Minutes: in.Minutes, Note: in.Note})
+	f := s.typed()
+	e := app.InteractionEdit{Kind: in.Kind, Note: in.Note,
+		At: f.Time("at", rapport.Value(in.At)), By: f.By("by", rapport.Value(in.By)), Minutes: f.Minutes("minutes", rapport.Value(in.Minutes))}
+	if err := f.Err(); err != nil {
+		return 0, nil, err
+	}
+	it, err := s.app.EditInteraction(r.Context(), r.PathValue("id"), e)
 	return http.StatusOK, it, err
 }
 
@@ -416,7 +434,12 @@ func (s *Server) apiPostPeopleOneFollowups(r *http.Request) (int, any, error) {
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	fu, err := s.app.AddFollowup(r.Context(), r.PathValue("id"), in.Text, in.Due)
+	f := s.typed()
+	due := f.Time("due", in.Due)
+	if err := f.Err(); err != nil {
+		return 0, nil, err
+	}
+	fu, err := s.app.AddFollowup(r.Context(), r.PathValue("id"), in.Text, due)
 	return http.StatusCreated, fu, err
 }
 
@@ -435,7 +458,12 @@ func (s *Server) apiPostAsksOneAnswer(r *http.Request) (int, any, error) {
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	a, err := s.app.Answer(r.Context(), r.PathValue("id"), in.Outcome, in.At)
+	f := s.typed()
+	at := f.Time("at", in.At)
+	if err := f.Err(); err != nil {
+		return 0, nil, err
+	}
+	a, err := s.app.Answer(r.Context(), r.PathValue("id"), in.Outcome, at)
 	return http.StatusOK, a, err
 }
 
@@ -477,13 +505,7 @@ func (s *Server) apiPutBudget(r *http.Request) (int, any, error) {
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	str := func(p *int) string {
-		if p == nil {
-			return ""
-		}
-		return strconv.Itoa(*p)
-	}
-	b, err := s.app.SetBudget(r.Context(), str(in.Day), str(in.Week))
+	b, err := s.app.SetBudget(r.Context(), in.Day, in.Week)
 	return http.StatusOK, b, err
 }
 

@@ -198,7 +198,7 @@ func (f *fixture) addFollowup() string {
 		f.t.Fatal(err)
 	}
 	list, _ := ix.Find(app.PeopleFilter{Sort: "strength", Limit: 1})
-	fu, err := f.app.AddFollowup(context.Background(), list[0].ID, "send the deck", "2026-11-30")
+	fu, err := f.app.AddFollowup(context.Background(), list[0].ID, "send the deck", at(f.app, "2026-11-30"))
 	if err != nil {
 		f.t.Fatal(err)
 	}

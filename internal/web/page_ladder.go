@@ -65,8 +65,12 @@ type reportView struct {
 }
 
 func (s *Server) reportPage(r *http.Request) (string, pageData, error) {
-	q := r.URL.Query()
-	rep, err := s.app.Report(r.Context(), q.Get("since"), q.Get("until"))
+	q, f := r.URL.Query(), s.typed()
+	since, until := f.Time("since", q.Get("since")), f.Time("until", q.Get("until"))
+	if err := f.Err(); err != nil {
+		return "", pageData{}, err
+	}
+	rep, err := s.app.Report(r.Context(), since, until)
 	if err != nil {
 		return "", pageData{}, err
 	}

@@ -75,7 +75,12 @@ func (s *Server) goalsPage(r *http.Request) (string, pageData, error) {
 }
 
 func (s *Server) addGoal(r *http.Request) (string, error) {
-	g, err := s.app.AddGoal(r.Context(), r.PostForm.Get("text"), fields(r.PostForm.Get("tags")), r.PostForm.Get("due"))
+	f := s.typed()
+	due := f.Time("due", r.PostForm.Get("due"))
+	if err := f.Err(); err != nil {
+		return "", err
+	}
+	g, err := s.app.AddGoal(r.Context(), r.PostForm.Get("text"), fields(r.PostForm.Get("tags")), due)
 	if err != nil {
 		return "", err
 	}

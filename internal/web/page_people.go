@@ -280,8 +280,13 @@ func (s *Server) editPerson(r *http.Request) (string, error) {
 func (s *Server) logTouch(r *http.Request) (string, error) {
 	f := r.PostForm
 	id := r.PathValue("id")
-	in, err := s.app.Log(r.Context(), app.LogInput{Ref: id, With: fields(f.Get("with")), Kind: f.Get("kind"), At: f.Get("at"),
-		By: f.Get("by"), Channel: f.Get("channel"), Minutes: f.Get("minutes"), Note: f.Get("note")})
+	t := s.typed()
+	li := app.LogInput{Ref: id, With: fields(f.Get("with")), Kind: f.Get("kind"), At: t.Time("at", f.Get("at")),
+		By: rapport.Value(t.By("by", f.Get("by"))), Channel: f.Get("channel"), Minutes: rapport.Value(t.Minutes("minutes", f.Get("minutes"))), Note: f.Get("note")}
+	if err := t.Err(); err != nil {
+		return "", err
+	}
+	in, err := s.app.Log(r.Context(), li)
 	if err != nil {
 		return "", err
 	}
@@ -297,7 +302,12 @@ func (s *Server) logTouch(r *http.Request) (string, error) {
 }
 
 func (s *Server) addFollowup(r *http.Request) (string, error) {
-	fu, err := s.app.AddFollowup(r.Context(), r.PathValue("id"), r.PostForm.Get("text"), r.PostForm.Get("due"))
+	f := s.typed()
+	due := f.Time("due", r.PostForm.Get("due"))
+	if err := f.Err(); err != nil {
+		return "", err
+	}
+	fu, err := s.app.AddFollowup(r.Context(), r.PathValue("id"), r.PostForm.Get("text"), due)
 	if err != nil {
 		return "", err
 	}
@@ -361,7 +371,7 @@ func (s *Server) undo(r *http.Request) (string, error) {
 }
 
 func (s *Server) answerAsk(r *http.Request) (string, error) {
-	ask, err := s.app.Answer(r.Context(), r.PathValue("id"), r.PostForm.Get("outcome"), "")
+	ask, err := s.app.Answer(r.Context(), r.PathValue("id"), r.PostForm.Get("outcome"), nil)
 	if err != nil {
 		return "", err
 	}

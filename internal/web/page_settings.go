@@ -40,7 +40,11 @@ func (s *Server) settingsPage(r *http.Request) (string, pageData, error) {
 func (s *Server) saveSettings(r *http.Request) (string, error) {
 	ctx := r.Context()
 	f := r.PostForm
-	in := app.SettingsInput{Day: f.Get("day"), Week: f.Get("week"), Config: map[string]string{}}
+	t := s.typed()
+	in := app.SettingsInput{Day: t.Minutes("day", f.Get("day")), Week: t.Minutes("week", f.Get("week")), Config: map[string]string{}}
+	if err := t.Err(); err != nil {
+		return "", err
+	}
 	current, err := s.app.Config(ctx)
 	if err != nil {
 		return "", err

@@ -57,8 +57,13 @@ func (s *Server) todayPage(r *http.Request) (string, pageData, error) {
 // planDone logs a plan item as done (an interaction of its kind, begun by
 // you, noted with the action) and closes the follow-up it kept.
 func (s *Server) planDone(r *http.Request) (string, error) {
-	f := r.PostForm
-	in, already, err := s.app.DonePlanItem(r.Context(), app.PlanDone{Ref: f.Get("person"), Kind: f.Get("kind"), Action: f.Get("action"), Followup: f.Get("followup"), Give: f.Get("give") != "", Minutes: f.Get("minutes"), Note: f.Get("note")})
+	f, t := r.PostForm, s.typed()
+	d := app.PlanDone{Ref: f.Get("person"), Kind: f.Get("kind"), Action: f.Get("action"), Followup: f.Get("followup"), Give: f.Get("give") != "",
+		Minutes: rapport.Value(t.Minutes("minutes", f.Get("minutes"))), Note: f.Get("note")}
+	if err := t.Err(); err != nil {
+		return "", err
+	}
+	in, already, err := s.app.DonePlanItem(r.Context(), d)
 	if err != nil {
 		return "", err
 	}
@@ -75,7 +80,12 @@ func (s *Server) snooze(r *http.Request) (string, error) {
 	if until == "" {
 		until = "in 7 days"
 	}
-	who, t, err := s.app.Snooze(r.Context(), r.PathValue("id"), until)
+	f := s.typed()
+	to := f.Time("until", until)
+	if err := f.Err(); err != nil {
+		return "", err
+	}
+	who, t, err := s.app.Snooze(r.Context(), r.PathValue("id"), to)
 	if err != nil {
 		return "", err
 	}

@@ -164,6 +164,12 @@ var fieldLabels = map[string]string{"at": "When", "due": "Due", "text": "The tex
 	"minutes": "Minutes", "cadence": "The rhythm in days", "keep": "The layer to keep them in", "since": "From", "until": "Until",
 	"offers": "An offer", "rm_offers": "The offer to remove", "days": "Days", "threshold": "The threshold", "replace": "Start over"}
 
+// typed reads what a page's form or an API body carries as text (dates,
+// minutes, sides) into the app's types, against the app's clock in the
+// user's zone; its errors name the field, which a page shows by its label
+// (fieldLabel) and the API as is.
+func (s *Server) typed() *rapport.Form { return &rapport.Form{Now: s.app.Local()} }
+
 // fieldLabel names a field for a web page.
 func fieldLabel(field string) string {
 	if l, ok := fieldLabels[field]; ok {

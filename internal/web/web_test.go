@@ -659,7 +659,7 @@ func TestPersonPageShowsThePerson(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i := range 60 {
-		if _, err := f.app.Log(ctx, app.LogInput{Ref: d.ID, Kind: "message", By: "me", At: now.AddDate(0, 0, -i-1).Format("2006-01-02")}); err != nil {
+		if _, err := f.app.Log(ctx, app.LogInput{Ref: d.ID, Kind: "message", By: "me", At: at(f.app, now.AddDate(0, 0, -i-1).Format("2006-01-02"))}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -712,7 +712,7 @@ func TestTakingThingsBackOnTheWeb(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	in, err := f.app.Log(ctx, app.LogInput{Ref: d.ID, Kind: "call", By: "me", At: "2026-11-20"})
+	in, err := f.app.Log(ctx, app.LogInput{Ref: d.ID, Kind: "call", By: "me", At: at(f.app, "2026-11-20")})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -725,7 +725,7 @@ func TestTakingThingsBackOnTheWeb(t *testing.T) {
 	if n := decodeJSON[app.PersonDetail](t, f.get("/api/v1/people/"+d.ID)).Interactions; n != 0 {
 		t.Errorf("%d interactions after removing the only one", n)
 	}
-	if _, err := f.app.Log(ctx, app.LogInput{Ref: d.ID, Kind: "message", By: "me", At: "2026-11-20"}); err != nil {
+	if _, err := f.app.Log(ctx, app.LogInput{Ref: d.ID, Kind: "message", By: "me", At: at(f.app, "2026-11-20")}); err != nil {
 		t.Fatal(err)
 	}
 	if w := f.postForm("/undo", url.Values{"back": {"/"}}); w.Code != http.StatusSeeOther {
@@ -734,7 +734,7 @@ func TestTakingThingsBackOnTheWeb(t *testing.T) {
 	if n := decodeJSON[app.PersonDetail](t, f.get("/api/v1/people/"+d.ID)).Interactions; n != 0 {
 		t.Errorf("%d interactions after undoing the only one", n)
 	}
-	in, _ = f.app.Log(ctx, app.LogInput{Ref: d.ID, Kind: "call", By: "me", At: "2026-11-20"})
+	in, _ = f.app.Log(ctx, app.LogInput{Ref: d.ID, Kind: "call", By: "me", At: at(f.app, "2026-11-20")})
 	patch := f.do("PATCH", "/api/v1/interactions/"+in.ID, strings.NewReader(`{"minutes": "45", "at": "2026-11-19"}`), "Content-Type", "application/json")
 	if got := decodeJSON[rapport.Interaction](t, patch); patch.Code != 200 || got.Minutes != 45 {
 		t.Errorf("PATCH: %d %+v", patch.Code, got)
@@ -906,7 +906,7 @@ func TestNetworkOnTheWeb(t *testing.T) {
 		}
 	}
 	for i := range 12 {
-		if _, err := f.app.Log(ctx, app.LogInput{Ref: "ada", Kind: "meal", By: "both", At: now.AddDate(0, 0, -7*i-1).Format("2006-01-02")}); err != nil {
+		if _, err := f.app.Log(ctx, app.LogInput{Ref: "ada", Kind: "meal", By: "both", At: at(f.app, now.AddDate(0, 0, -7*i-1).Format("2006-01-02"))}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -1056,4 +1056,16 @@ func TestPhotoServedAndRemoved(t *testing.T) {
 	if w := f.do("DELETE", "/api/v1/people/"+d.ID+"/photo", nil); w.Code != 200 {
 		t.Errorf("API delete with no photo: %d", w.Code)
 	}
+}
+
+// at reads s as the pages read a moment a user typed ("" for nil).
+func at(a *app.App, s string) *time.Time {
+	if s == "" {
+		return nil
+	}
+	t, err := rapport.ParseTime(s, a.Local())
+	if err != nil {
+		panic(err)
+	}
+	return &t
 }
