@@ -38,3 +38,10 @@ type StrengthPoint struct {
 	At       time.Time `json:"at"`
 	Strength float64   `json:"strength"`
 }
+
+// TrustLine is one statement: truster trusts trustee on a topic, with a rank
+// from 1 (most) to 5. The empty truster is you.
+type TrustLine struct {
+	Truster, Trustee string
+	Rank             int
+}

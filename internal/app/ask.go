@@ -154,7 +154,7 @@ func (a *App) judge(ctx context.Context, tx *store.Tx, ref, action string) (*Ask
 // tieNow is a person's tie as of now (recomputed from history if now is
 // before part of it).
 func (a *App) tieNow(ctx context.Context, tx *store.Tx, id string, kinds map[string]rapport.Kind, p model.Params) (model.Tie, error) {
-	tie, err := tx.Tie(ctx, id)
+	tie, err := loadTie(ctx, tx, id)
 	if err != nil {
 		return tie, err
 	}
@@ -353,7 +353,7 @@ func (a *App) retie(ctx context.Context, tx *store.Tx, personID string) error {
 	for _, t := range touches {
 		tie.Add(t, p)
 	}
-	return tx.PutTie(ctx, personID, tie)
+	return saveTie(ctx, tx, personID, tie)
 }
 
 // LedgerEntry is one give, favour received or ask with a person.

@@ -294,7 +294,7 @@ func (a *App) rebuild(ctx context.Context, tx *store.Tx, p model.Params) error {
 	if err != nil {
 		return err
 	}
-	_, err = tx.RebuildTies(ctx, kinds, p)
+	_, err = rebuildTies(ctx, tx, kinds, p)
 	return err
 }
 

@@ -119,7 +119,7 @@ func (a *App) Merge(ctx context.Context, keepRef, dropRef string) (*PersonDetail
 		for _, t := range touches {
 			tie.Add(t, p)
 		}
-		return tx.PutTie(ctx, keep.ID, tie)
+		return saveTie(ctx, tx, keep.ID, tie)
 	})
 	if err != nil {
 		return nil, err

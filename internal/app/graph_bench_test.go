@@ -89,7 +89,7 @@ func buildGraph(ctx context.Context, a *App, people, edges int) error {
 			}
 			ties[graphID(r.IntN(people))] = t
 		}
-		return tx.PutTies(ctx, ties)
+		return saveTies(ctx, tx, ties)
 	})
 	if err != nil {
 		return err
@@ -98,7 +98,7 @@ func buildGraph(ctx context.Context, a *App, people, edges int) error {
 	// transaction a topic, trusters in key order.
 	for topic := range 20 {
 		err := a.DB.BulkUpdate(ctx, func(tx *store.Tx) error {
-			var lines []model.TrustLine
+			var lines []rapport.TrustLine
 			name := fmt.Sprintf("topic%02d", topic)
 			for i := -1; i < people; i++ {
 				truster, n := "", 5
@@ -106,7 +106,7 @@ func buildGraph(ctx context.Context, a *App, people, edges int) error {
 					truster, n = graphID(i), r.IntN(6)
 				}
 				for k := range n {
-					lines = append(lines, model.TrustLine{Truster: truster, Trustee: graphID(r.IntN(people)), Rank: k + 1})
+					lines = append(lines, rapport.TrustLine{Truster: truster, Trustee: graphID(r.IntN(people)), Rank: k + 1})
 				}
 				if len(lines) >= 20000 {
 					if err := tx.BulkTrust(ctx, name, lines); err != nil {
@@ -172,15 +172,6 @@ func BenchmarkLearn(b *testing.B) {
 	})
 }
 
-// BenchmarkLearnSQL is the same walk as one recursive SQL query.
-func BenchmarkLearnSQL(b *testing.B) {
-	a := graphApp(b)
-	measure(b, func(i int) error {
-		_, err := a.DB.LearnSQL(context.Background(), fmt.Sprintf("topic%02d", i%20), 3)
-		return err
-	})
-}
-
 // BenchmarkIntro finds the ways in to random people.
 func BenchmarkIntro(b *testing.B) {
 	a := graphApp(b)
@@ -188,18 +179,6 @@ func BenchmarkIntro(b *testing.B) {
 	people := envInt("RAPPORT_BENCH_GRAPH_PEOPLE", 1_000_000)
 	measure(b, func(int) error {
 		_, err := a.Intro(context.Background(), graphID(r.IntN(people)), 10)
-		return err
-	})
-}
-
-// BenchmarkIntroSQL reads the same neighbours and their tie states in one
-// SQL query.
-func BenchmarkIntroSQL(b *testing.B) {
-	a := graphApp(b)
-	r := rand.New(rand.NewPCG(5, 6))
-	people := envInt("RAPPORT_BENCH_GRAPH_PEOPLE", 1_000_000)
-	measure(b, func(int) error {
-		_, err := a.DB.IntroSQL(context.Background(), graphID(r.IntN(people)))
 		return err
 	})
 }

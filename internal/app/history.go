@@ -39,7 +39,7 @@ type LadderPoint struct {
 }
 
 // LadderHistory rebuilds the ladder at the end of each of the last months
-// (oldest first), from the tie snapshots (see store.StatesAt).
+// (oldest first), from the tie snapshots (see statesAt).
 func (a *App) LadderHistory(ctx context.Context, months int) ([]LadderPoint, error) {
 	if err := a.buildSnapshots(ctx, a.now()); err != nil {
 		return nil, err

@@ -81,7 +81,7 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 		if m.cores, err = tx.Cores(ctx); err != nil {
 			return err
 		}
-		stored, err := tx.Ties(ctx)
+		stored, err := allTies(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -207,7 +207,7 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 		for id := range touched {
 			changed[id] = ties[id]
 		}
-		if err := tx.PutTies(ctx, changed); err != nil {
+		if err := saveTies(ctx, tx, changed); err != nil {
 			return err
 		}
 		sum.PeopleCreated, sum.PeopleMerged = len(m.created), len(m.merged)

@@ -145,7 +145,7 @@ func (a *App) logTx(ctx context.Context, tx *store.Tx, it *rapport.Interaction, 
 	touch := model.TouchOf(kind, it.At, it.By, it.Minutes, len(it.People))
 	before := make([]float64, len(it.People))
 	for i, r := range it.People {
-		tie, err := tx.Tie(ctx, r.ID)
+		tie, err := loadTie(ctx, tx, r.ID)
 		if err != nil {
 			return err
 		}
@@ -155,7 +155,7 @@ func (a *App) logTx(ctx context.Context, tx *store.Tx, it *rapport.Interaction, 
 			before[i] = tie.Strength(tie.Seen, p) // logged late: the best estimate at hand
 		}
 		tie.Add(touch, p)
-		if err := tx.PutTie(ctx, r.ID, tie); err != nil {
+		if err := saveTie(ctx, tx, r.ID, tie); err != nil {
 			return err
 		}
 	}
@@ -167,7 +167,7 @@ func (a *App) logTx(ctx context.Context, tx *store.Tx, it *rapport.Interaction, 
 		if by.ID == it.People[0].ID {
 			return rapport.FieldErrorf(rapport.EINVALID, "via", "%s: no one introduces themselves", by.Name)
 		}
-		tie, err := tx.Tie(ctx, by.ID)
+		tie, err := loadTie(ctx, tx, by.ID)
 		if err != nil {
 			return err
 		}

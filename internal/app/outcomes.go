@@ -14,7 +14,7 @@ import (
 // people who match it; how many of the people you reached out to answered;
 // and the offers of the month's assignment against the gives delivered.
 func (a *App) outcomes(ctx context.Context, tx *store.Tx, start, end time.Time, got []rapport.Favour, gotFrom []string,
-	asks []rapport.Ask, gives int, states map[string]*store.TieState) (Outcomes, error) {
+	asks []rapport.Ask, gives int, states map[string]*tieState) (Outcomes, error) {
 	o := Outcomes{All: []Outcome{}, Goals: []GoalOutcomes{}, GivesDelivered: gives}
 	names := map[string]rapport.PersonRef{}
 	ref := func(id string) *rapport.PersonRef {

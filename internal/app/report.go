@@ -257,9 +257,9 @@ func union(a, b map[string]float64) map[string]bool {
 
 // strengthsAt is everyone's strength as the network stood at t, and the
 // states behind it: the latest snapshot and the touches since (see
-// store.StatesAt).
-func (a *App) strengthsAt(ctx context.Context, tx *store.Tx, t time.Time, kinds map[string]rapport.Kind, p model.Params) (map[string]float64, map[string]*store.TieState, error) {
-	states, err := tx.StatesAt(ctx, kinds, p, t)
+// statesAt).
+func (a *App) strengthsAt(ctx context.Context, tx *store.Tx, t time.Time, kinds map[string]rapport.Kind, p model.Params) (map[string]float64, map[string]*tieState, error) {
+	states, err := statesAt(ctx, tx, kinds, p, t)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -273,7 +273,7 @@ func (a *App) strengthsAt(ctx context.Context, tx *store.Tx, t time.Time, kinds 
 }
 
 // buildSnapshots brings the snapshots and days the report reads from up to t
-// (see store.BuildSnapshots), in a transaction of its own; a database that
+// (see buildSnapshotsTx), in a transaction of its own; a database that
 // cannot be written is read without them.
 func (a *App) buildSnapshots(ctx context.Context, t time.Time) error {
 	if a.DB.ReadOnly() {
@@ -288,6 +288,6 @@ func (a *App) buildSnapshots(ctx context.Context, t time.Time) error {
 		if err != nil {
 			return err
 		}
-		return tx.BuildSnapshots(ctx, kinds, p, t)
+		return buildSnapshotsTx(ctx, tx, kinds, p, t)
 	})
 }

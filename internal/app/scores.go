@@ -85,7 +85,7 @@ func (a *App) readScores(ctx context.Context, tx *store.Tx, p model.Params) (*Sc
 // states: one scan, no history. A tie whose history runs past now (when now is
 // set in the past) is recomputed from its history instead.
 func (a *App) scores(ctx context.Context, tx *store.Tx, p model.Params) (*Scores, error) {
-	ties, err := tx.Ties(ctx)
+	ties, err := allTies(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +235,7 @@ func (a *App) matcherFor(ctx context.Context, tx *store.Tx, ids []string) (*matc
 			continue
 		}
 		m.only[id] = true
-		tie, err := tx.Tie(ctx, id)
+		tie, err := loadTie(ctx, tx, id)
 		if err != nil {
 			return nil, err
 		}

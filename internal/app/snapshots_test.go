@@ -12,7 +12,6 @@ import (
 	"github.com/rapport-app/rapport/internal/demo"
 	"github.com/rapport-app/rapport/internal/importer"
 	"github.com/rapport-app/rapport/internal/model"
-	"github.com/rapport-app/rapport/internal/store"
 )
 
 // replayReport is the report's figures computed the slow, obvious way: every
@@ -31,7 +30,7 @@ func replayed(t *testing.T, a *App, start, end time.Time) replayReport {
 	ctx := context.Background()
 	tx := a.DB.View()
 	p, kinds := must[model.Params](t)(a.params(ctx, tx)), must[map[string]rapport.Kind](t)(a.kindMap(ctx, tx))
-	ties := must[[]store.TieRow](t)(tx.Ties(ctx))
+	ties := must[[]tieRow](t)(allTies(ctx, tx))
 	out := replayReport{rungs: map[string][2]int{}}
 	from, to := map[string]float64{}, map[string]float64{}
 	seen := map[string]bool{}
@@ -222,7 +221,7 @@ func TestReportMatchesReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range must[[]store.TieRow](t)(tx.Ties(ctx)) {
+	for _, r := range must[[]tieRow](t)(allTies(ctx, tx)) {
 		touches, _, err := a.touches(ctx, tx, r.ID, kinds)
 		if err != nil {
 			t.Fatal(err)

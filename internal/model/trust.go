@@ -3,14 +3,13 @@ package model
 import (
 	"math"
 	"sort"
+
+	"github.com/rapport-app/rapport"
 )
 
-// TrustLine is one statement: truster trusts trustee on a topic, with a rank
-// from 1 (most) to 5. The empty truster is you.
-type TrustLine struct {
-	Truster, Trustee string
-	Rank             int
-}
+// TrustLine is one statement of trust (rapport.TrustLine): propagation reads
+// the lines the store keeps.
+type TrustLine = rapport.TrustLine
 
 // TrustParams tune propagation.
 type TrustParams struct {

@@ -15,7 +15,7 @@ func scores(lines []TrustLine, p TrustParams) map[string]TrustResult {
 }
 
 func TestTrustDepthAndAttenuation(t *testing.T) {
-	chain := []TrustLine{{"", "a", 1}, {"a", "b", 1}, {"b", "c", 1}, {"c", "d", 1}}
+	chain := []TrustLine{line("", "a", 1), line("a", "b", 1), line("b", "c", 1), line("c", "d", 1)}
 	s := scores(chain, DefaultTrust())
 	if _, ok := s["d"]; ok {
 		t.Error("d is four steps away: beyond depth 3")
@@ -32,27 +32,27 @@ func TestTrustDepthAndAttenuation(t *testing.T) {
 		t.Errorf("depth 1 reaches %d people", len(s))
 	}
 	// The same path shortened never loses.
-	short := scores([]TrustLine{{"", "a", 2}, {"a", "x", 3}}, DefaultTrust())["x"].Score
-	long := scores([]TrustLine{{"", "a", 2}, {"a", "b", 1}, {"b", "x", 3}}, DefaultTrust())["x"].Score
+	short := scores([]TrustLine{line("", "a", 2), line("a", "x", 3)}, DefaultTrust())["x"].Score
+	long := scores([]TrustLine{line("", "a", 2), line("a", "b", 1), line("b", "x", 3)}, DefaultTrust())["x"].Score
 	if !(short > long) {
 		t.Errorf("shortened path %.3f, longer %.3f", short, long)
 	}
 	// A first-ranked name counts more than a fifth.
-	ranks := scores([]TrustLine{{"", "a", 1}, {"", "b", 5}}, DefaultTrust())
+	ranks := scores([]TrustLine{line("", "a", 1), line("", "b", 5)}, DefaultTrust())
 	if !(ranks["a"].Score > ranks["b"].Score) {
 		t.Errorf("rank 1 %.3f, rank 5 %.3f", ranks["a"].Score, ranks["b"].Score)
 	}
 }
 
 func TestTrustAgreementCyclesSelf(t *testing.T) {
-	alone := scores([]TrustLine{{"", "a", 1}, {"a", "x", 1}}, DefaultTrust())["x"].Score
-	both := scores([]TrustLine{{"", "a", 1}, {"", "b", 1}, {"a", "x", 1}, {"b", "x", 1}}, DefaultTrust())
+	alone := scores([]TrustLine{line("", "a", 1), line("a", "x", 1)}, DefaultTrust())["x"].Score
+	both := scores([]TrustLine{line("", "a", 1), line("", "b", 1), line("a", "x", 1), line("b", "x", 1)}, DefaultTrust())
 	if !(both["x"].Score > alone) || both["x"].Score > 1 || len(both["x"].Paths) != 2 {
 		t.Errorf("two agreeing paths: %+v, one path %.3f", both["x"], alone)
 	}
-	cyc := []TrustLine{{"", "a", 1}, {"a", "b", 1}, {"b", "a", 1}, {"b", "", 1}, {"a", "a", 1}, {"", "", 1}}
+	cyc := []TrustLine{line("", "a", 1), line("a", "b", 1), line("b", "a", 1), line("b", "", 1), line("a", "a", 1), line("", "", 1)}
 	s := scores(cyc, DefaultTrust())
-	want := scores([]TrustLine{{"", "a", 1}, {"a", "b", 1}}, DefaultTrust())
+	want := scores([]TrustLine{line("", "a", 1), line("a", "b", 1)}, DefaultTrust())
 	if !reflect.DeepEqual(s, want) {
 		t.Errorf("cycles and self-trust changed the result:\n%+v\n%+v", s, want)
 	}
@@ -65,7 +65,7 @@ func TestTrustIsDeterministic(t *testing.T) {
 		var lines []TrustLine
 		for _, from := range append([]string{""}, ids...) {
 			for k := range 1 + r.IntN(5) {
-				lines = append(lines, TrustLine{from, ids[r.IntN(len(ids))], k + 1})
+				lines = append(lines, line(from, ids[r.IntN(len(ids))], k+1))
 			}
 		}
 		want := Propagate(lines, DefaultTrust())
@@ -80,4 +80,8 @@ func TestTrustIsDeterministic(t *testing.T) {
 			}
 		}
 	}
+}
+
+func line(truster, trustee string, rank int) TrustLine {
+	return TrustLine{Truster: truster, Trustee: trustee, Rank: rank}
 }

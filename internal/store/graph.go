@@ -5,7 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 
-	"github.com/rapport-app/rapport/internal/model"
+	"github.com/rapport-app/rapport"
 )
 
 // Canonical returns the topic an alias stands for (the topic itself if none).
@@ -41,7 +41,7 @@ func (tx *Tx) SetAlias(ctx context.Context, alias, canonical string) error {
 }
 
 // TrustFrom returns the lines of several trusters on a topic, in one query.
-func (tx *Tx) TrustFrom(ctx context.Context, topic string, trusters []string) ([]model.TrustLine, error) {
+func (tx *Tx) TrustFrom(ctx context.Context, topic string, trusters []string) ([]rapport.TrustLine, error) {
 	if len(trusters) == 0 {
 		return nil, nil
 	}
@@ -50,14 +50,14 @@ func (tx *Tx) TrustFrom(ctx context.Context, topic string, trusters []string) ([
 }
 
 // TrustOf returns a truster's lines on a topic, by rank.
-func (tx *Tx) TrustOf(ctx context.Context, topic, truster string) ([]model.TrustLine, error) {
+func (tx *Tx) TrustOf(ctx context.Context, topic, truster string) ([]rapport.TrustLine, error) {
 	return tx.trustLines(ctx, `SELECT truster, trustee, rank FROM trust WHERE topic = ? AND truster = ? ORDER BY rank, trustee`, topic, truster)
 }
 
-func (tx *Tx) trustLines(ctx context.Context, q string, args ...any) ([]model.TrustLine, error) {
-	var out []model.TrustLine
+func (tx *Tx) trustLines(ctx context.Context, q string, args ...any) ([]rapport.TrustLine, error) {
+	var out []rapport.TrustLine
 	err := tx.eachRow(ctx, "read trust", q, args, func(rows *sql.Rows) error {
-		var l model.TrustLine
+		var l rapport.TrustLine
 		err := rows.Scan(&l.Truster, &l.Trustee, &l.Rank)
 		out = append(out, l)
 		return err
@@ -79,7 +79,7 @@ func (tx *Tx) Topics(ctx context.Context) (map[string]int, error) {
 }
 
 // PutTrust records a line (replacing its rank if it exists).
-func (tx *Tx) PutTrust(ctx context.Context, topic string, l model.TrustLine) error {
+func (tx *Tx) PutTrust(ctx context.Context, topic string, l rapport.TrustLine) error {
 	_, err := tx.q.ExecContext(ctx, `INSERT INTO trust (truster, topic, trustee, rank) VALUES (?, ?, ?, ?)
 		ON CONFLICT (topic, truster, trustee) DO UPDATE SET rank = excluded.rank`, l.Truster, topic, l.Trustee, l.Rank)
 	if err != nil {
@@ -152,7 +152,7 @@ func (tx *Tx) KnownBy(ctx context.Context, id string, minShared int, perShared f
 }
 
 // BulkTrust inserts many trust lines on one topic (for generated networks).
-func (tx *Tx) BulkTrust(ctx context.Context, topic string, lines []model.TrustLine) error {
+func (tx *Tx) BulkTrust(ctx context.Context, topic string, lines []rapport.TrustLine) error {
 	rows := make([][]any, len(lines))
 	for i, l := range lines {
 		rows[i] = []any{l.Truster, topic, l.Trustee, l.Rank}
@@ -171,59 +171,6 @@ func (tx *Tx) BulkKnows(ctx context.Context, edges [][3]any) error {
 		rows[i] = []any{a, b, e[2], "manual"}
 	}
 	return tx.insertRows(ctx, "knows", "a, b, strength, source", " ON CONFLICT DO NOTHING", rows)
-}
-
-// LearnSQL is the trust walk as one recursive query, for comparison in the
-// benchmarks: best-path scores to depth levels, with the same attenuation
-// and rank values as model.Propagate (which also adds agreeing paths up).
-// CROSS JOIN keeps SQLite's planner walking from the frontier into the
-// index; with a plain JOIN it scanned the topic's lines for every step.
-func (db *DB) LearnSQL(ctx context.Context, topic string, depth int) (map[string]float64, error) {
-	rows, err := db.sql.QueryContext(ctx, `
-		WITH RECURSIVE walk(node, depth, score) AS (
-			SELECT trustee, 1, 0.7 * (1 - 0.1 * (rank - 1)) FROM trust WHERE topic = ? AND truster = ''
-			UNION ALL
-			SELECT t.trustee, w.depth + 1, w.score * 0.7 * (1 - 0.1 * (t.rank - 1))
-			FROM walk w CROSS JOIN trust t WHERE t.topic = ? AND t.truster = w.node AND w.depth < ?
-		)
-		SELECT node, MAX(score) FROM walk GROUP BY node ORDER BY MAX(score) DESC, node`, topic, topic, depth)
-	if err != nil {
-		return nil, fmt.Errorf("learn in SQL: %w", err)
-	}
-	out := map[string]float64{}
-	for rows.Next() {
-		var id string
-		var s float64
-		if err := rows.Scan(&id, &s); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out[id] = s
-	}
-	return out, closeRows(rows)
-}
-
-// IntroSQL reads a person's acquaintances with your tie state to each, in
-// one query, for comparison in the benchmarks.
-func (db *DB) IntroSQL(ctx context.Context, target string) (map[string][]byte, error) {
-	rows, err := db.sql.QueryContext(ctx, `
-		SELECT k.x, t.state FROM (
-			SELECT b AS x FROM knows WHERE a = ? UNION SELECT a FROM knows WHERE b = ?
-		) k JOIN ties t ON t.person_id = k.x`, target, target)
-	if err != nil {
-		return nil, fmt.Errorf("intro in SQL: %w", err)
-	}
-	out := map[string][]byte{}
-	for rows.Next() {
-		var id string
-		var st []byte
-		if err := rows.Scan(&id, &st); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out[id] = st
-	}
-	return out, closeRows(rows)
 }
 
 // DropGraphIndexes and CreateGraphIndexes bracket a bulk load of the graph

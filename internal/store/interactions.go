@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport"
-	"github.com/rapport-app/rapport/internal/model"
 )
 
 // InsertInteraction stores one interaction and who took part in it, with each
@@ -94,44 +93,6 @@ func (tx *Tx) Participants(ctx context.Context, items []rapport.Interaction) err
 		items[index[iid]].People = append(items[index[iid]].People, r)
 		return nil
 	})
-}
-
-// RebuildTies recomputes every tie from the whole interaction log, for when
-// the model's parameters or the kinds' weights change.
-func (tx *Tx) RebuildTies(ctx context.Context, kinds map[string]rapport.Kind, p model.Params) (int, error) {
-	ties := map[string]*model.Tie{}
-	err := tx.eachRow(ctx, "rebuild ties", `
-		SELECT ip.person_id, i.at_ms, i.kind, i.by_side, i.minutes, i.participants
-		FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id`, nil, func(rows *sql.Rows) error {
-		var id, kind, by string
-		var at int64
-		var minutes, participants int
-		if err := rows.Scan(&id, &at, &kind, &by, &minutes, &participants); err != nil {
-			return err
-		}
-		t := ties[id]
-		if t == nil {
-			t = &model.Tie{}
-			ties[id] = t
-		}
-		t.Add(model.TouchOf(kinds[kind], fromMs(at), rapport.By(by), minutes, participants), p)
-		return nil
-	})
-	if err != nil {
-		return 0, err
-	}
-	if _, err := tx.q.ExecContext(ctx, `DELETE FROM ties`); err != nil {
-		return 0, fmt.Errorf("rebuild ties: %w", err)
-	}
-	if err := tx.dropSnapshots(ctx); err != nil {
-		return 0, err
-	}
-	for id, t := range ties {
-		if err := tx.PutTie(ctx, id, *t); err != nil {
-			return 0, err
-		}
-	}
-	return len(ties), nil
 }
 
 // CountInteractions counts a person's interactions.

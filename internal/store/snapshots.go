@@ -3,14 +3,13 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/binary"
 	"errors"
 	"fmt"
+	"iter"
 	"math"
 	"time"
 
 	"github.com/rapport-app/rapport"
-	"github.com/rapport-app/rapport/internal/model"
 )
 
 // The report asks how the network stood on any date. Replaying every
@@ -20,7 +19,7 @@ import (
 //   - touches: every person's part in every interaction, in time order
 //     (written with the interactions, see interactions.go), so that replaying
 //     a stretch of time is one range read.
-//   - tie_snapshots: every tie (and its model.Reach) as it stood on the 1st
+//   - tie_snapshots: every tie's state (and its reach, encoded by the app) as it stood on the 1st
 //     and the 16th of each month, at midnight UTC. The state at any t is the
 //     snapshot at or before t with the touches since folded in: at most half
 //     a month of touches.
@@ -28,52 +27,12 @@ import (
 //     favour, so a period's activity is a sum over days plus two part days.
 //
 // The last two are built lazily, in time order, up to the marks in
-// snapshots_built (a snapshot moment, a day start): BuildSnapshots extends
-// them when the report needs a later day. Writing or removing an interaction
+// snapshots_built (a snapshot moment, a day start): the app extends them
+// (PutSnapshot, CountDays, MarkBuilt) when the report needs a later day. Writing or removing an interaction
 // at t before a mark cuts it back to t's snapshot or day (stale), so logging
 // today costs one cached comparison, and a change to the past costs the next
 // report a replay from that point on. A change of the model's parameters or
 // weights drops them altogether.
-
-// TieState is one person's tie and reach at a moment.
-type TieState struct {
-	Tie   model.Tie
-	Reach model.Reach
-}
-
-const tieStateSize = tieSize + 3*8
-
-func encodeTieState(s *TieState) []byte {
-	b := encodeTie(s.Tie)
-	for _, t := range []time.Time{s.Reach.LastMe, s.Reach.LastThem, s.Reach.MeBeforeThem} {
-		b = binary.LittleEndian.AppendUint64(b, uint64(msOrZero(t)))
-	}
-	return b
-}
-
-func decodeTieState(b []byte) (*TieState, error) {
-	if len(b) != tieStateSize {
-		return nil, fmt.Errorf("tie state of %d bytes: not one this Rapport knows", len(b))
-	}
-	t, err := decodeTie(b[:tieSize])
-	if err != nil {
-		return nil, err
-	}
-	s := &TieState{Tie: t}
-	for i, p := range []*time.Time{&s.Reach.LastMe, &s.Reach.LastThem, &s.Reach.MeBeforeThem} {
-		if v := int64(binary.LittleEndian.Uint64(b[tieSize+8*i:])); v != 0 {
-			*p = fromMs(v)
-		}
-	}
-	return s, nil
-}
-
-func msOrZero(t time.Time) int64 {
-	if t.IsZero() {
-		return 0
-	}
-	return ms(t)
-}
 
 // SnapshotStart is the snapshot moment at or before t: the first or the
 // sixteenth of t's month, at midnight UTC.
@@ -86,8 +45,8 @@ func SnapshotStart(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), day, 0, 0, 0, 0, time.UTC)
 }
 
-// nextSnapshot is the snapshot moment after the one at or before t.
-func nextSnapshot(t time.Time) time.Time {
+// NextSnapshot is the snapshot moment after the one at or before t.
+func NextSnapshot(t time.Time) time.Time {
 	s := SnapshotStart(t)
 	if s.Day() == 1 {
 		return s.AddDate(0, 0, 15)
@@ -181,30 +140,10 @@ func (tx *Tx) SnapshotsBuilt(ctx context.Context) (snaps, days time.Time, ok boo
 	return fromMs(m.through), fromMs(m.days), m.built, err
 }
 
-// BuildSnapshots extends the snapshots up to the one at or before t and the daily
-// counts up to t's day, replaying the touches since the last built in time
-// order.
-func (tx *Tx) BuildSnapshots(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, t time.Time) error {
-	upTo, day := SnapshotStart(t), DayStart(t)
-	m, err := tx.builtMarks(ctx)
-	if err != nil || m.built && m.through >= ms(upTo) && m.days >= ms(day) {
-		return err
-	}
-	fromDays := int64(math.MinInt64)
-	if m.built {
-		fromDays = m.days
-	}
-	if err := tx.buildDays(ctx, fromDays, max(ms(day), fromDays)); err != nil {
-		return err
-	}
-	m.days = max(ms(day), fromDays)
-	if !m.built || m.through < ms(upTo) {
-		if err := tx.buildSnapshots(ctx, kinds, p, m, upTo); err != nil {
-			return err
-		}
-		m.through = ms(upTo)
-	}
-	m.built = true
+// MarkBuilt records that every snapshot moment up to through is stored
+// (PutSnapshot) and every day before days is counted (CountDays).
+func (tx *Tx) MarkBuilt(ctx context.Context, through, days time.Time) error {
+	m := snapMark{built: true, through: ms(through), days: ms(days)}
 	if _, err := tx.q.ExecContext(ctx, `INSERT INTO snapshots_built (id, through_ms, days_ms) VALUES (1, ?, ?)
 		ON CONFLICT (id) DO UPDATE SET through_ms = excluded.through_ms, days_ms = excluded.days_ms`, m.through, m.days); err != nil {
 		return fmt.Errorf("build snapshots: %w", mapErr(err))
@@ -213,28 +152,14 @@ func (tx *Tx) BuildSnapshots(ctx context.Context, kinds map[string]rapport.Kind,
 	return nil
 }
 
-func (tx *Tx) buildSnapshots(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, m snapMark, upTo time.Time) error {
-	states := map[string]*TieState{}
-	from := int64(math.MinInt64)
-	if m.built {
-		from = m.through
-		var err error
-		if states, err = tx.snapshotStates(ctx, m.through); err != nil {
-			return err
-		}
-	}
+// PutSnapshot stores everyone's state at a snapshot moment.
+func (tx *Tx) PutSnapshot(ctx context.Context, at time.Time, states iter.Seq2[string, []byte]) error {
 	ins := tx.newInserter("tie_snapshots", "at_ms, person_id, state", "", 3)
 	defer ins.close()
-	at := func(b time.Time) error {
-		for id, s := range states {
-			if err := ins.add(ctx, ms(b), id, encodeTieState(s)); err != nil {
-				return fmt.Errorf("build snapshots: %w", mapErr(err))
-			}
+	for id, s := range states {
+		if err := ins.add(ctx, ms(at), id, s); err != nil {
+			return fmt.Errorf("build snapshots: %w", mapErr(err))
 		}
-		return nil
-	}
-	if err := tx.fold(ctx, kinds, p, states, from, ms(upTo), at); err != nil {
-		return err
 	}
 	if err := ins.flush(ctx); err != nil {
 		return fmt.Errorf("build snapshots: %w", mapErr(err))
@@ -242,41 +167,39 @@ func (tx *Tx) buildSnapshots(ctx context.Context, kinds map[string]rapport.Kind,
 	return nil
 }
 
-// snapshotStates reads the snapshot taken at a snapshot moment.
-func (tx *Tx) snapshotStates(ctx context.Context, at int64) (map[string]*TieState, error) {
-	out := map[string]*TieState{}
-	err := tx.eachRow(ctx, "read snapshot "+fromMs(at).Format("2006-01-02"), `SELECT person_id, state FROM tie_snapshots WHERE at_ms = ?`, []any{at}, func(rows *sql.Rows) error {
+// Snapshot calls fn with each person's state stored at a snapshot moment;
+// state is valid only during the call.
+func (tx *Tx) Snapshot(ctx context.Context, at time.Time, fn func(id string, state []byte) error) error {
+	return tx.eachRow(ctx, "read snapshot "+at.Format("2006-01-02"), `SELECT person_id, state FROM tie_snapshots WHERE at_ms = ?`, []any{ms(at)}, func(rows *sql.Rows) error {
 		var id string
-		var b sql.RawBytes // decoded at once
+		var b sql.RawBytes
 		if err := rows.Scan(&id, &b); err != nil {
 			return err
 		}
-		s, err := decodeTieState(b)
-		if err != nil {
+		if err := fn(id, b); err != nil {
 			return fmt.Errorf("the state of %s: %w", id, err)
 		}
-		out[id] = s
 		return nil
 	})
-	return out, err
 }
 
-// fold adds the touches in [from, to) to states in time order, calling at
-// with each snapshot moment after from up to to included, before the
-// touches at or after it.
-func (tx *Tx) fold(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, states map[string]*TieState,
-	from, to int64, at func(time.Time) error) error {
-	next := int64(math.MaxInt64) // the next snapshot moment to report to at
-	if at != nil && from != math.MinInt64 {
-		next = ms(nextSnapshot(fromMs(from)))
-	}
-	// In pages read whole before at writes anything: PostgreSQL cannot run
-	// a statement on a connection whose rows are still being read.
-	type row struct {
-		id, kind              string
-		by                    rapport.By
-		atMs                  int64
-		minutes, participants int
+// Touch is one person's part in one interaction, as the replay reads it.
+type Touch struct {
+	PersonID              string
+	At                    time.Time
+	Kind                  string
+	By                    rapport.By
+	Minutes, Participants int
+}
+
+// Touches calls fn with every touch in [from, to) in time order (from zero:
+// since the first). They are read in pages, each read whole before fn sees
+// it, so fn may write: PostgreSQL cannot run a statement on a connection
+// whose rows are still being read.
+func (tx *Tx) Touches(ctx context.Context, from, to time.Time, fn func(Touch) error) error {
+	pageSize := tx.foldPage
+	if pageSize == 0 {
+		pageSize = 50000
 	}
 	interned := map[string]string{} // a stretch of time names the same people and kinds again and again
 	intern := func(b sql.RawBytes) string {
@@ -287,14 +210,10 @@ func (tx *Tx) fold(ctx context.Context, kinds map[string]rapport.Kind, p model.P
 		interned[v] = v
 		return v
 	}
-	pageSize := tx.foldPage
-	if pageSize == 0 {
-		pageSize = 50000
-	}
-	page := make([]row, 0, pageSize)
-	after := [3]any{from, "", ""} // the last row read: (at_ms, person_id, interaction_id) is the key
-	if from != math.MinInt64 {
-		after[0] = from - 1
+	page := make([]Touch, 0, pageSize)
+	after := [3]any{int64(math.MinInt64), "", ""} // the last row read: (at_ms, person_id, interaction_id) is the key
+	if !from.IsZero() {
+		after[0] = ms(from) - 1
 	}
 	var lastID sql.RawBytes
 	for {
@@ -302,54 +221,39 @@ func (tx *Tx) fold(ctx context.Context, kinds map[string]rapport.Kind, p model.P
 		err := tx.eachRow(ctx, "replay touches", `
 			SELECT person_id, at_ms, kind, by_side, minutes, participants, interaction_id
 			FROM touches WHERE (at_ms, person_id, interaction_id) > (?, ?, ?) AND at_ms < ?
-			ORDER BY at_ms, person_id, interaction_id LIMIT ?`, []any{after[0], after[1], after[2], to, pageSize}, func(rows *sql.Rows) error {
+			ORDER BY at_ms, person_id, interaction_id LIMIT ?`, []any{after[0], after[1], after[2], ms(to), pageSize}, func(rows *sql.Rows) error {
 			var id, kind, by sql.RawBytes
-			var r row
-			if err := rows.Scan(&id, &r.atMs, &kind, &by, &r.minutes, &r.participants, &lastID); err != nil {
+			var t Touch
+			var at int64
+			if err := rows.Scan(&id, &at, &kind, &by, &t.Minutes, &t.Participants, &lastID); err != nil {
 				return err
 			}
-			r.id, r.kind, r.by = intern(id), intern(kind), sideOf(by)
-			page = append(page, r)
-			after = [3]any{r.atMs, r.id, string(lastID)} // copied while the driver's bytes are valid
+			t.PersonID, t.At, t.Kind, t.By = intern(id), fromMs(at), intern(kind), sideOf(by)
+			page = append(page, t)
+			after = [3]any{at, t.PersonID, string(lastID)} // copied while the driver's bytes are valid
 			return nil
 		})
 		if err != nil {
 			return err
 		}
-		for _, r := range page {
-			if at != nil && next == math.MaxInt64 {
-				next = ms(nextSnapshot(fromMs(r.atMs)))
+		for _, t := range page {
+			if err := fn(t); err != nil {
+				return err
 			}
-			for r.atMs >= next {
-				if err := at(fromMs(next)); err != nil {
-					return err
-				}
-				next = ms(nextSnapshot(fromMs(next)))
-			}
-			s := states[r.id]
-			if s == nil {
-				s = &TieState{}
-				states[r.id] = s
-			}
-			t := fromMs(r.atMs)
-			s.Tie.Add(model.TouchOf(kinds[r.kind], t, r.by, r.minutes, r.participants), p)
-			s.Reach.Add(t, r.by)
 		}
 		if len(page) < pageSize {
-			break
+			return nil
 		}
 	}
-	for at != nil && next <= to {
-		if err := at(fromMs(next)); err != nil {
-			return err
-		}
-		next = ms(nextSnapshot(fromMs(next)))
-	}
-	return nil
 }
 
-// buildDays counts the interactions of [from, to) into activity_days.
-func (tx *Tx) buildDays(ctx context.Context, from, to int64) error {
+// CountDays counts the interactions of [from, to) into activity_days (from
+// zero: since the first).
+func (tx *Tx) CountDays(ctx context.Context, fromT, toT time.Time) error {
+	from, to := int64(math.MinInt64), ms(toT)
+	if !fromT.IsZero() {
+		from = ms(fromT)
+	}
 	type key struct {
 		day      int64
 		kind, by string
@@ -386,31 +290,6 @@ func (tx *Tx) buildDays(ctx context.Context, from, to int64) error {
 		return fmt.Errorf("count days: %w", mapErr(err))
 	}
 	return nil
-}
-
-// StatesAt returns everyone's tie and reach as they stood at t (touches at
-// t included): the snapshot at or before t and the touches since, or, where
-// snapshots are not built that far (a database that cannot be written), a
-// replay from the last one built.
-func (tx *Tx) StatesAt(ctx context.Context, kinds map[string]rapport.Kind, p model.Params, t time.Time) (map[string]*TieState, error) {
-	m, err := tx.builtMarks(ctx)
-	if err != nil {
-		return nil, err
-	}
-	base := ms(SnapshotStart(t))
-	states := map[string]*TieState{}
-	switch {
-	case !m.built:
-		base = math.MinInt64
-	case m.through < base:
-		base = m.through
-		fallthrough
-	default:
-		if states, err = tx.snapshotStates(ctx, base); err != nil {
-			return nil, err
-		}
-	}
-	return states, tx.fold(ctx, kinds, p, states, base, ms(t)+1, nil)
 }
 
 // ActivitySum counts the interactions of one kind, side and favour.

@@ -6,12 +6,12 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/rapport-app/rapport"
-	"github.com/rapport-app/rapport/internal/model"
 	"github.com/rapport-app/rapport/internal/store/pgtest"
 )
 
@@ -199,71 +199,6 @@ func TestPersonRoundTrip(t *testing.T) {
 	}
 }
 
-// Rebuilding from the log gives the ties that constant-time updates built.
-func TestRebuildTiesMatchesIncremental(t *testing.T) {
-	db := open(t)
-	ctx := context.Background()
-	p := model.DefaultParams()
-	save(t, db, rapport.Person{ID: "a", Name: "A"})
-	save(t, db, rapport.Person{ID: "b", Name: "B"})
-	kinds := map[string]rapport.Kind{}
-	for _, k := range rapport.DefaultKinds() {
-		kinds[k.Name] = k
-	}
-	ties := map[string]*model.Tie{"a": {}, "b": {}}
-	err := db.Update(ctx, func(tx *Tx) error {
-		for i, k := range []string{"call", "like", "meal", "email", "help-hour", "view"} {
-			in := rapport.Interaction{ID: k, At: t0.AddDate(0, 0, -37*i), Kind: k, By: []rapport.By{"me", "them", "both"}[i%3],
-				Minutes: 10 * i, People: []rapport.PersonRef{{ID: "a"}}}
-			if i%2 == 0 {
-				in.People = append(in.People, rapport.PersonRef{ID: "b"})
-			}
-			if err := tx.InsertInteraction(ctx, &in, 0, nil); err != nil {
-				return err
-			}
-			for _, r := range in.People {
-				ties[r.ID].Add(model.TouchOf(kinds[k], in.At, in.By, in.Minutes, len(in.People)), p)
-			}
-		}
-		_, err := tx.RebuildTies(ctx, kinds, p)
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	for id, want := range ties {
-		got, err := db.View().Tie(ctx, id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if g, w := got.Strength(t0, p), want.Strength(t0, p); g-w > 1e-9 || w-g > 1e-9 || got.Touches != want.Touches {
-			t.Errorf("%s: rebuilt %.9f (%d touches), incremental %.9f (%d)", id, g, got.Touches, w, want.Touches)
-		}
-	}
-}
-
-func TestTieEncodingRoundTrips(t *testing.T) {
-	for _, tie := range []model.Tie{
-		{Ref: t0, Depth: 1.0 / 3, Shallow: 2.5e-9, Me: 12345.678, Them: 0, Seen: t0, Modes: 31, Touches: 7},
-		{Ref: t0, First: t0.AddDate(-3, 0, 0), Last: t0, Seen: t0, Depth: 3, Touches: 1},
-	} {
-		got, err := decodeTie(encodeTie(tie))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if got != tie {
-			t.Errorf("round trip:\n got %+v\nwant %+v", got, tie)
-		}
-	}
-	wrongFormat := encodeTie(model.Tie{})
-	wrongFormat[0] = 9
-	for _, bad := range [][]byte{nil, {1, 2, 3}, wrongFormat} {
-		if _, err := decodeTie(bad); err == nil {
-			t.Errorf("decodeTie(%v) accepted", bad)
-		}
-	}
-}
-
 // BulkUpdate leaves foreign keys unchecked for its own transaction only:
 // what it let through is found by ForeignKeyViolations, the pool's
 // connections still refuse a dangling reference afterwards, and a conflict
@@ -401,9 +336,9 @@ func TestPageSize(t *testing.T) {
 	}
 }
 
-// The replay reads touches a page at a time: states read across many small
-// pages, with several touches at the same moment straddling their edges, are
-// the states read in one.
+// The replay reads touches a page at a time: touches read across many small
+// pages, with several at the same moment straddling their edges, are the
+// touches read at once, in the same order.
 func TestReplayAcrossPages(t *testing.T) {
 	ctx := context.Background()
 	db := open(t)
@@ -422,29 +357,24 @@ func TestReplayAcrossPages(t *testing.T) {
 	if err := db.Update(ctx, func(tx *Tx) error { return tx.InsertInteractions(ctx, items, ms(t0), nil) }); err != nil {
 		t.Fatal(err)
 	}
-	kinds := map[string]rapport.Kind{}
-	for _, k := range rapport.DefaultKinds() {
-		kinds[k.Name] = k
+	read := func(tx *Tx) (out []Touch) {
+		if err := tx.Touches(ctx, time.Time{}, t0.Add(time.Millisecond), func(r Touch) error {
+			out = append(out, r)
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		return out
 	}
-	p := model.DefaultParams()
-	whole, err := db.View().StatesAt(ctx, kinds, p, t0)
-	if err != nil {
-		t.Fatal(err)
+	whole := read(db.View())
+	if len(whole) != 180 { // 120 interactions, every other one with two people
+		t.Fatalf("%d touches, want 180", len(whole))
 	}
 	for _, size := range []int{1, 2, 3, 7} {
 		tx := db.View()
 		tx.foldPage = size
-		paged, err := tx.StatesAt(ctx, kinds, p, t0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(paged) != len(whole) {
-			t.Fatalf("pages of %d: %d states, want %d", size, len(paged), len(whole))
-		}
-		for id, s := range whole {
-			if q := paged[id]; q == nil || q.Tie.Touches != s.Tie.Touches || q.Tie.Strength(t0, p) != s.Tie.Strength(t0, p) {
-				t.Errorf("pages of %d: %s differs", size, id)
-			}
+		if paged := read(tx); !reflect.DeepEqual(paged, whole) {
+			t.Errorf("pages of %d: %d touches differ from the %d read at once", size, len(paged), len(whole))
 		}
 	}
 }
