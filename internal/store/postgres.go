@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
@@ -21,7 +23,7 @@ func openPostgres(ctx context.Context, u string) (*DB, error) {
 		return nil, rapport.Errorf(rapport.EINVALID, "open %s: %v", redact(u), err)
 	}
 	db.SetMaxOpenConns(16)
-	d := &DB{sql: db, path: redact(u), pg: true}
+	d := &DB{sql: db, path: redact(u), pg: true, token: uuid.NewString()}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, rapport.Errorf(rapport.EINVALID, "cannot reach %s: %v", d.path, err)
@@ -100,12 +102,40 @@ func (db *DB) bulkPg(ctx context.Context, fn func(*Tx) error) error {
 			rollback()
 			return err
 		}
+		wrote, err := db.notify(ctx, conn)
+		if err != nil {
+			rollback()
+			return err
+		}
 		if _, err := conn.ExecContext(ctx, `COMMIT`); err != nil {
 			rollback()
 			return fmt.Errorf("commit: %w", err)
 		}
+		db.committed(wrote)
 		return nil
 	})
+}
+
+// notify tells the processes watching the database, at commit, that it
+// changed, if the transaction wrote anything (PostgreSQL gave it an id).
+func (db *DB) notify(ctx context.Context, q querier) (bool, error) {
+	var one int
+	err := q.QueryRowContext(ctx, `SELECT 1 FROM (SELECT pg_notify($1, $2)) n WHERE pg_current_xact_id_if_assigned() IS NOT NULL`,
+		notifyChannel, db.token).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("notify the watchers: %w", err)
+	}
+	return true, nil
+}
+
+// committed counts a write this handle committed, for its own watchers.
+func (db *DB) committed(wrote bool) {
+	if wrote {
+		db.wrote.Add(1)
+	}
 }
 
 // retryPg runs once, and again while it fails only because a concurrent
@@ -142,8 +172,14 @@ func (db *DB) updatePgOnce(ctx context.Context, fn func(*Tx) error) error {
 		tx.Rollback()
 		return err
 	}
+	wrote, err := db.notify(ctx, tx)
+	if err != nil {
+		tx.Rollback()
+		return err
+	}
 	if err := tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	db.committed(wrote)
 	return nil
 }

@@ -16,6 +16,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/pressly/goose/v3"
@@ -33,6 +34,11 @@ type DB struct {
 	path     string // the file, or the URL without its password
 	readOnly bool
 	pg       bool // PostgreSQL, not SQLite
+	// On PostgreSQL, a write commits with a notification to every process
+	// watching the database (see watch.go): token tells this handle's own
+	// from the others', and wrote counts its own writes.
+	token string
+	wrote atomic.Int64
 }
 
 // DefaultPath is where the database lives when neither --db nor RAPPORT_DB
