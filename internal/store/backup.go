@@ -54,25 +54,22 @@ type Dump struct {
 func (tx *Tx) Dump(ctx context.Context) (*Dump, error) {
 	d := &Dump{Format: BackupFormat, Schema: SchemaVersion(), Tables: map[string][]map[string]any{}}
 	for _, t := range backupTables {
-		rows, err := tx.q.QueryContext(ctx, `SELECT * FROM `+t.name+` ORDER BY `+t.order)
-		if err != nil {
-			return nil, fmt.Errorf("back up %s: %w", t.name, err)
-		}
-		cols, err := rows.Columns()
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
 		list := []map[string]any{}
-		for rows.Next() {
+		var cols []string
+		err := tx.eachRow(ctx, "back up "+t.name, `SELECT * FROM `+t.name+` ORDER BY `+t.order, nil, func(rows *sql.Rows) error {
+			if cols == nil {
+				var err error
+				if cols, err = rows.Columns(); err != nil {
+					return err
+				}
+			}
 			vals := make([]any, len(cols))
 			ptrs := make([]any, len(cols))
 			for i := range vals {
 				ptrs[i] = &vals[i]
 			}
 			if err := rows.Scan(ptrs...); err != nil {
-				rows.Close()
-				return nil, fmt.Errorf("back up %s: %w", t.name, err)
+				return err
 			}
 			row := make(map[string]any, len(cols))
 			for i, c := range cols {
@@ -85,9 +82,10 @@ func (tx *Tx) Dump(ctx context.Context) (*Dump, error) {
 				row["key"] = tx.readKey(k)
 			}
 			list = append(list, row)
-		}
-		if err := closeRows(rows); err != nil {
-			return nil, fmt.Errorf("back up %s: %w", t.name, err)
+			return nil
+		})
+		if err != nil {
+			return nil, err
 		}
 		d.Tables[t.name] = list
 	}

@@ -271,23 +271,16 @@ func (w *InteractionWriter) Close() error {
 // (0.5 s of an mbox import's 3). Within a transaction, so a failed or
 // killed import leaves the indexes as they were.
 func (tx *Tx) deferIndexes(ctx context.Context, tables ...string) (func() error, error) {
-	rows, err := tx.q.QueryContext(ctx, `SELECT name, sql FROM sqlite_master
-		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN `+placeholders(len(tables))+` ORDER BY name`, anys(tables)...)
-	if err != nil {
-		return nil, fmt.Errorf("list indexes: %w", err)
-	}
 	var names, creates []string
-	for rows.Next() {
+	err := tx.eachRow(ctx, "list indexes", `SELECT name, sql FROM sqlite_master
+		WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN `+placeholders(len(tables))+` ORDER BY name`, anys(tables), func(rows *sql.Rows) error {
 		var name, create string
-		if err := rows.Scan(&name, &create); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("list indexes: %w", err)
-		}
+		err := rows.Scan(&name, &create)
 		names, creates = append(names, name), append(creates, create)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list indexes: %w", err)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	for _, name := range names {
 		if _, err := tx.q.ExecContext(ctx, `DROP INDEX `+name); err != nil {

@@ -160,14 +160,6 @@ func (tx *Tx) strings(ctx context.Context, query string, args ...any) ([]string,
 	return out, err
 }
 
-func closeRows(rows *sql.Rows) error {
-	err := rows.Err()
-	if cerr := rows.Close(); err == nil {
-		err = cerr
-	}
-	return err
-}
-
 // Resolve finds the one person a reference names: an id, a unique id prefix
 // of at least 6 characters (or suffix: ids are time-ordered, so their random
 // tail tells people apart sooner), an exact email, a case-insensitive name, or a

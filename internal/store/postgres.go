@@ -47,11 +47,7 @@ func openPostgres(ctx context.Context, u string) (*DB, error) {
 
 // checkOwnPg refuses a database whose schema holds tables but not Rapport's.
 func (db *DB) checkOwnPg(ctx context.Context) error {
-	rows, err := db.sql.QueryContext(ctx, `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`)
-	if err != nil {
-		return fmt.Errorf("open %s: %w", db.path, err)
-	}
-	foreign, err := foreignTables(rows)
+	foreign, err := foreignTables(ctx, db.View(), `SELECT tablename FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`)
 	if err != nil {
 		return fmt.Errorf("open %s: %w", db.path, err)
 	}

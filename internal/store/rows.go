@@ -28,7 +28,11 @@ func (tx *Tx) eachRow(ctx context.Context, what, query string, args []any, scan 
 			return wrap(err)
 		}
 	}
-	if err := closeRows(rows); err != nil {
+	err = rows.Err()
+	if cerr := rows.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
 		return wrap(err)
 	}
 	return nil

@@ -164,7 +164,7 @@ func checkOwn(ctx context.Context, path string, readOnly bool) error {
 		return fmt.Errorf("open database %s: %w", path, err)
 	}
 	defer db.Close()
-	rows, err := db.QueryContext(ctx, `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
+	foreign, err := foreignTables(ctx, &Tx{q: db}, `SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name`)
 	if err != nil {
 		var se *sqlite.Error
 		if errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_NOTADB || se.Code() == sqlite3.SQLITE_CORRUPT) {
@@ -175,10 +175,6 @@ func checkOwn(ctx context.Context, path string, readOnly bool) error {
 		}
 		return fmt.Errorf("open database %s: %w", path, mapErr(err))
 	}
-	foreign, err := foreignTables(rows)
-	if err != nil {
-		return fmt.Errorf("open database %s: %w", path, err)
-	}
 	if foreign != "" {
 		return rapport.Errorf(rapport.EINVALID, "%s is an SQLite database of another application (tables %s), not Rapport's: it was left untouched; choose another file with --db",
 			path, foreign)
@@ -186,22 +182,21 @@ func checkOwn(ctx context.Context, path string, readOnly bool) error {
 	return nil
 }
 
-// foreignTables reads a list of table names and, when there are tables but
-// not Rapport's (no migration table among them), names the first few: the
-// database belongs to another application. It closes the rows.
-func foreignTables(rows *sql.Rows) (string, error) {
-	defer rows.Close()
+// foreignTables reads the table names query lists and, when there are
+// tables but not Rapport's (no migration table among them), names the first
+// few: the database belongs to another application. Its error is the
+// driver's, as is, for the caller to read.
+func foreignTables(ctx context.Context, tx *Tx, query string) (string, error) {
 	var tables []string
 	ours := false
-	for rows.Next() {
+	err := tx.eachRow(ctx, "", query, nil, func(rows *sql.Rows) error {
 		var name string
-		if err := rows.Scan(&name); err != nil {
-			return "", err
-		}
+		err := rows.Scan(&name)
 		tables = append(tables, name)
 		ours = ours || name == "goose_db_version"
-	}
-	if err := rows.Err(); err != nil || len(tables) == 0 || ours {
+		return err
+	})
+	if err != nil || len(tables) == 0 || ours {
 		return "", err
 	}
 	if len(tables) > 5 {
@@ -437,22 +432,16 @@ func (db *DB) ForeignKeyViolations(ctx context.Context) ([]string, error) {
 	if db.pg {
 		return nil, nil // PostgreSQL checks every reference, always
 	}
-	rows, err := db.sql.QueryContext(ctx, `PRAGMA foreign_key_check`)
-	if err != nil {
-		return nil, fmt.Errorf("check foreign keys: %w", err)
-	}
-	defer rows.Close()
 	var out []string
-	for rows.Next() {
+	err := db.View().eachRow(ctx, "check foreign keys", `PRAGMA foreign_key_check`, nil, func(rows *sql.Rows) error {
 		var table, parent string
 		var rowid sql.NullInt64
 		var fk int
-		if err := rows.Scan(&table, &rowid, &parent, &fk); err != nil {
-			return nil, fmt.Errorf("check foreign keys: %w", err)
-		}
+		err := rows.Scan(&table, &rowid, &parent, &fk)
 		out = append(out, fmt.Sprintf("%s %d → %s", table, rowid.Int64, parent))
-	}
-	return out, rows.Err()
+		return err
+	})
+	return out, err
 }
 
 // Update runs fn in one write transaction: all of it is kept, or none.
