@@ -96,10 +96,32 @@ func New(db *store.DB, now func() time.Time) *App {
 
 func (a *App) now() time.Time { return a.Now().UTC() }
 
+// Open opens the database at path (a file, or a PostgreSQL URL), bringing
+// its schema up to date, for an App on the clock now. Close it when done.
+func Open(ctx context.Context, path string, now func() time.Time) (*App, error) {
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return New(db, now), nil
+}
+
+// Close closes the database.
+func (a *App) Close() error { return a.DB.Close() }
+
+// DefaultPath is the database used when none is named (see store.DefaultPath).
+func DefaultPath() (string, error) { return store.DefaultPath() }
+
+// SchemaVersion is the newest database schema this build knows.
+func SchemaVersion() int64 { return store.SchemaVersion() }
+
+// Watcher tells when the data has changed (see Watch).
+type Watcher = store.Watcher
+
 // Watch returns a watcher of the data's version, which moves whenever
 // anything is written, from this process or another: the web server keys its
 // cached views on it. Close it when done.
-func (a *App) Watch(ctx context.Context) (*store.Watcher, error) { return a.DB.Watch(ctx) }
+func (a *App) Watch(ctx context.Context) (*Watcher, error) { return a.DB.Watch(ctx) }
 
 // Where names the database: its file, or its URL without the password.
 func (a *App) Where() string { return a.DB.Path() }

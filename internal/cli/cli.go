@@ -18,7 +18,6 @@ import (
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/app"
-	"github.com/rapport-app/rapport/internal/store"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -48,7 +47,7 @@ type runner struct {
 	verbose bool
 	log     *slog.Logger
 	app     *app.App
-	db      *store.DB
+	opened  *app.App // to close, once opened, however the command ends
 }
 
 type usageError struct{ err error }
@@ -67,8 +66,8 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if err != nil && strings.HasPrefix(err.Error(), "unknown command ") {
 		err = usageError{err} // cobra's own, with its suggestions: bad usage
 	}
-	if r.db != nil {
-		if cerr := r.db.Close(); err == nil && cerr != nil {
+	if r.opened != nil {
+		if cerr := r.opened.Close(); err == nil && cerr != nil {
 			err = cerr
 		}
 	}
@@ -235,18 +234,17 @@ func (r *runner) open(ctx context.Context) (*app.App, error) {
 	}
 	if path == "" {
 		var err error
-		if path, err = store.DefaultPath(); err != nil {
+		if path, err = app.DefaultPath(); err != nil {
 			return nil, err
 		}
 	}
 	start := time.Now()
-	db, err := store.Open(ctx, path)
+	a, err := app.Open(ctx, path, clock)
 	if err != nil {
 		return nil, err
 	}
-	r.log.Debug("opened database", "path", db.Path(), "took", time.Since(start)) // a URL without its password
-	r.db = db
-	a := app.New(db, clock)
+	r.log.Debug("opened database", "path", a.Where(), "took", time.Since(start)) // a URL without its password
+	r.opened = a
 	// Days are the user's: TZ, unless the time_zone setting says otherwise.
 	if err := a.LoadZone(ctx, r.envZone()); err != nil {
 		return nil, err

@@ -7,8 +7,8 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/rapport-app/rapport/internal/app"
 	"github.com/rapport-app/rapport/internal/demo"
-	"github.com/rapport-app/rapport/internal/store"
 	"github.com/spf13/cobra"
 )
 
@@ -113,8 +113,8 @@ func (r *runner) versionCmd() *cobra.Command {
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			v := version()
-			out := map[string]any{"version": v, "schema": store.SchemaVersion()}
-			return r.emit(out, func(w io.Writer) { fmt.Fprintf(w, "rapport %s (schema %d)\n", v, store.SchemaVersion()) })
+			out := map[string]any{"version": v, "schema": app.SchemaVersion()}
+			return r.emit(out, func(w io.Writer) { fmt.Fprintf(w, "rapport %s (schema %d)\n", v, app.SchemaVersion()) })
 		},
 	}
 }

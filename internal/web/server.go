@@ -23,7 +23,6 @@ import (
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/app"
-	"github.com/rapport-app/rapport/internal/store"
 )
 
 //go:embed templates/*.html
@@ -42,7 +41,7 @@ const (
 type Server struct {
 	app     *app.App
 	log     *slog.Logger
-	watch   *store.Watcher
+	watch   *app.Watcher
 	pages   map[string]*template.Template
 	handler http.Handler
 	opts    Options
