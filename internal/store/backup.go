@@ -17,6 +17,8 @@ import (
 // backupTables are the tables a JSON backup holds, in an order that respects
 // foreign keys, each with the columns that order its rows. Ties are derived
 // and rebuilt after a restore; the migration table belongs to the schema.
+// App passwords are credentials, not data: a restored database has none (make
+// new ones); the address book's state is derived (devices sync afresh).
 var backupTables = []struct{ name, order string }{
 	{"settings", "key"},
 	{"kinds", "name"},
@@ -37,6 +39,7 @@ var backupTables = []struct{ name, order string }{
 	{"trust", "topic, truster, trustee"},
 	{"knows", "a, b"},
 	{"photos", "person_id"},
+	{"device_removals", "person_id"},
 }
 
 // BackupFormat names Rapport's JSON backup.

@@ -74,6 +74,13 @@ func (tx *Tx) PeopleNamed(ctx context.Context, name string) ([]rapport.PersonRef
 	return tx.refs(ctx, `SELECT id, name FROM people WHERE name_key = ? ORDER BY id`, rapport.NameKey(name))
 }
 
+// HandleOwner returns the person who has a handle (its normalised form), if
+// anyone does.
+func (tx *Tx) HandleOwner(ctx context.Context, kind, norm string) (rapport.PersonRef, bool, error) {
+	r, err := tx.handleOwner(ctx, kind, norm)
+	return r, err == nil && r.ID != "", err
+}
+
 func (tx *Tx) handleOwner(ctx context.Context, kind, norm string) (rapport.PersonRef, error) {
 	var r rapport.PersonRef
 	err := tx.q.QueryRowContext(ctx, `SELECT p.id, p.name FROM handles h JOIN people p ON p.id = h.person_id WHERE h.kind = ? AND h.norm = ?`,

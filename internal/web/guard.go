@@ -69,7 +69,9 @@ func (s *Server) guard(h http.Handler) http.Handler {
 			_, _ = w.Write([]byte("Misdirected request: this Rapport answers only to localhost, 127.0.0.1 and [::1].\n"))
 			return
 		}
-		if s.opts.Auth == nil || r.URL.Path == "/login" || strings.HasPrefix(r.URL.Path, "/static/") || s.opts.Auth.Allowed(r) {
+		// The address book signs its clients in with app passwords, always.
+		dav := strings.HasPrefix(r.URL.Path, "/dav/") || r.URL.Path == "/.well-known/carddav"
+		if s.opts.Auth == nil || dav || r.URL.Path == "/login" || strings.HasPrefix(r.URL.Path, "/static/") || s.opts.Auth.Allowed(r) {
 			h.ServeHTTP(w, r)
 			return
 		}

@@ -42,6 +42,7 @@ type Server struct {
 	app     *app.App
 	log     *slog.Logger
 	watch   *app.Watcher
+	dav     davState
 	pages   map[string]*template.Template
 	handler http.Handler
 	opts    Options
@@ -153,6 +154,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /settings/offers", s.form(s.saveOffers))
 
 	s.apiRoutes(mux)
+	dav := s.davHandler()
+	mux.Handle("/dav/", dav)
+	mux.Handle("/.well-known/carddav", dav)
 
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
