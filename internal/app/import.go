@@ -55,6 +55,12 @@ var errDryRun = errors.New("dry run")
 // back, so the summary is exact. What the import matches against (handles,
 // keys, ties) is read once, and what it writes goes in multi-row batches.
 func (a *App) Import(ctx context.Context, source string, res *importer.Result, dryRun bool) (*ImportSummary, error) {
+	return a.importThen(ctx, source, res, dryRun, nil)
+}
+
+// importThen is Import with then run last in the same transaction (a sync
+// records how far it read with what it read).
+func (a *App) importThen(ctx context.Context, source string, res *importer.Result, dryRun bool, then func(*store.Tx) error) (*ImportSummary, error) {
 	sum := &ImportSummary{Source: source, DryRun: dryRun, Read: res.Read, Skipped: res.Skipped, SkippedWhy: map[string]int{}, Errors: []string{}, Merges: []ImportMerge{}}
 	for why, n := range res.Why {
 		sum.SkippedWhy[why] = n
@@ -213,6 +219,9 @@ func (a *App) Import(ctx context.Context, source string, res *importer.Result, d
 		sum.PeopleCreated, sum.PeopleMerged = len(m.created), len(m.merged)
 		if dryRun {
 			return errDryRun
+		}
+		if then != nil {
+			return then(tx)
 		}
 		return nil
 	})

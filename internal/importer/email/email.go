@@ -318,8 +318,16 @@ func fromLineDate(l string) time.Time {
 }
 
 // ReadMaildir reads every message file under the cur and new folders of a
-// Maildir (or, for a folder that is not one, every file in it).
+// Maildir and its subfolders (Maildir++: .Sent, .Archive), leaving out what
+// a mail server keeps beside them (dovecot-uidlist, indexes, subscriptions);
+// or, for a folder that is not a Maildir, every file in it.
 func ReadMaildir(dir string, fn func(Message) error) (int, error) {
+	isMaildir := false
+	for _, sub := range []string{"cur", "new"} {
+		if st, err := os.Stat(filepath.Join(dir, sub)); err == nil && st.IsDir() {
+			isMaildir = true
+		}
+	}
 	var files []string
 	err := filepath.WalkDir(dir, func(path string, d os.DirEntry, err error) error {
 		if err != nil {
@@ -328,7 +336,10 @@ func ReadMaildir(dir string, fn func(Message) error) (int, error) {
 		if d.IsDir() && d.Name() == "tmp" {
 			return filepath.SkipDir
 		}
-		if !d.IsDir() && !strings.HasPrefix(d.Name(), ".") {
+		if d.IsDir() || strings.HasPrefix(d.Name(), ".") {
+			return nil
+		}
+		if parent := filepath.Base(filepath.Dir(path)); !isMaildir || parent == "cur" || parent == "new" {
 			files = append(files, path)
 		}
 		return nil
@@ -353,6 +364,19 @@ func ReadMaildir(dir string, fn func(Message) error) (int, error) {
 		}
 	}
 	return read, nil
+}
+
+// HeaderReader parses the headers of messages read one by one (fetched
+// over IMAP), sharing what it learns between them.
+type HeaderReader struct{ hp *headerParser }
+
+// NewHeaderReader returns a HeaderReader.
+func NewHeaderReader() *HeaderReader { return &HeaderReader{hp: newHeaderParser()} }
+
+// Parse reads one message's header block; fallback dates a message that
+// says no date of its own (the server's arrival time).
+func (r *HeaderReader) Parse(header []byte, where string, fallback time.Time) (Message, error) {
+	return parseHeader(header, where, fallback, r.hp)
 }
 
 func headerOf(path string) ([]byte, error) {
@@ -380,6 +404,8 @@ func headerOf(path string) ([]byte, error) {
 // mailbox holds hundreds of thousands of them and a second pass needs them all.
 type Collector struct {
 	me      map[string]bool
+	wrote   map[string]bool // addresses written to before (Continue)
+	partial bool
 	msgs    compacts
 	names   map[string]string // address → the first display name seen
 	seen    map[string]int    // address → messages it appears in, to find you
@@ -429,6 +455,18 @@ func NewCollector(me []string) *Collector {
 		c.me[strings.ToLower(strings.TrimSpace(m))] = true
 	}
 	return c
+}
+
+// Continue makes the collection the next part of a mailbox read before
+// (an IMAP sync): wrote are the addresses you had written to, whose
+// messages count now too, and a part with no message of yours is no error.
+// Your addresses must be given.
+func (c *Collector) Continue(wrote []string) {
+	c.partial = true
+	c.wrote = map[string]bool{}
+	for _, a := range wrote {
+		c.wrote[strings.ToLower(a)] = true
+	}
 }
 
 // Add takes one message.
@@ -514,6 +552,9 @@ func (c *Collector) Result(source string) (*importer.Result, error) {
 		c.me[best] = true
 	}
 	written := map[string]bool{}
+	for a := range c.wrote {
+		written[a] = true
+	}
 	yours := 0
 	for m := range c.msgs.all {
 		if c.mine(m.from) {
@@ -523,7 +564,7 @@ func (c *Collector) Result(source string) (*importer.Result, error) {
 			}
 		}
 	}
-	if yours == 0 && c.msgs.n > 0 {
+	if yours == 0 && c.msgs.n > 0 && !c.partial {
 		var me []string
 		for a := range c.me {
 			me = append(me, a)

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -235,5 +237,37 @@ func TestYourListMailAndQuotedEncodedNames(t *testing.T) {
 	c, _ = read([]string{"someone.else@example.com"})
 	if _, err := c.Result("lists.mbox"); err == nil || !strings.Contains(err.Error(), "none of the 3 messages is from you") {
 		t.Errorf("--me that matches nothing: %v", err)
+	}
+}
+
+// A Maildir a server keeps (Dovecot's uidlist, indexes, subscriptions
+// beside the messages) reads as its messages alone, subfolders included.
+func TestMaildirLeavesTheServersFilesOut(t *testing.T) {
+	root := t.TempDir()
+	msg := "From: Ada <ada@example.com>\r\nTo: pat@example.com\r\nSubject: Hi\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\nMessage-ID: <%s>\r\n\r\nHello.\r\n"
+	for path, body := range map[string]string{
+		"cur/1.m:2,S":           fmt.Sprintf(msg, "a@x"),
+		"new/2.m":               fmt.Sprintf(msg, "b@x"),
+		".Sent/cur/3.m:2,S":     fmt.Sprintf(msg, "c@x"),
+		"tmp/4.m":               fmt.Sprintf(msg, "d@x"),
+		"dovecot-uidlist":       "3 V1764662400 N4 G0\n1 :1.m\n",
+		"dovecot.index.log":     "\x01\x02binary",
+		"subscriptions":         "Sent\n",
+		".Sent/dovecot-uidlist": "3 V1 N2\n",
+		".Sent/maildirfolder":   "",
+	} {
+		p := filepath.Join(root, path)
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	var ids []string
+	n, err := ReadMaildir(root, func(m Message) error { ids = append(ids, m.ID); return nil })
+	sort.Strings(ids)
+	if err != nil || n != 3 || strings.Join(ids, " ") != "a@x b@x c@x" {
+		t.Errorf("read %d (%v): %v", n, err, ids)
 	}
 }

@@ -1,0 +1,202 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/importer/email"
+	"github.com/rapport-app/rapport/internal/mailsync"
+	"github.com/rapport-app/rapport/internal/store"
+)
+
+// SyncSource is a source read as it changes (see store.SyncSource).
+type SyncSource = store.SyncSource
+
+// IMAPSync is a mailbox to capture: its URL (imaps://user@host), your
+// addresses in it, and its password, given directly (from the environment)
+// or by a command that prints it (stored, unlike the password).
+type IMAPSync struct {
+	URL             string
+	Me              []string
+	PasswordCommand string
+	Password        string
+}
+
+// SyncSummary is what one run of a source read and added.
+type SyncSummary struct {
+	Source              string          `json:"source"`
+	Folders             []FolderSummary `json:"folders"`
+	Read                int             `json:"read"`
+	InteractionsCreated int             `json:"interactions_created"`
+	PeopleCreated       int             `json:"people_created"`
+	Skipped             int             `json:"skipped"`
+	Errors              []string        `json:"errors"`
+}
+
+// FolderSummary is one folder of a run.
+type FolderSummary struct {
+	Name    string `json:"name"`
+	Read    int    `json:"read"`
+	LastUID int64  `json:"last_uid"`
+}
+
+// syncBatch is how many messages a sync commits at a time: a run stopped
+// halfway keeps what it committed and resumes after it.
+const syncBatch = 1000
+
+// SyncIMAP captures a mailbox's mail since the last run, with the mbox
+// import's rules (only people you wrote to; lists and bulk mail never, your
+// own list mail counted) and its keys (a message imported from an mbox
+// before is not counted twice): the sent folder first, so that the people
+// you wrote to there count in the inbox, then the inbox. The source is
+// recorded for `rapport sync` and its run noted, failed or not.
+func (a *App) SyncIMAP(ctx context.Context, in IMAPSync) (*SyncSummary, error) {
+	acct, err := mailsync.ParseAccount(in.URL)
+	if err != nil {
+		return nil, err
+	}
+	me, err := a.texts("me", in.Me)
+	if err != nil {
+		return nil, err
+	}
+	if len(me) == 0 {
+		return nil, rapport.FieldErrorf(rapport.EINVALID, "me", "is required: your address in this mailbox, to tell your mail from theirs")
+	}
+	src := store.SyncSource{URL: acct.URL, Kind: "imap", Me: me, PasswordCommand: strings.TrimSpace(in.PasswordCommand)}
+	if err := a.DB.Update(ctx, func(tx *store.Tx) error { return tx.PutSyncSource(ctx, src) }); err != nil {
+		return nil, err
+	}
+	sum, err := a.syncIMAP(ctx, acct, me, in.Password)
+	failure := ""
+	if err != nil {
+		failure = rapport.ErrorMessage(err)
+	}
+	added := 0
+	if sum != nil {
+		added = sum.InteractionsCreated
+	}
+	if rerr := a.DB.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error { return tx.SyncRan(ctx, acct.URL, a.now(), added, failure) }); rerr != nil && err == nil {
+		err = rerr
+	}
+	return sum, err
+}
+
+func (a *App) syncIMAP(ctx context.Context, acct mailsync.Account, me []string, password string) (*SyncSummary, error) {
+	if password == "" {
+		return nil, rapport.FieldErrorf(rapport.EINVALID, "password", "is required: give a --password-command, or set RAPPORT_IMAP_PASSWORD")
+	}
+	conn, err := mailsync.Dial(ctx, acct, password)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	inbox, sent, err := conn.Folders()
+	if err != nil {
+		return nil, err
+	}
+	sum := &SyncSummary{Source: acct.URL, Folders: []FolderSummary{}, Errors: []string{}}
+	if sent == "" {
+		sum.Errors = append(sum.Errors, "no sent folder found (none is marked \\Sent or named Sent): only the inbox was read")
+	}
+	hr := email.NewHeaderReader()
+	for _, folder := range []string{sent, inbox} {
+		if folder == "" {
+			continue
+		}
+		fs := FolderSummary{Name: folder}
+		v, last, err := a.DB.View().SyncFolder(ctx, acct.URL, folder)
+		if err != nil {
+			return sum, err
+		}
+		st := mailsync.State{UIDValidity: uint32(v), LastUID: uint32(last)}
+		err = conn.Fetch(ctx, folder, st, syncBatch, func(hs []mailsync.Header, st mailsync.State) error {
+			fs.Read += len(hs)
+			fs.LastUID = int64(st.LastUID)
+			save := func(tx *store.Tx) error {
+				return tx.PutSyncFolder(ctx, acct.URL, folder, int64(st.UIDValidity), int64(st.LastUID))
+			}
+			if len(hs) == 0 {
+				return a.DB.Update(ctx, save)
+			}
+			wrote, err := a.DB.View().EmailedAddresses(ctx)
+			if err != nil {
+				return err
+			}
+			c := email.NewCollector(me)
+			c.Continue(wrote)
+			for _, h := range hs {
+				m, err := hr.Parse(h.Block, fmt.Sprintf("%s %s UID %d", acct.URL, folder, h.UID), h.Arrived)
+				if err != nil {
+					sum.Errors = append(sum.Errors, rapport.ErrorMessage(err))
+					continue
+				}
+				if err := c.Add(m); err != nil {
+					return err
+				}
+			}
+			res, err := c.Result(acct.URL)
+			if err != nil {
+				return err
+			}
+			is, err := a.importThen(ctx, acct.URL, res, false, save)
+			if err != nil {
+				return err
+			}
+			sum.Read += is.Read
+			sum.InteractionsCreated += is.InteractionsCreated
+			sum.PeopleCreated += is.PeopleCreated
+			sum.Skipped += is.Skipped
+			sum.Errors = append(sum.Errors, is.Errors...)
+			return nil
+		})
+		if err != nil && !errors.Is(err, mailsync.ErrNoFolder) {
+			return sum, err
+		}
+		sum.Folders = append(sum.Folders, fs)
+	}
+	return sum, nil
+}
+
+// SyncSources lists the sources `rapport sync` reads.
+func (a *App) SyncSources(ctx context.Context) ([]SyncSource, error) {
+	return a.DB.View().SyncSources(ctx)
+}
+
+// ForgetSync stops reading a source; what it added stays.
+func (a *App) ForgetSync(ctx context.Context, url string) error {
+	if acct, err := mailsync.ParseAccount(url); err == nil {
+		url = acct.URL
+	}
+	return a.DB.Update(ctx, func(tx *store.Tx) error { return tx.DeleteSyncSource(ctx, url) })
+}
+
+// SyncAll runs every source, each with the password password gives for it
+// (its command's, or the environment's); one failing does not stop the
+// others, and each run is noted.
+func (a *App) SyncAll(ctx context.Context, password func(context.Context, SyncSource) (string, error)) ([]SyncSummary, error) {
+	srcs, err := a.SyncSources(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []SyncSummary{}
+	var errs []error
+	for _, s := range srcs {
+		pw, err := password(ctx, s)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", s.URL, err))
+			_ = a.DB.Update(ctx, func(tx *store.Tx) error { return tx.SyncRan(ctx, s.URL, a.now(), 0, rapport.ErrorMessage(err)) })
+			continue
+		}
+		sum, err := a.SyncIMAP(ctx, IMAPSync{URL: s.URL, Me: s.Me, PasswordCommand: s.PasswordCommand, Password: pw})
+		if sum != nil {
+			out = append(out, *sum)
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", s.URL, err))
+		}
+	}
+	return out, errors.Join(errs...)
+}

@@ -1,0 +1,143 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/spf13/cobra"
+
+	"github.com/rapport-app/rapport/internal/app"
+	"github.com/rapport-app/rapport/internal/mailsync"
+)
+
+// syncPassword is a source's password: RAPPORT_IMAP_PASSWORD, else what its
+// command prints.
+func (r *runner) syncPassword(ctx context.Context, s app.SyncSource) (string, error) {
+	if pw := r.env.Getenv("RAPPORT_IMAP_PASSWORD"); pw != "" {
+		return pw, nil
+	}
+	return mailsync.Password(ctx, s.PasswordCommand)
+}
+
+func printSync(w io.Writer, s *app.SyncSummary) {
+	var folders []string
+	for _, f := range s.Folders {
+		folders = append(folders, fmt.Sprintf("%s %d", f.Name, f.Read))
+	}
+	fmt.Fprintf(w, "%s: read %d new messages (%s); %d interactions and %d people added, %d left out\n",
+		s.Source, s.Read, strings.Join(folders, ", "), s.InteractionsCreated, s.PeopleCreated, s.Skipped)
+	for _, e := range s.Errors {
+		fmt.Fprintf(w, "  note: %s\n", e)
+	}
+}
+
+func (r *runner) syncCmd() *cobra.Command {
+	c := &cobra.Command{
+		Use:   "sync",
+		Short: "Capture mail as it comes: run every source added with `rapport sync imap`",
+		Long: `Run every source added with "rapport sync imap": each reads only what came since
+its last run, and a run stopped halfway resumes where it stopped. rapport serve
+runs them on a schedule too.`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			sums, err := a.SyncAll(cmd.Context(), r.syncPassword)
+			if perr := r.emit(sums, func(w io.Writer) {
+				if len(sums) == 0 && err == nil {
+					fmt.Fprintln(w, "No sources yet: rapport sync imap imaps://you@mail.example --me you@example.com --password-command \"pass show mail\"")
+				}
+				for i := range sums {
+					printSync(w, &sums[i])
+				}
+			}); perr != nil {
+				return perr
+			}
+			return err
+		},
+	}
+	var in app.IMAPSync
+	imapCmd := &cobra.Command{
+		Use:   "imap URL",
+		Short: "Capture a mailbox's mail over IMAP (the inbox and the sent folder), now and at each sync",
+		Long: `Read a mailbox's headers over IMAP, from the sent folder (found by SPECIAL-USE
+\Sent, or by name) and the inbox, with the mbox import's rules: only people you
+wrote to, no lists or bulk mail, your own list mail counted; a message imported
+before (from an mbox too) is not counted twice. Only what came since the last run
+is read. URL is imaps://user@host[:port], or imap://user@host:port (STARTTLS;
+plain text only to this machine). The password is never stored: it comes from
+--password-command (kept, and run at each sync) or RAPPORT_IMAP_PASSWORD.`,
+		Example: `  rapport sync imap imaps://pat@mail.example.com --me pat@example.com --password-command "pass show mail"`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			in.URL = args[0]
+			if in.Password, err = r.syncPassword(cmd.Context(), app.SyncSource{PasswordCommand: in.PasswordCommand}); err != nil {
+				return err
+			}
+			sum, err := a.SyncIMAP(cmd.Context(), in)
+			if err != nil {
+				return err
+			}
+			return r.emit(sum, func(w io.Writer) { printSync(w, sum) })
+		},
+	}
+	imapCmd.Flags().StringArrayVar(&in.Me, "me", nil, "your address in this mailbox (repeatable; required)")
+	imapCmd.Flags().StringVar(&in.PasswordCommand, "password-command", "", `a command that prints the password ("pass show mail"); default $RAPPORT_IMAP_PASSWORD`)
+	list := &cobra.Command{
+		Use:   "list",
+		Short: "The sources rapport sync reads, and how their last run went",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			srcs, err := a.SyncSources(cmd.Context())
+			if err != nil {
+				return err
+			}
+			return r.emit(srcs, func(w io.Writer) {
+				if len(srcs) == 0 {
+					fmt.Fprintln(w, "No sources yet: rapport sync imap URL --me ADDRESS --password-command CMD")
+					return
+				}
+				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(tw, "SOURCE\tLAST RUN\tADDED\tERROR")
+				for _, s := range srcs {
+					run := "never"
+					if s.LastRun != nil {
+						run = s.LastRun.In(a.Zone()).Format("2006-01-02 15:04")
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", s.URL, run, s.LastAdded, s.LastError)
+				}
+				tw.Flush()
+			})
+		},
+	}
+	forget := &cobra.Command{
+		Use:   "forget URL",
+		Short: "Stop reading a source (what it added stays)",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if err := a.ForgetSync(cmd.Context(), args[0]); err != nil {
+				return err
+			}
+			return r.emit(map[string]string{"forgotten": args[0]}, func(w io.Writer) { fmt.Fprintf(w, "Forgot %s.\n", args[0]) })
+		},
+	}
+	c.AddCommand(imapCmd, list, forget)
+	return c
+}
