@@ -466,6 +466,8 @@ func (m *merger) noteMerge(ctx context.Context, ip importer.Person, name, id, by
 		into = m.created[id].Name
 	case m.updated[id] != nil:
 		into = m.updated[id].Name
+	case m.cores[id] != nil:
+		into = m.cores[id].Name
 	default:
 		r, err := m.tx.Resolve(ctx, id)
 		if err != nil {

@@ -149,11 +149,13 @@ type Header struct {
 // ErrNoFolder is a folder the server does not have.
 var ErrNoFolder = errors.New("no such folder")
 
-// Fetch reads the headers of the messages of folder after st, in batches of
-// batch, calling fn with each batch and the state it reaches: fn commits
-// them, so a sync stopped halfway resumes after the last batch committed. A
-// changed UIDVALIDITY (the folder was rebuilt) reads it all again.
-func (c *Conn) Fetch(ctx context.Context, folder string, st State, batch int, fn func([]Header, State) error) error {
+// Fetch reads the header fields of the messages of folder after st (the
+// fields wanted, all of them when none), in batches of batch, calling fn with
+// each batch and the state it reaches: fn commits them, so a sync stopped
+// halfway resumes after the last batch committed. The next batch is asked
+// for before fn runs, so the server sends it while fn works. A changed
+// UIDVALIDITY (the folder was rebuilt) reads it all again.
+func (c *Conn) Fetch(ctx context.Context, folder string, st State, fields []string, batch int, fn func([]Header, State) error) error {
 	sel, err := c.c.Select(folder, &imap.SelectOptions{ReadOnly: true}).Wait()
 	if err != nil {
 		return fmt.Errorf("open %s: %w (%w)", folder, err, ErrNoFolder)
@@ -165,32 +167,44 @@ func (c *Conn) Fetch(ctx context.Context, folder string, st State, batch int, fn
 	if sel.NumMessages == 0 || next != 0 && st.LastUID+1 >= next {
 		return fn(nil, st) // nothing new: the state may still be new
 	}
-	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, Peek: true}
-	from := st.LastUID + 1
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
+	section := &imap.FetchItemBodySection{Specifier: imap.PartSpecifierHeader, HeaderFields: fields, Peek: true}
+	ask := func(from uint32) *imapclient.FetchCommand {
 		var set imap.UIDSet
 		set.AddRange(imap.UID(from), imap.UID(from+uint32(batch)-1))
-		msgs, err := c.c.Fetch(set, &imap.FetchOptions{UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{section}}).Collect()
+		return c.c.Fetch(set, &imap.FetchOptions{UID: true, InternalDate: true, BodySection: []*imap.FetchItemBodySection{section}})
+	}
+	from := st.LastUID + 1
+	cmd := ask(from)
+	for {
+		msgs, err := cmd.Collect()
 		if err != nil {
 			return fmt.Errorf("read %s: %w", folder, err)
+		}
+		end := from + uint32(batch) - 1
+		last := next == 0 && len(msgs) == 0 || next != 0 && end+1 >= next
+		if !last {
+			cmd = ask(end + 1)
 		}
 		hs := make([]Header, 0, len(msgs))
 		for _, m := range msgs {
 			hs = append(hs, Header{UID: uint32(m.UID), Arrived: m.InternalDate, Block: m.FindBodySection(section)})
 			st.LastUID = max(st.LastUID, uint32(m.UID))
 		}
-		end := from + uint32(batch) - 1
 		if next != 0 {
 			st.LastUID = max(st.LastUID, min(end, next-1)) // UIDs with no message (expunged) are passed over
 		}
 		if err := fn(hs, st); err != nil {
+			if !last {
+				_, _ = cmd.Collect()
+			}
 			return err
 		}
-		if next == 0 && len(msgs) == 0 || next != 0 && end+1 >= next {
+		if last {
 			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			_, _ = cmd.Collect()
+			return err
 		}
 		from = end + 1
 	}

@@ -420,18 +420,18 @@ func (tx *Tx) TagsAmong(ctx context.Context, tags []string) (map[string][]string
 
 // Core is what an import compares before it loads a whole person.
 type Core struct {
-	Org, Title, Met string
+	Name, Org, Title, Met string
 	Tags, Notes     []string
 }
 
-// Cores returns every person's organisation, title, how you met, tags and
+// Cores returns every person's name, organisation, title, how you met, tags and
 // note texts, by id, in three scans.
 func (tx *Tx) Cores(ctx context.Context) (map[string]*Core, error) {
 	out := map[string]*Core{}
-	err := tx.eachRow(ctx, "read people", `SELECT id, org, title, met FROM people`, nil, func(rows *sql.Rows) error {
+	err := tx.eachRow(ctx, "read people", `SELECT id, name, org, title, met FROM people`, nil, func(rows *sql.Rows) error {
 		var id string
 		c := &Core{}
-		err := rows.Scan(&id, &c.Org, &c.Title, &c.Met)
+		err := rows.Scan(&id, &c.Name, &c.Org, &c.Title, &c.Met)
 		out[id] = c
 		return err
 	})

@@ -284,13 +284,18 @@ func wanted(name []byte, lower *[32]byte) bool {
 		}
 		lower[i] = c
 	}
-	switch string(lower[:len(name)]) {
+	switch string(lower[:len(name)]) { // a switch: this runs for every header line of an mbox
 	case "from", "to", "cc", "date", "subject", "message-id", "references", "in-reply-to", "x-gm-thrid",
 		"list-id", "list-unsubscribe", "list-post", "sender", "precedence", "auto-submitted":
 		return true
 	}
 	return false
 }
+
+// HeaderFields are the header fields Rapport reads (those wanted takes),
+// lower-case: all an IMAP fetch needs to ask for.
+var HeaderFields = []string{"from", "to", "cc", "date", "subject", "message-id", "references", "in-reply-to", "x-gm-thrid",
+	"list-id", "list-unsubscribe", "list-post", "sender", "precedence", "auto-submitted"}
 
 func noReply(addr string) bool {
 	local, _, _ := strings.Cut(strings.ToLower(addr), "@")
@@ -404,8 +409,9 @@ func headerOf(path string) ([]byte, error) {
 // mailbox holds hundreds of thousands of them and a second pass needs them all.
 type Collector struct {
 	me      map[string]bool
-	wrote   map[string]bool // addresses written to before (Continue)
-	partial bool
+	wrote    map[string]bool // addresses written to before (Continue)
+	wroteNow map[string]bool // and with this collection (Result)
+	partial  bool
 	msgs    compacts
 	names   map[string]string // address → the first display name seen
 	seen    map[string]int    // address → messages it appears in, to find you
@@ -467,6 +473,17 @@ func (c *Collector) Continue(wrote []string) {
 	for _, a := range wrote {
 		c.wrote[strings.ToLower(a)] = true
 	}
+}
+
+// Wrote are the addresses written to, before and in this collection, once
+// Result has run: what the next part of the mailbox continues from.
+func (c *Collector) Wrote() []string {
+	out := make([]string, 0, len(c.wroteNow))
+	for a := range c.wroteNow {
+		out = append(out, a)
+	}
+	slices.Sort(out)
+	return out
 }
 
 // Add takes one message.
@@ -555,6 +572,7 @@ func (c *Collector) Result(source string) (*importer.Result, error) {
 	for a := range c.wrote {
 		written[a] = true
 	}
+	defer func() { c.wroteNow = written }()
 	yours := 0
 	for m := range c.msgs.all {
 		if c.mine(m.from) {

@@ -271,3 +271,19 @@ func TestMaildirLeavesTheServersFilesOut(t *testing.T) {
 		t.Errorf("read %d (%v): %v", n, err, ids)
 	}
 }
+
+// HeaderFields, what an IMAP fetch asks for, are the fields the parser
+// reads: no more, no fewer.
+func TestHeaderFieldsAreTheOnesRead(t *testing.T) {
+	var lower [32]byte
+	for _, f := range HeaderFields {
+		if !wanted([]byte(strings.ToUpper(f)), &lower) {
+			t.Errorf("%s is fetched but not read", f)
+		}
+	}
+	for _, f := range []string{"received", "content-type", "x-mailer", "return-path", "dkim-signature"} {
+		if wanted([]byte(f), &lower) {
+			t.Errorf("%s is read but not fetched", f)
+		}
+	}
+}
