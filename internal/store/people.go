@@ -421,7 +421,7 @@ func (tx *Tx) TagsAmong(ctx context.Context, tags []string) (map[string][]string
 // Core is what an import compares before it loads a whole person.
 type Core struct {
 	Name, Org, Title, Met string
-	Tags, Notes     []string
+	Tags, Notes           []string
 }
 
 // Cores returns every person's name, organisation, title, how you met, tags and

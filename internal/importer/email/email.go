@@ -408,15 +408,15 @@ func headerOf(path string) ([]byte, error) {
 // in a compact form (lower-cased addresses, names once per address), since a
 // mailbox holds hundreds of thousands of them and a second pass needs them all.
 type Collector struct {
-	me      map[string]bool
+	me       map[string]bool
 	wrote    map[string]bool // addresses written to before (Continue)
 	wroteNow map[string]bool // and with this collection (Result)
 	partial  bool
-	msgs    compacts
-	names   map[string]string // address → the first display name seen
-	seen    map[string]int    // address → messages it appears in, to find you
-	Read    int
-	Skipped int
+	msgs     compacts
+	names    map[string]string // address → the first display name seen
+	seen     map[string]int    // address → messages it appears in, to find you
+	Read     int
+	Skipped  int
 }
 
 // compacts is a list of messages that grows in blocks: appending never
