@@ -521,8 +521,11 @@ func (a *App) DeleteDavCard(ctx context.Context, href, ifMatch, device string) e
 	})
 }
 
+// DeviceRemoval is a person a device deleted (see store.DeviceRemoval).
+type DeviceRemoval = store.DeviceRemoval
+
 // DeviceRemovals lists the people a device deleted, for the user to decide.
-func (a *App) DeviceRemovals(ctx context.Context) ([]store.DeviceRemoval, error) {
+func (a *App) DeviceRemovals(ctx context.Context) ([]DeviceRemoval, error) {
 	return a.DB.View().DeviceRemovals(ctx)
 }
 

@@ -249,8 +249,16 @@ func TestIMAPSyncEqualsTheMaildirImport(t *testing.T) {
 	if sum.Read != 0 || sum.InteractionsCreated != 0 {
 		t.Errorf("nothing new: %+v", sum)
 	}
+	// rapport sync (and serve) runs the recorded source with the password
+	// its command gives.
+	message(t, filepath.Join(src, "new"), "7.m", "Ada Lovelace <ada@example.com>", "pat@example.com", "Tea?", "i7@example.com", now.Add(-time.Hour))
+	var asked []string
+	sums, err := synced.SyncAll(ctx, func(_ context.Context, s SyncSource) (string, error) { asked = append(asked, s.URL); return "secret", nil })
+	if err != nil || len(sums) != 1 || sums[0].InteractionsCreated != 1 || len(asked) != 1 || asked[0] != url {
+		t.Errorf("sync all: %+v %v (asked %v)", sums, err, asked)
+	}
 	srcs := must[[]SyncSource](t)(synced.SyncSources(ctx))
-	if len(srcs) != 1 || srcs[0].URL != url || srcs[0].LastRun == nil || srcs[0].LastError != "" {
+	if len(srcs) != 1 || srcs[0].URL != url || srcs[0].LastRun == nil || srcs[0].LastError != "" || srcs[0].LastAdded != 1 {
 		t.Errorf("sources: %+v", srcs)
 	}
 

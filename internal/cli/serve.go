@@ -21,6 +21,7 @@ import (
 
 func (r *runner) serveCmd() *cobra.Command {
 	var addr, token, certFile, keyFile string
+	var syncEvery time.Duration
 	var withDemo, newToken bool
 	c := &cobra.Command{
 		Use:   "serve",
@@ -96,6 +97,9 @@ HTTP the token crosses the network in clear text.`,
 				scheme = "https"
 			}
 			fmt.Fprintf(r.env.Stdout, "Rapport is at %s://%s/ (database %s). Stop with Ctrl-C.\n", scheme, ln.Addr(), a.Where())
+			if syncEvery > 0 {
+				go r.syncEvery(ctx, a, syncEvery)
+			}
 			errc := make(chan error, 1)
 			go func() {
 				if certFile != "" {
@@ -121,6 +125,7 @@ HTTP the token crosses the network in clear text.`,
 	c.Flags().BoolVar(&withDemo, "demo", false, "serve a throwaway database filled with the demo network")
 	c.Flags().StringVar(&token, "token", "", "the secret token to require (default $RAPPORT_TOKEN, else the stored one, else a new one)")
 	c.Flags().BoolVar(&newToken, "new-token", false, "make a new token, print it once and require it (older sessions end)")
+	c.Flags().DurationVar(&syncEvery, "sync-every", 15*time.Minute, "run the sources of rapport sync this often, in the background (0: never)")
 	c.Flags().StringVar(&certFile, "tls-cert", "", "serve HTTPS with this certificate (PEM)")
 	c.Flags().StringVar(&keyFile, "tls-key", "", "and this private key (PEM)")
 	return c
@@ -162,4 +167,33 @@ func (r *runner) serveAuth(ctx context.Context, a *app.App, token string, renew 
 	}
 	fmt.Fprintf(r.env.Stdout, "The token for this server (shown once; only its hash is kept):\n\n    %s\n\nBrowsers sign in with it at /login; API clients send \"Authorization: Bearer <token>\".\n", token)
 	return web.NewTokenAuth(h, r.env.Clock), nil
+}
+
+// syncEvery runs the sources of rapport sync in the background, shortly
+// after the server starts and then every interval, until ctx ends: each run
+// commits batch by batch, so pages go on being served (and read what it
+// added as it lands); how each went is logged and shown on /settings.
+func (r *runner) syncEvery(ctx context.Context, a *app.App, every time.Duration) {
+	t := time.NewTimer(min(every, 10*time.Second))
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		srcs, err := a.SyncSources(ctx)
+		if err == nil && len(srcs) > 0 {
+			sums, err := a.SyncAll(ctx, r.syncPassword)
+			for _, s := range sums {
+				r.log.Info("synced", "source", s.Source, "read", s.Read, "interactions", s.InteractionsCreated, "people", s.PeopleCreated)
+			}
+			if err != nil && ctx.Err() == nil {
+				r.log.Warn("sync", "err", err)
+			}
+		} else if err != nil {
+			r.log.Warn("sync: list the sources", "err", err)
+		}
+		t.Reset(every)
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -349,5 +350,56 @@ func writeFile(t *testing.T, path, s string) {
 	t.Helper()
 	if err := os.WriteFile(path, []byte(s), 0o600); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The settings page makes an app password and shows it once (never in a
+// URL, not cached), lists devices without their secrets, revokes them, and
+// lists the people a device deleted with a way to keep them.
+func TestDevicesInTheBrowser(t *testing.T) {
+	f := newFixture(t, 0)
+	ctx := context.Background()
+	if _, err := f.app.AddPerson(ctx, "Ada Lovelace", app.PersonEdit{AddEmails: []string{"ada@example.com"}}); err != nil {
+		t.Fatal(err)
+	}
+	w := f.postForm("/settings/devices", url.Values{"name": {"phone"}})
+	secret := regexp.MustCompile(`<code class="secret">([A-Za-z0-9_-]{43})</code>`).FindStringSubmatch(w.Body.String())
+	if w.Code != http.StatusOK || secret == nil || w.Header().Get("Cache-Control") != "no-store" {
+		t.Fatalf("made: %d %v\n%s", w.Code, w.Header(), w.Body)
+	}
+	if tok, ok, err := f.app.CheckAppToken(ctx, secret[1]); err != nil || !ok || tok.Name != "phone" {
+		t.Fatalf("the password shown does not sign in: %v %v", ok, err)
+	}
+	page := f.get("/settings").Body.String()
+	if strings.Contains(page, secret[1]) || !strings.Contains(page, ">phone</th>") {
+		t.Errorf("the settings page shows the secret again, or not the device")
+	}
+	// A device deletes Ada's card: she waits on the settings page.
+	c, _ := newDav(t, f)
+	_, body := c.do("PROPFIND", davBook, "", "Depth", "1")
+	if resp, _ := c.do(http.MethodDelete, hrefs(body)[0], ""); resp.StatusCode/100 != 2 {
+		t.Fatalf("delete: %d", resp.StatusCode)
+	}
+	page = f.get("/settings").Body.String()
+	if !strings.Contains(page, "Deleted on a device") || !strings.Contains(page, "Keep Ada Lovelace on your devices") {
+		t.Errorf("the deletion is not on the settings page")
+	}
+	d, _ := f.app.Show(ctx, "ada")
+	if w := f.postForm("/people/"+d.ID+"/keep", url.Values{}); w.Code != http.StatusSeeOther {
+		t.Errorf("keep: %d", w.Code)
+	}
+	if rm, _ := f.app.DeviceRemovals(ctx); len(rm) != 0 {
+		t.Errorf("still removed: %+v", rm)
+	}
+	toks, _ := f.app.AppTokens(ctx)
+	for _, tk := range toks {
+		if tk.Name == "phone" {
+			if w := f.postForm("/settings/devices/"+tk.ID+"/revoke", url.Values{}); w.Code != http.StatusSeeOther {
+				t.Errorf("revoke: %d", w.Code)
+			}
+		}
+	}
+	if _, ok, _ := f.app.CheckAppToken(ctx, secret[1]); ok {
+		t.Error("a revoked password still signs in")
 	}
 }

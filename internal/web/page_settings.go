@@ -14,11 +14,20 @@ type settingsView struct {
 	Budget   *app.Budget
 	Settings []app.Setting
 	Kinds    []rapport.Kind
+	Devices  []app.AppToken      // app passwords for the address book
+	Removed  []app.DeviceRemoval // people a device deleted, to decide about
+	Sources  []app.SyncSource    // mailboxes captured, and their last runs
+	// NewName and NewSecret are an app password just made: shown once.
+	NewName, NewSecret string
 }
 
 func (s *Server) settingsPage(r *http.Request) (string, pageData, error) {
+	return s.settingsWith(r, settingsView{})
+}
+
+// settingsWith is the settings page, with v's new app password if any.
+func (s *Server) settingsWith(r *http.Request, v settingsView) (string, pageData, error) {
 	ctx := r.Context()
-	v := settingsView{}
 	var err error
 	if v.Budget, err = s.app.Budget(ctx); err != nil {
 		return "", pageData{}, err
@@ -34,7 +43,55 @@ func (s *Server) settingsPage(r *http.Request) (string, pageData, error) {
 	if v.Kinds, err = s.app.Kinds(ctx); err != nil {
 		return "", pageData{}, err
 	}
+	if v.Devices, err = s.app.AppTokens(ctx); err != nil {
+		return "", pageData{}, err
+	}
+	if v.Removed, err = s.app.DeviceRemovals(ctx); err != nil {
+		return "", pageData{}, err
+	}
+	if v.Sources, err = s.app.SyncSources(ctx); err != nil {
+		return "", pageData{}, err
+	}
 	return "settings", pageData{Title: "Settings", Nav: "settings", Data: v}, nil
+}
+
+// createDevice makes an app password and shows it on the page it answers
+// with, once: never in a redirect's URL or a flash.
+func (s *Server) createDevice(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, rapport.Errorf(rapport.EINVALID, "could not read the form: %v", err))
+		return
+	}
+	t, secret, err := s.app.CreateAppToken(r.Context(), r.PostForm.Get("name"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	name, data, err := s.settingsWith(r, settingsView{NewName: t.Name, NewSecret: secret})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, name, data)
+}
+
+func (s *Server) revokeDevice(r *http.Request) (string, error) {
+	t, err := s.app.RevokeAppToken(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return "", err
+	}
+	return s.flash.url("/settings#devices-h", "Revoked "+t.Name+": that device is refused from now on."), nil
+}
+
+// keepOnDevices puts a person a device deleted back in the address book.
+func (s *Server) keepOnDevices(r *http.Request) (string, error) {
+	who, err := s.app.KeepOnDevices(r.Context(), r.PathValue("id"))
+	if err != nil {
+		return "", err
+	}
+	return s.flash.url(localPath(r.PostForm.Get("back"), "/settings#devices-h"), who.Name+" is back in the address book."), nil
 }
 
 func (s *Server) saveSettings(r *http.Request) (string, error) {

@@ -152,6 +152,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /settings", s.form(s.saveSettings))
 	mux.HandleFunc("POST /settings/ladder", s.form(s.saveRung))
 	mux.HandleFunc("POST /settings/offers", s.form(s.saveOffers))
+	mux.HandleFunc("POST /settings/devices", s.createDevice)
+	mux.HandleFunc("POST /settings/devices/{id}/revoke", s.form(s.revokeDevice))
+	mux.HandleFunc("POST /people/{id}/keep", s.form(s.keepOnDevices))
 
 	s.apiRoutes(mux)
 	dav := s.davHandler()
