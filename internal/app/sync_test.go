@@ -253,7 +253,10 @@ func TestIMAPSyncEqualsTheMaildirImport(t *testing.T) {
 	// its command gives.
 	message(t, filepath.Join(src, "new"), "7.m", "Ada Lovelace <ada@example.com>", "pat@example.com", "Tea?", "i7@example.com", now.Add(-time.Hour))
 	var asked []string
-	sums, err := synced.SyncAll(ctx, func(_ context.Context, s SyncSource) (string, error) { asked = append(asked, s.URL); return "secret", nil })
+	sums, err := synced.SyncAll(ctx, func(_ context.Context, s SyncSource) (string, error) {
+		asked = append(asked, s.URL)
+		return "secret", nil
+	})
 	if err != nil || len(sums) != 1 || sums[0].InteractionsCreated != 1 || len(asked) != 1 || asked[0] != url {
 		t.Errorf("sync all: %+v %v (asked %v)", sums, err, asked)
 	}
