@@ -13,11 +13,19 @@ import (
 	"github.com/rapport-app/rapport/internal/mailsync"
 )
 
-// syncPassword is a source's password: RAPPORT_IMAP_PASSWORD, else what its
-// command prints.
+// syncPassword is a source's password: RAPPORT_IMAP_PASSWORD (a mailbox) or
+// RAPPORT_CALDAV_PASSWORD (calendars), else what its command prints; a
+// calendar server may ask for none.
 func (r *runner) syncPassword(ctx context.Context, s app.SyncSource) (string, error) {
-	if pw := r.env.Getenv("RAPPORT_IMAP_PASSWORD"); pw != "" {
+	env := "RAPPORT_IMAP_PASSWORD"
+	if s.Kind == "caldav" {
+		env = "RAPPORT_CALDAV_PASSWORD"
+	}
+	if pw := r.env.Getenv(env); pw != "" {
 		return pw, nil
+	}
+	if s.Kind == "caldav" && s.PasswordCommand == "" {
+		return "", nil
 	}
 	return mailsync.Password(ctx, s.PasswordCommand)
 }
@@ -27,7 +35,7 @@ func printSync(w io.Writer, s *app.SyncSummary) {
 	for _, f := range s.Folders {
 		folders = append(folders, fmt.Sprintf("%s %d", f.Name, f.Read))
 	}
-	fmt.Fprintf(w, "%s: read %d new messages (%s); %d interactions and %d people added, %d left out\n",
+	fmt.Fprintf(w, "%s: read %d new items (%s); %d interactions and %d people added, %d left out\n",
 		s.Source, s.Read, strings.Join(folders, ", "), s.InteractionsCreated, s.PeopleCreated, s.Skipped)
 	for _, e := range s.Errors {
 		fmt.Fprintf(w, "  note: %s\n", e)
@@ -90,6 +98,37 @@ plain text only to this machine). The password is never stored: it comes from
 			return r.emit(sum, func(w io.Writer) { printSync(w, sum) })
 		},
 	}
+	var cal app.CalDAVSync
+	caldavCmd := &cobra.Command{
+		Use:   "caldav URL",
+		Short: "Capture calendars over CalDAV: meetings with the people invited, now and at each sync",
+		Long: `Read an account's calendars over CalDAV with the ICS import's rules: each meeting
+is an interaction with the people invited (you left out, nothing after now); an
+event imported before (from an .ics file too) is not counted twice. Each run fetches
+only the events whose ETag changed. URL is https://user@host/path (the account, or
+one calendar); plain http only to this machine. The password is never stored: it
+comes from --password-command (kept, and run at each sync) or
+RAPPORT_CALDAV_PASSWORD.`,
+		Example: `  rapport sync caldav https://pat@cal.example.com/dav/ --me pat@example.com --password-command "pass show cal"`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			cal.URL = args[0]
+			if cal.Password, err = r.syncPassword(cmd.Context(), app.SyncSource{Kind: "caldav", PasswordCommand: cal.PasswordCommand}); err != nil {
+				return err
+			}
+			sum, err := a.SyncCalDAV(cmd.Context(), cal)
+			if err != nil {
+				return err
+			}
+			return r.emit(sum, func(w io.Writer) { printSync(w, sum) })
+		},
+	}
+	caldavCmd.Flags().StringArrayVar(&cal.Me, "me", nil, "your address in the invitations (repeatable)")
+	caldavCmd.Flags().StringVar(&cal.PasswordCommand, "password-command", "", `a command that prints the password; default $RAPPORT_CALDAV_PASSWORD`)
 	imapCmd.Flags().StringArrayVar(&in.Me, "me", nil, "your address in this mailbox (repeatable; required)")
 	imapCmd.Flags().StringVar(&in.PasswordCommand, "password-command", "", `a command that prints the password ("pass show mail"); default $RAPPORT_IMAP_PASSWORD`)
 	list := &cobra.Command{
@@ -138,6 +177,6 @@ plain text only to this machine). The password is never stored: it comes from
 			return r.emit(map[string]string{"forgotten": args[0]}, func(w io.Writer) { fmt.Fprintf(w, "Forgot %s.\n", args[0]) })
 		},
 	}
-	c.AddCommand(imapCmd, list, forget)
+	c.AddCommand(imapCmd, caldavCmd, list, forget)
 	return c
 }

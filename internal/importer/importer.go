@@ -86,6 +86,21 @@ type Result struct {
 	Why map[string]int
 }
 
+// Merge adds what o read to what r holds.
+func (r *Result) Merge(o *Result) {
+	r.People = append(r.People, o.People...)
+	r.Touches = append(r.Touches, o.Touches...)
+	r.Read += o.Read
+	r.Skipped += o.Skipped
+	r.Notes = append(r.Notes, o.Notes...)
+	for why, n := range o.Why {
+		if r.Why == nil {
+			r.Why = map[string]int{}
+		}
+		r.Why[why] += n
+	}
+}
+
 // Skip counts one record left out on purpose, and why.
 func (r *Result) Skip(why string) {
 	r.Skipped++

@@ -70,8 +70,10 @@ func (tx *Tx) DeleteSyncSource(ctx context.Context, url string) error {
 	if n, _ := r.RowsAffected(); n == 0 {
 		return rapport.Errorf(rapport.ENOTFOUND, "no source %s (rapport sync list)", url)
 	}
-	if _, err := tx.q.ExecContext(ctx, `DELETE FROM sync_folders WHERE url = ?`, url); err != nil {
-		return fmt.Errorf("forget %s: %w", url, mapErr(err))
+	for _, q := range []string{`DELETE FROM sync_folders WHERE url = ?`, `DELETE FROM sync_items WHERE url = ?`} {
+		if _, err := tx.q.ExecContext(ctx, q, url); err != nil {
+			return fmt.Errorf("forget %s: %w", url, mapErr(err))
+		}
 	}
 	return nil
 }
@@ -106,4 +108,28 @@ func (tx *Tx) EmailedAddresses(ctx context.Context) ([]string, error) {
 		JOIN interaction_people ip ON ip.person_id = h.person_id
 		JOIN interactions i ON i.id = ip.interaction_id
 		WHERE h.kind = ? AND i.kind = 'email' AND i.by_side = 'me'`, rapport.HandleEmail)
+}
+
+// SyncItems returns the ETag last read of each item (a calendar event) of a
+// source, by href.
+func (tx *Tx) SyncItems(ctx context.Context, url string) (map[string]string, error) {
+	out := map[string]string{}
+	err := tx.eachRow(ctx, "read what was synced", `SELECT href, etag FROM sync_items WHERE url = ?`, []any{url}, func(rows *sql.Rows) error {
+		var h, e string
+		err := rows.Scan(&h, &e)
+		out[h] = e
+		return err
+	})
+	return out, err
+}
+
+// PutSyncItems records the ETags read of items of a source.
+func (tx *Tx) PutSyncItems(ctx context.Context, url string, etags map[string]string) error {
+	for h, e := range etags {
+		if _, err := tx.q.ExecContext(ctx, `INSERT INTO sync_items (url, href, etag) VALUES (?, ?, ?)
+			ON CONFLICT (url, href) DO UPDATE SET etag = excluded.etag`, url, h, e); err != nil {
+			return fmt.Errorf("record what was synced: %w", mapErr(err))
+		}
+	}
+	return nil
 }

@@ -122,19 +122,7 @@ func Read(source string, paths []string, opts Options) (*importer.Result, error)
 	return nil, rapport.Errorf(rapport.EINVALID, "unknown source %q: expected one of %s, or json (a Rapport backup)", source, strings.Join(Sources, ", "))
 }
 
-func merge(into, r *importer.Result) {
-	into.People = append(into.People, r.People...)
-	into.Touches = append(into.Touches, r.Touches...)
-	into.Read += r.Read
-	into.Skipped += r.Skipped
-	into.Notes = append(into.Notes, r.Notes...)
-	for why, n := range r.Why {
-		if into.Why == nil {
-			into.Why = map[string]int{}
-		}
-		into.Why[why] += n
-	}
-}
+func merge(into, r *importer.Result) { into.Merge(r) }
 
 // ext matches file names by their ending.
 func ext(e string) func(string) bool {

@@ -1,8 +1,10 @@
--- Sources synced as they change (`rapport sync`): a mailbox over IMAP, by
+-- Sources synced as they change (`rapport sync`): a mailbox over IMAP or
+-- calendars over CalDAV, by
 -- its URL without a password (the password is given by a command, or the
 -- environment, never stored), your addresses in it, and how its last run
--- went; and how far each of its folders was read (UIDVALIDITY, last UID), so
--- that the next run reads only what came after.
+-- went; how far each of a mailbox's folders was read (UIDVALIDITY, last
+-- UID), so that the next run reads only what came after; and each calendar
+-- event's ETag as last read, so that the next run fetches only what changed.
 
 -- +goose Up
 CREATE TABLE sync_sources (
@@ -23,6 +25,14 @@ CREATE TABLE sync_folders (
     PRIMARY KEY (url, folder)
 );
 
+CREATE TABLE sync_items (
+    url  TEXT NOT NULL,
+    href TEXT NOT NULL,
+    etag TEXT NOT NULL,
+    PRIMARY KEY (url, href)
+);
+
 -- +goose Down
+DROP TABLE sync_items;
 DROP TABLE sync_folders;
 DROP TABLE sync_sources;
