@@ -107,7 +107,7 @@ func TestCalDAVSyncEqualsTheICSImport(t *testing.T) {
 	must[*ImportSummary](t)(imported.ImportFiles(ctx, ImportRequest{Source: "ics", Paths: []string{file}, Me: []string{"pat@example.com"}}))
 	synced := newApp(t, now)
 	url := strings.Replace(base, "http://", "http://pat@", 1) + "/pat/"
-	in := CalDAVSync{URL: url, Me: []string{"pat@example.com"}, Password: "x"}
+	in := DAVSync{URL: url, Me: []string{"pat@example.com"}, Password: "x"}
 	sum := must[*SyncSummary](t)(synced.SyncCalDAV(ctx, in))
 	if len(sum.Folders) != 1 || sum.Folders[0].Read != 3 || sum.InteractionsCreated == 0 {
 		t.Errorf("first sync: %+v", sum)
@@ -131,5 +131,54 @@ func TestCalDAVSyncEqualsTheICSImport(t *testing.T) {
 	srcs := must[[]SyncSource](t)(synced.SyncSources(ctx))
 	if len(srcs) != 1 || srcs[0].Kind != "caldav" || srcs[0].LastError != "" {
 		t.Errorf("sources: %+v", srcs)
+	}
+}
+
+// An address book pulled over CardDAV from Radicale is the vCard import of
+// the same cards; a card changed there is all the next pull reads, and it
+// lands on the person it names.
+func TestCardDAVPullEqualsTheVCardImport(t *testing.T) {
+	ctx := context.Background()
+	base := radicale(t)
+	davDo(t, "MKCOL", base+"/pat/team/", "application/xml", `<?xml version="1.0"?><d:mkcol xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:carddav"><d:set><d:prop><d:resourcetype><d:collection/><c:addressbook/></d:resourcetype></d:prop></d:set></d:mkcol>`)
+	cards := []string{
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:c1\r\nFN:Ada Lovelace\r\nN:Lovelace;Ada;;;\r\nEMAIL:ada@example.com\r\nORG:Analytical Engines\r\nCATEGORIES:math\r\nEND:VCARD\r\n",
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nUID:c2\r\nFN:Grace Hopper\r\nN:Hopper;Grace;;;\r\nTEL:+1 555 0100\r\nEND:VCARD\r\n",
+	}
+	for i, c := range cards {
+		davDo(t, http.MethodPut, fmt.Sprintf("%s/pat/team/c%d.vcf", base, i+1), "text/vcard; charset=utf-8", c)
+	}
+	file := filepath.Join(t.TempDir(), "team.vcf")
+	if err := os.WriteFile(file, []byte(strings.Join(cards, "")), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	imported := newApp(t, now)
+	must[*ImportSummary](t)(imported.ImportFiles(ctx, ImportRequest{Source: "vcard", Paths: []string{file}}))
+	pulled := newApp(t, now)
+	in := DAVSync{URL: strings.Replace(base, "http://", "http://pat@", 1) + "/pat/", Password: "x"}
+	sum := must[*SyncSummary](t)(pulled.SyncCardDAV(ctx, in))
+	if sum.PeopleCreated != 2 || len(sum.Folders) != 1 || sum.Folders[0].Read != 2 {
+		t.Errorf("first pull: %+v", sum)
+	}
+	people := func(a *App) string {
+		var out []string
+		for _, p := range must[[]PersonSummary](t)(a.People(ctx, PeopleFilter{Sort: "name"})) {
+			d := must[*PersonDetail](t)(a.Show(ctx, p.ID))
+			out = append(out, fmt.Sprintf("%s %s %v %v %v", d.Name, d.Org, d.Emails, d.Phones, d.Tags))
+		}
+		return strings.Join(out, "\n")
+	}
+	if got, want := people(pulled), people(imported); got != want {
+		t.Errorf("the pull differs from the import:\n got %s\nwant %s", got, want)
+	}
+	davDo(t, http.MethodPut, base+"/pat/team/c2.vcf", "text/vcard; charset=utf-8", strings.Replace(cards[1], "END:VCARD", "EMAIL:grace@navy.example\r\nEND:VCARD", 1))
+	if sum = must[*SyncSummary](t)(pulled.SyncCardDAV(ctx, in)); sum.Folders[0].Read != 1 || sum.PeopleCreated != 0 {
+		t.Errorf("after one change: %+v", sum)
+	}
+	if d := must[*PersonDetail](t)(pulled.Show(ctx, "grace")); len(d.Emails) != 1 || d.Emails[0] != "grace@navy.example" {
+		t.Errorf("the change did not land on Grace: %+v", d.Emails)
+	}
+	if sum = must[*SyncSummary](t)(pulled.SyncCardDAV(ctx, in)); sum.Folders[0].Read != 0 {
+		t.Errorf("nothing changed: %+v", sum)
 	}
 }

@@ -360,7 +360,13 @@ func (m *merger) person(ctx context.Context, ip importer.Person) (string, error)
 	// record of this import shares. Short codes and invalid numbers never
 	// merge; look-alikes go to `rapport dupes`.
 	id, by := "", ""
+	if ip.Ref != "" {
+		id = m.keys[ip.Ref][0]
+	}
 	for _, h := range hs {
+		if id != "" {
+			break
+		}
 		if h.kind == rapport.HandlePhone && (!rapport.PhoneMergeable(h.norm) || m.sharedPhones[h.norm]) {
 			continue
 		}
@@ -415,8 +421,8 @@ func (m *merger) person(ctx context.Context, ip importer.Person) (string, error)
 	default:
 		m.merged[id] = true
 		if !m.adds(id, ip, hs) && !aliased {
-			if proven {
-				return id, nil
+			if err := m.remember(ip.Ref, id); err != nil || proven {
+				return id, err
 			}
 			return id, m.remember(ip.Key, id)
 		}
@@ -436,6 +442,9 @@ func (m *merger) person(ctx context.Context, ip importer.Person) (string, error)
 		}
 	}
 	delete(m.aliases, p.ID)
+	if err := m.remember(ip.Ref, p.ID); err != nil {
+		return "", err
+	}
 	if proven {
 		return p.ID, nil // a handle knows them: no key needed
 	}

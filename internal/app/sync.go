@@ -7,12 +7,14 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/rapport-app/rapport"
-	"github.com/rapport-app/rapport/internal/calsync"
+	"github.com/rapport-app/rapport/internal/davsync"
 	"github.com/rapport-app/rapport/internal/importer"
 	"github.com/rapport-app/rapport/internal/importer/email"
 	"github.com/rapport-app/rapport/internal/importer/ics"
+	"github.com/rapport-app/rapport/internal/importer/vcard"
 	"github.com/rapport-app/rapport/internal/mailsync"
 	"github.com/rapport-app/rapport/internal/store"
 )
@@ -177,7 +179,7 @@ func (a *App) SyncSources(ctx context.Context) ([]SyncSource, error) {
 func (a *App) ForgetSync(ctx context.Context, url string) error {
 	if acct, err := mailsync.ParseAccount(url); err == nil {
 		url = acct.URL
-	} else if acct, err := calsync.ParseAccount(url); err == nil {
+	} else if acct, err := davsync.ParseAccount(url); err == nil {
 		url = acct.Key()
 	}
 	return a.DB.Update(ctx, func(tx *store.Tx) error { return tx.DeleteSyncSource(ctx, url) })
@@ -201,9 +203,12 @@ func (a *App) SyncAll(ctx context.Context, password func(context.Context, SyncSo
 			continue
 		}
 		var sum *SyncSummary
-		if s.Kind == "caldav" {
-			sum, err = a.SyncCalDAV(ctx, CalDAVSync{URL: s.URL, Me: s.Me, PasswordCommand: s.PasswordCommand, Password: pw})
-		} else {
+		switch s.Kind {
+		case calendars.name:
+			sum, err = a.SyncCalDAV(ctx, DAVSync{URL: s.URL, Me: s.Me, PasswordCommand: s.PasswordCommand, Password: pw})
+		case addressBooks.name:
+			sum, err = a.SyncCardDAV(ctx, DAVSync{URL: s.URL, Me: s.Me, PasswordCommand: s.PasswordCommand, Password: pw})
+		default:
 			sum, err = a.SyncIMAP(ctx, IMAPSync{URL: s.URL, Me: s.Me, PasswordCommand: s.PasswordCommand, Password: pw})
 		}
 		if sum != nil {
@@ -216,15 +221,40 @@ func (a *App) SyncAll(ctx context.Context, password func(context.Context, SyncSo
 	return out, errors.Join(errs...)
 }
 
-// CalDAVSync is an account's calendars to capture: its URL
-// (https://user@host/path), your addresses (to tell you among the
-// attendees), and its password, as for IMAPSync.
-type CalDAVSync struct {
+// DAVSync is an account's calendars (CalDAV) or address books (CardDAV) to
+// capture: its URL (https://user@host/path), your addresses (to tell you
+// among a meeting's attendees), and its password, as for IMAPSync.
+type DAVSync struct {
 	URL             string
 	Me              []string
 	PasswordCommand string
 	Password        string
 }
+
+// davKind is what differs between calendars and address books.
+type davKind struct {
+	name  string // the source's kind
+	lists func(*davsync.Client, context.Context) ([]string, error)
+	get   func(*davsync.Client, context.Context, string, []string) ([]davsync.Object, error)
+	read  func(o davsync.Object, me []string, now time.Time) (*importer.Result, error)
+}
+
+var (
+	calendars = davKind{name: "caldav", lists: (*davsync.Client).Calendars, get: (*davsync.Client).Get,
+		read: func(o davsync.Object, me []string, now time.Time) (*importer.Result, error) {
+			return ics.Read(bytes.NewReader(o.Data), o.Href, me, now)
+		}}
+	addressBooks = davKind{name: "carddav", lists: (*davsync.Client).AddressBooks, get: (*davsync.Client).Cards,
+		read: func(o davsync.Object, _ []string, _ time.Time) (*importer.Result, error) {
+			r, err := vcard.Read(bytes.NewReader(o.Data), o.Href)
+			if err == nil {
+				for i := range r.People {
+					r.People[i].Ref = o.Href // the card is the person, whatever it says next
+				}
+			}
+			return r, err
+		}}
+)
 
 // SyncCalDAV captures an account's calendars with the ICS import's rules
 // (meetings with the people invited, you left out, nothing after now): it
@@ -232,8 +262,20 @@ type CalDAVSync struct {
 // not read as they are now; an event already imported (by its UID, from an
 // .ics file too) is not counted twice. The source is recorded for `rapport
 // sync` and its run noted.
-func (a *App) SyncCalDAV(ctx context.Context, in CalDAVSync) (*SyncSummary, error) {
-	acct, err := calsync.ParseAccount(in.URL)
+func (a *App) SyncCalDAV(ctx context.Context, in DAVSync) (*SyncSummary, error) {
+	return a.syncDAVSource(ctx, calendars, in)
+}
+
+// SyncCardDAV pulls an address book someone shares with you (or your own on
+// another server) with the vCard import's rules, the same way: only the
+// cards whose ETag changed are read, and a card merges into the person its
+// email, phone or link names.
+func (a *App) SyncCardDAV(ctx context.Context, in DAVSync) (*SyncSummary, error) {
+	return a.syncDAVSource(ctx, addressBooks, in)
+}
+
+func (a *App) syncDAVSource(ctx context.Context, kind davKind, in DAVSync) (*SyncSummary, error) {
+	acct, err := davsync.ParseAccount(in.URL)
 	if err != nil {
 		return nil, err
 	}
@@ -242,17 +284,17 @@ func (a *App) SyncCalDAV(ctx context.Context, in CalDAVSync) (*SyncSummary, erro
 		return nil, err
 	}
 	key := acct.Key()
-	src := store.SyncSource{URL: key, Kind: "caldav", Me: me, PasswordCommand: strings.TrimSpace(in.PasswordCommand)}
+	src := store.SyncSource{URL: key, Kind: kind.name, Me: me, PasswordCommand: strings.TrimSpace(in.PasswordCommand)}
 	if err := a.DB.Update(ctx, func(tx *store.Tx) error { return tx.PutSyncSource(ctx, src) }); err != nil {
 		return nil, err
 	}
-	sum, err := a.syncCalDAV(ctx, acct, me, in.Password)
+	sum, err := a.syncDAV(ctx, kind, acct, me, in.Password)
 	failure, added := "", 0
 	if err != nil {
 		failure = rapport.ErrorMessage(err)
 	}
 	if sum != nil {
-		added = sum.InteractionsCreated
+		added = sum.InteractionsCreated + sum.PeopleCreated
 	}
 	if rerr := a.DB.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error { return tx.SyncRan(ctx, key, a.now(), added, failure) }); rerr != nil && err == nil {
 		err = rerr
@@ -260,13 +302,13 @@ func (a *App) SyncCalDAV(ctx context.Context, in CalDAVSync) (*SyncSummary, erro
 	return sum, err
 }
 
-func (a *App) syncCalDAV(ctx context.Context, acct calsync.Account, me []string, password string) (*SyncSummary, error) {
+func (a *App) syncDAV(ctx context.Context, kind davKind, acct davsync.Account, me []string, password string) (*SyncSummary, error) {
 	key := acct.Key()
-	c, err := calsync.Dial(acct, password)
+	c, err := davsync.Dial(acct, password)
 	if err != nil {
 		return nil, err
 	}
-	cals, err := c.Calendars(ctx)
+	cols, err := kind.lists(c, ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -275,8 +317,8 @@ func (a *App) syncCalDAV(ctx context.Context, acct calsync.Account, me []string,
 		return nil, err
 	}
 	sum := &SyncSummary{Source: key, Folders: []FolderSummary{}, Errors: []string{}}
-	for _, cal := range cals {
-		etags, err := c.ETags(ctx, cal)
+	for _, col := range cols {
+		etags, err := c.ETags(ctx, col)
 		if err != nil {
 			return sum, err
 		}
@@ -287,26 +329,29 @@ func (a *App) syncCalDAV(ctx context.Context, acct calsync.Account, me []string,
 			}
 		}
 		slices.Sort(changed)
-		fs := FolderSummary{Name: cal}
-		objs, err := c.Get(ctx, cal, changed)
+		objs, err := kind.get(c, ctx, col, changed)
 		if err != nil {
 			return sum, err
 		}
-		fs.Read = len(objs)
+		sum.Folders = append(sum.Folders, FolderSummary{Name: col, Read: len(objs)})
+		if len(objs) == 0 {
+			continue
+		}
 		res := &importer.Result{}
 		read := map[string]string{}
 		for _, o := range objs {
-			r, err := ics.Read(bytes.NewReader(o.Data), o.Href, me, a.now())
+			r, err := kind.read(o, me, a.now())
 			if err != nil {
 				sum.Errors = append(sum.Errors, rapport.ErrorMessage(err))
 				continue
 			}
+			for i := range r.People {
+				if r.People[i].Ref != "" {
+					r.People[i].Ref = kind.name + "\x00" + key + "\x00" + r.People[i].Ref
+				}
+			}
 			res.Merge(r)
 			read[o.Href] = o.ETag
-		}
-		sum.Folders = append(sum.Folders, fs)
-		if len(objs) == 0 {
-			continue
 		}
 		is, err := a.importThen(ctx, key, res, false, func(tx *store.Tx) error { return tx.PutSyncItems(ctx, key, read) })
 		if err != nil {

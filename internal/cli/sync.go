@@ -18,13 +18,13 @@ import (
 // calendar server may ask for none.
 func (r *runner) syncPassword(ctx context.Context, s app.SyncSource) (string, error) {
 	env := "RAPPORT_IMAP_PASSWORD"
-	if s.Kind == "caldav" {
+	if s.Kind == "caldav" || s.Kind == "carddav" {
 		env = "RAPPORT_CALDAV_PASSWORD"
 	}
 	if pw := r.env.Getenv(env); pw != "" {
 		return pw, nil
 	}
-	if s.Kind == "caldav" && s.PasswordCommand == "" {
+	if s.Kind != "imap" && s.PasswordCommand == "" {
 		return "", nil
 	}
 	return mailsync.Password(ctx, s.PasswordCommand)
@@ -98,7 +98,7 @@ plain text only to this machine). The password is never stored: it comes from
 			return r.emit(sum, func(w io.Writer) { printSync(w, sum) })
 		},
 	}
-	var cal app.CalDAVSync
+	var cal app.DAVSync
 	caldavCmd := &cobra.Command{
 		Use:   "caldav URL",
 		Short: "Capture calendars over CalDAV: meetings with the people invited, now and at each sync",
@@ -127,6 +127,33 @@ RAPPORT_CALDAV_PASSWORD.`,
 			return r.emit(sum, func(w io.Writer) { printSync(w, sum) })
 		},
 	}
+	var book app.DAVSync
+	carddavCmd := &cobra.Command{
+		Use:   "carddav URL",
+		Short: "Pull an address book over CardDAV (a team's, or yours on another server), now and at each sync",
+		Long: `Read an account's address books over CardDAV with the vCard import's rules: a card
+whose email, phone or link is someone's merges into them, the others become people.
+Each run fetches only the cards whose ETag changed. URL is https://user@host/path;
+the password as for caldav.`,
+		Example: `  rapport sync carddav https://pat@dav.example.com/team/ --password-command "pass show dav"`,
+		Args:    cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			book.URL = args[0]
+			if book.Password, err = r.syncPassword(cmd.Context(), app.SyncSource{Kind: "carddav", PasswordCommand: book.PasswordCommand}); err != nil {
+				return err
+			}
+			sum, err := a.SyncCardDAV(cmd.Context(), book)
+			if err != nil {
+				return err
+			}
+			return r.emit(sum, func(w io.Writer) { printSync(w, sum) })
+		},
+	}
+	carddavCmd.Flags().StringVar(&book.PasswordCommand, "password-command", "", `a command that prints the password; default $RAPPORT_CALDAV_PASSWORD`)
 	caldavCmd.Flags().StringArrayVar(&cal.Me, "me", nil, "your address in the invitations (repeatable)")
 	caldavCmd.Flags().StringVar(&cal.PasswordCommand, "password-command", "", `a command that prints the password; default $RAPPORT_CALDAV_PASSWORD`)
 	imapCmd.Flags().StringArrayVar(&in.Me, "me", nil, "your address in this mailbox (repeatable; required)")
@@ -177,6 +204,6 @@ RAPPORT_CALDAV_PASSWORD.`,
 			return r.emit(map[string]string{"forgotten": args[0]}, func(w io.Writer) { fmt.Fprintf(w, "Forgot %s.\n", args[0]) })
 		},
 	}
-	c.AddCommand(imapCmd, caldavCmd, list, forget)
+	c.AddCommand(imapCmd, caldavCmd, carddavCmd, list, forget)
 	return c
 }

@@ -27,6 +27,10 @@ type Person struct {
 	// Key identifies the person in the source when no handle does (a
 	// LinkedIn connection without a profile URL, a Facebook friend).
 	Key string
+	// Ref names the record in a source that keeps it (a card's URL in a
+	// synced address book): the person it made is found by it again first,
+	// whatever its handles have become since.
+	Ref string
 	// Where: "file:line" or "file: record N".
 	Where string
 	// Photo is the source's picture of them, when one was asked for and

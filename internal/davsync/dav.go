@@ -1,8 +1,9 @@
-// Package calsync reads calendars over CalDAV (RFC 4791, with
-// emersion/go-webdav) incrementally: it lists each calendar's events with
+// Package davsync reads calendars (CalDAV, RFC 4791) and address books
+// (CardDAV, RFC 6352) with emersion/go-webdav,
+// incrementally: it lists each collection's objects with
 // their ETags and fetches only the ones whose ETag the caller has not seen
 // (most servers give no collection sync; every one gives ETags).
-package calsync
+package davsync
 
 import (
 	"bytes"
@@ -16,13 +17,15 @@ import (
 	"time"
 
 	"github.com/emersion/go-ical"
+	"github.com/emersion/go-vcard"
 	"github.com/emersion/go-webdav"
 	"github.com/emersion/go-webdav/caldav"
+	"github.com/emersion/go-webdav/carddav"
 
 	"github.com/rapport-app/rapport"
 )
 
-// Account is where the calendars are: https://user@host/path (plain http to
+// Account is where the calendars or address books are: https://user@host/path (plain http to
 // this machine only). The password is given apart, never in the URL.
 type Account struct {
 	URL  string // without user or password
@@ -61,9 +64,10 @@ func (a Account) Key() string {
 	return u.String()
 }
 
-// Client reads an account's calendars.
+// Client reads an account's calendars and address books.
 type Client struct {
 	c    *caldav.Client
+	card *carddav.Client
 	base *url.URL
 }
 
@@ -77,8 +81,12 @@ func Dial(a Account, password string) (*Client, error) {
 	if err != nil {
 		return nil, fmt.Errorf("calendars at %s: %w", a.URL, err)
 	}
+	card, err := carddav.NewClient(hc, a.URL)
+	if err != nil {
+		return nil, fmt.Errorf("address books at %s: %w", a.URL, err)
+	}
 	base, _ := url.Parse(a.URL)
-	return &Client{c: c, base: base}, nil
+	return &Client{c: c, card: card, base: base}, nil
 }
 
 // Calendars finds the account's calendars: from its principal, or the URL
@@ -157,6 +165,56 @@ func (c *Client) Get(ctx context.Context, calendar string, hrefs []string) ([]Ob
 				continue
 			}
 			if err := ical.NewEncoder(&buf).Encode(o.Data); err != nil {
+				return nil, fmt.Errorf("read %s: %w", o.Path, err)
+			}
+			out = append(out, Object{Href: o.Path, ETag: o.ETag, Data: buf.Bytes()})
+		}
+	}
+	return out, nil
+}
+
+// AddressBooks finds the account's address books: from its principal, or
+// the URL itself when it is one.
+func (c *Client) AddressBooks(ctx context.Context) ([]string, error) {
+	var out []string
+	if p, err := c.c.FindCurrentUserPrincipal(ctx); err == nil {
+		if home, err := c.card.FindAddressBookHomeSet(ctx, p); err == nil {
+			if books, err := c.card.FindAddressBooks(ctx, home); err == nil {
+				for _, b := range books {
+					out = append(out, b.Path)
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		books, err := c.card.FindAddressBooks(ctx, c.base.Path)
+		if err != nil {
+			return nil, rapport.Errorf(rapport.EINVALID, "no address book found at %s: %v", c.base, err)
+		}
+		for _, b := range books {
+			out = append(out, b.Path)
+		}
+	}
+	if len(out) == 0 {
+		return nil, rapport.Errorf(rapport.EINVALID, "no address book found at %s", c.base)
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// Cards fetches cards of an address book as vCard text (in batches of 200
+// a request).
+func (c *Client) Cards(ctx context.Context, book string, hrefs []string) ([]Object, error) {
+	var out []Object
+	for start := 0; start < len(hrefs); start += 200 {
+		objs, err := c.card.MultiGetAddressBook(ctx, book, &carddav.AddressBookMultiGet{Paths: hrefs[start:min(start+200, len(hrefs))],
+			DataRequest: carddav.AddressDataRequest{AllProp: true}})
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", book, err)
+		}
+		for _, o := range objs {
+			var buf bytes.Buffer
+			if err := vcard.NewEncoder(&buf).Encode(o.Card); err != nil {
 				return nil, fmt.Errorf("read %s: %w", o.Path, err)
 			}
 			out = append(out, Object{Href: o.Path, ETag: o.ETag, Data: buf.Bytes()})
