@@ -26,6 +26,11 @@ type App struct {
 
 	envZone atomic.Pointer[time.Location] // the zone the process was given (TZ)
 	zone    atomic.Pointer[time.Location] // the time_zone setting, else envZone
+
+	// syncBatch, when set, replaces syncBatch, and afterBatch hears of each
+	// batch a capture committed (tests cross and cut batches).
+	syncBatch  int
+	afterBatch func() error
 }
 
 // zoneKey is where the time_zone setting is kept: an IANA name.

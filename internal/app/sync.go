@@ -125,7 +125,11 @@ func (a *App) syncIMAP(ctx context.Context, acct mailsync.Account, me []string, 
 			return sum, err
 		}
 		st := mailsync.State{UIDValidity: uint32(v), LastUID: uint32(last)}
-		err = conn.Fetch(ctx, folder, st, email.HeaderFields, syncBatch, func(hs []mailsync.Header, st mailsync.State) error {
+		batch := syncBatch
+		if a.syncBatch > 0 {
+			batch = a.syncBatch
+		}
+		err = conn.Fetch(ctx, folder, st, email.HeaderFields, batch, func(hs []mailsync.Header, st mailsync.State) error {
 			fs.Read += len(hs)
 			fs.LastUID = int64(st.LastUID)
 			save := func(tx *store.Tx) error {
@@ -154,6 +158,11 @@ func (a *App) syncIMAP(ctx context.Context, acct mailsync.Account, me []string, 
 			is, err := a.importThen(ctx, acct.URL, res, false, save)
 			if err != nil {
 				return err
+			}
+			if a.afterBatch != nil {
+				if err := a.afterBatch(); err != nil {
+					return err
+				}
 			}
 			sum.Read += is.Read
 			sum.InteractionsCreated += is.InteractionsCreated

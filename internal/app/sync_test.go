@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -271,5 +272,38 @@ func TestIMAPSyncEqualsTheMaildirImport(t *testing.T) {
 	}
 	if srcs := must[[]SyncSource](t)(synced.SyncSources(ctx)); srcs[0].LastError == "" {
 		t.Error("the failed run was not noted")
+	}
+}
+
+// A capture stopped halfway keeps what it committed, batch by batch, and
+// the next run reads only the rest: in the end, the same as in one go.
+func TestIMAPSyncResumesWhereItStopped(t *testing.T) {
+	ctx := context.Background()
+	fixture := filepath.Join(t.TempDir(), "Maildir")
+	mailFixture(t, fixture)
+	url, _ := dovecot(t, fixture)
+	whole := newApp(t, now)
+	must[*SyncSummary](t)(whole.SyncIMAP(ctx, IMAPSync{URL: url, Me: []string{"pat@example.com"}, Password: "secret"}))
+
+	halves := newApp(t, now)
+	halves.syncBatch = 2
+	n := 0
+	halves.afterBatch = func() error { // the run dies after its second batch
+		if n++; n == 2 {
+			return errors.New("the connection dropped")
+		}
+		return nil
+	}
+	if _, err := halves.SyncIMAP(ctx, IMAPSync{URL: url, Me: []string{"pat@example.com"}, Password: "secret"}); err == nil {
+		t.Fatal("a capture stopped halfway reported no error")
+	}
+	halves.afterBatch = nil
+	partial := history(t, halves)
+	sum := must[*SyncSummary](t)(halves.SyncIMAP(ctx, IMAPSync{URL: url, Me: []string{"pat@example.com"}, Password: "secret"}))
+	if sum.Read == 0 || sum.Read >= 8 {
+		t.Errorf("the second run read %d messages: all again, or none", sum.Read)
+	}
+	if len(partial) == 0 || strings.Join(history(t, halves), "\n") != strings.Join(history(t, whole), "\n") {
+		t.Errorf("resumed:\n%q\nafter a stop at\n%q\nin one go:\n%q", history(t, halves), partial, history(t, whole))
 	}
 }
