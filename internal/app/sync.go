@@ -75,22 +75,39 @@ func (a *App) SyncIMAP(ctx context.Context, in IMAPSync) (*SyncSummary, error) {
 		return nil, rapport.FieldErrorf(rapport.EINVALID, "me", "is required: your address in this mailbox, to tell your mail from theirs")
 	}
 	src := store.SyncSource{URL: acct.URL, Kind: "imap", Me: me, PasswordCommand: strings.TrimSpace(in.PasswordCommand)}
-	if err := a.DB.Update(ctx, func(tx *store.Tx) error { return tx.PutSyncSource(ctx, src) }); err != nil {
-		return nil, err
-	}
 	sum, err := a.syncIMAP(ctx, acct, me, in.Password)
-	failure := ""
+	return sum, a.ran(ctx, src, sum, err)
+}
+
+// ran records a source and how its run went: a source is kept once a run of
+// it has read something (a mistyped URL or password is not kept to fail
+// every quarter of an hour); a known source's failure is noted on it.
+func (a *App) ran(ctx context.Context, src store.SyncSource, sum *SyncSummary, err error) error {
+	failure, added := "", 0
 	if err != nil {
 		failure = rapport.ErrorMessage(err)
 	}
-	added := 0
 	if sum != nil {
-		added = sum.InteractionsCreated
+		added = sum.InteractionsCreated + sum.PeopleCreated
 	}
-	if rerr := a.DB.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error { return tx.SyncRan(ctx, acct.URL, a.now(), added, failure) }); rerr != nil && err == nil {
+	rerr := a.DB.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error {
+		srcs, err := tx.SyncSources(ctx)
+		if err != nil {
+			return err
+		}
+		known := slices.ContainsFunc(srcs, func(s store.SyncSource) bool { return s.URL == src.URL })
+		if !known && (sum == nil || sum.Read == 0 && len(sum.Folders) == 0) {
+			return nil // never reached: not kept
+		}
+		if err := tx.PutSyncSource(ctx, src); err != nil {
+			return err
+		}
+		return tx.SyncRan(ctx, src.URL, a.now(), added, failure)
+	})
+	if err == nil {
 		err = rerr
 	}
-	return sum, err
+	return err
 }
 
 func (a *App) syncIMAP(ctx context.Context, acct mailsync.Account, me []string, password string) (*SyncSummary, error) {
@@ -294,21 +311,8 @@ func (a *App) syncDAVSource(ctx context.Context, kind davKind, in DAVSync) (*Syn
 	}
 	key := acct.Key()
 	src := store.SyncSource{URL: key, Kind: kind.name, Me: me, PasswordCommand: strings.TrimSpace(in.PasswordCommand)}
-	if err := a.DB.Update(ctx, func(tx *store.Tx) error { return tx.PutSyncSource(ctx, src) }); err != nil {
-		return nil, err
-	}
 	sum, err := a.syncDAV(ctx, kind, acct, me, in.Password)
-	failure, added := "", 0
-	if err != nil {
-		failure = rapport.ErrorMessage(err)
-	}
-	if sum != nil {
-		added = sum.InteractionsCreated + sum.PeopleCreated
-	}
-	if rerr := a.DB.Update(context.WithoutCancel(ctx), func(tx *store.Tx) error { return tx.SyncRan(ctx, key, a.now(), added, failure) }); rerr != nil && err == nil {
-		err = rerr
-	}
-	return sum, err
+	return sum, a.ran(ctx, src, sum, err)
 }
 
 func (a *App) syncDAV(ctx context.Context, kind davKind, acct davsync.Account, me []string, password string) (*SyncSummary, error) {

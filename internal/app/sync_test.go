@@ -307,3 +307,26 @@ func TestIMAPSyncResumesWhereItStopped(t *testing.T) {
 		t.Errorf("resumed:\n%q\nafter a stop at\n%q\nin one go:\n%q", history(t, halves), partial, history(t, whole))
 	}
 }
+
+// A source that was never reached (a mistyped host, a closed port) is not
+// kept to fail at every sync; the error says what failed.
+func TestAnUnreachableSourceIsNotKept(t *testing.T) {
+	a := newApp(t, now)
+	ctx := context.Background()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := l.Addr().String()
+	l.Close() // nothing listens there now
+	_, err = a.SyncIMAP(ctx, IMAPSync{URL: "imap://pat@" + addr, Me: []string{"pat@example.com"}, Password: "x"})
+	if err == nil || !strings.Contains(err.Error(), addr) {
+		t.Errorf("an unreachable server: %v", err)
+	}
+	if _, err := a.SyncCalDAV(ctx, DAVSync{URL: "http://pat@" + addr + "/", Password: "x"}); err == nil {
+		t.Error("an unreachable calendar server: no error")
+	}
+	if srcs := must[[]SyncSource](t)(a.SyncSources(ctx)); len(srcs) != 0 {
+		t.Errorf("kept: %+v", srcs)
+	}
+}

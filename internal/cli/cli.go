@@ -127,8 +127,17 @@ func (r *runner) fail(err error) int {
 // prints as its flag (flagName).
 func form(a *app.App) *rapport.Form { return &rapport.Form{Now: a.Local()} }
 
-// flagName names an input field as the CLI's flag for it: rm_tag is --rm-tag.
-func flagName(field string) string { return "--" + strings.ReplaceAll(field, "_", "-") }
+// flagName names an input field as the CLI's flag for it (rm_tag is
+// --rm-tag), or as its argument where it is one.
+func flagName(field string) string {
+	if arg, ok := argNames[field]; ok {
+		return arg
+	}
+	return "--" + strings.ReplaceAll(field, "_", "-")
+}
+
+// argNames are the fields the commands take as arguments, not flags.
+var argNames = map[string]string{"url": "URL"}
 
 // guardError is a refusal by a guard (exit 3).
 type guardError struct{ error }
