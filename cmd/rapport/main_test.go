@@ -109,6 +109,14 @@ func TestScripts(t *testing.T) {
 			env.Setenv("RAPPORT_NOW", "2026-11-22T12:00:00Z")
 			return nil
 		},
+		// [postgres] runs a line on the PostgreSQL run only, [!postgres] on
+		// SQLite only.
+		Condition: func(cond string) (bool, error) {
+			if cond == "postgres" {
+				return pgtest.Enabled(), nil
+			}
+			return false, fmt.Errorf("unknown condition %q", cond)
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			// envjson VAR FILE KEY: set VAR to the string KEY of the JSON
 			// object in FILE (an id printed by --json, say).

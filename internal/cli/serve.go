@@ -74,13 +74,22 @@ HTTP the token crosses the network in clear text.`,
 				}
 			}
 			opts := web.Options{Loopback: loopback}
-			if !loopback || token != "" || newToken {
+			team, err := a.TeamMode(ctx)
+			if err != nil {
+				return err
+			}
+			if team {
+				// A workspace's server signs its members in, wherever it listens.
+				if opts.Auth, err = web.NewTeamAuth(ctx, a, r.env.Clock); err != nil {
+					return err
+				}
+			} else if !loopback || token != "" || newToken {
 				if opts.Auth, err = r.serveAuth(ctx, a, token, newToken); err != nil {
 					return err
 				}
-				if certFile == "" && !loopback {
-					fmt.Fprintf(r.env.Stderr, "rapport: warning: serving %s over plain HTTP: the token and your data cross the network unencrypted; use --tls-cert and --tls-key, or a TLS proxy\n", addr)
-				}
+			}
+			if opts.Auth != nil && certFile == "" && !loopback {
+				fmt.Fprintf(r.env.Stderr, "rapport: warning: serving %s over plain HTTP: the token and your data cross the network unencrypted; use --tls-cert and --tls-key, or a TLS proxy\n", addr)
 			}
 			srv, err := web.New(ctx, a, r.log, opts)
 			if err != nil {

@@ -71,7 +71,8 @@ func (s *Server) guard(h http.Handler) http.Handler {
 		}
 		// The address book signs its clients in with app passwords, always.
 		dav := strings.HasPrefix(r.URL.Path, "/dav/") || r.URL.Path == "/.well-known/carddav"
-		if s.opts.Auth == nil || dav || r.URL.Path == "/login" || strings.HasPrefix(r.URL.Path, "/static/") || s.opts.Auth.Allowed(r) {
+		open := r.URL.Path == "/login" || strings.HasPrefix(r.URL.Path, "/signin/") || strings.HasPrefix(r.URL.Path, "/static/")
+		if s.opts.Auth == nil || dav || open || s.opts.Auth.Allowed(r) {
 			h.ServeHTTP(w, r)
 			return
 		}

@@ -110,6 +110,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /login", s.loginPage)
 	mux.HandleFunc("POST /login", s.loginPost)
 	mux.HandleFunc("POST /logout", s.logout)
+	mux.HandleFunc("GET /signin/{secret}", s.signIn)
 
 	// Pages.
 	mux.HandleFunc("GET /{$}", s.page(s.todayPage))

@@ -1,0 +1,245 @@
+package app
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/store"
+)
+
+// The team server's accounts (issue 16, its first part): a workspace on a
+// PostgreSQL database, its members and their roles, personal API tokens
+// and one-time sign-in links, all kept as hashes of random secrets. Until
+// the data is scoped by workspace, a database holds one workspace, and its
+// members share its people.
+
+// Member is someone of a workspace (see store.Member).
+type Member = store.Member
+
+// Workspace is a team's place (see store.Workspace).
+type Workspace = store.Workspace
+
+// Roles of a workspace's members.
+const (
+	RoleOwner  = "owner"
+	RoleAdmin  = "admin"
+	RoleMember = "member"
+)
+
+// signInFor is how long a sign-in link lasts.
+const signInFor = 7 * 24 * time.Hour
+
+// Invitation is a new member and the one-time sign-in link that lets them
+// in (a path on the server: /signin/SECRET), shown once.
+type Invitation struct {
+	Member Member `json:"member"`
+	Link   string `json:"link"`
+}
+
+// checkEmail reads a member's email ("pat@acme.example", or "Pat
+// <pat@acme.example>"), and the name it gives, else the email's local part.
+func checkEmail(email string) (string, string, error) {
+	a, err := mail.ParseAddress(strings.TrimSpace(email))
+	if err != nil {
+		return "", "", rapport.FieldErrorf(rapport.EINVALID, "email", "%q: expected an email address", email)
+	}
+	addr := strings.ToLower(a.Address)
+	name := strings.TrimSpace(a.Name)
+	if name == "" {
+		name, _, _ = strings.Cut(addr, "@")
+	}
+	return addr, name, nil
+}
+
+// TeamInit makes the workspace and its owner, and returns the owner's
+// sign-in link. The team server runs on PostgreSQL; a database holds one
+// workspace for now.
+func (a *App) TeamInit(ctx context.Context, name, owner string) (*Invitation, error) {
+	if !a.DB.Postgres() {
+		return nil, rapport.Errorf(rapport.EINVALID, "the team server runs on PostgreSQL: give --db postgres://… (see the README)")
+	}
+	if err := a.text("name", &name); err != nil {
+		return nil, err
+	}
+	if name = strings.TrimSpace(name); name == "" {
+		return nil, rapport.FieldErrorf(rapport.EINVALID, "name", "is required: name the workspace")
+	}
+	email, who, err := checkEmail(owner)
+	if err != nil {
+		return nil, rapport.InField("owner", err)
+	}
+	now := a.now()
+	w := Workspace{ID: newID(), Name: name, Created: now}
+	var inv *Invitation
+	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+		ws, err := tx.Workspaces(ctx)
+		if err != nil {
+			return err
+		}
+		if len(ws) > 0 {
+			return rapport.Errorf(rapport.ECONFLICT, "this database holds the workspace %q: one a database until workspaces are kept apart in it", ws[0].Name)
+		}
+		if err := tx.InsertWorkspace(ctx, w); err != nil {
+			return err
+		}
+		inv, err = a.addMember(ctx, tx, w, email, who, RoleOwner, now)
+		return err
+	})
+	return inv, err
+}
+
+// addMember adds a member and makes their sign-in link.
+func (a *App) addMember(ctx context.Context, tx *store.Tx, w Workspace, email, name, role string, now time.Time) (*Invitation, error) {
+	m := Member{ID: newID(), Workspace: w, Email: email, Name: name, Role: role, Created: now}
+	if err := tx.InsertMember(ctx, m); err != nil {
+		return nil, err
+	}
+	secret, err := NewSecret()
+	if err != nil {
+		return nil, err
+	}
+	exp := now.Add(signInFor)
+	if err := tx.InsertMemberToken(ctx, secretHash(secret), m.ID, store.TokenSignIn, now, &exp); err != nil {
+		return nil, err
+	}
+	return &Invitation{Member: m, Link: "/signin/" + secret}, nil
+}
+
+// TeamInvite adds a member to a workspace with a role (admin or member).
+func (a *App) TeamInvite(ctx context.Context, workspace, email, role string) (*Invitation, error) {
+	if role != RoleAdmin && role != RoleMember {
+		return nil, rapport.FieldErrorf(rapport.EINVALID, "role", "%q: expected admin or member", role)
+	}
+	email, name, err := checkEmail(email)
+	if err != nil {
+		return nil, err
+	}
+	var inv *Invitation
+	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+		w, err := a.workspace(ctx, tx, workspace)
+		if err != nil {
+			return err
+		}
+		inv, err = a.addMember(ctx, tx, w, email, name, role, a.now())
+		return err
+	})
+	return inv, err
+}
+
+// workspace finds a workspace by name.
+func (a *App) workspace(ctx context.Context, tx *store.Tx, name string) (Workspace, error) {
+	ws, err := tx.Workspaces(ctx)
+	if err != nil {
+		return Workspace{}, err
+	}
+	for _, w := range ws {
+		if w.Name == strings.TrimSpace(name) {
+			return w, nil
+		}
+	}
+	return Workspace{}, rapport.FieldErrorf(rapport.ENOTFOUND, "workspace", "%q: no workspace of that name (rapport team init)", name)
+}
+
+// TeamToken makes a personal API token for a member, shown once.
+func (a *App) TeamToken(ctx context.Context, workspace, email string) (string, error) {
+	email, _, err := checkEmail(email)
+	if err != nil {
+		return "", err
+	}
+	secret, err := NewSecret()
+	if err != nil {
+		return "", err
+	}
+	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+		if _, err := a.workspace(ctx, tx, workspace); err != nil {
+			return err
+		}
+		m, err := tx.MemberByEmail(ctx, workspace, email)
+		if err != nil {
+			return err
+		}
+		return tx.InsertMemberToken(ctx, secretHash(secret), m.ID, store.TokenAPI, a.now(), nil)
+	})
+	if err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// TeamMode reports whether the database holds a workspace: the server then
+// signs in members.
+func (a *App) TeamMode(ctx context.Context) (bool, error) {
+	if !a.DB.Postgres() {
+		return false, nil
+	}
+	ws, err := a.DB.View().Workspaces(ctx)
+	return len(ws) > 0, err
+}
+
+// MemberForToken returns the member whose personal API token this is.
+func (a *App) MemberForToken(ctx context.Context, secret string) (*Member, bool, error) {
+	if strings.TrimSpace(secret) == "" {
+		return nil, false, nil
+	}
+	hash := secretHash(secret)
+	t, ok, err := a.DB.View().MemberByToken(ctx, hash, store.TokenAPI)
+	if err != nil || !ok {
+		return nil, false, err
+	}
+	now := a.now()
+	if t.Used == nil || now.Sub(*t.Used) >= time.Minute {
+		if err := a.DB.Update(ctx, func(tx *store.Tx) error { return tx.UseMemberToken(ctx, hash, now) }); err != nil {
+			return nil, false, err
+		}
+	}
+	return &t.Member, true, nil
+}
+
+// SignIn trades a sign-in link's secret for its member: once, before it
+// expires.
+func (a *App) SignIn(ctx context.Context, secret string) (*Member, error) {
+	hash := secretHash(secret)
+	var m Member
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		t, ok, err := tx.MemberByToken(ctx, hash, store.TokenSignIn)
+		if err != nil {
+			return err
+		}
+		now := a.now()
+		if !ok || t.Used != nil || t.Expires != nil && !now.Before(*t.Expires) {
+			return rapport.Errorf(rapport.EINVALID, "this sign-in link is not valid (used, expired or mistyped): ask an admin for a new one")
+		}
+		m = t.Member
+		return tx.UseMemberToken(ctx, hash, now)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
+}
+
+// sessionKeySetting keeps the key that signs members' browser sessions.
+const sessionKeySetting = "team.session_key"
+
+// SessionKey returns the key that signs members' sessions, made on first
+// use: a new one (deleting the setting) ends every session.
+func (a *App) SessionKey(ctx context.Context) (string, error) {
+	var key string
+	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+		s, err := tx.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		if key = s[sessionKeySetting]; key != "" {
+			return nil
+		}
+		if key, err = NewSecret(); err != nil {
+			return err
+		}
+		return tx.SetSetting(ctx, sessionKeySetting, key)
+	})
+	return key, err
+}

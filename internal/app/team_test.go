@@ -1,0 +1,81 @@
+package app
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/store/pgtest"
+)
+
+// The team server runs on PostgreSQL: on a file, team init says so and
+// writes nothing.
+func TestTeamNeedsPostgreSQL(t *testing.T) {
+	if pgtest.Enabled() {
+		t.Skip("the SQLite run's test")
+	}
+	a := newApp(t, now)
+	if _, err := a.TeamInit(context.Background(), "Acme", "pat@acme.example"); rapport.ErrorCode(err) != rapport.EINVALID || !strings.Contains(err.Error(), "PostgreSQL") {
+		t.Errorf("team init on SQLite: %v", err)
+	}
+	if team, err := a.TeamMode(context.Background()); team || err != nil {
+		t.Errorf("team mode on SQLite: %v %v", team, err)
+	}
+}
+
+// A workspace, its owner and members, their sign-in links (once, and only
+// theirs) and personal tokens.
+func TestTeamAccounts(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
+	}
+	a := newApp(t, now)
+	ctx := context.Background()
+	owner := must[*Invitation](t)(a.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>"))
+	if owner.Member.Role != RoleOwner || owner.Member.Email != "pat@acme.example" || !strings.HasPrefix(owner.Link, "/signin/") {
+		t.Fatalf("owner: %+v", owner)
+	}
+	if _, err := a.TeamInit(ctx, "Other", "x@other.example"); rapport.ErrorCode(err) != rapport.ECONFLICT {
+		t.Errorf("a second workspace in one database: %v", err)
+	}
+	if team, _ := a.TeamMode(ctx); !team {
+		t.Error("not in team mode after init")
+	}
+	ann := must[*Invitation](t)(a.TeamInvite(ctx, "Acme Partners", "ann@acme.example", "admin"))
+	if ann.Member.Role != RoleAdmin || ann.Link == owner.Link {
+		t.Errorf("invite: %+v", ann)
+	}
+	for _, bad := range []struct{ ws, email, role string }{
+		{"Acme Partners", "ann@acme.example", "member"}, // already there
+		{"Acme Partners", "bob@acme.example", "owner"},  // one owner
+		{"Acme Partners", "not an email", "member"},
+		{"Nowhere", "bob@acme.example", "member"},
+	} {
+		if _, err := a.TeamInvite(ctx, bad.ws, bad.email, bad.role); err == nil {
+			t.Errorf("invite %+v accepted", bad)
+		}
+	}
+	// A sign-in link lets its member in, once.
+	m := must[*Member](t)(a.SignIn(ctx, strings.TrimPrefix(ann.Link, "/signin/")))
+	if m.Email != "ann@acme.example" || m.Workspace.Name != "Acme Partners" {
+		t.Errorf("signed in as %+v", m)
+	}
+	if _, err := a.SignIn(ctx, strings.TrimPrefix(ann.Link, "/signin/")); err == nil {
+		t.Error("a sign-in link worked twice")
+	}
+	if _, err := a.SignIn(ctx, "forged"); err == nil {
+		t.Error("a made-up link worked")
+	}
+	// A personal token names its member; a link is not a token.
+	tok := must[string](t)(a.TeamToken(ctx, "Acme Partners", "pat@acme.example"))
+	if who, ok, err := a.MemberForToken(ctx, tok); err != nil || !ok || who.Email != "pat@acme.example" {
+		t.Errorf("token: %+v %v %v", who, ok, err)
+	}
+	if _, ok, _ := a.MemberForToken(ctx, strings.TrimPrefix(owner.Link, "/signin/")); ok {
+		t.Error("a sign-in link served as an API token")
+	}
+	if _, err := a.TeamToken(ctx, "Acme Partners", "nobody@acme.example"); rapport.ErrorCode(err) != rapport.ENOTFOUND {
+		t.Errorf("a token for no member: %v", err)
+	}
+}

@@ -1,0 +1,157 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/rapport-app/rapport"
+)
+
+// Workspace is a team's place on the server.
+type Workspace struct {
+	ID      string    `json:"id"`
+	Name    string    `json:"name"`
+	Created time.Time `json:"created"`
+}
+
+// Member is someone of a workspace, with a role: owner, admin or member.
+type Member struct {
+	ID        string    `json:"id"`
+	Workspace Workspace `json:"workspace"`
+	Email     string    `json:"email"`
+	Name      string    `json:"name"`
+	Role      string    `json:"role"`
+	Created   time.Time `json:"created"`
+}
+
+// Kinds of member credentials.
+const (
+	TokenAPI    = "api"    // a personal API token, until revoked
+	TokenSignIn = "signin" // a one-time sign-in link, until used or expired
+)
+
+// InsertWorkspace stores a workspace; a name in use is a conflict.
+func (tx *Tx) InsertWorkspace(ctx context.Context, w Workspace) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO workspaces (id, name, created_ms) VALUES (?, ?, ?)`, w.ID, w.Name, ms(w.Created))
+	if isUniqueViolation(err) {
+		return rapport.FieldErrorf(rapport.ECONFLICT, "name", "%q: a workspace of that name exists", w.Name)
+	}
+	if err != nil {
+		return fmt.Errorf("make the workspace: %w", mapErr(err))
+	}
+	return nil
+}
+
+// Workspaces lists the workspaces, by name.
+func (tx *Tx) Workspaces(ctx context.Context) ([]Workspace, error) {
+	var out []Workspace
+	err := tx.eachRow(ctx, "list workspaces", `SELECT id, name, created_ms FROM workspaces ORDER BY name`, nil, func(rows *sql.Rows) error {
+		var w Workspace
+		var created int64
+		err := rows.Scan(&w.ID, &w.Name, &created)
+		w.Created = fromMs(created)
+		out = append(out, w)
+		return err
+	})
+	return out, err
+}
+
+// InsertMember stores a member; an email already in the workspace is a
+// conflict.
+func (tx *Tx) InsertMember(ctx context.Context, m Member) error {
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO members (id, workspace_id, email, name, role, created_ms) VALUES (?, ?, ?, ?, ?, ?)`,
+		m.ID, m.Workspace.ID, m.Email, m.Name, m.Role, ms(m.Created))
+	if isUniqueViolation(err) {
+		return rapport.FieldErrorf(rapport.ECONFLICT, "email", "%s is already a member of %s", m.Email, m.Workspace.Name)
+	}
+	if err != nil {
+		return fmt.Errorf("add the member: %w", mapErr(err))
+	}
+	return nil
+}
+
+const memberColumns = `m.id, m.email, m.name, m.role, m.created_ms, w.id, w.name, w.created_ms`
+
+func scanMember(row interface{ Scan(...any) error }) (Member, error) {
+	var m Member
+	var created, wcreated int64
+	err := row.Scan(&m.ID, &m.Email, &m.Name, &m.Role, &created, &m.Workspace.ID, &m.Workspace.Name, &wcreated)
+	m.Created, m.Workspace.Created = fromMs(created), fromMs(wcreated)
+	return m, err
+}
+
+// MemberByEmail returns the member of a workspace (by name) with an email.
+func (tx *Tx) MemberByEmail(ctx context.Context, workspace, email string) (Member, error) {
+	m, err := scanMember(tx.q.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM members m JOIN workspaces w ON w.id = m.workspace_id
+		WHERE w.name = ? AND m.email = ?`, workspace, email))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, rapport.Errorf(rapport.ENOTFOUND, "%s is not a member of a workspace named %q", email, workspace)
+	}
+	if err != nil {
+		return m, fmt.Errorf("find the member %s: %w", email, err)
+	}
+	return m, nil
+}
+
+// Members lists a workspace's members, by email.
+func (tx *Tx) Members(ctx context.Context, workspaceID string) ([]Member, error) {
+	var out []Member
+	err := tx.eachRow(ctx, "list members", `SELECT `+memberColumns+` FROM members m JOIN workspaces w ON w.id = m.workspace_id
+		WHERE w.id = ? ORDER BY m.email`, []any{workspaceID}, func(rows *sql.Rows) error {
+		m, err := scanMember(rows)
+		out = append(out, m)
+		return err
+	})
+	return out, err
+}
+
+// InsertMemberToken stores a member credential by its hash.
+func (tx *Tx) InsertMemberToken(ctx context.Context, hash, memberID, kind string, created time.Time, expires *time.Time) error {
+	var exp any
+	if expires != nil {
+		exp = ms(*expires)
+	}
+	if _, err := tx.q.ExecContext(ctx, `INSERT INTO member_tokens (hash, member_id, kind, created_ms, expires_ms) VALUES (?, ?, ?, ?, ?)`,
+		hash, memberID, kind, ms(created), exp); err != nil {
+		return fmt.Errorf("store the credential: %w", mapErr(err))
+	}
+	return nil
+}
+
+// MemberToken is a credential as stored.
+type MemberToken struct {
+	Member  Member
+	Expires *time.Time
+	Used    *time.Time
+}
+
+// MemberByToken returns the credential of a kind with that hash, if any.
+func (tx *Tx) MemberByToken(ctx context.Context, hash, kind string) (MemberToken, bool, error) {
+	var t MemberToken
+	var expires, used sql.NullInt64
+	var created, wcreated int64
+	m := &t.Member
+	err := tx.q.QueryRowContext(ctx, `SELECT `+memberColumns+`, t.expires_ms, t.used_ms FROM member_tokens t
+		JOIN members m ON m.id = t.member_id JOIN workspaces w ON w.id = m.workspace_id WHERE t.hash = ? AND t.kind = ?`, hash, kind).
+		Scan(&m.ID, &m.Email, &m.Name, &m.Role, &created, &m.Workspace.ID, &m.Workspace.Name, &wcreated, &expires, &used)
+	if errors.Is(err, sql.ErrNoRows) {
+		return t, false, nil
+	}
+	if err != nil {
+		return t, false, fmt.Errorf("check a credential: %w", err)
+	}
+	m.Created, m.Workspace.Created = fromMs(created), fromMs(wcreated)
+	t.Expires, t.Used = msPtr(expires), msPtr(used)
+	return t, true, nil
+}
+
+// UseMemberToken notes that a credential was used at a moment.
+func (tx *Tx) UseMemberToken(ctx context.Context, hash string, at time.Time) error {
+	if _, err := tx.q.ExecContext(ctx, `UPDATE member_tokens SET used_ms = ? WHERE hash = ?`, ms(at), hash); err != nil {
+		return fmt.Errorf("note a credential's use: %w", mapErr(err))
+	}
+	return nil
+}

@@ -1,0 +1,134 @@
+package web
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/binary"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/app"
+)
+
+// TeamAuth signs a workspace's members in: a personal API token as a bearer
+// token (scripts, the API), or a browser session, begun by a one-time
+// sign-in link (/signin/SECRET) or a personal token typed on the login page,
+// and signed with the workspace's session key.
+type TeamAuth struct {
+	app *app.App
+	key []byte
+	now func() time.Time
+}
+
+// NewTeamAuth returns the members' authenticator.
+func NewTeamAuth(ctx context.Context, a *app.App, now func() time.Time) (*TeamAuth, error) {
+	key, err := a.SessionKey(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return &TeamAuth{app: a, key: []byte(key), now: now}, nil
+}
+
+func (t *TeamAuth) sign(msg []byte) []byte {
+	m := hmac.New(sha256.New, t.key)
+	m.Write([]byte("rapport member session\x00"))
+	m.Write(msg)
+	return m.Sum(nil)
+}
+
+// session is a member's id, an expiry and a nonce, signed.
+func (t *TeamAuth) session(memberID string) (string, time.Time, error) {
+	exp := t.now().Add(sessionFor)
+	msg := make([]byte, 8+16, 8+16+len(memberID))
+	binary.BigEndian.PutUint64(msg, uint64(exp.Unix()))
+	if _, err := rand.Read(msg[8:24]); err != nil {
+		return "", exp, err
+	}
+	msg = append(msg, memberID...)
+	return base64.RawURLEncoding.EncodeToString(append(t.sign(msg), msg...)), exp, nil
+}
+
+// member reads a session: the member's id, if it is valid.
+func (t *TeamAuth) member(v string) (string, bool) {
+	b, err := base64.RawURLEncoding.DecodeString(v)
+	if err != nil || len(b) < sha256.Size+24 {
+		return "", false
+	}
+	mac, msg := b[:sha256.Size], b[sha256.Size:]
+	if !hmac.Equal(mac, t.sign(msg)) || t.now().Unix() >= int64(binary.BigEndian.Uint64(msg)) {
+		return "", false
+	}
+	return string(msg[24:]), true
+}
+
+// Allowed implements Authenticator.
+func (t *TeamAuth) Allowed(r *http.Request) bool {
+	if a := r.Header.Get("Authorization"); a != "" {
+		tok, ok := strings.CutPrefix(a, "Bearer ")
+		if !ok {
+			return false
+		}
+		_, ok, err := t.app.MemberForToken(r.Context(), tok)
+		return err == nil && ok
+	}
+	c, err := r.Cookie(sessionCookie)
+	if err != nil {
+		return false
+	}
+	_, ok := t.member(c.Value)
+	return ok
+}
+
+func (t *TeamAuth) cookie(r *http.Request, memberID string) (*http.Cookie, error) {
+	v, exp, err := t.session(memberID)
+	if err != nil {
+		return nil, err
+	}
+	return &http.Cookie{Name: sessionCookie, Value: v, Path: "/", Expires: exp, HttpOnly: true,
+		Secure: secureRequest(r), SameSite: http.SameSiteLaxMode}, nil
+}
+
+// Login implements Authenticator: the form's "token" field, a personal API
+// token.
+func (t *TeamAuth) Login(r *http.Request) (*http.Cookie, error) {
+	m, ok, err := t.app.MemberForToken(r.Context(), r.PostForm.Get("token"))
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, rapport.Errorf(rapport.EINVALID, "That is not a member's token: use your sign-in link, or ask an admin for a token.")
+	}
+	return t.cookie(r, m.ID)
+}
+
+// Logout implements Authenticator.
+func (t *TeamAuth) Logout(r *http.Request) *http.Cookie {
+	return &http.Cookie{Name: sessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true,
+		Secure: secureRequest(r), SameSite: http.SameSiteLaxMode}
+}
+
+// signIn trades a one-time sign-in link for a session.
+func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
+	t, ok := s.opts.Auth.(*TeamAuth)
+	if !ok {
+		s.render(w, r, http.StatusNotFound, "error", pageData{Title: "Not found", Error: "This server has no team to sign in to."})
+		return
+	}
+	m, err := s.app.SignIn(r.Context(), r.PathValue("secret"))
+	if err != nil {
+		s.render(w, r, http.StatusUnauthorized, "login", pageData{Title: "Sign in", Error: rapport.ErrorMessage(err), Data: loginView{Next: "/"}})
+		return
+	}
+	c, err := t.cookie(r, m.ID)
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	http.SetCookie(w, c)
+	http.Redirect(w, r, "/", http.StatusSeeOther)
+}

@@ -1,0 +1,73 @@
+package web
+
+import (
+	"context"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rapport-app/rapport/internal/store/pgtest"
+)
+
+// A workspace's server lets in its members only: a personal token for the
+// API, a sign-in link (once) for the browser; loopback is no way in.
+func TestTeamServerSignsMembersIn(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
+	}
+	f := newFixture(t, 0)
+	ctx := context.Background()
+	inv, err := f.app.TeamInit(ctx, "Acme Partners", "pat@acme.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tok, err := f.app.TeamToken(ctx, "Acme Partners", "pat@acme.example")
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, err := NewTeamAuth(ctx, f.app, func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(ctx, f.app, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Loopback: true, Auth: auth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	get := func(path string, hdr ...string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(http.MethodGet, "http://127.0.0.1"+path, nil)
+		for i := 0; i+1 < len(hdr); i += 2 {
+			req.Header.Set(hdr[i], hdr[i+1])
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		return w
+	}
+	if w := get("/api/v1/people"); w.Code != http.StatusUnauthorized {
+		t.Errorf("no credentials, on loopback: %d", w.Code)
+	}
+	if w := get("/api/v1/people", "Authorization", "Bearer "+tok); w.Code != http.StatusOK {
+		t.Errorf("a member's token: %d %s", w.Code, w.Body)
+	}
+	if w := get("/api/v1/people", "Authorization", "Bearer "+strings.TrimPrefix(inv.Link, "/signin/")); w.Code != http.StatusUnauthorized {
+		t.Errorf("a sign-in link as a token: %d", w.Code)
+	}
+	w := get(inv.Link)
+	cookie := w.Header().Get("Set-Cookie")
+	if w.Code != http.StatusSeeOther || !strings.HasPrefix(cookie, sessionCookie+"=") {
+		t.Fatalf("the sign-in link: %d %q", w.Code, cookie)
+	}
+	if w := get("/", "Cookie", strings.Split(cookie, ";")[0]); w.Code != http.StatusOK {
+		t.Errorf("the session: %d", w.Code)
+	}
+	if w := get("/", "Cookie", sessionCookie+"=forged"); w.Code != http.StatusUnauthorized {
+		t.Errorf("a forged session: %d", w.Code)
+	}
+	if w := get(inv.Link); w.Code != http.StatusUnauthorized || w.Header().Get("Set-Cookie") != "" {
+		t.Errorf("the link a second time: %d", w.Code)
+	}
+}
