@@ -44,6 +44,12 @@ type Authenticator interface {
 	Logout(r *http.Request) *http.Cookie
 }
 
+// team reports whether the server signs in a workspace's members.
+func (s *Server) team() bool {
+	_, ok := s.opts.Auth.(*TeamAuth)
+	return ok
+}
+
 // loopbackHost reports whether the Host header names this machine.
 func loopbackHost(host string) bool {
 	h := host
@@ -85,12 +91,13 @@ func (s *Server) guard(h http.Handler) http.Handler {
 		if r.Method == http.MethodGet {
 			next = r.URL.RequestURI()
 		}
-		s.render(w, r, http.StatusUnauthorized, "login", pageData{Title: "Sign in", Data: loginView{Next: next}})
+		s.render(w, r, http.StatusUnauthorized, "login", pageData{Title: "Sign in", Data: loginView{Next: next, Team: s.team()}})
 	})
 }
 
 type loginView struct {
 	Next string
+	Team bool // a workspace's server: members sign in
 }
 
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
@@ -98,7 +105,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) {
 		http.Redirect(w, r, "/", http.StatusSeeOther)
 		return
 	}
-	s.render(w, r, http.StatusOK, "login", pageData{Title: "Sign in", Data: loginView{Next: localPath(r.URL.Query().Get("next"), "/")}})
+	s.render(w, r, http.StatusOK, "login", pageData{Title: "Sign in", Data: loginView{Next: localPath(r.URL.Query().Get("next"), "/"), Team: s.team()}})
 }
 
 func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
@@ -112,9 +119,16 @@ func (s *Server) loginPost(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	next := localPath(r.PostForm.Get("next"), "/")
+	ip, _, _ := net.SplitHostPort(r.RemoteAddr)
+	if !s.logins.allow(ip) {
+		w.Header().Set("Retry-After", "60")
+		s.render(w, r, http.StatusTooManyRequests, "login", pageData{Title: "Sign in", Error: "Too many wrong tokens: wait a minute.", Data: loginView{Next: next, Team: s.team()}})
+		return
+	}
 	c, err := s.opts.Auth.Login(r)
 	if err != nil {
-		s.render(w, r, http.StatusUnauthorized, "login", pageData{Title: "Sign in", Error: rapport.ErrorMessage(err), Data: loginView{Next: next}})
+		s.logins.fail(ip)
+		s.render(w, r, http.StatusUnauthorized, "login", pageData{Title: "Sign in", Error: rapport.ErrorMessage(err), Data: loginView{Next: next, Team: s.team()}})
 		return
 	}
 	http.SetCookie(w, c)

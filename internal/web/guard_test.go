@@ -156,6 +156,14 @@ func TestTokenGuardsEveryRouteButLogin(t *testing.T) {
 	if loc := w.Header().Get("Location"); loc != "/" {
 		t.Errorf("login next=/\\evil.example went to %q", loc)
 	}
+	// Guessing is slowed: after ten wrong tokens in a minute, even the right
+	// one waits.
+	for range 10 {
+		login("guess")
+	}
+	if res := login(tok); res.StatusCode != http.StatusTooManyRequests || len(res.Cookies()) != 0 {
+		t.Errorf("the eleventh try in a minute: %d", res.StatusCode)
+	}
 }
 
 func TestLocalPath(t *testing.T) {

@@ -43,6 +43,7 @@ type Server struct {
 	log     *slog.Logger
 	watch   *app.Watcher
 	dav     davState
+	logins  *limiter // failed sign-ins by address
 	pages   map[string]*template.Template
 	handler http.Handler
 	opts    Options
@@ -67,7 +68,7 @@ func New(ctx context.Context, a *app.App, log *slog.Logger, opts Options) (*Serv
 	if err != nil {
 		return nil, err
 	}
-	s := &Server{app: a, log: log, watch: w, opts: opts, flash: fl}
+	s := &Server{app: a, log: log, watch: w, opts: opts, flash: fl, logins: newLimiter(10, time.Minute)}
 	if s.pages, err = parsePages(s.app.Zone); err != nil {
 		w.Close()
 		return nil, err
