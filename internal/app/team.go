@@ -243,3 +243,12 @@ func (a *App) SessionKey(ctx context.Context) (string, error) {
 	})
 	return key, err
 }
+
+// MemberByID returns a member by id.
+func (a *App) MemberByID(ctx context.Context, id string) (*Member, error) {
+	m, err := a.DB.View().MemberByID(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return &m, nil
+}

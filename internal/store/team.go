@@ -96,6 +96,18 @@ func (tx *Tx) MemberByEmail(ctx context.Context, workspace, email string) (Membe
 	return m, nil
 }
 
+// MemberByID returns a member by id.
+func (tx *Tx) MemberByID(ctx context.Context, id string) (Member, error) {
+	m, err := scanMember(tx.q.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM members m JOIN workspaces w ON w.id = m.workspace_id WHERE m.id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return m, rapport.Errorf(rapport.ENOTFOUND, "no member %s", id)
+	}
+	if err != nil {
+		return m, fmt.Errorf("find the member %s: %w", id, err)
+	}
+	return m, nil
+}
+
 // Members lists a workspace's members, by email.
 func (tx *Tx) Members(ctx context.Context, workspaceID string) ([]Member, error) {
 	var out []Member

@@ -23,6 +23,7 @@ var openapiDoc []byte
 // apiRoutes adds /api/v1: the CLI's operations, with its --json field names.
 func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiGetOpenAPI)
+	mux.HandleFunc("GET /api/v1/me", s.api(s.apiGetMe))
 	mux.HandleFunc("GET /api/v1/people", s.apiGetPeople)
 	mux.HandleFunc("POST /api/v1/people", s.api(s.apiPostPeople))
 	mux.HandleFunc("GET /api/v1/people/{id}", s.api(s.apiGetPeopleOne))
@@ -517,4 +518,9 @@ func (s *Server) apiPostImportOne(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, sum)
+}
+
+// apiGetMe serves GET /api/v1/me: the member signed in, on a team's server.
+func (s *Server) apiGetMe(r *http.Request) (int, any, error) {
+	return http.StatusOK, map[string]*app.Member{"member": MemberOf(r.Context())}, nil
 }

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -78,7 +79,12 @@ func (s *Server) guard(h http.Handler) http.Handler {
 		// The address book signs its clients in with app passwords, always.
 		dav := strings.HasPrefix(r.URL.Path, "/dav/") || r.URL.Path == "/.well-known/carddav"
 		open := r.URL.Path == "/login" || strings.HasPrefix(r.URL.Path, "/signin/") || strings.HasPrefix(r.URL.Path, "/static/")
-		if s.opts.Auth == nil || dav || open || s.opts.Auth.Allowed(r) {
+		if t, ok := s.opts.Auth.(*TeamAuth); ok && !dav && !open {
+			if m, ok := t.Member(r); ok {
+				h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), memberKey{}, m)))
+				return
+			}
+		} else if s.opts.Auth == nil || dav || open || s.opts.Auth.Allowed(r) {
 			h.ServeHTTP(w, r)
 			return
 		}

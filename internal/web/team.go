@@ -68,20 +68,40 @@ func (t *TeamAuth) member(v string) (string, bool) {
 
 // Allowed implements Authenticator.
 func (t *TeamAuth) Allowed(r *http.Request) bool {
+	_, ok := t.Member(r)
+	return ok
+}
+
+// Member returns the member a request comes from: its bearer token's, or
+// its session's.
+func (t *TeamAuth) Member(r *http.Request) (*app.Member, bool) {
 	if a := r.Header.Get("Authorization"); a != "" {
 		tok, ok := strings.CutPrefix(a, "Bearer ")
 		if !ok {
-			return false
+			return nil, false
 		}
-		_, ok, err := t.app.MemberForToken(r.Context(), tok)
-		return err == nil && ok
+		m, ok, err := t.app.MemberForToken(r.Context(), tok)
+		return m, err == nil && ok
 	}
 	c, err := r.Cookie(sessionCookie)
 	if err != nil {
-		return false
+		return nil, false
 	}
-	_, ok := t.member(c.Value)
-	return ok
+	id, ok := t.member(c.Value)
+	if !ok {
+		return nil, false
+	}
+	m, err := t.app.MemberByID(r.Context(), id)
+	return m, err == nil // a member removed since is out
+}
+
+type memberKey struct{}
+
+// MemberOf is the member a request was signed in as (nil off a team's
+// server): what the handlers act as.
+func MemberOf(ctx context.Context) *app.Member {
+	m, _ := ctx.Value(memberKey{}).(*app.Member)
+	return m
 }
 
 func (t *TeamAuth) cookie(r *http.Request, memberID string) (*http.Cookie, error) {

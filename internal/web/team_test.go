@@ -53,6 +53,9 @@ func TestTeamServerSignsMembersIn(t *testing.T) {
 	if w := get("/api/v1/people", "Authorization", "Bearer "+tok); w.Code != http.StatusOK {
 		t.Errorf("a member's token: %d %s", w.Code, w.Body)
 	}
+	if w := get("/api/v1/me", "Authorization", "Bearer "+tok); !strings.Contains(w.Body.String(), `"email": "pat@acme.example"`) || !strings.Contains(w.Body.String(), `"role": "owner"`) {
+		t.Errorf("me: %d %s", w.Code, w.Body)
+	}
 	if w := get("/api/v1/people", "Authorization", "Bearer "+strings.TrimPrefix(inv.Link, "/signin/")); w.Code != http.StatusUnauthorized {
 		t.Errorf("a sign-in link as a token: %d", w.Code)
 	}
@@ -69,5 +72,13 @@ func TestTeamServerSignsMembersIn(t *testing.T) {
 	}
 	if w := get(inv.Link); w.Code != http.StatusUnauthorized || w.Header().Get("Set-Cookie") != "" {
 		t.Errorf("the link a second time: %d", w.Code)
+	}
+}
+
+// Off a team's server no one is a member: /api/v1/me says so.
+func TestMeIsNullForOnePerson(t *testing.T) {
+	f := newFixture(t, 0)
+	if w := f.get("/api/v1/me"); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"member": null`) {
+		t.Errorf("me: %d %s", w.Code, w.Body)
 	}
 }
