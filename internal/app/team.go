@@ -252,3 +252,17 @@ func (a *App) MemberByID(ctx context.Context, id string) (*Member, error) {
 	}
 	return &m, nil
 }
+
+// Members lists a workspace's members.
+func (a *App) Members(ctx context.Context, workspaceID string) ([]Member, error) {
+	return a.DB.View().Members(ctx, workspaceID)
+}
+
+// InviteAs is TeamInvite by a member from the web: only an owner or an
+// admin invites, into their own workspace.
+func (a *App) InviteAs(ctx context.Context, by *Member, email, role string) (*Invitation, error) {
+	if by == nil || by.Role != RoleOwner && by.Role != RoleAdmin {
+		return nil, rapport.Errorf(rapport.EINVALID, "only the workspace's owner or an admin invites")
+	}
+	return a.TeamInvite(ctx, by.Workspace.Name, email, role)
+}

@@ -19,6 +19,12 @@ type settingsView struct {
 	Sources  []app.SyncSource    // mailboxes captured, and their last runs
 	// NewName and NewSecret are an app password just made: shown once.
 	NewName, NewSecret string
+	// On a team's server: who is signed in, the members, and a sign-in link
+	// just made for one (shown once).
+	Me         *app.Member
+	Members    []app.Member
+	Invited    *app.Invitation
+	InviteLink string
 }
 
 func (s *Server) settingsPage(r *http.Request) (string, pageData, error) {
@@ -51,6 +57,11 @@ func (s *Server) settingsWith(r *http.Request, v settingsView) (string, pageData
 	}
 	if v.Sources, err = s.app.SyncSources(ctx); err != nil {
 		return "", pageData{}, err
+	}
+	if v.Me = MemberOf(ctx); v.Me != nil {
+		if v.Members, err = s.app.Members(ctx, v.Me.Workspace.ID); err != nil {
+			return "", pageData{}, err
+		}
 	}
 	return "settings", pageData{Title: "Settings", Nav: "settings", Data: v}, nil
 }
@@ -149,4 +160,30 @@ func (s *Server) saveRung(r *http.Request) (string, error) {
 		return "", err
 	}
 	return s.flash.url("/settings", "Rung "+k.Name+" saved."), nil
+}
+
+// invite adds a member from the settings page (an owner or an admin) and
+// shows their sign-in link, once.
+func (s *Server) invite(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, rapport.Errorf(rapport.EINVALID, "could not read the form: %v", err))
+		return
+	}
+	inv, err := s.app.InviteAs(r.Context(), MemberOf(r.Context()), r.PostForm.Get("email"), r.PostForm.Get("role"))
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	scheme := "http"
+	if secureRequest(r) {
+		scheme = "https"
+	}
+	name, data, err := s.settingsWith(r, settingsView{Invited: inv, InviteLink: scheme + "://" + r.Host + inv.Link})
+	if err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	s.render(w, r, http.StatusOK, name, data)
 }

@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -80,5 +81,63 @@ func TestMeIsNullForOnePerson(t *testing.T) {
 	f := newFixture(t, 0)
 	if w := f.get("/api/v1/me"); w.Code != http.StatusOK || !strings.Contains(w.Body.String(), `"member": null`) {
 		t.Errorf("me: %d %s", w.Code, w.Body)
+	}
+}
+
+// An owner invites from the settings page and sees the link once; a member
+// cannot invite.
+func TestTeamInvitesFromTheBrowser(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
+	}
+	f := newFixture(t, 0)
+	ctx := context.Background()
+	owner, err := f.app.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")
+	if err != nil {
+		t.Fatal(err)
+	}
+	auth, err := NewTeamAuth(ctx, f.app, func() time.Time { return now })
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := New(ctx, f.app, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Loopback: true, Auth: auth})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	do := func(method, path, cookie, body string) *httptest.ResponseRecorder {
+		req := httptest.NewRequest(method, "http://127.0.0.1"+path, strings.NewReader(body))
+		if body != "" {
+			req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		}
+		if cookie != "" {
+			req.Header.Set("Cookie", cookie)
+		}
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		return w
+	}
+	signIn := func(link string) string {
+		w := do(http.MethodGet, link, "", "")
+		return strings.Split(w.Header().Get("Set-Cookie"), ";")[0]
+	}
+	pat := signIn(owner.Link)
+	if page := do(http.MethodGet, "/settings", pat, "").Body.String(); !strings.Contains(page, "owner of this workspace") || !strings.Contains(page, `action="/settings/members"`) {
+		t.Fatalf("the owner's settings page has no members section")
+	}
+	w := do(http.MethodPost, "/settings/members", pat, "email=ann%40acme.example&role=member")
+	link := regexp.MustCompile(`<code class="secret">http://127\.0\.0\.1(/signin/[A-Za-z0-9_-]{43})</code>`).FindStringSubmatch(w.Body.String())
+	if w.Code != http.StatusOK || link == nil || w.Header().Get("Cache-Control") != "no-store" {
+		t.Fatalf("invite: %d %s", w.Code, w.Body)
+	}
+	ann := signIn(link[1])
+	if page := do(http.MethodGet, "/settings", ann, "").Body.String(); strings.Contains(page, `action="/settings/members"`) || !strings.Contains(page, "ann@acme.example, member") {
+		t.Errorf("a member's settings page offers to invite, or does not name them")
+	}
+	if w := do(http.MethodPost, "/settings/members", ann, "email=bob%40acme.example&role=admin"); w.Code < 400 {
+		t.Errorf("a member invited: %d", w.Code)
+	}
+	if ms, _ := f.app.Members(ctx, owner.Member.Workspace.ID); len(ms) != 2 {
+		t.Errorf("members: %+v", ms)
 	}
 }
