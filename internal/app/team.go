@@ -266,3 +266,41 @@ func (a *App) InviteAs(ctx context.Context, by *Member, email, role string) (*In
 	}
 	return a.TeamInvite(ctx, by.Workspace.Name, email, role)
 }
+
+// TeamRevoke revokes a member's personal tokens and unused sign-in links
+// (their browser sessions go on until they sign out or are removed).
+func (a *App) TeamRevoke(ctx context.Context, workspace, email string) (int, error) {
+	email, _, err := checkEmail(email)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+		m, err := tx.MemberByEmail(ctx, workspace, email)
+		if err != nil {
+			return err
+		}
+		n, err = tx.DeleteMemberTokens(ctx, m.ID)
+		return err
+	})
+	return n, err
+}
+
+// TeamRemove removes a member from a workspace: their tokens, links and
+// sessions stop at once. The owner stays.
+func (a *App) TeamRemove(ctx context.Context, workspace, email string) error {
+	email, _, err := checkEmail(email)
+	if err != nil {
+		return err
+	}
+	return a.DB.Update(ctx, func(tx *store.Tx) error {
+		m, err := tx.MemberByEmail(ctx, workspace, email)
+		if err != nil {
+			return err
+		}
+		if m.Role == RoleOwner {
+			return rapport.Errorf(rapport.ECONFLICT, "%s owns %s: a workspace keeps its owner", m.Email, m.Workspace.Name)
+		}
+		return tx.DeleteMember(ctx, m.ID)
+	})
+}

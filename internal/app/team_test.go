@@ -78,4 +78,21 @@ func TestTeamAccounts(t *testing.T) {
 	if _, err := a.TeamToken(ctx, "Acme Partners", "nobody@acme.example"); rapport.ErrorCode(err) != rapport.ENOTFOUND {
 		t.Errorf("a token for no member: %v", err)
 	}
+	// Revoked, a token names no one; removed, a member is no one.
+	annTok := must[string](t)(a.TeamToken(ctx, "Acme Partners", "ann@acme.example"))
+	if n := must[int](t)(a.TeamRevoke(ctx, "Acme Partners", "ann@acme.example")); n != 2 {
+		t.Errorf("revoked %d tokens and links, want 2 (the used link and the token)", n)
+	}
+	if _, ok, _ := a.MemberForToken(ctx, annTok); ok {
+		t.Error("a revoked token still names its member")
+	}
+	if err := a.TeamRemove(ctx, "Acme Partners", "ann@acme.example"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := a.MemberByID(ctx, ann.Member.ID); rapport.ErrorCode(err) != rapport.ENOTFOUND {
+		t.Errorf("a removed member: %v", err)
+	}
+	if err := a.TeamRemove(ctx, "Acme Partners", "pat@acme.example"); rapport.ErrorCode(err) != rapport.ECONFLICT {
+		t.Errorf("removing the owner: %v", err)
+	}
 }

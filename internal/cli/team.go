@@ -88,6 +88,41 @@ workspace for now.`,
 		},
 	}
 	token.Flags().StringVar(&tokenWorkspace, "workspace", "", "the workspace's name (required)")
-	c.AddCommand(initCmd, invite, token)
+	var revokeWorkspace string
+	revoke := &cobra.Command{
+		Use:   "revoke EMAIL --workspace NAME",
+		Short: "Revoke a member's personal tokens and unused sign-in links",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			n, err := a.TeamRevoke(cmd.Context(), revokeWorkspace, args[0])
+			if err != nil {
+				return err
+			}
+			return r.emit(map[string]int{"revoked": n}, func(w io.Writer) { fmt.Fprintf(w, "Revoked %d tokens and links of %s.\n", n, args[0]) })
+		},
+	}
+	revoke.Flags().StringVar(&revokeWorkspace, "workspace", "", "the workspace's name (required)")
+	var removeWorkspace string
+	remove := &cobra.Command{
+		Use:   "remove EMAIL --workspace NAME",
+		Short: "Remove a member: their tokens, links and sessions stop at once",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if err := a.TeamRemove(cmd.Context(), removeWorkspace, args[0]); err != nil {
+				return err
+			}
+			return r.emit(map[string]string{"removed": args[0]}, func(w io.Writer) { fmt.Fprintf(w, "Removed %s.\n", args[0]) })
+		},
+	}
+	remove.Flags().StringVar(&removeWorkspace, "workspace", "", "the workspace's name (required)")
+	c.AddCommand(initCmd, invite, token, revoke, remove)
 	return c
 }

@@ -167,3 +167,25 @@ func (tx *Tx) UseMemberToken(ctx context.Context, hash string, at time.Time) err
 	}
 	return nil
 }
+
+// DeleteMemberTokens revokes a member's API tokens and unused sign-in
+// links; it says how many there were.
+func (tx *Tx) DeleteMemberTokens(ctx context.Context, memberID string) (int, error) {
+	r, err := tx.q.ExecContext(ctx, `DELETE FROM member_tokens WHERE member_id = ?`, memberID)
+	if err != nil {
+		return 0, fmt.Errorf("revoke the tokens: %w", mapErr(err))
+	}
+	n, _ := r.RowsAffected()
+	return int(n), nil
+}
+
+// DeleteMember removes a member, and their credentials with them.
+func (tx *Tx) DeleteMember(ctx context.Context, memberID string) error {
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM member_tokens WHERE member_id = ?`, memberID); err != nil {
+		return fmt.Errorf("remove the member: %w", mapErr(err))
+	}
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM members WHERE id = ?`, memberID); err != nil {
+		return fmt.Errorf("remove the member: %w", mapErr(err))
+	}
+	return nil
+}
