@@ -189,3 +189,29 @@ func (tx *Tx) DeleteMember(ctx context.Context, memberID string) error {
 	}
 	return nil
 }
+
+// SetMemberPassword stores a member's password hash.
+func (tx *Tx) SetMemberPassword(ctx context.Context, memberID, hash string) error {
+	if _, err := tx.q.ExecContext(ctx, `UPDATE members SET password = ? WHERE id = ?`, hash, memberID); err != nil {
+		return fmt.Errorf("set the password: %w", mapErr(err))
+	}
+	return nil
+}
+
+// MembersByEmail returns the members with an email, in every workspace, with
+// their password hashes.
+func (tx *Tx) MembersByEmail(ctx context.Context, email string) ([]Member, []string, error) {
+	var out []Member
+	var hashes []string
+	err := tx.eachRow(ctx, "find the member", `SELECT `+memberColumns+`, m.password FROM members m JOIN workspaces w ON w.id = m.workspace_id
+		WHERE m.email = ? ORDER BY w.name`, []any{email}, func(rows *sql.Rows) error {
+		var m Member
+		var created, wcreated int64
+		var h string
+		err := rows.Scan(&m.ID, &m.Email, &m.Name, &m.Role, &created, &m.Workspace.ID, &m.Workspace.Name, &wcreated, &h)
+		m.Created, m.Workspace.Created = fromMs(created), fromMs(wcreated)
+		out, hashes = append(out, m), append(hashes, h)
+		return err
+	})
+	return out, hashes, err
+}

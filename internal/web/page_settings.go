@@ -187,3 +187,11 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, name, data)
 }
+
+// setPassword sets the signed-in member's password.
+func (s *Server) setPassword(r *http.Request) (string, error) {
+	if err := s.app.SetPassword(r.Context(), MemberOf(r.Context()), r.PostForm.Get("password")); err != nil {
+		return "", err
+	}
+	return s.flash.url("/settings#team-h", "Your password is set: sign in with your email and it from now on."), nil
+}

@@ -113,9 +113,19 @@ func (t *TeamAuth) cookie(r *http.Request, memberID string) (*http.Cookie, error
 		Secure: secureRequest(r), SameSite: http.SameSiteLaxMode}, nil
 }
 
-// Login implements Authenticator: the form's "token" field, a personal API
-// token.
+// Login implements Authenticator: the form's email and password, or its
+// "token" field, a personal API token.
 func (t *TeamAuth) Login(r *http.Request) (*http.Cookie, error) {
+	if email := r.PostForm.Get("email"); email != "" {
+		m, ok, err := t.app.CheckPassword(r.Context(), email, r.PostForm.Get("password"))
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, rapport.Errorf(rapport.EINVALID, "That email and password do not match a member (no password yet? use your sign-in link).")
+		}
+		return t.cookie(r, m.ID)
+	}
 	m, ok, err := t.app.MemberForToken(r.Context(), r.PostForm.Get("token"))
 	if err != nil {
 		return nil, err

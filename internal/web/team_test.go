@@ -140,4 +140,18 @@ func TestTeamInvitesFromTheBrowser(t *testing.T) {
 	if ms, _ := f.app.Members(ctx, owner.Member.Workspace.ID); len(ms) != 2 {
 		t.Errorf("members: %+v", ms)
 	}
+	// Ann sets a password, then signs in with it (and not with a wrong one).
+	if w := do(http.MethodPost, "/settings/password", ann, "password=short"); w.Code < 400 {
+		t.Errorf("a short password: %d", w.Code)
+	}
+	if w := do(http.MethodPost, "/settings/password", ann, "password=a+long+enough+phrase"); w.Code != http.StatusSeeOther {
+		t.Fatalf("set a password: %d %s", w.Code, w.Body)
+	}
+	if w := do(http.MethodPost, "/login", "", "email=ann%40acme.example&password=a+long+enough+phras"); w.Code != http.StatusUnauthorized {
+		t.Errorf("a wrong password: %d", w.Code)
+	}
+	w = do(http.MethodPost, "/login", "", "email=ANN%40acme.example&password=a+long+enough+phrase&next=%2Fpeople")
+	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/people" || !strings.HasPrefix(w.Header().Get("Set-Cookie"), sessionCookie+"=") {
+		t.Errorf("sign in with the password: %d %v", w.Code, w.Header())
+	}
 }

@@ -1,5 +1,6 @@
--- The team server (PostgreSQL): a workspace, its members with their roles,
--- and their credentials, kept as SHA-256 hashes of random secrets: personal
+-- The team server (PostgreSQL): a workspace, its members with their roles
+-- and passwords (argon2id, PHC strings; '' until they set one), and their
+-- credentials, kept as SHA-256 hashes of random secrets: personal
 -- API tokens for scripts, and one-time sign-in links (with an expiry) that a
 -- browser trades for a session. A database holds one workspace until the
 -- data is scoped by workspace.
@@ -17,6 +18,7 @@ CREATE TABLE members (
     email        TEXT NOT NULL,
     name         TEXT NOT NULL,
     role         TEXT NOT NULL,
+    password     TEXT NOT NULL DEFAULT '',
     created_ms   BIGINT NOT NULL,
     UNIQUE (workspace_id, email)
 );
