@@ -71,7 +71,7 @@ func (s *Server) davHandler() http.Handler {
 			return
 		}
 		_, secret, _ := r.BasicAuth()
-		tok, ok, err := s.app.CheckAppToken(r.Context(), secret)
+		device, ok, err := s.davDevice(r.Context(), secret)
 		if err != nil {
 			s.log.Error("check an app password", "err", err)
 			http.Error(w, "Could not check the password.", http.StatusInternalServerError)
@@ -91,7 +91,7 @@ func (s *Server) davHandler() http.Handler {
 			}
 			r.Body = io.NopCloser(bytes.NewReader(body))
 		}
-		d := davReq{device: tok.Name, version: askedVersion(r, body), ifMatch: r.Header.Get("If-Match")}
+		d := davReq{device: device, version: askedVersion(r, body), ifMatch: r.Header.Get("If-Match")}
 		r = r.WithContext(context.WithValue(r.Context(), davCtxKey{}, d))
 		onBook := path.Clean(r.URL.Path)+"/" == davBook
 		switch {
@@ -139,6 +139,26 @@ type davState struct {
 	have    bool
 	version int64 // the data's version then
 	seq     int64 // the book's change then
+}
+
+// davDevice names who a Basic password signs in: an app password's device,
+// or, on a team's server, a member by their personal token.
+func (s *Server) davDevice(ctx context.Context, secret string) (string, bool, error) {
+	tok, ok, err := s.app.CheckAppToken(ctx, secret)
+	if err != nil || ok {
+		if ok {
+			return tok.Name, true, nil
+		}
+		return "", false, err
+	}
+	if s.team() {
+		m, ok, err := s.app.MemberForToken(ctx, secret)
+		if err != nil || !ok {
+			return "", false, err
+		}
+		return m.Email, true, nil
+	}
+	return "", false, nil
 }
 
 // askedVersion is the vCard version a request asks for: 3.0 when its Accept

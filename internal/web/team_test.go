@@ -54,6 +54,14 @@ func TestTeamServerSignsMembersIn(t *testing.T) {
 	if w := get("/api/v1/people", "Authorization", "Bearer "+tok); w.Code != http.StatusOK {
 		t.Errorf("a member's token: %d %s", w.Code, w.Body)
 	}
+	req := httptest.NewRequest("PROPFIND", "http://127.0.0.1"+davBook, nil)
+	req.SetBasicAuth("pat", tok)
+	req.Header.Set("Depth", "0")
+	dav := httptest.NewRecorder()
+	s.ServeHTTP(dav, req)
+	if dav.Code != http.StatusMultiStatus {
+		t.Errorf("the address book with a member's token: %d", dav.Code)
+	}
 	if w := get("/api/v1/me", "Authorization", "Bearer "+tok); !strings.Contains(w.Body.String(), `"email": "pat@acme.example"`) || !strings.Contains(w.Body.String(), `"role": "owner"`) {
 		t.Errorf("me: %d %s", w.Code, w.Body)
 	}
