@@ -38,6 +38,10 @@ type Ask struct {
 	Strength   float64    `json:"strength"`
 	Outcome    string     `json:"outcome"`
 	AnsweredAt *time.Time `json:"answered_at"`
+	// AskedBy names the teammate who asked, on a team's server ("" for you,
+	// and in one person's Rapport); MemberID is theirs.
+	AskedBy  string `json:"asked_by,omitempty"`
+	MemberID string `json:"-"`
 }
 
 // Goal is one of your own objectives.

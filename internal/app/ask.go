@@ -56,6 +56,9 @@ func (a *App) Ask(ctx context.Context, in AskInput) (*AskResult, error) {
 		}
 		ask := &rapport.Ask{ID: newID(), Person: res.Person, Action: res.Action, At: a.now(),
 			Note: strings.TrimSpace(in.Note), Verdict: res.Verdict, Forced: res.Verdict != rapport.VerdictGo, Strength: res.Strength}
+		if m := MemberFrom(ctx); m != nil {
+			ask.MemberID = m.ID
+		}
 		if err := tx.InsertAsk(ctx, ask); err != nil {
 			return err
 		}
@@ -89,8 +92,12 @@ func (a *App) judge(ctx context.Context, tx *store.Tx, ref, action string) (*Ask
 		return nil, err
 	}
 	past := make([]model.PastAsk, len(asks))
+	me := MemberFrom(ctx)
 	for i, x := range asks {
 		past[i] = model.PastAsk{At: x.At, Action: x.Action, Outcome: x.Outcome}
+		if x.MemberID != "" && (me == nil || x.MemberID != me.ID) {
+			past[i].By = x.AskedBy // a teammate's ask: named, not explained
+		}
 	}
 	gives, _, err := tx.Favours(ctx, r.ID, rapport.ByMe, now.Add(-p.BalanceSpan), now.Add(time.Millisecond))
 	if err != nil {

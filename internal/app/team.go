@@ -19,6 +19,21 @@ import (
 // Member is someone of a workspace (see store.Member).
 type Member = store.Member
 
+type memberKey struct{}
+
+// WithMember is ctx acting as a member of a team: the front ends put the
+// member signed in there, and the operations that are a member's (an ask)
+// record and weigh it.
+func WithMember(ctx context.Context, m *Member) context.Context {
+	return context.WithValue(ctx, memberKey{}, m)
+}
+
+// MemberFrom is the member ctx acts as, nil for one person's Rapport.
+func MemberFrom(ctx context.Context) *Member {
+	m, _ := ctx.Value(memberKey{}).(*Member)
+	return m
+}
+
 // Workspace is a team's place (see store.Workspace).
 type Workspace = store.Workspace
 

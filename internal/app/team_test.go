@@ -96,3 +96,41 @@ func TestTeamAccounts(t *testing.T) {
 		t.Errorf("removing the owner: %v", err)
 	}
 }
+
+// The team ask guard: an ask a teammate made of a person this month makes
+// the next one wait, naming who and when, never why; one's own ask reads
+// as one's own.
+func TestTeamAskGuardNamesTheTeammate(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
+	}
+	a := newApp(t, now)
+	ctx := context.Background()
+	pat := must[*Invitation](t)(a.TeamInit(ctx, "Acme Partners", "Pat Partner <pat@acme.example>")).Member
+	ann := must[*Invitation](t)(a.TeamInvite(ctx, "Acme Partners", "Ann Admin <ann@acme.example>", "admin")).Member
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Ivan Investor", PersonEdit{}))
+	for d := 60; d > 20; d -= 10 {
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ivan", Kind: "meal", At: ptr(now.AddDate(0, 0, -d))}))
+	}
+	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
+	first := must[*AskResult](t)(a.Ask(asPat, AskInput{Ref: "ivan", Action: "call", Note: "about the fund's thesis", Force: true}))
+	if !first.Recorded {
+		t.Fatalf("pat's ask: %+v", first)
+	}
+	v := must[*AskResult](t)(a.Ask(asAnn, AskInput{Ref: "ivan", Action: "call", Check: true}))
+	said := strings.Join(v.Reasons, " | ")
+	if v.Verdict != rapport.VerdictWait || !strings.Contains(said, "Pat Partner on your team asked them today") || strings.Contains(said, "thesis") {
+		t.Errorf("ann's check: %s %q", v.Verdict, said)
+	}
+	mine := must[*AskResult](t)(a.Ask(asPat, AskInput{Ref: "ivan", Action: "call", Check: true}))
+	if s := strings.Join(mine.Reasons, " | "); !strings.Contains(s, "you asked them to call today") {
+		t.Errorf("pat's own check: %q", s)
+	}
+	if l := must[*Ledger](t)(a.Ledger(ctx, "ivan")); len(l.Entries) == 0 {
+		t.Error("no ledger")
+	}
+	asks := must[[]rapport.Ask](t)(a.OpenAsks(ctx, "ivan"))
+	if len(asks) != 1 || asks[0].AskedBy != "Pat Partner" {
+		t.Errorf("open asks: %+v", asks)
+	}
+}

@@ -15,6 +15,7 @@ type PastAsk struct {
 	At      time.Time
 	Action  string
 	Outcome string
+	By      string // a teammate who asked ("" for you)
 }
 
 // GuardInput is everything the ask guard weighs.
@@ -90,6 +91,11 @@ func Guard(in GuardInput) Verdict {
 				when = "yesterday"
 			} else if days > 1 {
 				when = fmt.Sprintf("%d days ago", days)
+			}
+			if a.By != "" {
+				// A teammate's ask: who and when, never why or what came of it.
+				wait = append(wait, fmt.Sprintf("%s on your team asked them %s: one ask at a time reaches a person", a.By, when))
+				continue
 			}
 			switch a.Outcome {
 			case rapport.OutcomePending:

@@ -9,12 +9,13 @@ import (
 	"github.com/rapport-app/rapport"
 )
 
-const askColumns = `a.id, a.person_id, p.name, a.action, a.at_ms, a.note, a.verdict, a.forced, a.strength, a.outcome, a.answered_ms`
+const askColumns = `a.id, a.person_id, p.name, a.action, a.at_ms, a.note, a.verdict, a.forced, a.strength, a.outcome, a.answered_ms,
+	a.member_id, COALESCE(m.name, '')`
 
 // InsertAsk records an ask.
 func (tx *Tx) InsertAsk(ctx context.Context, a *rapport.Ask) error {
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO asks (id, person_id, action, at_ms, note, verdict, forced, strength, outcome)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, '')`, a.ID, a.Person.ID, a.Action, ms(a.At), a.Note, a.Verdict, boolInt(a.Forced), a.Strength)
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO asks (id, person_id, action, at_ms, note, verdict, forced, strength, outcome, member_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, '', ?)`, a.ID, a.Person.ID, a.Action, ms(a.At), a.Note, a.Verdict, boolInt(a.Forced), a.Strength, a.MemberID)
 	if err != nil {
 		return fmt.Errorf("record ask: %w", mapErr(err))
 	}
@@ -23,12 +24,14 @@ func (tx *Tx) InsertAsk(ctx context.Context, a *rapport.Ask) error {
 
 func (tx *Tx) asks(ctx context.Context, where string, args ...any) ([]rapport.Ask, error) {
 	out := []rapport.Ask{}
-	err := tx.eachRow(ctx, "read asks", `SELECT `+askColumns+` FROM asks a JOIN people p ON p.id = a.person_id `+where, args, func(r *sql.Rows) error {
+	err := tx.eachRow(ctx, "read asks", `SELECT `+askColumns+` FROM asks a JOIN people p ON p.id = a.person_id
+		LEFT JOIN members m ON m.id = a.member_id `+where, args, func(r *sql.Rows) error {
 		var a rapport.Ask
 		var at int64
 		var forced int
 		var answered sql.NullInt64
-		if err := r.Scan(&a.ID, &a.Person.ID, &a.Person.Name, &a.Action, &at, &a.Note, &a.Verdict, &forced, &a.Strength, &a.Outcome, &answered); err != nil {
+		if err := r.Scan(&a.ID, &a.Person.ID, &a.Person.Name, &a.Action, &at, &a.Note, &a.Verdict, &forced, &a.Strength, &a.Outcome, &answered,
+			&a.MemberID, &a.AskedBy); err != nil {
 			return err
 		}
 		a.At, a.Forced, a.AnsweredAt = fromMs(at), forced != 0, msPtr(answered)

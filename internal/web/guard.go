@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
@@ -16,6 +15,7 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/app"
 )
 
 // Options say whom the server answers.
@@ -81,7 +81,7 @@ func (s *Server) guard(h http.Handler) http.Handler {
 		open := r.URL.Path == "/login" || strings.HasPrefix(r.URL.Path, "/signin/") || strings.HasPrefix(r.URL.Path, "/static/")
 		if t, ok := s.opts.Auth.(*TeamAuth); ok && !dav && !open {
 			if m, ok := t.Member(r); ok {
-				h.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), memberKey{}, m)))
+				h.ServeHTTP(w, r.WithContext(app.WithMember(r.Context(), m)))
 				return
 			}
 		} else if s.opts.Auth == nil || dav || open || s.opts.Auth.Allowed(r) {

@@ -95,14 +95,9 @@ func (t *TeamAuth) Member(r *http.Request) (*app.Member, bool) {
 	return m, err == nil // a member removed since is out
 }
 
-type memberKey struct{}
-
 // MemberOf is the member a request was signed in as (nil off a team's
-// server): what the handlers act as.
-func MemberOf(ctx context.Context) *app.Member {
-	m, _ := ctx.Value(memberKey{}).(*app.Member)
-	return m
-}
+// server): what the handlers act as (app.MemberFrom).
+func MemberOf(ctx context.Context) *app.Member { return app.MemberFrom(ctx) }
 
 func (t *TeamAuth) cookie(r *http.Request, memberID string) (*http.Cookie, error) {
 	v, exp, err := t.session(memberID)

@@ -33,7 +33,11 @@ CREATE TABLE member_tokens (
 );
 CREATE INDEX member_tokens_member ON member_tokens (member_id);
 
+-- Who on the team asked: the team ask guard names them ('' for one person).
+ALTER TABLE asks ADD COLUMN member_id TEXT NOT NULL DEFAULT '';
+
 -- +goose Down
+ALTER TABLE asks DROP COLUMN member_id;
 DROP TABLE member_tokens;
 DROP TABLE members;
 DROP TABLE workspaces;
