@@ -36,6 +36,9 @@ type Interaction struct {
 	// false for a plain touch, whoever started it.
 	Favour bool        `json:"favour"`
 	People []PersonRef `json:"people"`
+	// MemberID is the teammate who logged or imported it, on a team's
+	// server ("" in one person's Rapport).
+	MemberID string `json:"-"`
 }
 
 // PersonRef names a person in a listing.

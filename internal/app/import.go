@@ -148,7 +148,8 @@ func (a *App) importThen(ctx context.Context, source string, res *importer.Resul
 				sum.Errors = append(sum.Errors, fmt.Sprintf("%s: dated before %d, left out", t.Where, rapport.MinTime.Year()))
 				continue
 			}
-			in := rapport.Interaction{ID: ids[ti], At: t.At.UTC(), Kind: k.Name, By: t.By, Channel: t.Channel, Minutes: t.Minutes, Note: t.Note}
+			in := rapport.Interaction{ID: ids[ti], At: t.At.UTC(), Kind: k.Name, By: t.By, Channel: t.Channel, Minutes: t.Minutes, Note: t.Note,
+				MemberID: memberID(ctx)}
 			if in.ID == "" {
 				in.ID = newID()
 			} else {

@@ -499,6 +499,9 @@ type PersonDetail struct {
 	Interactions int                   `json:"interactions"`
 	Timeline     []rapport.Interaction `json:"timeline"`
 	Photo        bool                  `json:"photo"` // a picture is kept (GET /api/v1/people/{id}/photo)
+	// Team ranks the members of a team who know them, by their own tie
+	// (on a team's server; absent elsewhere).
+	Team []TeamTie `json:"team,omitempty"`
 }
 
 // Show returns the whole person ref names, with their timeline, newest first.
@@ -545,6 +548,9 @@ func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 	}
 	d.Interactions = len(d.Timeline)
 	if err := tx.Participants(ctx, d.Timeline); err != nil {
+		return nil, err
+	}
+	if d.Team, err = a.teamTies(ctx, tx, hist); err != nil {
 		return nil, err
 	}
 	return d, nil

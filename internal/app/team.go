@@ -3,10 +3,13 @@ package app
 import (
 	"context"
 	"net/mail"
+	"slices"
+	"sort"
 	"strings"
 	"time"
 
 	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/model"
 	"github.com/rapport-app/rapport/internal/store"
 )
 
@@ -26,6 +29,14 @@ type memberKey struct{}
 // record and weigh it.
 func WithMember(ctx context.Context, m *Member) context.Context {
 	return context.WithValue(ctx, memberKey{}, m)
+}
+
+// memberID is the id of the member ctx acts as, "" for one person.
+func memberID(ctx context.Context) string {
+	if m := MemberFrom(ctx); m != nil {
+		return m.ID
+	}
+	return ""
 }
 
 // MemberFrom is the member ctx acts as, nil for one person's Rapport.
@@ -318,4 +329,53 @@ func (a *App) TeamRemove(ctx context.Context, workspace, email string) error {
 		}
 		return tx.DeleteMember(ctx, m.ID)
 	})
+}
+
+// TeamTie is how well a member knows a person: their tie, from their own
+// interactions only, and when they last met (no content).
+type TeamTie struct {
+	Member      TeamMemberRef `json:"member"`
+	Strength    float64       `json:"strength"`
+	LastContact *time.Time    `json:"last_contact"`
+}
+
+// TeamMemberRef names a member in a team view.
+type TeamMemberRef struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// teamTies ranks the members who know a person by their own tie with them,
+// strongest first, from the person's history (h, oldest first).
+func (a *App) teamTies(ctx context.Context, tx *store.Tx, hist []store.HistoryItem) ([]TeamTie, error) {
+	if !slices.ContainsFunc(hist, func(h store.HistoryItem) bool { return h.MemberID != "" }) {
+		return nil, nil // one person's Rapport, or no teammate has met them
+	}
+	p, kinds, err := a.modelOf(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	touches := map[string][]model.Touch{}
+	for _, h := range hist {
+		if h.MemberID != "" && !h.At.After(now) {
+			touches[h.MemberID] = append(touches[h.MemberID], model.TouchOf(kinds[h.Kind], h.At, h.By, h.Minutes, h.Participants))
+		}
+	}
+	var out []TeamTie
+	for id, ts := range touches {
+		m, err := tx.MemberByID(ctx, id)
+		if err != nil {
+			continue // a member removed since
+		}
+		tie := model.TieOf(ts, now, p)
+		out = append(out, TeamTie{Member: TeamMemberRef{Name: m.Name, Email: m.Email}, Strength: round1(tie.Strength(now, p)), LastContact: lastContact(tie)})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Strength != out[j].Strength {
+			return out[i].Strength > out[j].Strength
+		}
+		return out[i].Member.Email < out[j].Member.Email
+	})
+	return out, nil
 }

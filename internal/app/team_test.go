@@ -134,3 +134,38 @@ func TestTeamAskGuardNamesTheTeammate(t *testing.T) {
 		t.Errorf("open asks: %+v", asks)
 	}
 }
+
+// Who knows a person best: each member's tie comes from what they logged
+// alone, strongest first, with their last contact and nothing of its content.
+func TestWhoOnTheTeamKnowsThemBest(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
+	}
+	a := newApp(t, now)
+	ctx := context.Background()
+	pat := must[*Invitation](t)(a.TeamInit(ctx, "Acme Partners", "Pat Partner <pat@acme.example>")).Member
+	ann := must[*Invitation](t)(a.TeamInvite(ctx, "Acme Partners", "Ann Admin <ann@acme.example>", "member")).Member
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Xavier Xu", PersonEdit{}))
+	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
+	for d := 90; d > 0; d -= 15 {
+		must[*rapport.Interaction](t)(a.Log(asAnn, LogInput{Ref: "xavier", Kind: "meal", At: ptr(now.AddDate(0, 0, -d)), Note: "ann's secret"}))
+	}
+	must[*rapport.Interaction](t)(a.Log(asPat, LogInput{Ref: "xavier", Kind: "email", At: ptr(now.AddDate(0, 0, -3))}))
+	d := must[*PersonDetail](t)(a.Show(asPat, "xavier"))
+	if len(d.Team) != 2 || d.Team[0].Member.Email != "ann@acme.example" || d.Team[1].Member.Email != "pat@acme.example" ||
+		!(d.Team[0].Strength > d.Team[1].Strength && d.Team[1].Strength > 0) {
+		t.Fatalf("team: %+v", d.Team)
+	}
+	if d.Team[1].LastContact == nil || !d.Team[1].LastContact.Equal(now.AddDate(0, 0, -3)) {
+		t.Errorf("pat's last contact: %v", d.Team[1].LastContact)
+	}
+	// Ann's strength is what her history alone gives.
+	alone := newApp(t, now)
+	must[*PersonDetail](t)(alone.AddPerson(ctx, "Xavier Xu", PersonEdit{}))
+	for d := 90; d > 0; d -= 15 {
+		must[*rapport.Interaction](t)(alone.Log(ctx, LogInput{Ref: "xavier", Kind: "meal", At: ptr(now.AddDate(0, 0, -d))}))
+	}
+	if s := must[*PersonDetail](t)(alone.Show(ctx, "xavier")).Strength; s != d.Team[0].Strength {
+		t.Errorf("ann's strength %v, her history alone gives %v", d.Team[0].Strength, s)
+	}
+}

@@ -19,9 +19,9 @@ func (tx *Tx) InsertInteraction(ctx context.Context, in *rapport.Interaction, cr
 		return err
 	}
 	_, err := tx.q.ExecContext(ctx, `
-		INSERT INTO interactions (id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms, favour)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		in.ID, ms(in.At), in.Kind, string(in.By), in.Channel, in.Minutes, in.Note, len(in.People), createdMs, boolInt(in.Favour))
+		INSERT INTO interactions (id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms, favour, member_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		in.ID, ms(in.At), in.Kind, string(in.By), in.Channel, in.Minutes, in.Note, len(in.People), createdMs, boolInt(in.Favour), in.MemberID)
 	if err != nil {
 		return fmt.Errorf("log %s: %w", in.Kind, mapErr(err))
 	}
@@ -54,13 +54,13 @@ type HistoryItem struct {
 func (tx *Tx) History(ctx context.Context, personID string) ([]HistoryItem, error) {
 	var out []HistoryItem
 	err := tx.eachRow(ctx, "read history of "+personID, `
-		SELECT i.id, i.at_ms, i.kind, i.by_side, i.channel, i.minutes, i.note, i.participants, i.favour
+		SELECT i.id, i.at_ms, i.kind, i.by_side, i.channel, i.minutes, i.note, i.participants, i.favour, i.member_id
 		FROM interaction_people ip JOIN interactions i ON i.id = ip.interaction_id
 		WHERE ip.person_id = ? ORDER BY i.at_ms, i.id`, []any{personID}, func(rows *sql.Rows) error {
 		var h HistoryItem
 		var at int64
 		var by string
-		if err := rows.Scan(&h.ID, &at, &h.Kind, &by, &h.Channel, &h.Minutes, &h.Note, &h.Participants, &h.Favour); err != nil {
+		if err := rows.Scan(&h.ID, &at, &h.Kind, &by, &h.Channel, &h.Minutes, &h.Note, &h.Participants, &h.Favour, &h.MemberID); err != nil {
 			return err
 		}
 		h.At, h.By = fromMs(at), rapport.By(by)
@@ -163,7 +163,7 @@ func (tx *Tx) NewInteractionWriter(ctx context.Context, expected int, createdMs 
 		}
 	}
 	go func() {
-		ins := tx.newInserter("interactions", "id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms, favour", "", 10)
+		ins := tx.newInserter("interactions", "id, at_ms, kind, by_side, channel, minutes, note, participants, created_ms, favour, member_id", "", 11)
 		links := tx.newInserter("interaction_people", "interaction_id, person_id, strength_before", "", 3)
 		touches := tx.newInserter("touches", "at_ms, person_id, interaction_id, kind, by_side, minutes, participants", "", 7)
 		writeChunk := func(c interactionChunk) error {
@@ -175,7 +175,7 @@ func (tx *Tx) NewInteractionWriter(ctx context.Context, expected int, createdMs 
 			sort.Slice(order, func(i, j int) bool { return c.items[order[i]].ID < c.items[order[j]].ID })
 			for _, i := range order {
 				in := c.items[i]
-				if err := ins.add(ctx, in.ID, ms(in.At), in.Kind, string(in.By), in.Channel, in.Minutes, in.Note, len(in.People), createdMs, boolInt(in.Favour)); err != nil {
+				if err := ins.add(ctx, in.ID, ms(in.At), in.Kind, string(in.By), in.Channel, in.Minutes, in.Note, len(in.People), createdMs, boolInt(in.Favour), in.MemberID); err != nil {
 					return err
 				}
 				for j, p := range in.People {

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rapport-app/rapport/internal/app"
 	"github.com/rapport-app/rapport/internal/store/pgtest"
 )
 
@@ -161,5 +162,18 @@ func TestTeamInvitesFromTheBrowser(t *testing.T) {
 	w = do(http.MethodPost, "/login", "", "email=ANN%40acme.example&password=a+long+enough+phrase&next=%2Fpeople")
 	if w.Code != http.StatusSeeOther || w.Header().Get("Location") != "/people" || !strings.HasPrefix(w.Header().Get("Set-Cookie"), sessionCookie+"=") {
 		t.Errorf("sign in with the password: %d %v", w.Code, w.Header())
+	}
+	// A touch Ann logs from the person page counts for her: the page ranks
+	// who on the team knows them.
+	d, err := f.app.AddPerson(ctx, "Xavier Xu", app.PersonEdit{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := do(http.MethodPost, "/people/"+d.ID+"/log", ann, "kind=meal&at=2026-11-20"); w.Code != http.StatusSeeOther {
+		t.Fatalf("log: %d %s", w.Code, w.Body)
+	}
+	page := do(http.MethodGet, "/people/"+d.ID, pat, "").Body.String()
+	if !strings.Contains(page, "Who on your team knows them") || !strings.Contains(page, "ann@acme.example") {
+		t.Errorf("the person page does not say who on the team knows them")
 	}
 }

@@ -35,8 +35,12 @@ CREATE INDEX member_tokens_member ON member_tokens (member_id);
 
 -- Who on the team asked: the team ask guard names them ('' for one person).
 ALTER TABLE asks ADD COLUMN member_id TEXT NOT NULL DEFAULT '';
+-- Who on the team logged or imported an interaction: each member's tie with a
+-- person comes from their own ('' for one person).
+ALTER TABLE interactions ADD COLUMN member_id TEXT NOT NULL DEFAULT '';
 
 -- +goose Down
+ALTER TABLE interactions DROP COLUMN member_id;
 ALTER TABLE asks DROP COLUMN member_id;
 DROP TABLE member_tokens;
 DROP TABLE members;
