@@ -379,3 +379,116 @@ func (a *App) teamTies(ctx context.Context, tx *store.Tx, hist []store.HistoryIt
 	})
 	return out, nil
 }
+
+// TeamLadder is the team's actionable network: for each rung, how many
+// people stand above it for at least one member, beside the workspace's
+// contact count, and each member's own count.
+type TeamLadder struct {
+	Contacts int             `json:"contacts"`
+	Rungs    []TeamRung      `json:"rungs"`
+	Members  []TeamMemberRef `json:"members"`
+}
+
+// TeamRung is one rung of the team ladder; Members follows TeamLadder's
+// Members.
+type TeamRung struct {
+	Action    string  `json:"action"`
+	Threshold float64 `json:"threshold"`
+	Team      int     `json:"team"`
+	Members   []int   `json:"members"`
+}
+
+// TeamLadder computes the team ladder from each member's own interactions
+// (a replay: the per-member ties are not stored yet, see docs/team.md).
+func (a *App) TeamLadder(ctx context.Context) (*TeamLadder, error) {
+	me := MemberFrom(ctx)
+	team, err := a.TeamMode(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !team {
+		return nil, rapport.Errorf(rapport.EINVALID, "the team ladder is a team server's (rapport team init): `rapport ladder` is yours")
+	}
+	tx := a.DB.View()
+	p, kinds, err := a.modelOf(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	ties := map[[2]string]*model.Tie{}
+	err = tx.EachMemberTouch(ctx, func(t store.MemberTouch) error {
+		if t.At.After(now) {
+			return nil
+		}
+		k := [2]string{t.MemberID, t.PersonID}
+		tie := ties[k]
+		if tie == nil {
+			tie = &model.Tie{}
+			ties[k] = tie
+		}
+		tie.Add(model.TouchOf(kinds[t.Kind], t.At, t.By, t.Minutes, t.Participants), p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	ws, err := tx.Workspaces(ctx)
+	if err != nil || len(ws) == 0 {
+		return nil, err
+	}
+	wsID := ws[0].ID
+	if me != nil {
+		wsID = me.Workspace.ID
+	}
+	members, err := tx.Members(ctx, wsID)
+	if err != nil {
+		return nil, err
+	}
+	index := map[string]int{}
+	l := &TeamLadder{Members: make([]TeamMemberRef, len(members)), Rungs: []TeamRung{}}
+	for i, m := range members {
+		index[m.ID] = i
+		l.Members[i] = TeamMemberRef{Name: m.Name, Email: m.Email}
+	}
+	if l.Contacts, err = tx.CountPeople(ctx); err != nil {
+		return nil, err
+	}
+	best := map[string]float64{}                    // person → the strongest member's tie
+	own := make([]map[string]float64, len(members)) // member → person → tie
+	for i := range own {
+		own[i] = map[string]float64{}
+	}
+	for k, tie := range ties {
+		i, ok := index[k[0]]
+		if !ok {
+			continue // a member removed since
+		}
+		s := round1(tie.Strength(now, p))
+		own[i][k[1]] = s
+		best[k[1]] = max(best[k[1]], s)
+	}
+	all, err := tx.Kinds(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, k := range all {
+		if !k.OnLadder() {
+			continue
+		}
+		r := TeamRung{Action: k.Name, Threshold: *k.Threshold, Members: make([]int, len(members))}
+		for _, s := range best {
+			if s >= r.Threshold {
+				r.Team++
+			}
+		}
+		for i := range own {
+			for _, s := range own[i] {
+				if s >= r.Threshold {
+					r.Members[i]++
+				}
+			}
+		}
+		l.Rungs = append(l.Rungs, r)
+	}
+	return l, nil
+}

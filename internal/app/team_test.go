@@ -169,3 +169,49 @@ func TestWhoOnTheTeamKnowsThemBest(t *testing.T) {
 		t.Errorf("ann's strength %v, her history alone gives %v", d.Team[0].Strength, s)
 	}
 }
+
+// The team ladder: a person counts for the team when at least one member's
+// own tie stands above the rung; each member's column counts their own.
+func TestTeamLadder(t *testing.T) {
+	if !pgtest.Enabled() {
+		if _, err := newApp(t, now).TeamLadder(context.Background()); rapport.ErrorCode(err) != rapport.EINVALID {
+			t.Errorf("a team ladder without a team: %v", err)
+		}
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs the rest")
+	}
+	a := newApp(t, now)
+	ctx := context.Background()
+	pat := must[*Invitation](t)(a.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
+	ann := must[*Invitation](t)(a.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "member")).Member
+	for _, n := range []string{"Xavier Xu", "Yara Yi", "Zed Zhu"} {
+		must[*PersonDetail](t)(a.AddPerson(ctx, n, PersonEdit{}))
+	}
+	often := func(m *Member, ref string) {
+		for d := 200; d > 0; d -= 10 {
+			must[*rapport.Interaction](t)(a.Log(WithMember(ctx, m), LogInput{Ref: ref, Kind: "meal", At: ptr(now.AddDate(0, 0, -d))}))
+		}
+	}
+	often(&ann, "xavier") // Ann knows Xavier well
+	often(&pat, "yara")   // Pat knows Yara well
+	must[*rapport.Interaction](t)(a.Log(WithMember(ctx, &pat), LogInput{Ref: "xavier", Kind: "like"}))
+	l := must[*TeamLadder](t)(a.TeamLadder(ctx))
+	if l.Contacts != 3 || len(l.Members) != 2 || l.Members[0].Email != "ann@acme.example" {
+		t.Fatalf("ladder: %+v", l)
+	}
+	var r TeamRung
+	for _, x := range l.Rungs {
+		if x.Action == "call" {
+			r = x
+		}
+	}
+	if r.Team != 2 || r.Members[0] != 1 || r.Members[1] != 1 {
+		t.Errorf("the call rung: team %d, ann %d, pat %d (want 2, 1, 1)", r.Team, r.Members[0], r.Members[1])
+	}
+	prev := l.Contacts
+	for _, x := range l.Rungs {
+		if x.Team > prev {
+			t.Errorf("the team count rises with the threshold at %s", x.Action)
+		}
+		prev = x.Team
+	}
+}

@@ -13,7 +13,7 @@ import (
 )
 
 func (r *runner) ladderCmd() *cobra.Command {
-	var calibrate, apply bool
+	var calibrate, apply, team bool
 	c := &cobra.Command{
 		Use:   "ladder",
 		Short: "The action ladder: how many people stand above each rung, beside your contact count",
@@ -25,6 +25,13 @@ func (r *runner) ladderCmd() *cobra.Command {
 			}
 			if apply && !calibrate {
 				return usageError{fmt.Errorf("--apply goes with --calibrate")}
+			}
+			if team {
+				l, err := a.TeamLadder(cmd.Context())
+				if err != nil {
+					return err
+				}
+				return r.emit(l, func(w io.Writer) { printTeamLadder(w, l) })
 			}
 			if calibrate {
 				list, err := a.Calibrate(cmd.Context(), apply)
@@ -42,6 +49,7 @@ func (r *runner) ladderCmd() *cobra.Command {
 	}
 	c.Flags().BoolVar(&calibrate, "calibrate", false, "fit each rung's threshold to your asks and favours received")
 	c.Flags().BoolVar(&apply, "apply", false, "with --calibrate: use the fitted thresholds")
+	c.Flags().BoolVar(&team, "team", false, "on a team's server: people above each rung for at least one member, and for each")
 	c.AddCommand(r.rungCmd("set"), r.rungCmd("add"), r.ladderRmCmd())
 	return c
 }
@@ -216,4 +224,24 @@ func (r *runner) kindsCmd() *cobra.Command {
 			})
 		},
 	}
+}
+
+// printTeamLadder draws the team ladder: the team's count, then each
+// member's.
+func printTeamLadder(w io.Writer, l *app.TeamLadder) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	head := "THRESHOLD\tACTION\tTEAM"
+	for _, m := range l.Members {
+		head += "\t" + m.Name
+	}
+	fmt.Fprintln(tw, head+"\t")
+	fmt.Fprintf(tw, "\tcontacts\t%d%s\t\n", l.Contacts, strings.Repeat("\t", len(l.Members)))
+	for _, r := range l.Rungs {
+		line := fmt.Sprintf("%5.0f\t%s\t%d", r.Threshold, r.Action, r.Team)
+		for _, n := range r.Members {
+			line += fmt.Sprintf("\t%d", n)
+		}
+		fmt.Fprintln(tw, line+"\t")
+	}
+	tw.Flush()
 }

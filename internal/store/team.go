@@ -215,3 +215,26 @@ func (tx *Tx) MembersByEmail(ctx context.Context, email string) ([]Member, []str
 	})
 	return out, hashes, err
 }
+
+// MemberTouch is one person's part in an interaction a member logged.
+type MemberTouch struct {
+	MemberID string
+	Touch
+}
+
+// EachMemberTouch calls fn with every person's part in every interaction a
+// member logged or imported, in time order.
+func (tx *Tx) EachMemberTouch(ctx context.Context, fn func(MemberTouch) error) error {
+	return tx.eachRow(ctx, "read the team's touches", `SELECT i.member_id, ip.person_id, i.at_ms, i.kind, i.by_side, i.minutes, i.participants
+		FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id
+		WHERE i.member_id <> '' ORDER BY i.at_ms, i.id, ip.person_id`, nil, func(rows *sql.Rows) error {
+		var t MemberTouch
+		var at int64
+		var by string
+		if err := rows.Scan(&t.MemberID, &t.PersonID, &at, &t.Kind, &by, &t.Minutes, &t.Participants); err != nil {
+			return err
+		}
+		t.At, t.By = fromMs(at), rapport.By(by)
+		return fn(t)
+	})
+}

@@ -24,6 +24,7 @@ var openapiDoc []byte
 func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiGetOpenAPI)
 	mux.HandleFunc("GET /api/v1/me", s.api(s.apiGetMe))
+	mux.HandleFunc("GET /api/v1/team/ladder", s.api(s.apiGetTeamLadder))
 	mux.HandleFunc("GET /api/v1/people", s.apiGetPeople)
 	mux.HandleFunc("POST /api/v1/people", s.api(s.apiPostPeople))
 	mux.HandleFunc("GET /api/v1/people/{id}", s.api(s.apiGetPeopleOne))
@@ -523,4 +524,10 @@ func (s *Server) apiPostImportOne(w http.ResponseWriter, r *http.Request) {
 // apiGetMe serves GET /api/v1/me: the member signed in, on a team's server.
 func (s *Server) apiGetMe(r *http.Request) (int, any, error) {
 	return http.StatusOK, map[string]*app.Member{"member": MemberOf(r.Context())}, nil
+}
+
+// apiGetTeamLadder serves GET /api/v1/team/ladder.
+func (s *Server) apiGetTeamLadder(r *http.Request) (int, any, error) {
+	l, err := s.app.TeamLadder(r.Context())
+	return http.StatusOK, l, err
 }
