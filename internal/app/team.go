@@ -492,3 +492,87 @@ func (a *App) TeamLadder(ctx context.Context) (*TeamLadder, error) {
 	}
 	return l, nil
 }
+
+// TeamReport is gives against asks, per member and for the team, in a
+// period (who grew and who faded waits for the members' own ties).
+type TeamReport struct {
+	Since   time.Time      `json:"since"`
+	Until   time.Time      `json:"until"`
+	Members []MemberReport `json:"members"`
+	Team    MemberReport   `json:"team"`
+}
+
+// MemberReport is one member's (or the team's) period.
+type MemberReport struct {
+	Member  *TeamMemberRef `json:"member,omitempty"`
+	Touches int            `json:"touches"`
+	Gives   int            `json:"gives"`
+	Asks    int            `json:"asks"`
+	Yes     int            `json:"yes"`
+	No      int            `json:"no"`
+	None    int            `json:"none"`
+	Pending int            `json:"pending"`
+}
+
+func (r *MemberReport) add(a *store.MemberActivity) {
+	r.Touches += a.Touches
+	r.Gives += a.Gives
+	r.Asks += a.Asks
+	r.Yes += a.Yes
+	r.No += a.No
+	r.None += a.None
+	r.Pending += a.Pending
+}
+
+// TeamReport counts what each member did in [since, until) (the last 30
+// days by default): touches, gives, and asks with their outcomes.
+func (a *App) TeamReport(ctx context.Context, since, until *time.Time) (*TeamReport, error) {
+	team, err := a.TeamMode(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !team {
+		return nil, rapport.Errorf(rapport.EINVALID, "the team report is a team server's (rapport team init): `rapport report` is yours")
+	}
+	now := a.now()
+	r := &TeamReport{Since: now.AddDate(0, 0, -30), Until: now, Members: []MemberReport{}}
+	if until != nil {
+		if r.Until, err = checkMoment("until", *until); err != nil {
+			return nil, err
+		}
+	}
+	if since != nil {
+		if r.Since, err = checkMoment("since", *since); err != nil {
+			return nil, err
+		}
+	}
+	if !r.Since.Before(r.Until) {
+		return nil, rapport.FieldErrorf(rapport.EINVALID, "since", "%s is not before the end of the period", r.Since.In(a.Zone()).Format("2006-01-02"))
+	}
+	tx := a.DB.View()
+	ws, err := tx.Workspaces(ctx)
+	if err != nil {
+		return nil, err
+	}
+	members, err := tx.Members(ctx, ws[0].ID)
+	if err != nil {
+		return nil, err
+	}
+	end := r.Until
+	if until == nil {
+		end = end.Add(time.Millisecond) // up to now, what was just done included
+	}
+	acts, err := tx.TeamActivity(ctx, r.Since, end)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range members {
+		mr := MemberReport{Member: &TeamMemberRef{Name: m.Name, Email: m.Email}}
+		if act := acts[m.ID]; act != nil {
+			mr.add(act)
+			r.Team.add(act)
+		}
+		r.Members = append(r.Members, mr)
+	}
+	return r, nil
+}

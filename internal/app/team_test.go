@@ -215,3 +215,38 @@ func TestTeamLadder(t *testing.T) {
 		prev = x.Team
 	}
 }
+
+// The team report counts each member's touches, gives and asks in the
+// period, and the team's as their sum.
+func TestTeamReport(t *testing.T) {
+	if !pgtest.Enabled() {
+		if _, err := newApp(t, now).TeamReport(context.Background(), nil, nil); rapport.ErrorCode(err) != rapport.EINVALID {
+			t.Errorf("a team report without a team: %v", err)
+		}
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs the rest")
+	}
+	a := newApp(t, now)
+	ctx := context.Background()
+	pat := must[*Invitation](t)(a.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
+	ann := must[*Invitation](t)(a.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "member")).Member
+	must[*PersonDetail](t)(a.AddPerson(ctx, "Xavier Xu", PersonEdit{}))
+	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
+	must[*rapport.Interaction](t)(a.Log(asPat, LogInput{Ref: "xavier", Kind: "call", At: ptr(now.AddDate(0, 0, -3))}))
+	must[*rapport.Interaction](t)(a.Log(asPat, LogInput{Ref: "xavier", Kind: "introduce", By: rapport.ByMe, Favour: true, At: ptr(now.AddDate(0, 0, -2))}))
+	must[*rapport.Interaction](t)(a.Log(asAnn, LogInput{Ref: "xavier", Kind: "call", At: ptr(now.AddDate(0, 0, -60))})) // before the period
+	must[*AskResult](t)(a.Ask(asAnn, AskInput{Ref: "xavier", Action: "call", Force: true}))
+	r := must[*TeamReport](t)(a.TeamReport(ctx, nil, nil))
+	if len(r.Members) != 2 || r.Members[0].Member.Email != "ann@acme.example" {
+		t.Fatalf("members: %+v", r.Members)
+	}
+	annR, patR := r.Members[0], r.Members[1]
+	if annR.Touches != 0 || annR.Asks != 1 || annR.Pending != 1 || patR.Touches != 2 || patR.Gives != 1 || patR.Asks != 0 {
+		t.Errorf("ann %+v, pat %+v", annR, patR)
+	}
+	if r.Team.Touches != 2 || r.Team.Gives != 1 || r.Team.Asks != 1 {
+		t.Errorf("team %+v", r.Team)
+	}
+	if _, err := a.TeamReport(ctx, ptr(now), ptr(now.AddDate(0, 0, -1))); rapport.ErrorField(err) != "since" {
+		t.Errorf("an empty period: %v", err)
+	}
+}

@@ -14,6 +14,7 @@ import (
 
 func (r *runner) reportCmd() *cobra.Command {
 	var since, until string
+	var team bool
 	c := &cobra.Command{
 		Use:   "report",
 		Short: "Activity versus progress: where the minutes went and what moved on the ladder",
@@ -28,6 +29,13 @@ func (r *runner) reportCmd() *cobra.Command {
 			if err := f.Err(); err != nil {
 				return err
 			}
+			if team {
+				tr, err := a.TeamReport(cmd.Context(), from, to)
+				if err != nil {
+					return err
+				}
+				return r.emit(tr, func(w io.Writer) { printTeamReport(w, tr, a.Zone()) })
+			}
 			rep, err := a.Report(cmd.Context(), from, to)
 			if err != nil {
 				return err
@@ -37,6 +45,7 @@ func (r *runner) reportCmd() *cobra.Command {
 	}
 	c.Flags().StringVar(&since, "since", "", "start of the period (default 30 days ago)")
 	c.Flags().StringVar(&until, "until", "", "end of the period (default now)")
+	c.Flags().BoolVar(&team, "team", false, "on a team's server: gives against asks, per member and for the team")
 	return c
 }
 
@@ -126,4 +135,19 @@ func printOutcomes(w io.Writer, o app.Outcomes, zone *time.Location) {
 	if o.OffersMade > 0 || o.GivesDelivered > 0 {
 		fmt.Fprintf(w, "  gives delivered %d, against %d offers in the month's assignment\n", o.GivesDelivered, o.OffersMade)
 	}
+}
+
+// printTeamReport shows gives against asks, member by member, then the team.
+func printTeamReport(w io.Writer, r *app.TeamReport, zone *time.Location) {
+	fmt.Fprintf(w, "From %s to %s\n\n", r.Since.In(zone).Format("2006-01-02"), r.Until.In(zone).Format("2006-01-02"))
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "MEMBER\tTOUCHES\tGIVES\tASKS\tYES\tNO\tNO ANSWER\tPENDING")
+	row := func(name string, m app.MemberReport) {
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%d\t%d\t%d\t%d\t%d\n", name, m.Touches, m.Gives, m.Asks, m.Yes, m.No, m.None, m.Pending)
+	}
+	for _, m := range r.Members {
+		row(m.Member.Name, m)
+	}
+	row("the team", r.Team)
+	tw.Flush()
 }

@@ -238,3 +238,58 @@ func (tx *Tx) EachMemberTouch(ctx context.Context, fn func(MemberTouch) error) e
 		return fn(t)
 	})
 }
+
+// MemberActivity is what one member did in a period: touches logged, gives
+// (favours done by them), and asks with their outcomes.
+type MemberActivity struct {
+	MemberID                     string
+	Touches, Gives               int
+	Asks, Yes, No, None, Pending int
+}
+
+// TeamActivity counts each member's touches, gives and asks in [from, to).
+func (tx *Tx) TeamActivity(ctx context.Context, from, to time.Time) (map[string]*MemberActivity, error) {
+	out := map[string]*MemberActivity{}
+	of := func(id string) *MemberActivity {
+		if out[id] == nil {
+			out[id] = &MemberActivity{MemberID: id}
+		}
+		return out[id]
+	}
+	err := tx.eachRow(ctx, "count the team's touches", `SELECT member_id, COUNT(*), SUM(CASE WHEN favour <> 0 AND by_side = 'me' THEN 1 ELSE 0 END)
+		FROM interactions WHERE member_id <> '' AND at_ms >= ? AND at_ms < ? GROUP BY member_id`, []any{ms(from), ms(to)}, func(rows *sql.Rows) error {
+		var id string
+		var n, gives int
+		if err := rows.Scan(&id, &n, &gives); err != nil {
+			return err
+		}
+		a := of(id)
+		a.Touches, a.Gives = n, gives
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	err = tx.eachRow(ctx, "count the team's asks", `SELECT member_id, outcome, COUNT(*) FROM asks
+		WHERE member_id <> '' AND at_ms >= ? AND at_ms < ? GROUP BY member_id, outcome`, []any{ms(from), ms(to)}, func(rows *sql.Rows) error {
+		var id, outcome string
+		var n int
+		if err := rows.Scan(&id, &outcome, &n); err != nil {
+			return err
+		}
+		a := of(id)
+		a.Asks += n
+		switch outcome {
+		case rapport.OutcomeYes:
+			a.Yes += n
+		case rapport.OutcomeNo:
+			a.No += n
+		case rapport.OutcomeNone:
+			a.None += n
+		default:
+			a.Pending += n
+		}
+		return nil
+	})
+	return out, err
+}

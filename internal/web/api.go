@@ -25,6 +25,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiGetOpenAPI)
 	mux.HandleFunc("GET /api/v1/me", s.api(s.apiGetMe))
 	mux.HandleFunc("GET /api/v1/team/ladder", s.api(s.apiGetTeamLadder))
+	mux.HandleFunc("GET /api/v1/team/report", s.api(s.apiGetTeamReport))
 	mux.HandleFunc("GET /api/v1/people", s.apiGetPeople)
 	mux.HandleFunc("POST /api/v1/people", s.api(s.apiPostPeople))
 	mux.HandleFunc("GET /api/v1/people/{id}", s.api(s.apiGetPeopleOne))
@@ -530,4 +531,15 @@ func (s *Server) apiGetMe(r *http.Request) (int, any, error) {
 func (s *Server) apiGetTeamLadder(r *http.Request) (int, any, error) {
 	l, err := s.app.TeamLadder(r.Context())
 	return http.StatusOK, l, err
+}
+
+// apiGetTeamReport serves GET /api/v1/team/report.
+func (s *Server) apiGetTeamReport(r *http.Request) (int, any, error) {
+	f, q := s.typed(), r.URL.Query()
+	since, until := f.Time("since", q.Get("since")), f.Time("until", q.Get("until"))
+	if err := f.Err(); err != nil {
+		return 0, nil, err
+	}
+	v, err := s.app.TeamReport(r.Context(), since, until)
+	return http.StatusOK, v, err
 }
