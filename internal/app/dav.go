@@ -50,9 +50,10 @@ const (
 	VCard4 = "4.0"
 )
 
-// renderCard writes a person's card in a vCard version, with photo (the
-// bytes) when there is one.
-func renderCard(r store.CardRow, photo *store.Photo, version string) []byte {
+// newCard is a person's card in a vCard version, with photo (the bytes)
+// when there is one: what the address book serves and `export vcard`
+// writes (which adds the notes).
+func newCard(r store.CardRow, photo *store.Photo, version string) govcard.Card {
 	c := govcard.Card{}
 	c.SetValue(govcard.FieldVersion, version)
 	c.SetValue(govcard.FieldFormattedName, r.Name)
@@ -93,6 +94,12 @@ func renderCard(r store.CardRow, photo *store.Photo, version string) []byte {
 			c.SetValue(govcard.FieldPhoto, "data:"+photo.Type+";base64,"+data)
 		}
 	}
+	return c
+}
+
+// renderCard writes a person's card (newCard) as text.
+func renderCard(r store.CardRow, photo *store.Photo, version string) []byte {
+	c := newCard(r, photo, version)
 	var buf bytes.Buffer
 	_ = govcard.NewEncoder(&buf).Encode(c) // a card made here always encodes
 	return escapeOrg(buf.Bytes())
@@ -146,16 +153,18 @@ func (a *App) DavCards(ctx context.Context) ([]DavCardObject, error) {
 	if err != nil {
 		return nil, err
 	}
-	href := map[string]string{}
+	live := map[string]store.DavCard{}
 	for _, c := range cards {
 		if c.ETag != "" {
-			href[c.PersonID] = c.Href
+			live[c.PersonID] = c
 		}
 	}
+	// The ETags are the ones DavSync just compared and stored: rendering
+	// every card again here doubled a listing's work.
 	out := make([]DavCardObject, 0, len(rows))
 	for _, r := range rows {
-		if h, ok := href[r.ID]; ok {
-			out = append(out, DavCardObject{Href: h, ETag: etagOf(r), Row: r, Updated: r.Updated})
+		if c, ok := live[r.ID]; ok {
+			out = append(out, DavCardObject{Href: c.Href, ETag: c.ETag, Row: r, Updated: r.Updated})
 		}
 	}
 	return out, nil
