@@ -73,6 +73,22 @@ func (f *Form) Mode(field, s string) *Mode {
 	return &m
 }
 
+// ReadTime reads one moment typed for field (nil for nothing typed): a Form
+// of one field.
+func ReadTime(now time.Time, field, s string) (*time.Time, error) {
+	f := Form{Now: now}
+	t := f.Time(field, s)
+	return t, f.Err()
+}
+
+// ReadPeriod reads the start and end of a period typed as since and until
+// (nil for either not typed).
+func ReadPeriod(now time.Time, since, until string) (from, to *time.Time, err error) {
+	f := Form{Now: now}
+	from, to = f.Time("since", since), f.Time("until", until)
+	return from, to, f.Err()
+}
+
 // InField returns err about field instead of the field its parser named
 // ("time" becomes "at"), so that each front end names it in its own words.
 // An error that is not an *Error is returned as is.

@@ -43,3 +43,23 @@ func TestFormNamesTheFieldAndStopsAtTheFirstError(t *testing.T) {
 		}
 	}
 }
+
+// ReadTime and ReadPeriod are a Form of one field and of a period.
+func TestReadTimeAndPeriod(t *testing.T) {
+	now := time.Date(2026, 11, 22, 9, 30, 0, 0, time.UTC)
+	if at, err := ReadTime(now, "due", "tomorrow"); err != nil || !at.Equal(now.AddDate(0, 0, 1)) {
+		t.Errorf("tomorrow: %v %v", at, err)
+	}
+	if at, err := ReadTime(now, "due", " "); at != nil || err != nil {
+		t.Errorf("nothing typed: %v %v", at, err)
+	}
+	if _, err := ReadTime(now, "due", "someday"); ErrorField(err) != "due" {
+		t.Errorf("someday: %v", err)
+	}
+	if from, to, err := ReadPeriod(now, "3d ago", ""); err != nil || to != nil || !from.Equal(now.AddDate(0, 0, -3)) {
+		t.Errorf("since 3d ago: %v %v %v", from, to, err)
+	}
+	if _, _, err := ReadPeriod(now, "", "nope"); ErrorField(err) != "until" {
+		t.Errorf("until nope: %v", err)
+	}
+}

@@ -3,7 +3,6 @@ package app
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -15,6 +14,7 @@ import (
 	govcard "github.com/emersion/go-vcard"
 
 	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/store"
 )
 
 // ExportFilter selects whom a vCard or CSV export holds.
@@ -61,41 +61,6 @@ func (a *App) ExportVCard(ctx context.Context, w io.Writer, f ExportFilter) erro
 	var buf bytes.Buffer
 	enc := govcard.NewEncoder(&buf)
 	for _, p := range people {
-		c := govcard.Card{}
-		c.SetValue(govcard.FieldVersion, "4.0")
-		c.SetValue(govcard.FieldFormattedName, p.Name)
-		words := strings.Fields(p.Name)
-		name := &govcard.Name{GivenName: p.Name}
-		if len(words) > 1 {
-			name = &govcard.Name{GivenName: strings.Join(words[:len(words)-1], " "), FamilyName: words[len(words)-1]}
-		}
-		c.SetName(name)
-		c.SetValue(govcard.FieldUID, "urn:uuid:"+p.ID)
-		for _, e := range p.Emails {
-			c.AddValue(govcard.FieldEmail, e)
-		}
-		for _, t := range p.Phones {
-			c.AddValue(govcard.FieldTelephone, t)
-		}
-		for _, u := range p.URLs {
-			if !strings.Contains(u, "://") {
-				u = "https://" + u
-			}
-			c.AddValue(govcard.FieldURL, u)
-		}
-		if p.Org != "" {
-			c.SetValue(govcard.FieldOrganization, p.Org)
-		}
-		if p.Title != "" {
-			c.SetValue(govcard.FieldTitle, p.Title)
-		}
-		if ph, ok := photos[p.ID]; ok {
-			c.SetValue(govcard.FieldPhoto, "data:"+ph.Type+";base64,"+base64.StdEncoding.EncodeToString(ph.Data))
-		}
-		for _, t := range p.Tags {
-			// One CATEGORIES line a tag: go-vcard would escape the commas of a list.
-			c.AddValue(govcard.FieldCategories, t)
-		}
 		var notes []string
 		for _, n := range p.Notes {
 			notes = append(notes, n.Text)
@@ -103,6 +68,12 @@ func (a *App) ExportVCard(ctx context.Context, w io.Writer, f ExportFilter) erro
 		if p.Met != "" {
 			notes = append(notes, "Met: "+p.Met)
 		}
+		var photo *store.Photo
+		if ph, ok := photos[p.ID]; ok {
+			photo = &ph
+		}
+		c := newCard(store.CardRow{ID: p.ID, Name: p.Name, Org: p.Org, Title: p.Title, Emails: p.Emails, Phones: p.Phones, URLs: p.URLs, Tags: p.Tags},
+			photo, VCard4)
 		if len(notes) > 0 {
 			c.SetValue(govcard.FieldNote, strings.Join(notes, "\n"))
 		}

@@ -82,9 +82,8 @@ func (r *runner) answerCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			f := form(a)
-			when := f.Time("at", at)
-			if err := f.Err(); err != nil {
+			when, err := rapport.ReadTime(a.Local(), "at", at)
+			if err != nil {
 				return err
 			}
 			ask, err := a.Answer(cmd.Context(), args[0], args[1], when)

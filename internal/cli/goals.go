@@ -6,6 +6,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/app"
 	"github.com/spf13/cobra"
 )
@@ -28,9 +29,8 @@ func (r *runner) goalCmds() []*cobra.Command {
 			if err != nil {
 				return err
 			}
-			f := form(a)
-			d := f.Time("due", due)
-			if err := f.Err(); err != nil {
+			d, err := rapport.ReadTime(a.Local(), "due", due)
+			if err != nil {
 				return err
 			}
 			g, err := a.AddGoal(cmd.Context(), joinArgs(args), tags, d)
@@ -143,9 +143,8 @@ func (r *runner) followupCmds() []*cobra.Command {
 			if err != nil {
 				return err
 			}
-			in := form(a)
-			d := in.Time("due", due)
-			if err := in.Err(); err != nil {
+			d, err := rapport.ReadTime(a.Local(), "due", due)
+			if err != nil {
 				return err
 			}
 			f, err := a.AddFollowup(cmd.Context(), args[0], joinArgs(args[1:]), d)

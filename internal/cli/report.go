@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/app"
 	"github.com/spf13/cobra"
 )
@@ -24,9 +25,8 @@ func (r *runner) reportCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			f := form(a)
-			from, to := f.Time("since", since), f.Time("until", until)
-			if err := f.Err(); err != nil {
+			from, to, err := rapport.ReadPeriod(a.Local(), since, until)
+			if err != nil {
 				return err
 			}
 			if team {

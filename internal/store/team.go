@@ -85,25 +85,23 @@ func scanMember(row interface{ Scan(...any) error }) (Member, error) {
 
 // MemberByEmail returns the member of a workspace (by name) with an email.
 func (tx *Tx) MemberByEmail(ctx context.Context, workspace, email string) (Member, error) {
-	m, err := scanMember(tx.q.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM members m JOIN workspaces w ON w.id = m.workspace_id
-		WHERE w.name = ? AND m.email = ?`, workspace, email))
-	if errors.Is(err, sql.ErrNoRows) {
-		return m, rapport.Errorf(rapport.ENOTFOUND, "%s is not a member of a workspace named %q", email, workspace)
-	}
-	if err != nil {
-		return m, fmt.Errorf("find the member %s: %w", email, err)
-	}
-	return m, nil
+	return tx.member(ctx, `w.name = ? AND m.email = ?`, []any{workspace, email},
+		fmt.Sprintf("%s is not a member of a workspace named %q", email, workspace))
 }
 
 // MemberByID returns a member by id.
 func (tx *Tx) MemberByID(ctx context.Context, id string) (Member, error) {
-	m, err := scanMember(tx.q.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM members m JOIN workspaces w ON w.id = m.workspace_id WHERE m.id = ?`, id))
+	return tx.member(ctx, `m.id = ?`, []any{id}, "no member "+id)
+}
+
+// member reads the one member where says, or says notFound.
+func (tx *Tx) member(ctx context.Context, where string, args []any, notFound string) (Member, error) {
+	m, err := scanMember(tx.q.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM members m JOIN workspaces w ON w.id = m.workspace_id WHERE `+where, args...))
 	if errors.Is(err, sql.ErrNoRows) {
-		return m, rapport.Errorf(rapport.ENOTFOUND, "no member %s", id)
+		return m, rapport.Errorf(rapport.ENOTFOUND, "%s", notFound)
 	}
 	if err != nil {
-		return m, fmt.Errorf("find the member %s: %w", id, err)
+		return m, fmt.Errorf("find the member: %w", err)
 	}
 	return m, nil
 }

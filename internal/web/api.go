@@ -321,9 +321,8 @@ func (s *Server) apiPostGoals(r *http.Request) (int, any, error) {
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	f := s.typed()
-	due := f.Time("due", in.Due)
-	if err := f.Err(); err != nil {
+	due, err := rapport.ReadTime(s.app.Local(), "due", in.Due)
+	if err != nil {
 		return 0, nil, err
 	}
 	g, err := s.app.AddGoal(r.Context(), in.Text, in.Tags, due)
@@ -338,9 +337,9 @@ func (s *Server) apiGetAssignment(r *http.Request) (int, any, error) {
 
 // apiGetReport serves GET /api/v1/report.
 func (s *Server) apiGetReport(r *http.Request) (int, any, error) {
-	f, q := s.typed(), r.URL.Query()
-	since, until := f.Time("since", q.Get("since")), f.Time("until", q.Get("until"))
-	if err := f.Err(); err != nil {
+	q := r.URL.Query()
+	since, until, err := rapport.ReadPeriod(s.app.Local(), q.Get("since"), q.Get("until"))
+	if err != nil {
 		return 0, nil, err
 	}
 	v, err := s.app.Report(r.Context(), since, until)
@@ -437,9 +436,8 @@ func (s *Server) apiPostPeopleOneFollowups(r *http.Request) (int, any, error) {
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	f := s.typed()
-	due := f.Time("due", in.Due)
-	if err := f.Err(); err != nil {
+	due, err := rapport.ReadTime(s.app.Local(), "due", in.Due)
+	if err != nil {
 		return 0, nil, err
 	}
 	fu, err := s.app.AddFollowup(r.Context(), r.PathValue("id"), in.Text, due)
@@ -461,9 +459,8 @@ func (s *Server) apiPostAsksOneAnswer(r *http.Request) (int, any, error) {
 	if err := decode(r, &in); err != nil {
 		return 0, nil, err
 	}
-	f := s.typed()
-	at := f.Time("at", in.At)
-	if err := f.Err(); err != nil {
+	at, err := rapport.ReadTime(s.app.Local(), "at", in.At)
+	if err != nil {
 		return 0, nil, err
 	}
 	a, err := s.app.Answer(r.Context(), r.PathValue("id"), in.Outcome, at)
@@ -535,9 +532,9 @@ func (s *Server) apiGetTeamLadder(r *http.Request) (int, any, error) {
 
 // apiGetTeamReport serves GET /api/v1/team/report.
 func (s *Server) apiGetTeamReport(r *http.Request) (int, any, error) {
-	f, q := s.typed(), r.URL.Query()
-	since, until := f.Time("since", q.Get("since")), f.Time("until", q.Get("until"))
-	if err := f.Err(); err != nil {
+	q := r.URL.Query()
+	since, until, err := rapport.ReadPeriod(s.app.Local(), q.Get("since"), q.Get("until"))
+	if err != nil {
 		return 0, nil, err
 	}
 	v, err := s.app.TeamReport(r.Context(), since, until)

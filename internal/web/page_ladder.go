@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 
+	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/app"
 )
 
@@ -65,9 +66,9 @@ type reportView struct {
 }
 
 func (s *Server) reportPage(r *http.Request) (string, pageData, error) {
-	q, f := r.URL.Query(), s.typed()
-	since, until := f.Time("since", q.Get("since")), f.Time("until", q.Get("until"))
-	if err := f.Err(); err != nil {
+	q := r.URL.Query()
+	since, until, err := rapport.ReadPeriod(s.app.Local(), q.Get("since"), q.Get("until"))
+	if err != nil {
 		return "", pageData{}, err
 	}
 	rep, err := s.app.Report(r.Context(), since, until)

@@ -75,9 +75,8 @@ func (s *Server) goalsPage(r *http.Request) (string, pageData, error) {
 }
 
 func (s *Server) addGoal(r *http.Request) (string, error) {
-	f := s.typed()
-	due := f.Time("due", r.PostForm.Get("due"))
-	if err := f.Err(); err != nil {
+	due, err := rapport.ReadTime(s.app.Local(), "due", r.PostForm.Get("due"))
+	if err != nil {
 		return "", err
 	}
 	g, err := s.app.AddGoal(r.Context(), r.PostForm.Get("text"), fields(r.PostForm.Get("tags")), due)

@@ -302,9 +302,8 @@ func (s *Server) logTouch(r *http.Request) (string, error) {
 }
 
 func (s *Server) addFollowup(r *http.Request) (string, error) {
-	f := s.typed()
-	due := f.Time("due", r.PostForm.Get("due"))
-	if err := f.Err(); err != nil {
+	due, err := rapport.ReadTime(s.app.Local(), "due", r.PostForm.Get("due"))
+	if err != nil {
 		return "", err
 	}
 	fu, err := s.app.AddFollowup(r.Context(), r.PathValue("id"), r.PostForm.Get("text"), due)

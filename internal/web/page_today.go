@@ -80,9 +80,8 @@ func (s *Server) snooze(r *http.Request) (string, error) {
 	if until == "" {
 		until = "in 7 days"
 	}
-	f := s.typed()
-	to := f.Time("until", until)
-	if err := f.Err(); err != nil {
+	to, err := rapport.ReadTime(s.app.Local(), "until", until)
+	if err != nil {
 		return "", err
 	}
 	who, t, err := s.app.Snooze(r.Context(), r.PathValue("id"), to)
