@@ -17,7 +17,7 @@ import (
 // accepting any user; it stops with the test.
 func radicale(t *testing.T) string {
 	t.Helper()
-	need(t, "radicale", "radicale")
+	radicaleBin := need(t, "radicale", "radicale")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -29,7 +29,7 @@ func radicale(t *testing.T) string {
 	if err := os.WriteFile(conf, []byte(fmt.Sprintf("[server]\nhosts = %s\n[auth]\ntype = none\n[storage]\nfilesystem_folder = %s/collections\n[logging]\nlevel = warning\n", addr, dir)), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command("radicale", "--config", conf)
+	cmd := exec.Command(radicaleBin, "--config", conf)
 	cmd.Env = append(os.Environ(), "HOME="+dir)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)

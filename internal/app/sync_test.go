@@ -22,6 +22,10 @@ func need(t *testing.T, name, pkg string) string {
 	t.Helper()
 	p, err := exec.LookPath(name)
 	if err != nil {
+		// Daemons live in /usr/sbin, which a user's PATH may leave out.
+		if _, serr := os.Stat("/usr/sbin/" + name); serr == nil {
+			return "/usr/sbin/" + name
+		}
 		if os.Getenv("CI") != "" {
 			t.Fatalf("%s not found, and CI must run the sync tests: install Debian's %s package", name, pkg)
 		}
@@ -68,7 +72,7 @@ func mailFixture(t *testing.T, root string) {
 // \Sent, and returns its URL and where the copy is; it stops with the test.
 func dovecot(t *testing.T, fixture string) (string, string) {
 	t.Helper()
-	need(t, "dovecot", "dovecot-imapd")
+	dovecotBin := need(t, "dovecot", "dovecot-imapd")
 	l, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -141,7 +145,7 @@ service anvil {
 		t.Fatal(err)
 	}
 	// In the foreground (-F), so that it is this test's child and goes with it.
-	cmd := exec.Command("dovecot", "-F", "-c", conf)
+	cmd := exec.Command(dovecotBin, "-F", "-c", conf)
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start dovecot: %v", err)
 	}
