@@ -157,7 +157,7 @@ func TestScripts(t *testing.T) {
 				}
 				cmd := exec.Command(bin, args[1:]...)
 				cmd.Dir = ts.Getenv("WORK")
-				cmd.Env = append(os.Environ(), "RAPPORT_DB="+ts.Getenv("RAPPORT_DB"), "RAPPORT_NOW="+ts.Getenv("RAPPORT_NOW"))
+				cmd.Env = append(os.Environ(), "RAPPORT_DB="+ts.Getenv("RAPPORT_DB"), "RAPPORT_NOW="+ts.Getenv("RAPPORT_NOW"), "RAPPORT_MEMBER_TOKEN="+ts.Getenv("RAPPORT_MEMBER_TOKEN"))
 				out, err := cmd.CombinedOutput()
 				got := 0
 				var ee *exec.ExitError

@@ -31,6 +31,13 @@ type App struct {
 	// batch a capture committed (tests cross and cut batches).
 	syncBatch  int
 	afterBatch func() error
+
+	// A workspace's App (see Workspace): the server's App, which holds the
+	// directory, and the workspace; as is the member every operation acts
+	// as when the context names none (ActAs).
+	dir   *App
+	space *Workspace
+	as    *Member
 }
 
 // zoneKey is where the time_zone setting is kept: an IANA name.

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -56,9 +57,7 @@ func (a *App) Ask(ctx context.Context, in AskInput) (*AskResult, error) {
 		}
 		ask := &rapport.Ask{ID: newID(), Person: res.Person, Action: res.Action, At: a.now(),
 			Note: strings.TrimSpace(in.Note), Verdict: res.Verdict, Forced: res.Verdict != rapport.VerdictGo, Strength: res.Strength}
-		if m := MemberFrom(ctx); m != nil {
-			ask.MemberID = m.ID
-		}
+		ask.MemberID = a.memberID(ctx)
 		if err := tx.InsertAsk(ctx, ask); err != nil {
 			return err
 		}
@@ -92,11 +91,19 @@ func (a *App) judge(ctx context.Context, tx *store.Tx, ref, action string) (*Ask
 		return nil, err
 	}
 	past := make([]model.PastAsk, len(asks))
-	me := MemberFrom(ctx)
+	me := a.memberID(ctx)
+	var team map[string]Member
 	for i, x := range asks {
 		past[i] = model.PastAsk{At: x.At, Action: x.Action, Outcome: x.Outcome}
-		if x.MemberID != "" && (me == nil || x.MemberID != me.ID) {
-			past[i].By = x.AskedBy // a teammate's ask: named, not explained
+		if x.MemberID != "" && x.MemberID != me {
+			if team == nil {
+				if team, _, err = a.roster(ctx); err != nil {
+					return nil, err
+				}
+			}
+			// A teammate's ask: named, not explained (one removed since
+			// still counts, unnamed).
+			past[i].By = cmp.Or(team[x.MemberID].Name, "a former teammate")
 		}
 	}
 	gives, _, err := tx.Favours(ctx, r.ID, rapport.ByMe, now.Add(-p.BalanceSpan), now.Add(time.Millisecond))
@@ -307,7 +314,8 @@ func (a *App) Answer(ctx context.Context, ref, outcome string, at *time.Time) (*
 	if err != nil {
 		return nil, err
 	}
-	return &ask, nil
+	one := []rapport.Ask{ask}
+	return &one[0], a.nameAskers(ctx, one)
 }
 
 // favourKey names the favour a yes to an ask logged.
@@ -462,5 +470,23 @@ func (a *App) OpenAsks(ctx context.Context, ref string) ([]rapport.Ask, error) {
 			out = append(out, all[i])
 		}
 	}
-	return out, nil
+	return out, a.nameAskers(ctx, out)
+}
+
+// nameAskers names the members who made asks, from the directory (a
+// workspace's schema holds no one's name).
+func (a *App) nameAskers(ctx context.Context, asks []rapport.Ask) error {
+	if a.space == nil {
+		return nil
+	}
+	team, _, err := a.roster(ctx)
+	if err != nil {
+		return err
+	}
+	for i := range asks {
+		if asks[i].MemberID != "" {
+			asks[i].AskedBy = team[asks[i].MemberID].Name
+		}
+	}
+	return nil
 }

@@ -149,7 +149,7 @@ func (a *App) importThen(ctx context.Context, source string, res *importer.Resul
 				continue
 			}
 			in := rapport.Interaction{ID: ids[ti], At: t.At.UTC(), Kind: k.Name, By: t.By, Channel: t.Channel, Minutes: t.Minutes, Note: t.Note,
-				MemberID: memberID(ctx)}
+				MemberID: a.memberID(ctx)}
 			if in.ID == "" {
 				in.ID = newID()
 			} else {

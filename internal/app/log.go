@@ -120,7 +120,7 @@ func notFuture(field string, t, now time.Time) error {
 // logTx stores the interaction it (made by parseLog) with the people in
 // names, and updates their ties, inside tx.
 func (a *App) logTx(ctx context.Context, tx *store.Tx, it *rapport.Interaction, in LogInput) error {
-	it.MemberID = memberID(ctx)
+	it.MemberID = a.memberID(ctx)
 	kind, err := tx.Kind(ctx, strings.ToLower(strings.TrimSpace(in.Kind)))
 	if err != nil {
 		return err

@@ -76,7 +76,7 @@ func (a *App) SetPassword(ctx context.Context, m *Member, pw string) error {
 	if err != nil {
 		return err
 	}
-	return a.DB.Update(ctx, func(tx *store.Tx) error { return tx.SetMemberPassword(ctx, m.ID, h) })
+	return a.directory().Update(ctx, func(tx *store.Tx) error { return tx.SetMemberPassword(ctx, m.ID, h) })
 }
 
 // CheckPassword returns the member with that email and password. The same
@@ -87,7 +87,7 @@ func (a *App) CheckPassword(ctx context.Context, email, pw string) (*Member, boo
 	if err != nil {
 		addr = ""
 	}
-	ms, hashes, err := a.DB.View().MembersByEmail(ctx, addr)
+	ms, hashes, err := a.directory().View().MembersByEmail(ctx, addr)
 	if err != nil {
 		return nil, false, err
 	}

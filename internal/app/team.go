@@ -13,11 +13,11 @@ import (
 	"github.com/rapport-app/rapport/internal/store"
 )
 
-// The team server's accounts (issue 16, its first part): a workspace on a
-// PostgreSQL database, its members and their roles, personal API tokens
-// and one-time sign-in links, all kept as hashes of random secrets. Until
-// the data is scoped by workspace, a database holds one workspace, and its
-// members share its people.
+// The team server: workspaces on a PostgreSQL database, their members and
+// roles, personal API tokens and one-time sign-in links (kept as hashes of
+// random secrets) in the directory, the database's main schema; each
+// workspace's people and history in a schema of its own (store.OpenSchema),
+// reached through the workspace's App (Workspace).
 
 // Member is someone of a workspace (see store.Member).
 type Member = store.Member
@@ -31,12 +31,92 @@ func WithMember(ctx context.Context, m *Member) context.Context {
 	return context.WithValue(ctx, memberKey{}, m)
 }
 
-// memberID is the id of the member ctx acts as, "" for one person.
-func memberID(ctx context.Context) string {
+// actor is the member ctx acts as, else the one the App acts as (ActAs),
+// nil for one person.
+func (a *App) actor(ctx context.Context) *Member {
 	if m := MemberFrom(ctx); m != nil {
+		return m
+	}
+	return a.as
+}
+
+// memberID is the id of the member ctx acts as, "" for one person.
+func (a *App) memberID(ctx context.Context) string {
+	if m := a.actor(ctx); m != nil {
 		return m.ID
 	}
 	return ""
+}
+
+// ActAs makes m the member every operation of a acts as (the CLI given a
+// member's token).
+func (a *App) ActAs(m *Member) { a.as = m }
+
+// directory is the database of workspaces and members: a's own, or, for a
+// workspace's App, the server's.
+func (a *App) directory() *store.DB {
+	if a.dir != nil {
+		return a.dir.DB
+	}
+	return a.DB
+}
+
+// Space is the workspace this App's data is, nil for one person's (or the
+// server's directory).
+func (a *App) Space() *Workspace { return a.space }
+
+// Workspace opens the data of a workspace (by id) on the server's App: an
+// App of its own over the workspace's schema, on the same clock, that
+// reaches the directory through a. Close it when done.
+func (a *App) Workspace(ctx context.Context, id string) (*App, error) {
+	ws, err := a.DB.View().Workspaces(ctx)
+	if err != nil {
+		return nil, err
+	}
+	i := slices.IndexFunc(ws, func(w Workspace) bool { return w.ID == id })
+	if i < 0 {
+		return nil, rapport.Errorf(rapport.ENOTFOUND, "no workspace %s", id)
+	}
+	w := ws[i]
+	_, role := store.SchemaNames(w.ID)
+	db, err := a.DB.OpenSchema(ctx, w.Schema, role)
+	if err != nil {
+		return nil, err
+	}
+	wa := &App{DB: db, Now: a.Now, Warn: a.Warn, dir: a, space: &w}
+	if err := wa.LoadZone(ctx, a.envZone.Load()); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := wa.EnsureModel(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return wa, nil
+}
+
+// roster is the workspace's members by id (from the directory).
+func (a *App) roster(ctx context.Context) (map[string]Member, []Member, error) {
+	if a.space == nil {
+		return map[string]Member{}, nil, nil
+	}
+	ms, err := a.directory().View().Members(ctx, a.space.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	byID := make(map[string]Member, len(ms))
+	for _, m := range ms {
+		byID[m.ID] = m
+	}
+	return byID, ms, nil
+}
+
+// inTeam refuses a team view outside a workspace.
+func (a *App) inTeam(what, yours string) error {
+	if a.space != nil {
+		return nil
+	}
+	return rapport.Errorf(rapport.EINVALID, "%s is a workspace's: act as a member (RAPPORT_MEMBER_TOKEN=… from rapport team token EMAIL --workspace NAME, or sign in to the team server); %s is yours", what, yours)
 }
 
 // MemberFrom is the member ctx acts as, nil for one person's Rapport.
@@ -80,9 +160,8 @@ func checkEmail(email string) (string, string, error) {
 	return addr, name, nil
 }
 
-// TeamInit makes the workspace and its owner, and returns the owner's
-// sign-in link. The team server runs on PostgreSQL; a database holds one
-// workspace for now.
+// TeamInit makes a workspace, its schema and role, and its owner, and
+// returns the owner's sign-in link. The team server runs on PostgreSQL.
 func (a *App) TeamInit(ctx context.Context, name, owner string) (*Invitation, error) {
 	if !a.DB.Postgres() {
 		return nil, rapport.Errorf(rapport.EINVALID, "the team server runs on PostgreSQL: give --db postgres://… (see the README)")
@@ -97,24 +176,33 @@ func (a *App) TeamInit(ctx context.Context, name, owner string) (*Invitation, er
 	if err != nil {
 		return nil, rapport.InField("owner", err)
 	}
+	if a.dir != nil {
+		return nil, rapport.Errorf(rapport.EINVALID, "a workspace is made on the server's database, not from inside another")
+	}
 	now := a.now()
 	w := Workspace{ID: newID(), Name: name, Created: now}
+	schema, role := store.SchemaNames(w.ID)
+	w.Schema = schema
 	var inv *Invitation
 	err = a.DB.Update(ctx, func(tx *store.Tx) error {
-		ws, err := tx.Workspaces(ctx)
-		if err != nil {
+		if err := tx.InsertWorkspace(ctx, w); err != nil {
 			return err
 		}
-		if len(ws) > 0 {
-			return rapport.Errorf(rapport.ECONFLICT, "this database holds the workspace %q: one a database until workspaces are kept apart in it", ws[0].Name)
-		}
-		if err := tx.InsertWorkspace(ctx, w); err != nil {
+		if err := tx.MakeSchema(ctx, schema, role); err != nil {
 			return err
 		}
 		inv, err = a.addMember(ctx, tx, w, email, who, RoleOwner, now)
 		return err
 	})
-	return inv, err
+	if err != nil {
+		return nil, err
+	}
+	// Its tables are made now, not by the first member to arrive.
+	wa, err := a.Workspace(ctx, w.ID)
+	if err != nil {
+		return nil, err
+	}
+	return inv, wa.Close()
 }
 
 // addMember adds a member and makes their sign-in link.
@@ -144,7 +232,7 @@ func (a *App) TeamInvite(ctx context.Context, workspace, email, role string) (*I
 		return nil, err
 	}
 	var inv *Invitation
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+	err = a.directory().Update(ctx, func(tx *store.Tx) error {
 		w, err := a.workspace(ctx, tx, workspace)
 		if err != nil {
 			return err
@@ -179,7 +267,7 @@ func (a *App) TeamToken(ctx context.Context, workspace, email string) (string, e
 	if err != nil {
 		return "", err
 	}
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+	err = a.directory().Update(ctx, func(tx *store.Tx) error {
 		if _, err := a.workspace(ctx, tx, workspace); err != nil {
 			return err
 		}
@@ -198,6 +286,9 @@ func (a *App) TeamToken(ctx context.Context, workspace, email string) (string, e
 // TeamMode reports whether the database holds a workspace: the server then
 // signs in members.
 func (a *App) TeamMode(ctx context.Context) (bool, error) {
+	if a.space != nil {
+		return true, nil
+	}
 	if !a.DB.Postgres() {
 		return false, nil
 	}
@@ -211,13 +302,13 @@ func (a *App) MemberForToken(ctx context.Context, secret string) (*Member, bool,
 		return nil, false, nil
 	}
 	hash := secretHash(secret)
-	t, ok, err := a.DB.View().MemberByToken(ctx, hash, store.TokenAPI)
+	t, ok, err := a.directory().View().MemberByToken(ctx, hash, store.TokenAPI)
 	if err != nil || !ok {
 		return nil, false, err
 	}
 	now := a.now()
 	if t.Used == nil || now.Sub(*t.Used) >= time.Minute {
-		if err := a.DB.Update(ctx, func(tx *store.Tx) error { return tx.UseMemberToken(ctx, hash, now) }); err != nil {
+		if err := a.directory().Update(ctx, func(tx *store.Tx) error { return tx.UseMemberToken(ctx, hash, now) }); err != nil {
 			return nil, false, err
 		}
 	}
@@ -229,7 +320,7 @@ func (a *App) MemberForToken(ctx context.Context, secret string) (*Member, bool,
 func (a *App) SignIn(ctx context.Context, secret string) (*Member, error) {
 	hash := secretHash(secret)
 	var m Member
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.directory().Update(ctx, func(tx *store.Tx) error {
 		t, ok, err := tx.MemberByToken(ctx, hash, store.TokenSignIn)
 		if err != nil {
 			return err
@@ -254,7 +345,7 @@ const sessionKeySetting = "team.session_key"
 // use: a new one (deleting the setting) ends every session.
 func (a *App) SessionKey(ctx context.Context) (string, error) {
 	var key string
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.directory().Update(ctx, func(tx *store.Tx) error {
 		s, err := tx.Settings(ctx)
 		if err != nil {
 			return err
@@ -272,7 +363,7 @@ func (a *App) SessionKey(ctx context.Context) (string, error) {
 
 // MemberByID returns a member by id.
 func (a *App) MemberByID(ctx context.Context, id string) (*Member, error) {
-	m, err := a.DB.View().MemberByID(ctx, id)
+	m, err := a.directory().View().MemberByID(ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -281,7 +372,7 @@ func (a *App) MemberByID(ctx context.Context, id string) (*Member, error) {
 
 // Members lists a workspace's members.
 func (a *App) Members(ctx context.Context, workspaceID string) ([]Member, error) {
-	return a.DB.View().Members(ctx, workspaceID)
+	return a.directory().View().Members(ctx, workspaceID)
 }
 
 // InviteAs is TeamInvite by a member from the web: only an owner or an
@@ -301,7 +392,7 @@ func (a *App) TeamRevoke(ctx context.Context, workspace, email string) (int, err
 		return 0, err
 	}
 	var n int
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+	err = a.directory().Update(ctx, func(tx *store.Tx) error {
 		m, err := tx.MemberByEmail(ctx, workspace, email)
 		if err != nil {
 			return err
@@ -319,7 +410,7 @@ func (a *App) TeamRemove(ctx context.Context, workspace, email string) error {
 	if err != nil {
 		return err
 	}
-	return a.DB.Update(ctx, func(tx *store.Tx) error {
+	return a.directory().Update(ctx, func(tx *store.Tx) error {
 		m, err := tx.MemberByEmail(ctx, workspace, email)
 		if err != nil {
 			return err
@@ -362,10 +453,14 @@ func (a *App) teamTies(ctx context.Context, tx *store.Tx, hist []store.HistoryIt
 			touches[h.MemberID] = append(touches[h.MemberID], model.TouchOf(kinds[h.Kind], h.At, h.By, h.Minutes, h.Participants))
 		}
 	}
+	team, _, err := a.roster(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var out []TeamTie
 	for id, ts := range touches {
-		m, err := tx.MemberByID(ctx, id)
-		if err != nil {
+		m, ok := team[id]
+		if !ok {
 			continue // a member removed since
 		}
 		tie := model.TieOf(ts, now, p)
@@ -401,13 +496,8 @@ type TeamRung struct {
 // TeamLadder computes the team ladder from each member's own interactions
 // (a replay: the per-member ties are not stored yet, see docs/team.md).
 func (a *App) TeamLadder(ctx context.Context) (*TeamLadder, error) {
-	me := MemberFrom(ctx)
-	team, err := a.TeamMode(ctx)
-	if err != nil {
+	if err := a.inTeam("the team ladder", "`rapport ladder`"); err != nil {
 		return nil, err
-	}
-	if !team {
-		return nil, rapport.Errorf(rapport.EINVALID, "the team ladder is a team server's (rapport team init): `rapport ladder` is yours")
 	}
 	tx := a.DB.View()
 	p, kinds, err := a.modelOf(ctx, tx)
@@ -432,15 +522,7 @@ func (a *App) TeamLadder(ctx context.Context) (*TeamLadder, error) {
 	if err != nil {
 		return nil, err
 	}
-	ws, err := tx.Workspaces(ctx)
-	if err != nil || len(ws) == 0 {
-		return nil, err
-	}
-	wsID := ws[0].ID
-	if me != nil {
-		wsID = me.Workspace.ID
-	}
-	members, err := tx.Members(ctx, wsID)
+	_, members, err := a.roster(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -527,13 +609,10 @@ func (r *MemberReport) add(a *store.MemberActivity) {
 // TeamReport counts what each member did in [since, until) (the last 30
 // days by default): touches, gives, and asks with their outcomes.
 func (a *App) TeamReport(ctx context.Context, since, until *time.Time) (*TeamReport, error) {
-	team, err := a.TeamMode(ctx)
-	if err != nil {
+	if err := a.inTeam("the team report", "`rapport report`"); err != nil {
 		return nil, err
 	}
-	if !team {
-		return nil, rapport.Errorf(rapport.EINVALID, "the team report is a team server's (rapport team init): `rapport report` is yours")
-	}
+	var err error
 	now := a.now()
 	r := &TeamReport{Since: now.AddDate(0, 0, -30), Until: now, Members: []MemberReport{}}
 	if until != nil {
@@ -550,11 +629,7 @@ func (a *App) TeamReport(ctx context.Context, since, until *time.Time) (*TeamRep
 		return nil, rapport.FieldErrorf(rapport.EINVALID, "since", "%s is not before the end of the period", r.Since.In(a.Zone()).Format("2006-01-02"))
 	}
 	tx := a.DB.View()
-	ws, err := tx.Workspaces(ctx)
-	if err != nil {
-		return nil, err
-	}
-	members, err := tx.Members(ctx, ws[0].ID)
+	_, members, err := a.roster(ctx)
 	if err != nil {
 		return nil, err
 	}

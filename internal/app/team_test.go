@@ -9,6 +9,17 @@ import (
 	"github.com/rapport-app/rapport/internal/store/pgtest"
 )
 
+// space opens a workspace's App for a test, closed after it.
+func space(t *testing.T, a *App, m Member) *App {
+	t.Helper()
+	w, err := a.Workspace(context.Background(), m.Workspace.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { w.Close() })
+	return w
+}
+
 // The team server runs on PostgreSQL: on a file, team init says so and
 // writes nothing.
 func TestTeamNeedsPostgreSQL(t *testing.T) {
@@ -36,8 +47,12 @@ func TestTeamAccounts(t *testing.T) {
 	if owner.Member.Role != RoleOwner || owner.Member.Email != "pat@acme.example" || !strings.HasPrefix(owner.Link, "/signin/") {
 		t.Fatalf("owner: %+v", owner)
 	}
-	if _, err := a.TeamInit(ctx, "Other", "x@other.example"); rapport.ErrorCode(err) != rapport.ECONFLICT {
-		t.Errorf("a second workspace in one database: %v", err)
+	if _, err := a.TeamInit(ctx, "Acme Partners", "x@other.example"); rapport.ErrorCode(err) != rapport.ECONFLICT {
+		t.Errorf("a second workspace of the same name: %v", err)
+	}
+	other := must[*Invitation](t)(a.TeamInit(ctx, "Other", "pat@acme.example"))
+	if other.Member.Workspace.Name != "Other" || other.Member.ID == owner.Member.ID {
+		t.Errorf("a second workspace: %+v", other)
 	}
 	if team, _ := a.TeamMode(ctx); !team {
 		t.Error("not in team mode after init")
@@ -108,6 +123,7 @@ func TestTeamAskGuardNamesTheTeammate(t *testing.T) {
 	ctx := context.Background()
 	pat := must[*Invitation](t)(a.TeamInit(ctx, "Acme Partners", "Pat Partner <pat@acme.example>")).Member
 	ann := must[*Invitation](t)(a.TeamInvite(ctx, "Acme Partners", "Ann Admin <ann@acme.example>", "admin")).Member
+	a = space(t, a, pat)
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Ivan Investor", PersonEdit{}))
 	for d := 60; d > 20; d -= 10 {
 		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ivan", Kind: "meal", At: ptr(now.AddDate(0, 0, -d))}))
@@ -145,6 +161,7 @@ func TestWhoOnTheTeamKnowsThemBest(t *testing.T) {
 	ctx := context.Background()
 	pat := must[*Invitation](t)(a.TeamInit(ctx, "Acme Partners", "Pat Partner <pat@acme.example>")).Member
 	ann := must[*Invitation](t)(a.TeamInvite(ctx, "Acme Partners", "Ann Admin <ann@acme.example>", "member")).Member
+	a = space(t, a, pat)
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Xavier Xu", PersonEdit{}))
 	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
 	for d := 90; d > 0; d -= 15 {
@@ -183,6 +200,7 @@ func TestTeamLadder(t *testing.T) {
 	ctx := context.Background()
 	pat := must[*Invitation](t)(a.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
 	ann := must[*Invitation](t)(a.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "member")).Member
+	a = space(t, a, pat)
 	for _, n := range []string{"Xavier Xu", "Yara Yi", "Zed Zhu"} {
 		must[*PersonDetail](t)(a.AddPerson(ctx, n, PersonEdit{}))
 	}
@@ -229,6 +247,7 @@ func TestTeamReport(t *testing.T) {
 	ctx := context.Background()
 	pat := must[*Invitation](t)(a.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
 	ann := must[*Invitation](t)(a.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "member")).Member
+	a = space(t, a, pat)
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Xavier Xu", PersonEdit{}))
 	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
 	must[*rapport.Interaction](t)(a.Log(asPat, LogInput{Ref: "xavier", Kind: "call", At: ptr(now.AddDate(0, 0, -3))}))

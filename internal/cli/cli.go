@@ -48,6 +48,7 @@ type runner struct {
 	log     *slog.Logger
 	app     *app.App
 	opened  *app.App // to close, once opened, however the command ends
+	space   *app.App // a workspace's, when a member's token says whose (closed too)
 }
 
 type usageError struct{ err error }
@@ -66,8 +67,11 @@ func Run(ctx context.Context, args []string, env Env) int {
 	if err != nil && strings.HasPrefix(err.Error(), "unknown command ") {
 		err = usageError{err} // cobra's own, with its suggestions: bad usage
 	}
-	if r.opened != nil {
-		if cerr := r.opened.Close(); err == nil && cerr != nil {
+	for _, a := range []*app.App{r.space, r.opened} {
+		if a == nil {
+			continue
+		}
+		if cerr := a.Close(); err == nil && cerr != nil {
 			err = cerr
 		}
 	}
@@ -265,11 +269,27 @@ func (r *runner) open(ctx context.Context) (*app.App, error) {
 		}
 		a.Now = func() time.Time { return t }
 	}
-	r.app = a
-	if err := r.app.EnsureModel(ctx); err != nil {
+	if err := a.EnsureModel(ctx); err != nil {
 		return nil, err
 	}
-	r.app.Warn = func(msg string) { fmt.Fprintf(r.env.Stderr, "rapport: warning: %s\n", msg) }
+	a.Warn = func(msg string) { fmt.Fprintf(r.env.Stderr, "rapport: warning: %s\n", msg) }
+	if tok := r.env.Getenv("RAPPORT_MEMBER_TOKEN"); tok != "" {
+		// A member's personal token: every command acts as them, on their
+		// workspace's data.
+		m, ok, err := a.MemberForToken(ctx, tok)
+		if err != nil {
+			return nil, err
+		}
+		if !ok {
+			return nil, rapport.Errorf(rapport.EINVALID, "RAPPORT_MEMBER_TOKEN is not a member's token on %s (make one with: rapport team token EMAIL --workspace NAME)", a.Where())
+		}
+		if r.space, err = a.Workspace(ctx, m.Workspace.ID); err != nil {
+			return nil, err
+		}
+		r.space.ActAs(m)
+		a = r.space
+	}
+	r.app = a
 	return r.app, nil
 }
 

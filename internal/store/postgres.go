@@ -23,7 +23,7 @@ func openPostgres(ctx context.Context, u string) (*DB, error) {
 		return nil, rapport.Errorf(rapport.EINVALID, "open %s: %v", redact(u), err)
 	}
 	db.SetMaxOpenConns(16)
-	d := &DB{sql: db, path: redact(u), pg: true, token: uuid.NewString()}
+	d := &DB{sql: db, url: u, path: redact(u), pg: true, token: uuid.NewString(), channel: notifyChannel}
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, rapport.Errorf(rapport.EINVALID, "cannot reach %s: %v", d.path, err)
@@ -117,7 +117,7 @@ func (db *DB) bulkPg(ctx context.Context, fn func(*Tx) error) error {
 func (db *DB) notify(ctx context.Context, q querier) (bool, error) {
 	var one int
 	err := q.QueryRowContext(ctx, `SELECT 1 FROM (SELECT pg_notify($1, $2)) n WHERE pg_current_xact_id_if_assigned() IS NOT NULL`,
-		notifyChannel, db.token).Scan(&one)
+		db.channel, db.token).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

@@ -39,6 +39,12 @@ type DB struct {
 	// from the others', and wrote counts its own writes.
 	token string
 	wrote atomic.Int64
+	// url is the PostgreSQL URL as given (with its password): a
+	// workspace's handle connects with it (OpenSchema). channel is where
+	// this handle's writes are announced (one per workspace).
+	url     string
+	channel string
+	shared  bool // another handle's connections (OpenSchema of "public"): Close leaves them
 }
 
 // DefaultPath is where the database lives when neither --db nor RAPPORT_DB
@@ -227,7 +233,12 @@ func (db *DB) Path() string { return db.path }
 func (db *DB) Postgres() bool { return db.pg }
 
 // Close closes the database.
-func (db *DB) Close() error { return db.sql.Close() }
+func (db *DB) Close() error {
+	if db.shared {
+		return nil
+	}
+	return db.sql.Close()
+}
 
 // SchemaVersion is the newest migration this build knows.
 func SchemaVersion() int64 {

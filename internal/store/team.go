@@ -15,6 +15,10 @@ type Workspace struct {
 	ID      string    `json:"id"`
 	Name    string    `json:"name"`
 	Created time.Time `json:"created"`
+	// Schema is where the workspace's data lives (a PostgreSQL schema of
+	// its own, see OpenSchema; "public" for one made before there were
+	// several).
+	Schema string `json:"-"`
 }
 
 // Member is someone of a workspace, with a role: owner, admin or member.
@@ -35,7 +39,7 @@ const (
 
 // InsertWorkspace stores a workspace; a name in use is a conflict.
 func (tx *Tx) InsertWorkspace(ctx context.Context, w Workspace) error {
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO workspaces (id, name, created_ms) VALUES (?, ?, ?)`, w.ID, w.Name, ms(w.Created))
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO workspaces (id, name, created_ms, data_schema) VALUES (?, ?, ?, ?)`, w.ID, w.Name, ms(w.Created), w.Schema)
 	if isUniqueViolation(err) {
 		return rapport.FieldErrorf(rapport.ECONFLICT, "name", "%q: a workspace of that name exists", w.Name)
 	}
@@ -48,10 +52,10 @@ func (tx *Tx) InsertWorkspace(ctx context.Context, w Workspace) error {
 // Workspaces lists the workspaces, by name.
 func (tx *Tx) Workspaces(ctx context.Context) ([]Workspace, error) {
 	var out []Workspace
-	err := tx.eachRow(ctx, "list workspaces", `SELECT id, name, created_ms FROM workspaces ORDER BY name`, nil, func(rows *sql.Rows) error {
+	err := tx.eachRow(ctx, "list workspaces", `SELECT id, name, created_ms, data_schema FROM workspaces ORDER BY name`, nil, func(rows *sql.Rows) error {
 		var w Workspace
 		var created int64
-		err := rows.Scan(&w.ID, &w.Name, &created)
+		err := rows.Scan(&w.ID, &w.Name, &created, &w.Schema)
 		w.Created = fromMs(created)
 		out = append(out, w)
 		return err
@@ -73,12 +77,12 @@ func (tx *Tx) InsertMember(ctx context.Context, m Member) error {
 	return nil
 }
 
-const memberColumns = `m.id, m.email, m.name, m.role, m.created_ms, w.id, w.name, w.created_ms`
+const memberColumns = `m.id, m.email, m.name, m.role, m.created_ms, w.id, w.name, w.created_ms, w.data_schema`
 
 func scanMember(row interface{ Scan(...any) error }) (Member, error) {
 	var m Member
 	var created, wcreated int64
-	err := row.Scan(&m.ID, &m.Email, &m.Name, &m.Role, &created, &m.Workspace.ID, &m.Workspace.Name, &wcreated)
+	err := row.Scan(&m.ID, &m.Email, &m.Name, &m.Role, &created, &m.Workspace.ID, &m.Workspace.Name, &wcreated, &m.Workspace.Schema)
 	m.Created, m.Workspace.Created = fromMs(created), fromMs(wcreated)
 	return m, err
 }
@@ -146,7 +150,7 @@ func (tx *Tx) MemberByToken(ctx context.Context, hash, kind string) (MemberToken
 	m := &t.Member
 	err := tx.q.QueryRowContext(ctx, `SELECT `+memberColumns+`, t.expires_ms, t.used_ms FROM member_tokens t
 		JOIN members m ON m.id = t.member_id JOIN workspaces w ON w.id = m.workspace_id WHERE t.hash = ? AND t.kind = ?`, hash, kind).
-		Scan(&m.ID, &m.Email, &m.Name, &m.Role, &created, &m.Workspace.ID, &m.Workspace.Name, &wcreated, &expires, &used)
+		Scan(&m.ID, &m.Email, &m.Name, &m.Role, &created, &m.Workspace.ID, &m.Workspace.Name, &wcreated, &m.Workspace.Schema, &expires, &used)
 	if errors.Is(err, sql.ErrNoRows) {
 		return t, false, nil
 	}
@@ -206,7 +210,7 @@ func (tx *Tx) MembersByEmail(ctx context.Context, email string) ([]Member, []str
 		var m Member
 		var created, wcreated int64
 		var h string
-		err := rows.Scan(&m.ID, &m.Email, &m.Name, &m.Role, &created, &m.Workspace.ID, &m.Workspace.Name, &wcreated, &h)
+		err := rows.Scan(&m.ID, &m.Email, &m.Name, &m.Role, &created, &m.Workspace.ID, &m.Workspace.Name, &wcreated, &m.Workspace.Schema, &h)
 		m.Created, m.Workspace.Created = fromMs(created), fromMs(wcreated)
 		out, hashes = append(out, m), append(hashes, h)
 		return err

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -92,7 +93,7 @@ func (db *DB) listen(ctx context.Context) (*sql.Conn, error) {
 	if err != nil {
 		return nil, fmt.Errorf("watch %s: %w", db.path, err)
 	}
-	if _, err := c.ExecContext(ctx, `LISTEN `+notifyChannel); err != nil {
+	if _, err := c.ExecContext(ctx, `LISTEN `+pgx.Identifier{db.channel}.Sanitize()); err != nil {
 		c.Close()
 		return nil, fmt.Errorf("watch %s: %w", db.path, err)
 	}

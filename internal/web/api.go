@@ -21,7 +21,7 @@ import (
 var openapiDoc []byte
 
 // apiRoutes adds /api/v1: the CLI's operations, with its --json field names.
-func (s *Server) apiRoutes(mux *http.ServeMux) {
+func (s *Server) apiRoutes(mux *routeMux) {
 	mux.HandleFunc("GET /api/v1/openapi.json", s.apiGetOpenAPI)
 	mux.HandleFunc("GET /api/v1/me", s.api(s.apiGetMe))
 	mux.HandleFunc("GET /api/v1/team/ladder", s.api(s.apiGetTeamLadder))

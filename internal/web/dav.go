@@ -144,19 +144,18 @@ type davState struct {
 // davDevice names who a Basic password signs in: an app password's device,
 // or, on a team's server, a member by their personal token.
 func (s *Server) davDevice(ctx context.Context, secret string) (string, bool, error) {
+	if m := app.MemberFrom(ctx); m != nil {
+		return m.Email, true, nil // a member, let in by the team's front server
+	}
+	if s.team() {
+		return "", false, nil // a team's front server: members' tokens only (see guard)
+	}
 	tok, ok, err := s.app.CheckAppToken(ctx, secret)
 	if err != nil || ok {
 		if ok {
 			return tok.Name, true, nil
 		}
 		return "", false, err
-	}
-	if s.team() {
-		m, ok, err := s.app.MemberForToken(ctx, secret)
-		if err != nil || !ok {
-			return "", false, err
-		}
-		return m.Email, true, nil
 	}
 	return "", false, nil
 }

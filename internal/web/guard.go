@@ -15,7 +15,6 @@ import (
 	"time"
 
 	"github.com/rapport-app/rapport"
-	"github.com/rapport-app/rapport/internal/app"
 )
 
 // Options say whom the server answers.
@@ -29,6 +28,8 @@ type Options struct {
 	// Auth, when set, is asked about every request but the login page and
 	// the static assets. Off loopback it is required.
 	Auth Authenticator
+
+	inner bool // a workspace's server, behind a team's front server (see spaces)
 }
 
 // Authenticator decides whether a request comes from someone allowed in. The
@@ -79,9 +80,19 @@ func (s *Server) guard(h http.Handler) http.Handler {
 		// The address book signs its clients in with app passwords, always.
 		dav := strings.HasPrefix(r.URL.Path, "/dav/") || r.URL.Path == "/.well-known/carddav"
 		open := r.URL.Path == "/login" || strings.HasPrefix(r.URL.Path, "/signin/") || strings.HasPrefix(r.URL.Path, "/static/")
-		if t, ok := s.opts.Auth.(*TeamAuth); ok && !dav && !open {
-			if m, ok := t.Member(r); ok {
-				h.ServeHTTP(w, r.WithContext(app.WithMember(r.Context(), m)))
+		if t, ok := s.opts.Auth.(*TeamAuth); ok && !open {
+			// A team's server: each member's request goes to their
+			// workspace's server; the front serves no data of its own.
+			m, ok := t.Member(r)
+			if dav {
+				m, ok = t.davMember(r)
+			}
+			if ok {
+				s.spaces.serve(w, r, m)
+				return
+			}
+			if dav {
+				h.ServeHTTP(w, r) // refused there, with the failure counted
 				return
 			}
 		} else if s.opts.Auth == nil || dav || open || s.opts.Auth.Allowed(r) {

@@ -46,8 +46,13 @@ type Server struct {
 	logins  *limiter // failed sign-ins by address
 	pages   map[string]*template.Template
 	handler http.Handler
+	inner   http.Handler // the routes behind the guard (what a team's front server hands a member's request to)
 	opts    Options
-	flash   *flashes
+	spaces  *spaces // a team's front server: its workspaces' servers
+	// patterns are the routes served, as registered (the isolation test
+	// calls every one).
+	patterns []string
+	flash    *flashes
 
 	today  *cache[*todayView]
 	people *cache[*app.PeopleIndex]
@@ -77,12 +82,21 @@ func New(ctx context.Context, a *app.App, log *slog.Logger, opts Options) (*Serv
 	s.people = newCache(s.version, a.PeopleIndex)
 	s.ladder = newCache(s.version, a.Ladder)
 	s.hist = newCache(s.version, func(ctx context.Context) ([]app.LadderPoint, error) { return a.LadderHistory(ctx, 6) })
+	if _, team := opts.Auth.(*TeamAuth); team && !opts.inner {
+		s.spaces = &spaces{dir: a, log: log, opts: opts, by: map[string]*Server{}}
+	}
 	s.handler = s.routes()
 	return s, nil
 }
 
-// Close releases the server's database watcher.
-func (s *Server) Close() error { return s.watch.Close() }
+// Close releases the server's database watcher, and a team's workspaces.
+func (s *Server) Close() error {
+	err := s.watch.Close()
+	if s.spaces != nil {
+		err = errors.Join(err, s.spaces.close())
+	}
+	return err
+}
 
 // ServeHTTP serves one request.
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
@@ -105,7 +119,7 @@ func (s *Server) changed(ctx context.Context) {
 }
 
 func (s *Server) routes() http.Handler {
-	mux := http.NewServeMux()
+	mux := &routeMux{ServeMux: http.NewServeMux()}
 	static, _ := fs.Sub(staticFS, "static")
 	mux.Handle("GET /static/", http.StripPrefix("/static/", cacheFor(noListing(http.FileServerFS(static)), time.Hour)))
 	mux.HandleFunc("GET /login", s.loginPage)
@@ -173,7 +187,25 @@ func (s *Server) routes() http.Handler {
 		}
 		http.Error(w, "Forbidden: a request from another site cannot change your data.", http.StatusForbidden)
 	}))
-	return s.recoverer(securityHeaders(s.guard(csrf.Handler(s.unrouted(mux)))))
+	s.patterns = mux.patterns
+	s.inner = csrf.Handler(s.unrouted(mux.ServeMux))
+	return s.recoverer(securityHeaders(s.guard(s.inner)))
+}
+
+// routeMux is a ServeMux that keeps the patterns registered on it.
+type routeMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+func (m *routeMux) HandleFunc(pattern string, h func(http.ResponseWriter, *http.Request)) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.HandleFunc(pattern, h)
+}
+
+func (m *routeMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
 }
 
 // unrouted answers requests no route takes: 404 with a page (or a JSON

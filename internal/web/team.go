@@ -7,8 +7,11 @@ import (
 	"crypto/sha256"
 	"encoding/base64"
 	"encoding/binary"
+	"errors"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/rapport-app/rapport"
@@ -156,4 +159,74 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request) {
 	}
 	http.SetCookie(w, c)
 	http.Redirect(w, r, "/", http.StatusSeeOther)
+}
+
+// spaces are the servers of a team's workspaces, one each over the
+// workspace's own App (its schema, see app.Workspace), made when a member of
+// it first arrives. The front server signs members in and hands each
+// request to their workspace's server: no handler can reach another
+// workspace's data, because its App cannot.
+type spaces struct {
+	dir  *app.App
+	log  *slog.Logger
+	opts Options
+
+	mu sync.Mutex
+	by map[string]*Server
+}
+
+// of is the server of a member's workspace.
+func (sp *spaces) of(ctx context.Context, m *app.Member) (*Server, error) {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	if s := sp.by[m.Workspace.ID]; s != nil {
+		return s, nil
+	}
+	wa, err := sp.dir.Workspace(ctx, m.Workspace.ID)
+	if err != nil {
+		return nil, err
+	}
+	o := sp.opts
+	o.inner = true
+	s, err := New(ctx, wa, sp.log, o)
+	if err != nil {
+		wa.Close()
+		return nil, err
+	}
+	sp.by[m.Workspace.ID] = s
+	return s, nil
+}
+
+// serve hands a member's request to their workspace's server.
+func (sp *spaces) serve(w http.ResponseWriter, r *http.Request, m *app.Member) {
+	s, err := sp.of(r.Context(), m)
+	if err != nil {
+		sp.log.Error("open a workspace", "workspace", m.Workspace.Name, "err", err)
+		http.Error(w, "Could not open your workspace.", http.StatusInternalServerError)
+		return
+	}
+	s.inner.ServeHTTP(w, r.WithContext(app.WithMember(r.Context(), m)))
+}
+
+// close closes every workspace's server and App.
+func (sp *spaces) close() error {
+	sp.mu.Lock()
+	defer sp.mu.Unlock()
+	var errs []error
+	for id, s := range sp.by {
+		errs = append(errs, s.Close(), s.app.Close())
+		delete(sp.by, id)
+	}
+	return errors.Join(errs...)
+}
+
+// davMember is the member whose personal token a request to the address
+// book carries as its password (HTTP Basic, any user name).
+func (t *TeamAuth) davMember(r *http.Request) (*app.Member, bool) {
+	_, secret, ok := r.BasicAuth()
+	if !ok {
+		return nil, false
+	}
+	m, ok, err := t.app.MemberForToken(r.Context(), secret)
+	return m, err == nil && ok
 }

@@ -165,7 +165,12 @@ func TestTeamInvitesFromTheBrowser(t *testing.T) {
 	}
 	// A touch Ann logs from the person page counts for her: the page ranks
 	// who on the team knows them.
-	d, err := f.app.AddPerson(ctx, "Xavier Xu", app.PersonEdit{})
+	acme, err := f.app.Workspace(ctx, owner.Member.Workspace.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer acme.Close()
+	d, err := acme.AddPerson(ctx, "Xavier Xu", app.PersonEdit{})
 	if err != nil {
 		t.Fatal(err)
 	}
