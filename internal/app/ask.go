@@ -168,7 +168,7 @@ func (a *App) judge(ctx context.Context, tx *store.Tx, ref, action string) (*Ask
 // tieNow is a person's tie as of now (recomputed from history if now is
 // before part of it).
 func (a *App) tieNow(ctx context.Context, tx *store.Tx, id string, kinds map[string]rapport.Kind, p model.Params) (model.Tie, error) {
-	tie, err := loadTie(ctx, tx, id)
+	tie, err := a.loadTie(ctx, tx, id)
 	if err != nil {
 		return tie, err
 	}
@@ -353,22 +353,46 @@ func (a *App) dropFavour(ctx context.Context, tx *store.Tx, ask rapport.Ask) err
 	return a.retie(ctx, tx, ask.Person.ID)
 }
 
-// retie rebuilds one person's stored tie from their whole history, after an
-// interaction of theirs was taken back.
+// retie rebuilds one person's stored ties from their whole history, after
+// an interaction of theirs was taken back or their records merged: the tie,
+// and on a team's server each member's, from that member's history alone.
 func (a *App) retie(ctx context.Context, tx *store.Tx, personID string) error {
 	p, kinds, err := a.modelOf(ctx, tx)
 	if err != nil {
 		return err
 	}
-	touches, _, err := a.touches(ctx, tx, personID, kinds)
+	hist, err := tx.History(ctx, personID)
 	if err != nil {
 		return err
 	}
-	var tie model.Tie
-	for _, t := range touches {
-		tie.Add(t, p)
+	ties := map[string]*model.Tie{"": {}}
+	if a.space != nil {
+		// Every member who has a tie with them, or a touch: one who has
+		// none left loses theirs.
+		err := tx.EachMemberTie(ctx, personID, func(t store.MemberTie) error {
+			ties[t.MemberID] = &model.Tie{}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
 	}
-	return saveTie(ctx, tx, personID, tie)
+	for _, h := range hist {
+		t := model.TouchOf(kinds[h.Kind], h.At, h.By, h.Minutes, h.Participants)
+		ties[""].Add(t, p)
+		if a.space != nil && h.MemberID != "" {
+			if ties[h.MemberID] == nil {
+				ties[h.MemberID] = &model.Tie{}
+			}
+			ties[h.MemberID].Add(t, p)
+		}
+	}
+	for m, tie := range ties {
+		if err := tx.Lens(m).PutTieState(ctx, personID, tieBytes(*tie)); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // LedgerEntry is one give, favour received or ask with a person.

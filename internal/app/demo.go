@@ -102,7 +102,7 @@ func (a *App) Demo(ctx context.Context, opts demo.Options, progress func(done, t
 			return err
 		}
 		for i, t := range ties {
-			if err := saveTie(ctx, tx, refs[i].ID, t); err != nil {
+			if err := a.saveTie(ctx, tx, refs[i].ID, t); err != nil {
 				return err
 			}
 		}

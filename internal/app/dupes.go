@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/rapport-app/rapport"
-	"github.com/rapport-app/rapport/internal/model"
 	"github.com/rapport-app/rapport/internal/store"
 )
 
@@ -107,19 +106,7 @@ func (a *App) Merge(ctx context.Context, keepRef, dropRef string) (*PersonDetail
 		if err := tx.MergePeople(ctx, keep.ID, drop.ID); err != nil {
 			return err
 		}
-		p, kinds, err := a.modelOf(ctx, tx)
-		if err != nil {
-			return err
-		}
-		touches, _, err := a.touches(ctx, tx, keep.ID, kinds)
-		if err != nil {
-			return err
-		}
-		var tie model.Tie
-		for _, t := range touches {
-			tie.Add(t, p)
-		}
-		return saveTie(ctx, tx, keep.ID, tie)
+		return a.retie(ctx, tx, keep.ID)
 	})
 	if err != nil {
 		return nil, err

@@ -339,10 +339,25 @@ type IntroPath struct {
 	SuggestedGives []model.Give `json:"suggested_gives,omitempty"`
 }
 
-// Intro is the ways to reach someone.
+// Intro is the ways to reach someone: through your people, and on a
+// team's server through your teammates' (Team).
 type Intro struct {
 	Target rapport.PersonRef `json:"target"`
 	Paths  []IntroPath       `json:"paths"`
+	Team   []TeamIntroPath   `json:"team,omitempty"`
+}
+
+// TeamIntroPath is a way in through a teammate: they know the target
+// themselves, or know someone who knows them. Via lists the people after
+// the teammate, each with the tie that leads to them (the teammate's own,
+// then the "knows" strength). Asking a colleague is free; AboveThreshold
+// says whether the teammate's tie with the first of them carries an
+// introduction.
+type TeamIntroPath struct {
+	Member         TeamMemberRef `json:"member"`
+	Via            []Hop         `json:"via"`
+	Score          float64       `json:"score"`
+	AboveThreshold bool          `json:"above_threshold"`
 }
 
 // Intro finds the best ways in to someone you are weakly tied to, or not at
@@ -416,6 +431,73 @@ func (a *App) Intro(ctx context.Context, ref string, limit int) (*Intro, error) 
 	}
 	for i := range out.Paths {
 		out.Paths[i].Via[0].Name = names[out.Paths[i].Via[0].ID]
+	}
+	if a.space != nil {
+		if out.Team, err = a.teamIntro(ctx, tx, target, known, threshold, limit, p); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// teamIntro finds the ways in to target through the teammates' own ties:
+// a teammate who knows them (scored by that tie), or who knows someone who
+// knows them (that tie times the "knows" strength, over 100), strongest
+// first. Your own ties are in Intro's Paths.
+func (a *App) teamIntro(ctx context.Context, tx *store.Tx, target rapport.PersonRef, known map[string]store.Acquaintance, threshold float64, limit int, p model.Params) ([]TeamIntroPath, error) {
+	team, _, err := a.roster(ctx)
+	if err != nil {
+		return nil, err
+	}
+	me, now := a.memberID(ctx), a.now()
+	out := []TeamIntroPath{}
+	walk := func(first string, rest []Hop, knows float64) error {
+		return tx.EachMemberTie(ctx, first, func(t store.MemberTie) error {
+			m, ok := team[t.MemberID]
+			if !ok || t.MemberID == me {
+				return nil // yours are in Paths; a member removed since is no way in
+			}
+			tie, err := decodeTie(t.State)
+			if err != nil {
+				return err
+			}
+			s := round1(tie.Strength(now, p))
+			if s <= 0 {
+				return nil
+			}
+			out = append(out, TeamIntroPath{Member: TeamMemberRef{Name: m.Name, Email: m.Email},
+				Via:   append([]Hop{{ID: first, Strength: s}}, rest...),
+				Score: round1(s * knows / 100), AboveThreshold: s >= threshold})
+			return nil
+		})
+	}
+	if err := walk(target.ID, nil, 100); err != nil {
+		return nil, err
+	}
+	for id, k := range known {
+		if err := walk(id, []Hop{{ID: target.ID, Name: target.Name, Strength: round1(k.Strength)}}, k.Strength); err != nil {
+			return nil, err
+		}
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Score != out[j].Score {
+			return out[i].Score > out[j].Score
+		}
+		return out[i].Member.Email+out[i].Via[0].ID < out[j].Member.Email+out[j].Via[0].ID
+	})
+	if limit > 0 && len(out) > limit {
+		out = out[:limit]
+	}
+	ids := make([]string, len(out))
+	for i, t := range out {
+		ids[i] = t.Via[0].ID
+	}
+	names, err := namesOf(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].Via[0].Name = names[out[i].Via[0].ID]
 	}
 	return out, nil
 }

@@ -89,7 +89,7 @@ func buildGraph(ctx context.Context, a *App, people, edges int) error {
 			}
 			ties[graphID(r.IntN(people))] = t
 		}
-		return saveTies(ctx, tx, ties)
+		return a.saveTies(ctx, tx, ties)
 	})
 	if err != nil {
 		return err

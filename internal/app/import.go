@@ -87,7 +87,7 @@ func (a *App) importThen(ctx context.Context, source string, res *importer.Resul
 		if m.cores, err = tx.Cores(ctx); err != nil {
 			return err
 		}
-		stored, err := allTies(ctx, tx)
+		stored, err := a.allTies(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -214,7 +214,7 @@ func (a *App) importThen(ctx context.Context, source string, res *importer.Resul
 		for id := range touched {
 			changed[id] = ties[id]
 		}
-		if err := saveTies(ctx, tx, changed); err != nil {
+		if err := a.saveTies(ctx, tx, changed); err != nil {
 			return err
 		}
 		sum.PeopleCreated, sum.PeopleMerged = len(m.created), len(m.merged)

@@ -146,7 +146,7 @@ func (a *App) logTx(ctx context.Context, tx *store.Tx, it *rapport.Interaction, 
 	touch := model.TouchOf(kind, it.At, it.By, it.Minutes, len(it.People))
 	before := make([]float64, len(it.People))
 	for i, r := range it.People {
-		tie, err := loadTie(ctx, tx, r.ID)
+		tie, err := a.loadTie(ctx, tx, r.ID)
 		if err != nil {
 			return err
 		}
@@ -156,7 +156,7 @@ func (a *App) logTx(ctx context.Context, tx *store.Tx, it *rapport.Interaction, 
 			before[i] = tie.Strength(tie.Seen, p) // logged late: the best estimate at hand
 		}
 		tie.Add(touch, p)
-		if err := saveTie(ctx, tx, r.ID, tie); err != nil {
+		if err := a.saveTie(ctx, tx, r.ID, tie); err != nil {
 			return err
 		}
 	}
@@ -168,7 +168,7 @@ func (a *App) logTx(ctx context.Context, tx *store.Tx, it *rapport.Interaction, 
 		if by.ID == it.People[0].ID {
 			return rapport.FieldErrorf(rapport.EINVALID, "via", "%s: no one introduces themselves", by.Name)
 		}
-		tie, err := loadTie(ctx, tx, by.ID)
+		tie, err := a.loadTie(ctx, tx, by.ID)
 		if err != nil {
 			return err
 		}

@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"sync"
 	"time"
@@ -85,7 +86,7 @@ func (a *App) readScores(ctx context.Context, tx *store.Tx, p model.Params) (*Sc
 // states: one scan, no history. A tie whose history runs past now (when now is
 // set in the past) is recomputed from its history instead.
 func (a *App) scores(ctx context.Context, tx *store.Tx, p model.Params) (*Scores, error) {
-	ties, err := allTies(ctx, tx)
+	ties, err := a.allTies(ctx, tx)
 	if err != nil {
 		return nil, err
 	}
@@ -137,6 +138,10 @@ func (a *App) touches(ctx context.Context, tx *store.Tx, personID string, kinds 
 	hist, err := tx.History(ctx, personID)
 	if err != nil {
 		return nil, nil, err
+	}
+	if m := a.lensMember(ctx); m != "" {
+		// A member's tie is made of their own history alone.
+		hist = slices.DeleteFunc(hist, func(h store.HistoryItem) bool { return h.MemberID != m })
 	}
 	touches := make([]model.Touch, len(hist))
 	for i, h := range hist {
@@ -235,7 +240,7 @@ func (a *App) matcherFor(ctx context.Context, tx *store.Tx, ids []string) (*matc
 			continue
 		}
 		m.only[id] = true
-		tie, err := loadTie(ctx, tx, id)
+		tie, err := a.loadTie(ctx, tx, id)
 		if err != nil {
 			return nil, err
 		}

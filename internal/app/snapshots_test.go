@@ -30,7 +30,7 @@ func replayed(t *testing.T, a *App, start, end time.Time) replayReport {
 	ctx := context.Background()
 	tx := a.DB.View()
 	p, kinds := must[model.Params](t)(a.params(ctx, tx)), must[map[string]rapport.Kind](t)(a.kindMap(ctx, tx))
-	ties := must[[]tieRow](t)(allTies(ctx, tx))
+	ties := must[[]tieRow](t)(a.allTies(ctx, tx))
 	out := replayReport{rungs: map[string][2]int{}}
 	from, to := map[string]float64{}, map[string]float64{}
 	seen := map[string]bool{}
@@ -221,7 +221,7 @@ func TestReportMatchesReplay(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, r := range must[[]tieRow](t)(allTies(ctx, tx)) {
+	for _, r := range must[[]tieRow](t)(a.allTies(ctx, tx)) {
 		touches, _, err := a.touches(ctx, tx, r.ID, kinds)
 		if err != nil {
 			t.Fatal(err)

@@ -92,7 +92,26 @@ func (a *App) Workspace(ctx context.Context, id string) (*App, error) {
 		db.Close()
 		return nil, err
 	}
+	if err := wa.ensureMemberTies(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return wa, nil
+}
+
+// ensureMemberTies makes the members' ties from their histories when none
+// are stored (a workspace whose history was written before they were).
+func (a *App) ensureMemberTies(ctx context.Context) error {
+	if has, err := a.DB.View().HasMemberTies(ctx); err != nil || has {
+		return err
+	}
+	return a.DB.Update(ctx, func(tx *store.Tx) error {
+		p, kinds, err := a.modelOf(ctx, tx)
+		if err != nil {
+			return err
+		}
+		return rebuildMemberTies(ctx, tx, kinds, p)
+	})
 }
 
 // roster is the workspace's members by id (from the directory).
@@ -493,8 +512,7 @@ type TeamRung struct {
 	Members   []int   `json:"members"`
 }
 
-// TeamLadder computes the team ladder from each member's own interactions
-// (a replay: the per-member ties are not stored yet, see docs/team.md).
+// TeamLadder computes the team ladder from each member's own ties.
 func (a *App) TeamLadder(ctx context.Context) (*TeamLadder, error) {
 	if err := a.inTeam("the team ladder", "`rapport ladder`"); err != nil {
 		return nil, err
@@ -505,22 +523,31 @@ func (a *App) TeamLadder(ctx context.Context) (*TeamLadder, error) {
 		return nil, err
 	}
 	now := a.now()
+	// Each member's stored ties; one that has seen a touch after now (a
+	// --now in the past) is made again from that member's history up to now.
 	ties := map[[2]string]*model.Tie{}
-	err = tx.EachMemberTouch(ctx, func(t store.MemberTouch) error {
-		if t.At.After(now) {
+	var later []store.MemberTie
+	err = tx.EachMemberTie(ctx, "", func(t store.MemberTie) error {
+		tie, err := decodeTie(t.State)
+		if err != nil {
+			return err
+		}
+		if tie.Seen.After(now) {
+			later = append(later, store.MemberTie{MemberID: t.MemberID, PersonID: t.PersonID})
 			return nil
 		}
-		k := [2]string{t.MemberID, t.PersonID}
-		tie := ties[k]
-		if tie == nil {
-			tie = &model.Tie{}
-			ties[k] = tie
-		}
-		tie.Add(model.TouchOf(kinds[t.Kind], t.At, t.By, t.Minutes, t.Participants), p)
+		ties[[2]string{t.MemberID, t.PersonID}] = &tie
 		return nil
 	})
 	if err != nil {
 		return nil, err
+	}
+	for _, t := range later {
+		tie, err := a.tieAt(WithMember(ctx, &Member{ID: t.MemberID}), tx, t.PersonID, kinds, p)
+		if err != nil {
+			return nil, err
+		}
+		ties[[2]string{t.MemberID, t.PersonID}] = &tie
 	}
 	_, members, err := a.roster(ctx)
 	if err != nil {

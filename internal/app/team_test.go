@@ -2,10 +2,13 @@ package app
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 
 	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/importer"
+	"github.com/rapport-app/rapport/internal/model"
 	"github.com/rapport-app/rapport/internal/store/pgtest"
 )
 
@@ -267,5 +270,148 @@ func TestTeamReport(t *testing.T) {
 	}
 	if _, err := a.TeamReport(ctx, ptr(now), ptr(now.AddDate(0, 0, -1))); rapport.ErrorField(err) != "since" {
 		t.Errorf("an empty period: %v", err)
+	}
+}
+
+// Each member's ties are their own: whatever members log, import, undo,
+// edit or merge, every stored member tie equals the tie their own history
+// alone gives (a property, checked after each step), and what a member sees
+// (a person's strength, their ladder, why) is theirs. A model change rebuilds
+// them the same way.
+func TestMembersTiesAreTheirOwn(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
+	}
+	dir := newApp(t, now)
+	ctx := context.Background()
+	pat := must[*Invitation](t)(dir.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
+	ann := must[*Invitation](t)(dir.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "member")).Member
+	a := space(t, dir, pat)
+	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
+	for _, n := range []string{"Xavier Xu", "Yara Yi", "Xavier X."} {
+		must[*PersonDetail](t)(a.AddPerson(asPat, n, PersonEdit{AddEmails: []string{strings.NewReplacer(" ", "", ".", "").Replace(strings.ToLower(n)) + "@example.com"}}))
+	}
+	holds := func(step string) {
+		t.Helper()
+		p, kinds := must[model.Params](t)(a.params(ctx, a.DB.View())), must[map[string]rapport.Kind](t)(a.kindMap(ctx, a.DB.View()))
+		for _, m := range []Member{pat, ann} {
+			as := WithMember(ctx, &m)
+			for _, ref := range []string{"xavier xu", "yara"} {
+				r, err := a.DB.View().Resolve(ctx, ref)
+				if err != nil {
+					continue // merged away
+				}
+				stored := must[model.Tie](t)(a.loadTie(as, a.DB.View(), r.ID))
+				own := must[model.Tie](t)(a.tieAt(as, a.DB.View(), r.ID, kinds, p))
+				if g, w := stored.Strength(now, p), own.Strength(now, p); math.Abs(g-w) > 1e-9 || stored.Touches != own.Touches {
+					t.Errorf("%s: %s's tie with %s stored %.4f (%d touches), their history gives %.4f (%d)", step, m.Email, ref, g, stored.Touches, w, own.Touches)
+				}
+			}
+		}
+	}
+	for d := 120; d > 0; d -= 20 {
+		must[*rapport.Interaction](t)(a.Log(asAnn, LogInput{Ref: "xavier xu", Kind: "meal", At: ptr(now.AddDate(0, 0, -d))}))
+	}
+	must[*rapport.Interaction](t)(a.Log(asPat, LogInput{Ref: "xavier xu", Kind: "email", At: ptr(now.AddDate(0, 0, -3)), With: []string{"yara"}}))
+	holds("logs")
+	annX := must[*PersonDetail](t)(a.Show(asAnn, "xavier xu"))
+	patX := must[*PersonDetail](t)(a.Show(asPat, "xavier xu"))
+	if !(annX.Strength > patX.Strength && patX.Strength > 0) {
+		t.Errorf("xavier's strength: ann %v, pat %v (ann met him six times, pat wrote once)", annX.Strength, patX.Strength)
+	}
+	if w := must[*Why](t)(a.Why(asPat, "xavier xu", 10)); len(w.Top) != 1 || w.Top[0].Kind != "email" {
+		t.Errorf("pat's why names others' touches: %+v", w.Top)
+	}
+	rung := func(as context.Context, action string) int {
+		for _, r := range must[*Ladder](t)(a.Ladder(as)).Rungs {
+			if r.Action == action {
+				return r.People
+			}
+		}
+		return -1
+	}
+	if ac, pc := rung(asAnn, "call"), rung(asPat, "call"); ac != 1 || pc != 0 {
+		t.Errorf("call rung: ann %d, pat %d (want 1, 0)", ac, pc)
+	}
+	// An import is the importer's.
+	res := &importer.Result{Touches: []importer.Touch{{Key: "k1", At: now.AddDate(0, 0, -10), Kind: "call", People: []importer.Person{{Name: "Yara Yi", Emails: []string{"yarayi@example.com"}}}, Where: "f:1"}}}
+	must[*ImportSummary](t)(a.Import(asPat, "test", res, false))
+	holds("import")
+	yara := must[*PersonDetail](t)(a.Show(asPat, "yara"))
+	if tie := must[model.Tie](t)(a.loadTie(asPat, a.DB.View(), yara.ID)); tie.Touches != 2 {
+		t.Errorf("pat's tie with yara after the import: %d touches, want 2", tie.Touches)
+	}
+	if s := must[*PersonDetail](t)(a.Show(asAnn, "yara")).Strength; s != 0 {
+		t.Errorf("ann's strength with yara, whom she never met: %v", s)
+	}
+	// Undo takes back the member's own last touch, not a teammate's.
+	must[*rapport.Interaction](t)(a.Log(asAnn, LogInput{Ref: "yara", Kind: "call"}))
+	u := must[*rapport.Interaction](t)(a.Undo(asPat))
+	if u.MemberID != pat.ID {
+		t.Errorf("pat's undo took back a teammate's touch: %+v", u)
+	}
+	holds("undo")
+	// A teammate's interaction is not yours to change.
+	annLast := must[*rapport.Interaction](t)(a.Undo(asAnn))
+	mine := must[*rapport.Interaction](t)(a.Log(asAnn, LogInput{Ref: "yara", Kind: "meal", At: ptr(now.AddDate(0, 0, -1))}))
+	if _, err := a.DeleteInteraction(asPat, mine.ID); rapport.ErrorCode(err) != rapport.EINVALID {
+		t.Errorf("pat forgot ann's interaction: %v", err)
+	}
+	_ = annLast
+	must[*rapport.Interaction](t)(a.EditInteraction(asAnn, mine.ID, InteractionEdit{Kind: ptr("call")}))
+	holds("edit")
+	must[*PersonDetail](t)(a.Merge(asPat, "xavier xu", "xavier x."))
+	holds("merge")
+	if err := a.SetConfig(asPat, "half_life", "200"); err != nil {
+		t.Fatal(err)
+	}
+	holds("rebuild")
+}
+
+// A way in through the team: a teammate who knows the target, or knows
+// someone who knows them, ranked by the product of ties, with the
+// teammate's rung checked; never through yourself.
+func TestTeamIntroPaths(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
+	}
+	dir := newApp(t, now)
+	ctx := context.Background()
+	pat := must[*Invitation](t)(dir.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
+	ann := must[*Invitation](t)(dir.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "member")).Member
+	cal := must[*Invitation](t)(dir.TeamInvite(ctx, "Acme Partners", "Cal <cal@acme.example>", "member")).Member
+	a := space(t, dir, pat)
+	asPat, asAnn, asCal := WithMember(ctx, &pat), WithMember(ctx, &ann), WithMember(ctx, &cal)
+	for _, n := range []string{"Xavier Xu", "Yara Yi"} {
+		must[*PersonDetail](t)(a.AddPerson(asPat, n, PersonEdit{}))
+	}
+	for d := 300; d > 0; d -= 15 {
+		must[*rapport.Interaction](t)(a.Log(asAnn, LogInput{Ref: "xavier", Kind: "meal", At: ptr(now.AddDate(0, 0, -d))}))
+		must[*rapport.Interaction](t)(a.Log(asPat, LogInput{Ref: "yara", Kind: "call", At: ptr(now.AddDate(0, 0, -d))}))
+	}
+	if err := a.Knows(asPat, "yara", "xavier", 80); err != nil {
+		t.Fatal(err)
+	}
+	in := must[*Intro](t)(a.Intro(asCal, "xavier", 10))
+	if len(in.Team) != 2 {
+		t.Fatalf("cal's team paths: %+v", in.Team)
+	}
+	direct, via := in.Team[0], in.Team[1]
+	annTie := must[*PersonDetail](t)(a.Show(asAnn, "xavier")).Strength
+	patTie := must[*PersonDetail](t)(a.Show(asPat, "yara")).Strength
+	if direct.Member.Email != "ann@acme.example" || len(direct.Via) != 1 || direct.Score != annTie || direct.AboveThreshold != (annTie >= 45) {
+		t.Errorf("through ann: %+v (her tie %v)", direct, annTie)
+	}
+	if via.Member.Email != "pat@acme.example" || len(via.Via) != 2 || via.Via[0].Name != "Yara Yi" || via.Score != round1(patTie*80/100) {
+		t.Errorf("through pat and yara: %+v (his tie %v)", via, patTie)
+	}
+	if direct.Score < via.Score {
+		t.Error("not ranked by score")
+	}
+	// Ann's own way in is her own tie, not a team path through herself.
+	for _, p := range must[*Intro](t)(a.Intro(asAnn, "xavier", 10)).Team {
+		if p.Member.Email == "ann@acme.example" {
+			t.Errorf("ann's team paths go through ann: %+v", p)
+		}
 	}
 }

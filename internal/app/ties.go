@@ -101,9 +101,27 @@ func tieBytes(t model.Tie) []byte {
 	return encodeTie(t)
 }
 
+// lens is tx seen by whoever acts: on a team's server, the member's own
+// ties (their history alone made them); elsewhere, the ties.
+func (a *App) lens(ctx context.Context, tx *store.Tx) *store.Tx {
+	if a.space == nil {
+		return tx
+	}
+	return tx.Lens(a.memberID(ctx))
+}
+
+// lensMember is the member whose ties a workspace's operations read ("" for
+// one person's Rapport).
+func (a *App) lensMember(ctx context.Context) string {
+	if a.space == nil {
+		return ""
+	}
+	return a.memberID(ctx)
+}
+
 // loadTie reads a person's tie (empty when they have no history).
-func loadTie(ctx context.Context, tx *store.Tx, id string) (model.Tie, error) {
-	b, err := tx.TieState(ctx, id)
+func (a *App) loadTie(ctx context.Context, tx *store.Tx, id string) (model.Tie, error) {
+	b, err := a.lens(ctx, tx).TieState(ctx, id)
 	if err != nil || b == nil {
 		return model.Tie{}, err
 	}
@@ -115,8 +133,8 @@ func loadTie(ctx context.Context, tx *store.Tx, id string) (model.Tie, error) {
 }
 
 // saveTie stores a person's tie.
-func saveTie(ctx context.Context, tx *store.Tx, id string, t model.Tie) error {
-	return tx.PutTieState(ctx, id, tieBytes(t))
+func (a *App) saveTie(ctx context.Context, tx *store.Tx, id string, t model.Tie) error {
+	return a.lens(ctx, tx).PutTieState(ctx, id, tieBytes(t))
 }
 
 // tieRow is one person's stored tie.
@@ -127,9 +145,9 @@ type tieRow struct {
 
 // allTies reads the tie of everyone with a history: the scan every ranking
 // needs.
-func allTies(ctx context.Context, tx *store.Tx) ([]tieRow, error) {
+func (a *App) allTies(ctx context.Context, tx *store.Tx) ([]tieRow, error) {
 	var out []tieRow
-	err := tx.EachTieState(ctx, func(id string, b []byte) error {
+	err := a.lens(ctx, tx).EachTieState(ctx, func(id string, b []byte) error {
 		t, err := decodeTie(b)
 		out = append(out, tieRow{id, t})
 		return err
@@ -149,8 +167,8 @@ func encoded(ties map[string]model.Tie) iter.Seq2[string, []byte] {
 }
 
 // saveTies stores many ties at once.
-func saveTies(ctx context.Context, tx *store.Tx, ties map[string]model.Tie) error {
-	return tx.PutTieStates(ctx, encoded(ties))
+func (a *App) saveTies(ctx context.Context, tx *store.Tx, ties map[string]model.Tie) error {
+	return a.lens(ctx, tx).PutTieStates(ctx, encoded(ties))
 }
 
 // rebuildTies recomputes every tie from the whole log (the touches, in time
@@ -167,7 +185,38 @@ func rebuildTies(ctx context.Context, tx *store.Tx, kinds map[string]rapport.Kin
 	if err != nil {
 		return 0, err
 	}
-	return len(ties), tx.ReplaceTieStates(ctx, encoded(ties))
+	if err := tx.ReplaceTieStates(ctx, encoded(ties)); err != nil {
+		return 0, err
+	}
+	return len(ties), rebuildMemberTies(ctx, tx, kinds, p)
+}
+
+// rebuildMemberTies recomputes every member's ties from their own history
+// (nothing on one person's Rapport, where no interaction names a member).
+func rebuildMemberTies(ctx context.Context, tx *store.Tx, kinds map[string]rapport.Kind, p model.Params) error {
+	ties := map[[2]string]model.Tie{}
+	err := tx.EachMemberTouch(ctx, func(t store.MemberTouch) error {
+		k := [2]string{t.MemberID, t.PersonID}
+		tie := ties[k]
+		tie.Add(model.TouchOf(kinds[t.Kind], t.At, t.By, t.Minutes, t.Participants), p)
+		ties[k] = tie
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(ties) == 0 {
+		if has, err := tx.HasMemberTies(ctx); err != nil || !has {
+			return err
+		}
+	}
+	return tx.ReplaceMemberTies(ctx, func(yield func([2]string, []byte) bool) {
+		for k, t := range ties {
+			if !yield(k, tieBytes(t)) {
+				return
+			}
+		}
+	})
 }
 
 // The report asks how the network stood on any date: the store keeps

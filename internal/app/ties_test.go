@@ -26,7 +26,7 @@ func TestRebuildTiesMatchesIncremental(t *testing.T) {
 		must[*rapport.Interaction](t)(a.Log(ctx, in))
 	}
 	must[*Report](t)(a.Report(ctx, ptr(now.AddDate(0, -8, 0)), nil)) // builds snapshots
-	before := must[[]tieRow](t)(allTies(ctx, a.DB.View()))
+	before := must[[]tieRow](t)(a.allTies(ctx, a.DB.View()))
 	if len(before) != 2 {
 		t.Fatalf("%d ties", len(before))
 	}
@@ -46,7 +46,7 @@ func TestRebuildTiesMatchesIncremental(t *testing.T) {
 	}
 	p := model.DefaultParams()
 	for _, want := range before {
-		got := must[model.Tie](t)(loadTie(ctx, a.DB.View(), want.ID))
+		got := must[model.Tie](t)(a.loadTie(ctx, a.DB.View(), want.ID))
 		if g, w := got.Strength(now, p), want.Tie.Strength(now, p); math.Abs(g-w) > 1e-9 || got.Touches != want.Tie.Touches || got.First != want.Tie.First {
 			t.Errorf("%s: rebuilt %+v\nincremental %+v", want.ID, got, want.Tie)
 		}

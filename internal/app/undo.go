@@ -20,7 +20,7 @@ func (a *App) DeleteInteraction(ctx context.Context, ref string) (*rapport.Inter
 	var in rapport.Interaction
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
 		var err error
-		if in, err = tx.Interaction(ctx, ref); err != nil {
+		if in, err = a.ownInteraction(ctx, tx, ref); err != nil {
 			return err
 		}
 		return a.removeInteraction(ctx, tx, in)
@@ -35,7 +35,7 @@ func (a *App) DeleteInteraction(ctx context.Context, ref string) (*rapport.Inter
 func (a *App) Undo(ctx context.Context) (*rapport.Interaction, error) {
 	var in rapport.Interaction
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
-		id, err := tx.LastLogged(ctx)
+		id, err := tx.LastLogged(ctx, a.memberID(ctx))
 		if err != nil {
 			return err
 		}
@@ -51,6 +51,19 @@ func (a *App) Undo(ctx context.Context) (*rapport.Interaction, error) {
 		return nil, err
 	}
 	return &in, nil
+}
+
+// ownInteraction reads an interaction the one acting may change: on a
+// team's server, one they logged or imported themselves.
+func (a *App) ownInteraction(ctx context.Context, tx *store.Tx, ref string) (rapport.Interaction, error) {
+	in, err := tx.Interaction(ctx, ref)
+	if err != nil {
+		return in, err
+	}
+	if a.space != nil && in.MemberID != a.memberID(ctx) {
+		return in, rapport.Errorf(rapport.EINVALID, "a teammate logged that interaction: only they can change or remove it")
+	}
+	return in, nil
 }
 
 func (a *App) removeInteraction(ctx context.Context, tx *store.Tx, in rapport.Interaction) error {
@@ -81,7 +94,7 @@ func (a *App) EditInteraction(ctx context.Context, ref string, e InteractionEdit
 	var in rapport.Interaction
 	err := a.DB.Update(ctx, func(tx *store.Tx) error {
 		var err error
-		if in, err = tx.Interaction(ctx, ref); err != nil {
+		if in, err = a.ownInteraction(ctx, tx, ref); err != nil {
 			return err
 		}
 		old := in.At

@@ -17,7 +17,7 @@ func tiesMatchHistory(t *testing.T, a *App, after string) {
 	tx := a.DB.View()
 	p, kinds := must[model.Params](t)(a.params(ctx, tx)), must[map[string]rapport.Kind](t)(a.kindMap(ctx, tx))
 	stored := map[string]float64{}
-	for _, r := range must[[]tieRow](t)(allTies(ctx, tx)) {
+	for _, r := range must[[]tieRow](t)(a.allTies(ctx, tx)) {
 		stored[r.ID] = round1(r.Tie.Strength(now, p))
 	}
 	for _, id := range must[[]string](t)(tx.PersonIDs(ctx)) {

@@ -173,12 +173,12 @@ func TestEnsureModelRebuildsOldTies(t *testing.T) {
 	id := must[*PersonDetail](t)(a.Show(ctx, "ada")).ID
 	// What an earlier Rapport stored: another state, and an older revision.
 	if err := a.DB.Update(ctx, func(tx *store.Tx) error {
-		tie, err := loadTie(ctx, tx, id)
+		tie, err := a.loadTie(ctx, tx, id)
 		if err != nil {
 			return err
 		}
 		tie.Depth /= 4
-		if err := saveTie(ctx, tx, id, tie); err != nil {
+		if err := a.saveTie(ctx, tx, id, tie); err != nil {
 			return err
 		}
 		return tx.SetSetting(ctx, modelRevKey, "1")

@@ -182,8 +182,29 @@ func (r *runner) graphCmds() []*cobra.Command {
 				return err
 			}
 			return r.emit(in, func(w io.Writer) {
+				if len(in.Team) > 0 {
+					tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+					fmt.Fprintln(tw, "Through your teammates:")
+					for _, p := range in.Team {
+						path := fmt.Sprintf("%s →(%.1f) %s", p.Member.Name, p.Via[0].Strength, p.Via[0].Name)
+						if len(p.Via) > 1 {
+							path += fmt.Sprintf(" →(%.1f) %s", p.Via[1].Strength, p.Via[1].Name)
+						}
+						ok := "their tie carries an introduction"
+						if !p.AboveThreshold {
+							ok = "their tie is below the introduce rung"
+						}
+						fmt.Fprintf(tw, "%.1f\t%s\t%s\n", p.Score, path, ok)
+					}
+					tw.Flush()
+					if len(in.Paths) > 0 {
+						fmt.Fprintln(w, "Through your own people:")
+					}
+				}
 				if len(in.Paths) == 0 {
-					fmt.Fprintf(w, "None of your people is known to know %s: record it with `rapport knows`.\n", in.Target.Name)
+					if len(in.Team) == 0 {
+						fmt.Fprintf(w, "None of your people is known to know %s: record it with `rapport knows`.\n", in.Target.Name)
+					}
 					return
 				}
 				tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)

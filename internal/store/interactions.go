@@ -414,8 +414,8 @@ func (tx *Tx) Interaction(ctx context.Context, ref string) (rapport.Interaction,
 	var in rapport.Interaction
 	var at int64
 	var by string
-	err = tx.q.QueryRowContext(ctx, `SELECT id, at_ms, kind, by_side, channel, minutes, note, favour FROM interactions WHERE id = ?`, id).
-		Scan(&in.ID, &at, &in.Kind, &by, &in.Channel, &in.Minutes, &in.Note, &in.Favour)
+	err = tx.q.QueryRowContext(ctx, `SELECT id, at_ms, kind, by_side, channel, minutes, note, favour, member_id FROM interactions WHERE id = ?`, id).
+		Scan(&in.ID, &at, &in.Kind, &by, &in.Channel, &in.Minutes, &in.Note, &in.Favour, &in.MemberID)
 	if err != nil {
 		return rapport.Interaction{}, fmt.Errorf("read interaction %s: %w", id, err)
 	}
@@ -427,10 +427,10 @@ func (tx *Tx) Interaction(ctx context.Context, ref string) (rapport.Interaction,
 	return items[0], nil
 }
 
-// LastLogged returns the id of the interaction stored last ("" when none):
-// what `undo` takes back.
-func (tx *Tx) LastLogged(ctx context.Context) (string, error) {
-	ids, err := tx.strings(ctx, `SELECT id FROM interactions ORDER BY created_ms DESC, id DESC LIMIT 1`)
+// LastLogged returns the id of the interaction a member ("" for one person)
+// stored last ("" when none): what `undo` takes back.
+func (tx *Tx) LastLogged(ctx context.Context, member string) (string, error) {
+	ids, err := tx.strings(ctx, `SELECT id FROM interactions WHERE member_id = ? ORDER BY created_ms DESC, id DESC LIMIT 1`, member)
 	if err != nil || len(ids) == 0 {
 		return "", err
 	}

@@ -526,6 +526,7 @@ func (tx *Tx) MergePeople(ctx context.Context, keep, drop string) error {
 			created_ms = CASE WHEN created_ms <= (SELECT created_ms FROM people WHERE id = ?) THEN created_ms ELSE (SELECT created_ms FROM people WHERE id = ?) END
 			WHERE id = ?`, []any{drop, drop, drop, drop, drop, drop, keep}},
 		{`DELETE FROM ties WHERE person_id = ? OR person_id = ?`, []any{keep, drop}},
+		{`DELETE FROM member_ties WHERE person_id = ? OR person_id = ?`, []any{keep, drop}},
 		{`DELETE FROM people WHERE id = ?`, []any{drop}},
 	}
 	// Whom drop knew, keep now knows (edges are stored with a < b, so they

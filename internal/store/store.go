@@ -370,6 +370,9 @@ type Tx struct {
 	// copy loads rows with PostgreSQL's COPY, in BulkUpdate there; nil
 	// elsewhere.
 	copy func(ctx context.Context, table string, cols []string, rows [][]any) error
+	// member is whose ties the transaction reads and writes ("" for one
+	// person's; see Lens).
+	lens string
 	// foldPage is how many touches the replay reads at a time (0: 50,000);
 	// tests make it small to cross many pages.
 	foldPage int

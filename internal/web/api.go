@@ -250,7 +250,7 @@ func (s *Server) apiPostInteractions(r *http.Request) (int, any, error) {
 
 // apiGetToday serves GET /api/v1/today.
 func (s *Server) apiGetToday(r *http.Request) (int, any, error) {
-	v, err := s.today.get(r.Context())
+	v, err := s.viewsOf(r.Context()).today.get(r.Context())
 	if err != nil {
 		return 0, nil, err
 	}
@@ -265,7 +265,7 @@ func (s *Server) apiGetWeek(r *http.Request) (int, any, error) {
 
 // apiGetLadder serves GET /api/v1/ladder.
 func (s *Server) apiGetLadder(r *http.Request) (int, any, error) {
-	v, err := s.ladder.get(r.Context())
+	v, err := s.viewsOf(r.Context()).ladder.get(r.Context())
 	return http.StatusOK, v, err
 }
 

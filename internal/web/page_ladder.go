@@ -17,7 +17,7 @@ type ladderView struct {
 }
 
 func (s *Server) ladderPage(r *http.Request) (string, pageData, error) {
-	l, err := s.ladder.get(r.Context())
+	l, err := s.viewsOf(r.Context()).ladder.get(r.Context())
 	if err != nil {
 		return "", pageData{}, err
 	}
@@ -34,25 +34,26 @@ func (s *Server) ladderPage(r *http.Request) (string, pageData, error) {
 // building them if not: rebuilding months of history can take seconds on a
 // large network, and the ladder page must not wait for it.
 func (s *Server) history(ctx context.Context) ([]app.LadderPoint, bool) {
-	s.hist.mu.Lock()
-	have, val, building := s.hist.have, s.hist.val, s.hist.building
+	hist := s.viewsOf(ctx).hist
+	hist.mu.Lock()
+	have, val, building := hist.have, hist.val, hist.building
 	if !have && !building {
-		s.hist.building = true
+		hist.building = true
 		go func() {
-			key, err := s.hist.version(context.WithoutCancel(ctx))
+			key, err := hist.version(context.WithoutCancel(ctx))
 			if err == nil {
-				if _, err := s.hist.fill(context.WithoutCancel(ctx), key); err != nil {
+				if _, err := hist.fill(context.WithoutCancel(ctx), key); err != nil {
 					s.log.Error("ladder history", "err", err)
 				}
 			}
-			s.hist.mu.Lock()
-			s.hist.building = false
-			s.hist.mu.Unlock()
+			hist.mu.Lock()
+			hist.building = false
+			hist.mu.Unlock()
 		}()
 	}
-	s.hist.mu.Unlock()
+	hist.mu.Unlock()
 	if have {
-		go func() { _, _ = s.hist.get(context.WithoutCancel(ctx)) }() // refreshes in the background when stale
+		go func() { _, _ = hist.get(context.WithoutCancel(ctx)) }() // refreshes in the background when stale
 	}
 	return val, have
 }

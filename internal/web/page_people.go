@@ -50,7 +50,7 @@ func (s *Server) findPeople(r *http.Request, count bool) (peopleResult, error) {
 			*p.dst = n
 		}
 	}
-	ix, err := s.people.get(r.Context())
+	ix, err := s.viewsOf(r.Context()).people.get(r.Context())
 	if err != nil {
 		return peopleResult{}, err
 	}
@@ -207,7 +207,7 @@ func (s *Server) personPage(r *http.Request) (string, pageData, error) {
 	if v.Open, err = s.app.OpenAsks(ctx, d.ID); err != nil {
 		return "", pageData{}, err
 	}
-	if l, err := s.ladder.get(ctx); err == nil {
+	if l, err := s.viewsOf(ctx).ladder.get(ctx); err == nil {
 		for i := range l.Rungs {
 			r := &l.Rungs[i]
 			if d.Strength >= r.Threshold && (v.Rung == nil || r.Threshold > v.Rung.Threshold) {

@@ -47,7 +47,7 @@ func (s *Server) buildToday(ctx context.Context) (*todayView, error) {
 }
 
 func (s *Server) todayPage(r *http.Request) (string, pageData, error) {
-	v, err := s.today.get(r.Context())
+	v, err := s.viewsOf(r.Context()).today.get(r.Context())
 	if err != nil {
 		return "", pageData{}, err
 	}

@@ -54,10 +54,39 @@ type Server struct {
 	patterns []string
 	flash    *flashes
 
+	viewsMu sync.Mutex
+	views   map[string]*views // by member ("" for one person's Rapport)
+}
+
+// views are the cached views of one reader: each member of a workspace
+// has their own plan, people and ladder (their ties are their own).
+type views struct {
 	today  *cache[*todayView]
 	people *cache[*app.PeopleIndex]
 	ladder *cache[*app.Ladder]
 	hist   *cache[[]app.LadderPoint]
+}
+
+// viewsOf are the cached views of whoever a request acts as.
+func (s *Server) viewsOf(ctx context.Context) *views {
+	id := ""
+	if m := app.MemberFrom(ctx); m != nil {
+		id = m.ID
+	}
+	s.viewsMu.Lock()
+	defer s.viewsMu.Unlock()
+	if v := s.views[id]; v != nil {
+		return v
+	}
+	a := s.app
+	v := &views{
+		today:  newCache(s.version, s.buildToday),
+		people: newCache(s.version, a.PeopleIndex),
+		ladder: newCache(s.version, a.Ladder),
+		hist:   newCache(s.version, func(ctx context.Context) ([]app.LadderPoint, error) { return a.LadderHistory(ctx, 6) }),
+	}
+	s.views[id] = v
+	return v
 }
 
 // New builds the server; Close releases what it holds.
@@ -78,10 +107,7 @@ func New(ctx context.Context, a *app.App, log *slog.Logger, opts Options) (*Serv
 		w.Close()
 		return nil, err
 	}
-	s.today = newCache(s.version, s.buildToday)
-	s.people = newCache(s.version, a.PeopleIndex)
-	s.ladder = newCache(s.version, a.Ladder)
-	s.hist = newCache(s.version, func(ctx context.Context) ([]app.LadderPoint, error) { return a.LadderHistory(ctx, 6) })
+	s.views = map[string]*views{}
 	if _, team := opts.Auth.(*TeamAuth); team && !opts.inner {
 		s.spaces = &spaces{dir: a, log: log, opts: opts, by: map[string]*Server{}}
 	}
@@ -113,9 +139,10 @@ func (s *Server) version(ctx context.Context) (string, error) {
 // changed is called after every write made here: cached views are rebuilt
 // now, so the page the user is sent to next shows what they just did.
 func (s *Server) changed(ctx context.Context) {
-	s.today.refresh(ctx)
-	s.people.refresh(ctx)
-	s.ladder.refresh(ctx)
+	v := s.viewsOf(ctx)
+	v.today.refresh(ctx)
+	v.people.refresh(ctx)
+	v.ladder.refresh(ctx)
 }
 
 func (s *Server) routes() http.Handler {

@@ -181,4 +181,19 @@ func TestTeamInvitesFromTheBrowser(t *testing.T) {
 	if !strings.Contains(page, "Who on your team knows them") || !strings.Contains(page, "ann@acme.example") {
 		t.Errorf("the person page does not say who on the team knows them")
 	}
+	// Each sees their own tie: Ann met Xavier, Pat never did, in the
+	// person's JSON and in the (cached) list of people alike.
+	strength := func(cookie, path string) string {
+		body := do(http.MethodGet, path, cookie, "").Body.String()
+		m := regexp.MustCompile(`"strength": ([0-9.]+)`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("%s: no strength in %s", path, body)
+		}
+		return m[1]
+	}
+	for _, path := range []string{"/api/v1/people/" + d.ID, "/api/v1/people?q=xavier"} {
+		if a, p := strength(ann, path), strength(pat, path); a == "0" || p != "0" {
+			t.Errorf("%s: ann's strength %s, pat's %s (want ann's > 0, pat's 0)", path, a, p)
+		}
+	}
 }
