@@ -12,6 +12,7 @@ type Favour struct {
 	By             By
 	Note           string
 	StrengthBefore *float64
+	MemberID       string // the teammate who logged it, on a team's server
 }
 
 // Slot is one of the ten places of a monthly assignment.

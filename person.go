@@ -40,6 +40,13 @@ type Item struct {
 	Due  *time.Time `json:"due,omitempty"`
 	// Done is when a want was served (a give toward it, or want done).
 	Done *time.Time `json:"done,omitempty"`
+	// On a team's server a note is its writer's (MemberID), private unless
+	// Shared. What a reader is shown says so: By names the teammate who
+	// shared it, Private marks their own note the team does not see.
+	MemberID string `json:"-"`
+	Shared   bool   `json:"-"`
+	By       string `json:"by,omitempty"`
+	Private  bool   `json:"private,omitempty"`
 }
 
 // Item kinds, as stored.

@@ -437,6 +437,9 @@ func (a *App) Ledger(ctx context.Context, ref string) (*Ledger, error) {
 		}
 		for _, f := range favours {
 			e := LedgerEntry{At: f.At, Type: "give", Action: f.Kind, Value: kinds[f.Kind].Weight, Note: f.Note}
+			if a.teammates(ctx, f.MemberID) {
+				e.Note = ""
+			}
 			if side == rapport.ByThem {
 				e.Type = "got"
 				l.Gots++
@@ -456,7 +459,11 @@ func (a *App) Ledger(ctx context.Context, ref string) (*Ledger, error) {
 			continue
 		}
 		v := kinds[x.Action].Weight
-		l.Entries = append(l.Entries, LedgerEntry{At: x.At, Type: "ask", Action: x.Action, Value: v, Outcome: outcomeText(x.Outcome), Note: x.Note})
+		note := x.Note
+		if a.teammates(ctx, x.MemberID) {
+			note = "" // a teammate's ask: when and what for, never why
+		}
+		l.Entries = append(l.Entries, LedgerEntry{At: x.At, Type: "ask", Action: x.Action, Value: v, Outcome: outcomeText(x.Outcome), Note: note})
 		l.Asks++
 		l.AskedValue += v
 	}
@@ -498,7 +505,8 @@ func (a *App) OpenAsks(ctx context.Context, ref string) ([]rapport.Ask, error) {
 }
 
 // nameAskers names the members who made asks, from the directory (a
-// workspace's schema holds no one's name).
+// workspace's schema holds no one's name), and keeps a teammate's reason
+// theirs.
 func (a *App) nameAskers(ctx context.Context, asks []rapport.Ask) error {
 	if a.space == nil {
 		return nil
@@ -510,6 +518,9 @@ func (a *App) nameAskers(ctx context.Context, asks []rapport.Ask) error {
 	for i := range asks {
 		if asks[i].MemberID != "" {
 			asks[i].AskedBy = team[asks[i].MemberID].Name
+		}
+		if a.teammates(ctx, asks[i].MemberID) {
+			asks[i].Note = "" // when and what for, never why
 		}
 	}
 	return nil

@@ -15,6 +15,9 @@ import (
 // asks, goals, follow-ups, assignments, the ladder and the settings. Rows
 // come in a stable order, so the same data gives the same bytes.
 func (a *App) ExportJSON(ctx context.Context, w io.Writer) error {
+	if err := a.ownWorkspaceOnly("a JSON export"); err != nil {
+		return err
+	}
 	d, err := a.DB.Snapshot(ctx)
 	if err != nil {
 		return err
@@ -68,6 +71,9 @@ func (a *App) restore(ctx context.Context, d *store.Dump, file string) (*Restore
 // --db like any other: from SQLite itself (VACUUM INTO), from PostgreSQL by
 // restoring one consistent snapshot of it into the new file.
 func (a *App) Backup(ctx context.Context, path string) error {
+	if err := a.ownWorkspaceOnly("a backup"); err != nil {
+		return err
+	}
 	if !a.DB.Postgres() {
 		return a.DB.Backup(ctx, path)
 	}

@@ -346,6 +346,7 @@ func (a *App) PutDavCard(ctx context.Context, in DavPut) (string, bool, error) {
 		if err := a.cleanEdit(&e); err != nil {
 			return err
 		}
+		e.by = a.lensMember(ctx)
 		if err := applyEdit(p, e, now); err != nil {
 			return err
 		}

@@ -38,6 +38,9 @@ func (a *App) exportPeople(ctx context.Context, f ExportFilter) ([]*PersonDetail
 		if err != nil {
 			return nil, err
 		}
+		if p.Notes, err = a.notesFor(ctx, p.Notes); err != nil {
+			return nil, err
+		}
 		n, err := tx.CountInteractions(ctx, s.ID)
 		if err != nil {
 			return nil, err

@@ -65,10 +65,18 @@ func (a *App) importThen(ctx context.Context, source string, res *importer.Resul
 	for why, n := range res.Why {
 		sum.SkippedWhy[why] = n
 	}
+	screened, err := a.screen(ctx, res)
+	if err != nil {
+		return nil, err
+	}
+	for why, n := range screened {
+		sum.SkippedWhy[why] += n
+		sum.Skipped += n
+	}
 	sum.Errors = append(sum.Errors, res.Notes...)
 	sum.Errors = append(sum.Errors, cleanImport(res)...)
 	read := sum.Errors
-	err := a.DB.BulkUpdate(ctx, func(tx *store.Tx) error {
+	err = a.DB.BulkUpdate(ctx, func(tx *store.Tx) error {
 		// A transaction run again (PostgreSQL, after losing to a concurrent
 		// one) starts its summary over.
 		sum.Errors, sum.Merges, sum.InteractionsCreated = append([]string(nil), read...), []ImportMerge{}, 0
@@ -76,7 +84,7 @@ func (a *App) importThen(ctx context.Context, source string, res *importer.Resul
 		if err != nil {
 			return err
 		}
-		m := &merger{a: a, tx: tx, sum: sum, created: map[string]*rapport.Person{}, updated: map[string]*rapport.Person{}, merged: map[string]bool{}, norms: map[string]normed{},
+		m := &merger{a: a, member: a.lensMember(ctx), tx: tx, sum: sum, created: map[string]*rapport.Person{}, updated: map[string]*rapport.Person{}, merged: map[string]bool{}, norms: map[string]normed{},
 			source: source, sharedPhones: sharedPhones(res), aliases: map[string][]string{}, nameKeys: map[string]string{}, mergesSeen: map[[2]string]bool{}}
 		if m.handles, err = tx.Handles(ctx); err != nil {
 			return err
@@ -245,6 +253,7 @@ func sortedKeys[V any](m map[string]V) []string {
 // import to write at the end.
 type merger struct {
 	a           *App
+	member      string // who imports, on a team's server (their notes are theirs)
 	tx          *store.Tx
 	sum         *ImportSummary
 	handles     map[string]string    // "kind\x00norm" → person id, the database's and this import's
@@ -554,7 +563,8 @@ func (m *merger) complete(p *rapport.Person, ip importer.Person, hs []handle, no
 	for _, note := range ip.Notes {
 		note = strings.TrimSpace(note)
 		if note != "" && !slices.ContainsFunc(p.Notes, func(it rapport.Item) bool { return it.Text == note }) {
-			p.Notes = append(p.Notes, rapport.Item{ID: newID(), Text: note, At: now})
+			// An imported note is the importer's, private on a team's server.
+			p.Notes = append(p.Notes, rapport.Item{ID: newID(), Text: note, At: now, MemberID: m.member})
 		}
 	}
 	p.UpdatedAt = now

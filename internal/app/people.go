@@ -22,6 +22,10 @@ type PersonEdit struct {
 	RmEmails, RmPhones, RmURLs, RmTags     []string
 	AddWants, AddOffers, AddNotes          []string
 	RmWants, RmOffers, RmNotes             []string
+	// ShareNotes shares the notes added with the team (on a team's server a
+	// note is private to its writer unless shared).
+	ShareNotes bool
+	by         string // the member editing ("" for one person): set by the app
 	// Cadence is the person\'s own stay-in-touch cadence in days (0 clears it).
 	Cadence *int
 	// Keep is the layer you keep the person in ("auto" clears it): their
@@ -40,6 +44,7 @@ func (a *App) AddPerson(ctx context.Context, name string, e PersonEdit) (*Person
 	if err := a.cleanEdit(&e); err != nil {
 		return nil, err
 	}
+	e.by = a.lensMember(ctx)
 	if err := applyEdit(p, e, now); err != nil {
 		return nil, err
 	}
@@ -91,6 +96,7 @@ func (a *App) EditPerson(ctx context.Context, ref string, e PersonEdit) (*Person
 		if err != nil {
 			return err
 		}
+		e.by = a.lensMember(ctx)
 		if err := applyEdit(p, e, a.now()); err != nil {
 			return err
 		}
@@ -174,7 +180,7 @@ func applyEdit(p *rapport.Person, e PersonEdit, now time.Time) error {
 	if p.Offers, err = editItems(p.Offers, "offer", e.AddOffers, e.RmOffers, now, true); err != nil {
 		return err
 	}
-	if p.Notes, err = editItems(p.Notes, "note", e.AddNotes, e.RmNotes, now, false); err != nil {
+	if p.Notes, err = editNotes(p.Notes, e, now); err != nil {
 		return err
 	}
 	p.UpdatedAt = now
@@ -207,6 +213,43 @@ func editHandles(have []string, kind string, add, rm []string) ([]string, error)
 		have = []string{}
 	}
 	return have, nil
+}
+
+// editNotes is editItems for notes: on a team's server the notes added are
+// the editor's (private unless shared), and only one's own, or the notes
+// written before notes were private, can be removed.
+func editNotes(have []rapport.Item, e PersonEdit, now time.Time) ([]rapport.Item, error) {
+	var theirs []rapport.Item
+	if e.by != "" {
+		var mine []rapport.Item
+		for _, it := range have {
+			if it.MemberID == "" || it.MemberID == e.by {
+				mine = append(mine, it)
+			} else {
+				theirs = append(theirs, it)
+			}
+		}
+		have = mine
+	}
+	out, err := editItems(have, "note", e.AddNotes, e.RmNotes, now, false)
+	if err != nil {
+		return nil, err
+	}
+	if e.by != "" {
+		added := map[string]bool{}
+		for _, it := range out {
+			added[it.ID] = true
+		}
+		for _, it := range have {
+			delete(added, it.ID)
+		}
+		for i := range out {
+			if added[out[i].ID] {
+				out[i].MemberID, out[i].Shared = e.by, e.ShareNotes
+			}
+		}
+	}
+	return append(out, theirs...), nil
 }
 
 func editItems(have []rapport.Item, what string, add, rm []string, now time.Time, dated bool) ([]rapport.Item, error) {
@@ -548,6 +591,14 @@ func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 	}
 	d.Interactions = len(d.Timeline)
 	if err := tx.Participants(ctx, d.Timeline); err != nil {
+		return nil, err
+	}
+	for i := range d.Timeline {
+		if a.teammates(ctx, d.Timeline[i].MemberID) {
+			d.Timeline[i].Note = "" // who, when and how: not what
+		}
+	}
+	if p.Notes, err = a.notesFor(ctx, p.Notes); err != nil {
 		return nil, err
 	}
 	if d.Team, err = a.teamTies(ctx, tx, hist); err != nil {

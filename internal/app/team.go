@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"net/mail"
 	"slices"
@@ -677,4 +678,60 @@ func (a *App) TeamReport(ctx context.Context, since, until *time.Time) (*TeamRep
 		r.Members = append(r.Members, mr)
 	}
 	return r, nil
+}
+
+// Privacy on a team's server: teammates see that you know someone, how
+// well, and when you met (who, when, kind), never what you wrote or what a
+// message said, unless you shared it. These are applied to everything a
+// member is shown of a person.
+
+// notesFor is what the one acting may read of a person's notes: their own
+// (marked when the team does not see them), those teammates shared (with
+// who wrote them), and those written before notes were private.
+func (a *App) notesFor(ctx context.Context, notes []rapport.Item) ([]rapport.Item, error) {
+	if a.space == nil {
+		return notes, nil
+	}
+	me := a.memberID(ctx)
+	var team map[string]Member
+	out := []rapport.Item{}
+	for _, it := range notes {
+		switch {
+		case it.MemberID == "":
+		case it.MemberID == me:
+			it.Private = !it.Shared
+		case it.Shared:
+			if team == nil {
+				var err error
+				if team, _, err = a.roster(ctx); err != nil {
+					return nil, err
+				}
+			}
+			it.By = cmp.Or(team[it.MemberID].Name, "a former teammate")
+		default:
+			continue // a teammate's private note
+		}
+		out = append(out, it)
+	}
+	return out, nil
+}
+
+// teammates reports whether an interaction (or favour, or ask) of memberID
+// is a teammate's, whose content the one acting does not read.
+func (a *App) teammates(ctx context.Context, memberID string) bool {
+	return a.space != nil && memberID != "" && memberID != a.memberID(ctx)
+}
+
+// ownWorkspaceOnly refuses what would carry every member's private content
+// out in one member's hands (a whole backup or export): on a team's server
+// that is the operator's, with PostgreSQL's own tools.
+func (a *App) ownWorkspaceOnly(what string) error {
+	if a.space == nil {
+		return nil
+	}
+	schema, _ := store.SchemaNames(a.space.ID)
+	if a.space.Schema == "public" {
+		schema = "public"
+	}
+	return rapport.Errorf(rapport.EINVALID, "%s of a team's workspace would carry the members' private notes: the operator backs it up (pg_dump -n %s); export vCard or CSV for the people", what, schema)
 }

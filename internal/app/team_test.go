@@ -415,3 +415,70 @@ func TestTeamIntroPaths(t *testing.T) {
 		}
 	}
 }
+
+// Privacy on a team's server: a teammate sees that Pat met Xavier (who,
+// when, kind) and the notes he shared, never his private notes, what he
+// wrote about a meeting, or why he asked; nor can they remove his notes,
+// or carry everything out in a backup.
+func TestTeammatesSeeNoContent(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
+	}
+	dir := newApp(t, now)
+	ctx := context.Background()
+	pat := must[*Invitation](t)(dir.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
+	ann := must[*Invitation](t)(dir.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "admin")).Member
+	a := space(t, dir, pat)
+	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
+	must[*PersonDetail](t)(a.AddPerson(asPat, "Xavier Xu", PersonEdit{AddNotes: []string{"pat's private thought"}, AddEmails: []string{"x@example.com"}}))
+	must[*PersonDetail](t)(a.EditPerson(asPat, "xavier", PersonEdit{AddNotes: []string{"pat's shared fact"}, ShareNotes: true}))
+	must[*PersonDetail](t)(a.EditPerson(asAnn, "xavier", PersonEdit{AddNotes: []string{"ann's own"}}))
+	must[*rapport.Interaction](t)(a.Log(asPat, LogInput{Ref: "xavier", Kind: "meal", Note: "pat's lunch secrets", At: ptr(now.AddDate(0, 0, -2))}))
+	must[*AskResult](t)(a.Ask(asPat, AskInput{Ref: "xavier", Action: "call", Note: "pat's reason", Force: true}))
+	notes := func(d *PersonDetail) string {
+		var s []string
+		for _, n := range d.Notes {
+			s = append(s, n.Text+"|"+n.By+"|"+map[bool]string{true: "private"}[n.Private])
+		}
+		return strings.Join(s, ", ")
+	}
+	annSees := must[*PersonDetail](t)(a.Show(asAnn, "xavier"))
+	if got := notes(annSees); got != "pat's shared fact|Pat|, ann's own||private" {
+		t.Errorf("ann reads the notes: %s", got)
+	}
+	if got := notes(must[*PersonDetail](t)(a.Show(asPat, "xavier"))); got != "pat's private thought||private, pat's shared fact||" {
+		t.Errorf("pat reads the notes: %s", got)
+	}
+	if len(annSees.Timeline) != 1 || annSees.Timeline[0].Kind != "meal" || annSees.Timeline[0].Note != "" {
+		t.Errorf("ann's timeline: %+v", annSees.Timeline)
+	}
+	if d := must[*PersonDetail](t)(a.Show(asPat, "xavier")); d.Timeline[0].Note != "pat's lunch secrets" {
+		t.Errorf("pat's own timeline lost his note: %q", d.Timeline[0].Note)
+	}
+	for _, e := range must[*Ledger](t)(a.Ledger(asAnn, "xavier")).Entries {
+		if e.Note != "" {
+			t.Errorf("ann's ledger shows %q", e.Note)
+		}
+	}
+	for _, x := range must[[]rapport.Ask](t)(a.OpenAsks(asAnn, "xavier")) {
+		if x.Note != "" || x.AskedBy != "Pat" {
+			t.Errorf("ann's open asks: %+v", x)
+		}
+	}
+	// Removing Pat's note: not Ann's to do, even knowing its text.
+	if _, err := a.EditPerson(asAnn, "xavier", PersonEdit{RmNotes: []string{"pat's private thought"}}); err == nil {
+		t.Error("ann removed pat's note")
+	}
+	// An edit by Ann keeps Pat's notes as they were.
+	must[*PersonDetail](t)(a.EditPerson(asAnn, "xavier", PersonEdit{AddTags: []string{"investor"}}))
+	if got := notes(must[*PersonDetail](t)(a.Show(asPat, "xavier"))); got != "pat's private thought||private, pat's shared fact||" {
+		t.Errorf("after ann's edit pat reads: %s", got)
+	}
+	var vcf strings.Builder
+	if err := a.ExportVCard(asAnn, &vcf, ExportFilter{}); err != nil || strings.Contains(vcf.String(), "private thought") || !strings.Contains(vcf.String(), "shared fact") {
+		t.Errorf("ann's vCard export (%v): %s", err, vcf.String())
+	}
+	if err := a.ExportJSON(asPat, &vcf); err == nil || !strings.Contains(err.Error(), "pg_dump") {
+		t.Errorf("a workspace's JSON export: %v", err)
+	}
+}

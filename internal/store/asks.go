@@ -87,7 +87,7 @@ func (tx *Tx) AnswerAsk(ctx context.Context, id, outcome string, at time.Time) e
 // is empty) done by one side, in [from, to), oldest first. By me they are
 // gives; by them, favours received.
 func (tx *Tx) Favours(ctx context.Context, personID string, by rapport.By, from, to time.Time) ([]rapport.Favour, []string, error) {
-	q := `SELECT i.at_ms, i.kind, i.by_side, i.note, ip.strength_before, ip.person_id
+	q := `SELECT i.at_ms, i.kind, i.by_side, i.note, ip.strength_before, ip.person_id, i.member_id
 		FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id JOIN kinds k ON k.name = i.kind
 		WHERE i.favour = 1 AND k.threshold IS NOT NULL AND k.shallow = 0 AND k.weight >= 1 AND i.by_side = ? AND i.at_ms >= ? AND i.at_ms < ?`
 	args := []any{string(by), ms(from), ms(to)}
@@ -102,7 +102,7 @@ func (tx *Tx) Favours(ctx context.Context, personID string, by rapport.By, from,
 		var at int64
 		var by, pid string
 		var before sql.NullFloat64
-		if err := r.Scan(&at, &f.Kind, &by, &f.Note, &before, &pid); err != nil {
+		if err := r.Scan(&at, &f.Kind, &by, &f.Note, &before, &pid, &f.MemberID); err != nil {
 			return err
 		}
 		f.At, f.By = fromMs(at), rapport.By(by)

@@ -84,7 +84,7 @@ func (tx *Tx) InsertPeople(ctx context.Context, people []*rapport.Person) error 
 		}
 		for kind, items := range map[string][]rapport.Item{rapport.ItemNote: p.Notes, rapport.ItemWant: p.Wants, rapport.ItemOffer: p.Offers, rapport.ItemAlias: p.Aliases} {
 			for _, it := range items {
-				iRows = append(iRows, []any{it.ID, p.ID, kind, it.Text, ms(it.At), nullMs(it.Due)})
+				iRows = append(iRows, []any{it.ID, p.ID, kind, it.Text, ms(it.At), nullMs(it.Due), it.MemberID, boolInt(it.Shared || it.MemberID == "")})
 			}
 		}
 	}
@@ -95,7 +95,7 @@ func (tx *Tx) InsertPeople(ctx context.Context, people []*rapport.Person) error 
 		{"people", "id, name, name_key, org, title, met, created_ms, updated_ms", pRows},
 		{"handles", "person_id, kind, value, norm, ord", hRows},
 		{"tags", "person_id, tag", tRows},
-		{"person_items", "id, person_id, kind, text, at_ms, due_ms", iRows},
+		{"person_items", "id, person_id, kind, text, at_ms, due_ms, member_id, shared", iRows},
 	} {
 		if err := tx.insertRows(ctx, b.table, b.cols, "", b.rows); err != nil {
 			return err

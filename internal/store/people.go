@@ -58,8 +58,8 @@ func (tx *Tx) SavePerson(ctx context.Context, p *rapport.Person) error {
 	}
 	for kind, items := range map[string][]rapport.Item{rapport.ItemNote: p.Notes, rapport.ItemWant: p.Wants, rapport.ItemOffer: p.Offers, rapport.ItemAlias: p.Aliases} {
 		for _, it := range items {
-			_, err := tx.q.ExecContext(ctx, `INSERT INTO person_items (id, person_id, kind, text, at_ms, due_ms, done_ms) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-				it.ID, p.ID, kind, it.Text, ms(it.At), nullMs(it.Due), nullMs(it.Done))
+			_, err := tx.q.ExecContext(ctx, `INSERT INTO person_items (id, person_id, kind, text, at_ms, due_ms, done_ms, member_id, shared) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+				it.ID, p.ID, kind, it.Text, ms(it.At), nullMs(it.Due), nullMs(it.Done), it.MemberID, boolInt(it.Shared || it.MemberID == ""))
 			if err != nil {
 				return fmt.Errorf("save person %s: %s: %w", p.Name, kind, err)
 			}
@@ -129,14 +129,16 @@ func (tx *Tx) Person(ctx context.Context, id string) (*rapport.Person, error) {
 		return nil, fmt.Errorf("read tags of %s: %w", id, err)
 	}
 
-	err = tx.eachRow(ctx, "read notes of "+id, `SELECT id, kind, text, at_ms, due_ms, done_ms FROM person_items WHERE person_id = ? ORDER BY at_ms, id`, []any{id}, func(r *sql.Rows) error {
+	err = tx.eachRow(ctx, "read notes of "+id, `SELECT id, kind, text, at_ms, due_ms, done_ms, member_id, shared FROM person_items WHERE person_id = ? ORDER BY at_ms, id`, []any{id}, func(r *sql.Rows) error {
 		var it rapport.Item
 		var kind string
 		var at int64
 		var due, done sql.NullInt64
-		if err := r.Scan(&it.ID, &kind, &it.Text, &at, &due, &done); err != nil {
+		var shared int
+		if err := r.Scan(&it.ID, &kind, &it.Text, &at, &due, &done, &it.MemberID, &shared); err != nil {
 			return err
 		}
+		it.Shared = shared != 0
 		it.At, it.Due, it.Done = fromMs(at), msPtr(due), msPtr(done)
 		switch kind {
 		case rapport.ItemNote:

@@ -370,6 +370,7 @@ func (s *Server) apiPatchPeopleOne(r *http.Request) (int, any, error) {
 		AddWants  []string `json:"add_wants"`
 		AddOffers []string `json:"add_offers"`
 		AddNotes  []string `json:"add_notes"`
+		Share     bool     `json:"share_notes"`
 		Cadence   *int     `json:"cadence_days"`
 	}
 	if err := decode(r, &e); err != nil {
@@ -378,7 +379,7 @@ func (s *Server) apiPatchPeopleOne(r *http.Request) (int, any, error) {
 	d, err := s.app.EditPerson(r.Context(), r.PathValue("id"), app.PersonEdit{Name: e.Name, Org: e.Org, Title: e.Title, Met: e.Met,
 		AddEmails: e.AddEmails, AddPhones: e.AddPhones, AddURLs: e.AddURLs, AddTags: e.AddTags,
 		RmEmails: e.RmEmails, RmPhones: e.RmPhones, RmURLs: e.RmURLs, RmTags: e.RmTags,
-		AddWants: e.AddWants, AddOffers: e.AddOffers, AddNotes: e.AddNotes, Cadence: e.Cadence})
+		AddWants: e.AddWants, AddOffers: e.AddOffers, AddNotes: e.AddNotes, ShareNotes: e.Share, Cadence: e.Cadence})
 	return http.StatusOK, d, err
 }
 

@@ -129,6 +129,7 @@ func lines(v string) []string {
 
 type personView struct {
 	*app.PersonDetail
+	TeamMode  bool // a member's page on a team's server
 	Why       *app.Why
 	Ledger    *app.Ledger
 	Recent    []app.LedgerEntry // the ledger's latest entries, newest first
@@ -188,7 +189,7 @@ func (s *Server) personPage(r *http.Request) (string, pageData, error) {
 	if err != nil {
 		return "", pageData{}, err
 	}
-	v := personView{PersonDetail: d, Today: s.app.Now().In(s.app.Zone()).Format("2006-01-02")}
+	v := personView{PersonDetail: d, Today: s.app.Now().In(s.app.Zone()).Format("2006-01-02"), TeamMode: MemberOf(ctx) != nil}
 	if len(d.Timeline) > 50 && r.URL.Query().Get("timeline") != "all" {
 		d.Timeline = d.Timeline[:50]
 		v.More = "/people/" + url.PathEscape(d.ID) + "?timeline=all#tl-h"
@@ -263,6 +264,7 @@ func (s *Server) editPerson(r *http.Request) (string, error) {
 	e.RmTags, e.RmEmails = f["rm_tags"], f["rm_emails"]
 	e.AddWants, e.AddOffers, e.AddNotes = lines(f.Get("add_wants")), lines(f.Get("add_offers")), lines(f.Get("add_notes"))
 	e.RmWants, e.RmOffers, e.RmNotes = f["rm_wants"], f["rm_offers"], f["rm_notes"]
+	e.ShareNotes = f.Get("share_notes") != ""
 	if c := strings.TrimSpace(f.Get("cadence")); c != "" { // empty: unchanged; 0 clears it
 		n, err := strconv.Atoi(c)
 		if err != nil || n < 0 {
