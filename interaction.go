@@ -37,8 +37,10 @@ type Interaction struct {
 	Favour bool        `json:"favour"`
 	People []PersonRef `json:"people"`
 	// MemberID is the teammate who logged or imported it, on a team's
-	// server ("" in one person's Rapport).
+	// server ("" in one person's Rapport); Teammate names them when the
+	// reader is someone else (By is then the teammate's side).
 	MemberID string `json:"-"`
+	Teammate string `json:"teammate,omitempty"`
 }
 
 // PersonRef names a person in a listing.

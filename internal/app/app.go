@@ -59,7 +59,7 @@ func (a *App) LoadZone(ctx context.Context, env *time.Location) error {
 	if env != nil {
 		a.envZone.Store(env)
 	}
-	return a.reloadZone(ctx, a.DB.View())
+	return a.reloadZone(ctx, a.view(ctx))
 }
 
 func (a *App) reloadZone(ctx context.Context, tx *store.Tx) error {
@@ -137,6 +137,21 @@ func (a *App) Watch(ctx context.Context) (*Watcher, error) { return a.DB.Watch(c
 
 // Where names the database: its file, or its URL without the password.
 func (a *App) Where() string { return a.DB.Path() }
+
+// update runs fn in a write transaction seen by whoever acts: on a team's
+// server the member's own ties, goals, follow-ups and assignments (see
+// lens); elsewhere the database as it is.
+func (a *App) update(ctx context.Context, fn func(*store.Tx) error) error {
+	return a.DB.Update(ctx, func(tx *store.Tx) error { return fn(a.lens(ctx, tx)) })
+}
+
+// bulk is update for large writes (store.DB.BulkUpdate).
+func (a *App) bulk(ctx context.Context, fn func(*store.Tx) error) error {
+	return a.DB.BulkUpdate(ctx, func(tx *store.Tx) error { return fn(a.lens(ctx, tx)) })
+}
+
+// view is a reader seen by whoever acts (see update).
+func (a *App) view(ctx context.Context) *store.Tx { return a.lens(ctx, a.DB.View()) }
 
 // newID returns a time-ordered id (UUIDv7), made by the application so the
 // schema stays portable.

@@ -47,7 +47,7 @@ func (a *App) Ask(ctx context.Context, in AskInput) (*AskResult, error) {
 		return nil, err
 	}
 	var res *AskResult
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		var err error
 		if res, err = a.judge(ctx, tx, in.Ref, in.Action); err != nil {
 			return err
@@ -284,7 +284,7 @@ func (a *App) Answer(ctx context.Context, ref, outcome string, at *time.Time) (*
 		}
 	}
 	var ask rapport.Ask
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+	err = a.update(ctx, func(tx *store.Tx) error {
 		var err error
 		if ask, err = tx.Ask(ctx, ref); err != nil {
 			return err
@@ -419,7 +419,7 @@ type Ledger struct {
 
 // Ledger returns the gives, favours received and asks with one person, oldest first.
 func (a *App) Ledger(ctx context.Context, ref string) (*Ledger, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	r, err := tx.Resolve(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -486,7 +486,7 @@ const answeredNote = "said yes to your ask"
 
 // OpenAsks lists a person's asks still waiting for an answer, newest first.
 func (a *App) OpenAsks(ctx context.Context, ref string) ([]rapport.Ask, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	p, err := tx.Resolve(ctx, ref)
 	if err != nil {
 		return nil, err

@@ -37,6 +37,18 @@ type AssignmentView struct {
 	Slots    []SlotView `json:"slots"`
 	Done     int        `json:"done"`
 	Notes    []string   `json:"notes"`
+	// Team is who on the team is giving to whom this period (a team's
+	// server): the people in teammates' running assignments, whom yours
+	// leaves out.
+	Team []TeamSlotView `json:"team,omitempty"`
+}
+
+// TeamSlotView is a person in a teammate's running assignment.
+type TeamSlotView struct {
+	Member TeamMemberRef     `json:"member"`
+	Person rapport.PersonRef `json:"person"`
+	Side   string            `json:"side"`
+	Action string            `json:"action"`
 }
 
 // NewAssignment drafts the month (I3): five people you can help (their wants
@@ -50,7 +62,7 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 	now := a.now()
 	var notes []string
 	var id string
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		notes = nil // a transaction run again (PostgreSQL) starts over
 		// Last month's people rest this month (rotation), unless too few
 		// others qualify.
@@ -83,6 +95,18 @@ func (a *App) NewAssignment(ctx context.Context, goalRef string, days int, repla
 		}
 		as := &rapport.Assignment{ID: newID(), Start: now, End: now.Add(time.Duration(days) * model.Day), Slots: []rapport.Slot{}}
 		taken := map[string]bool{}
+		// A person in a teammate's running assignment is theirs this
+		// period: no one is in two members' 5 + 5 at once.
+		team, err := tx.TeamSlots(ctx, now)
+		if err != nil {
+			return err
+		}
+		for _, t := range team {
+			taken[t.Person.ID] = true
+		}
+		if len(team) > 0 {
+			notes = append(notes, fmt.Sprintf("%s in teammates' assignments this period, left out of yours", people(len(taken), "is", "are")))
+		}
 		skip := func() map[string]bool { // taken, and last month's people
 			out := map[string]bool{}
 			for id := range taken {
@@ -396,7 +420,7 @@ func (a *App) helpable(ctx context.Context, tx *store.Tx, m *matcher, skip map[s
 // Assignment shows the latest assignment with each slot's progress: a slot is
 // done when a give to that person is logged within the period.
 func (a *App) Assignment(ctx context.Context) (*AssignmentView, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	now := a.now()
 	as, err := tx.LatestAssignment(ctx, now)
 	if err != nil {
@@ -416,6 +440,9 @@ func (a *App) Assignment(ctx context.Context) (*AssignmentView, error) {
 		}
 		offer := model.Stems(s.Offer)
 		for _, g := range gives {
+			if a.teammates(ctx, g.MemberID) {
+				continue // a teammate's give is theirs, not your slot's
+			}
 			// Only the specific offer closes the slot (seed 000: "offer to
 			// do something very specific"): a give of the slot's action,
 			// or one whose note names what was offered. A $10 loan does
@@ -429,7 +456,31 @@ func (a *App) Assignment(ctx context.Context) (*AssignmentView, error) {
 		}
 		v.Slots = append(v.Slots, sv)
 	}
+	if a.space != nil {
+		if v.Team, err = a.teamSlots(ctx, tx, now); err != nil {
+			return nil, err
+		}
+	}
 	return v, nil
+}
+
+// teamSlots is who on the team is giving to whom now.
+func (a *App) teamSlots(ctx context.Context, tx *store.Tx, now time.Time) ([]TeamSlotView, error) {
+	slots, err := tx.TeamSlots(ctx, now)
+	if err != nil {
+		return nil, err
+	}
+	team, _, err := a.roster(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := []TeamSlotView{}
+	for _, t := range slots {
+		if m, ok := team[t.MemberID]; ok {
+			out = append(out, TeamSlotView{Member: TeamMemberRef{Name: m.Name, Email: m.Email}, Person: t.Person, Side: t.Side, Action: t.Action})
+		}
+	}
+	return out, nil
 }
 
 // SwapSlot puts another person in a slot.
@@ -442,6 +493,17 @@ func (a *App) SwapSlot(ctx context.Context, slot int, ref string) (*AssignmentVi
 		for _, other := range as.Slots {
 			if other.Person.ID == r.ID && other.Slot != slot {
 				return rapport.Errorf(rapport.EINVALID, "%s is already in slot %d", r.Name, other.Slot)
+			}
+		}
+		if a.space != nil {
+			team, err := a.teamSlots(ctx, tx, a.now())
+			if err != nil {
+				return err
+			}
+			for _, t := range team {
+				if t.Person.ID == r.ID {
+					return rapport.Errorf(rapport.ECONFLICT, "%s is in %s's assignment this period: one member's 5 + 5 at a time", r.Name, t.Member.Name)
+				}
 			}
 		}
 		s.Person, s.Reason = r, "chosen by you"
@@ -477,7 +539,7 @@ func (a *App) OfferSlot(ctx context.Context, slot int, text, action string) (*As
 }
 
 func (a *App) editSlot(ctx context.Context, slot int, fn func(*store.Tx, *rapport.Assignment, *rapport.Slot) error) error {
-	return a.DB.Update(ctx, func(tx *store.Tx) error {
+	return a.update(ctx, func(tx *store.Tx) error {
 		as, err := tx.LatestAssignment(ctx, a.now())
 		if err != nil {
 			return err

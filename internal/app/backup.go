@@ -51,7 +51,7 @@ func (a *App) restore(ctx context.Context, d *store.Dump, file string) (*Restore
 	for t, rows := range d.Tables {
 		sum.Rows[t] = len(rows)
 	}
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		if err := tx.Restore(ctx, d, file); err != nil {
 			return err
 		}

@@ -26,7 +26,7 @@ func (a *App) blocklistKey(ctx context.Context) string {
 
 // Blocklist returns the addresses and @domains never imported.
 func (a *App) Blocklist(ctx context.Context) ([]string, error) {
-	s, err := a.DB.View().Settings(ctx)
+	s, err := a.view(ctx).Settings(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func blockEntries(v string) []string {
 // returns the list.
 func (a *App) SetBlocklist(ctx context.Context, add, rm []string) ([]string, error) {
 	var out []string
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		s, err := tx.Settings(ctx)
 		if err != nil {
 			return err

@@ -23,7 +23,7 @@ type RungCalibration struct {
 // added). With apply, rungs with evidence take their fitted threshold.
 func (a *App) Calibrate(ctx context.Context, apply bool) ([]RungCalibration, error) {
 	var out []RungCalibration
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		out = nil // a transaction run again (PostgreSQL) starts over
 		kinds, err := tx.Kinds(ctx)
 		if err != nil {

@@ -159,7 +159,7 @@ type Setting struct {
 
 // Config lists the model's parameters.
 func (a *App) Config(ctx context.Context) ([]Setting, error) {
-	p, err := a.params(ctx, a.DB.View())
+	p, err := a.params(ctx, a.view(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -227,7 +227,7 @@ func (a *App) UpdateSettings(ctx context.Context, in SettingsInput) error {
 	if err != nil {
 		return err
 	}
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+	err = a.update(ctx, func(tx *store.Tx) error {
 		p, err := a.params(ctx, tx)
 		if err != nil {
 			return err
@@ -269,7 +269,7 @@ func (a *App) UpdateSettings(ctx context.Context, in SettingsInput) error {
 		return a.rebuild(ctx, tx, p)
 	})
 	if err == nil && setZone {
-		err = a.reloadZone(ctx, a.DB.View())
+		err = a.reloadZone(ctx, a.view(ctx))
 	}
 	return err
 }
@@ -304,7 +304,7 @@ const tokenKey = "serve.token_sha256"
 
 // ServeTokenHash returns the stored hash of the web server's token, or "".
 func (a *App) ServeTokenHash(ctx context.Context) (string, error) {
-	s, err := a.DB.View().Settings(ctx)
+	s, err := a.view(ctx).Settings(ctx)
 	if err != nil {
 		return "", err
 	}
@@ -313,7 +313,7 @@ func (a *App) ServeTokenHash(ctx context.Context) (string, error) {
 
 // SetServeTokenHash stores the hash of a new web server token.
 func (a *App) SetServeTokenHash(ctx context.Context, hash string) error {
-	return a.DB.Update(ctx, func(tx *store.Tx) error { return tx.SetSetting(ctx, tokenKey, hash) })
+	return a.update(ctx, func(tx *store.Tx) error { return tx.SetSetting(ctx, tokenKey, hash) })
 }
 
 // modelRev names the way ties are computed from touches; stored ties made
@@ -328,11 +328,11 @@ const (
 // an earlier model, in one transaction. A database that cannot be written
 // keeps its ties (figures computed from history are still right).
 func (a *App) EnsureModel(ctx context.Context) error {
-	s, err := a.DB.View().Settings(ctx)
+	s, err := a.view(ctx).Settings(ctx)
 	if err != nil || s[modelRevKey] == modelRev || a.DB.ReadOnly() {
 		return err
 	}
-	return a.DB.Update(ctx, func(tx *store.Tx) error {
+	return a.update(ctx, func(tx *store.Tx) error {
 		p, err := a.params(ctx, tx)
 		if err != nil {
 			return err

@@ -119,7 +119,7 @@ func etagOf(r store.CardRow) string {
 
 // DavCard returns the card at href, in a vCard version.
 func (a *App) DavCard(ctx context.Context, href, version string) (*DavCardObject, []byte, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	c, err := tx.DavCardByHref(ctx, href)
 	if err != nil {
 		return nil, nil, err
@@ -144,7 +144,7 @@ func (a *App) DavCard(ctx context.Context, href, version string) (*DavCardObject
 // DavCards lists the book's cards (without photos), as the last DavSync
 // named them.
 func (a *App) DavCards(ctx context.Context) ([]DavCardObject, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	rows, err := tx.CardRows(ctx, "")
 	if err != nil {
 		return nil, err
@@ -175,11 +175,11 @@ func (a *App) DavCards(ctx context.Context) ([]DavCardObject, error) {
 // change; a person gone (deleted, merged away, removed on a device) leaves a
 // tombstone. It writes only when something changed.
 func (a *App) DavSync(ctx context.Context) (int64, error) {
-	seq, changed, err := davSyncTx(ctx, a.DB.View(), false)
+	seq, changed, err := davSyncTx(ctx, a.view(ctx), false)
 	if err != nil || !changed || a.DB.ReadOnly() {
 		return seq, err
 	}
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+	err = a.update(ctx, func(tx *store.Tx) error {
 		seq, _, err = davSyncTx(ctx, tx, true)
 		return err
 	})
@@ -248,14 +248,14 @@ func davSyncTx(ctx context.Context, tx *store.Tx, write bool) (int64, bool, erro
 // DavChanges returns what changed in the book after the change since (a
 // sync token's), up to the last DavSync, and the book's current change.
 func (a *App) DavChanges(ctx context.Context, since int64) ([]DavChange, int64, error) {
-	seq, err := a.DB.View().DavSeq(ctx)
+	seq, err := a.view(ctx).DavSeq(ctx)
 	if err != nil {
 		return nil, 0, err
 	}
 	if since < 0 || since > seq {
 		return nil, 0, rapport.Errorf(rapport.EINVALID, "sync token %d: not one this address book gave", since)
 	}
-	cards, err := a.DB.View().DavChangesSince(ctx, since)
+	cards, err := a.view(ctx).DavChangesSince(ctx, since)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -306,7 +306,7 @@ func (a *App) PutDavCard(ctx context.Context, in DavPut) (string, bool, error) {
 	now := a.now()
 	var etag string
 	created := false
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+	err = a.update(ctx, func(tx *store.Tx) error {
 		c, err := tx.DavCardByHref(ctx, in.Href)
 		exists := err == nil && c.ETag != ""
 		if err != nil && rapport.ErrorCode(err) != rapport.ENOTFOUND {
@@ -502,7 +502,7 @@ func (a *App) cardPhoto(ctx context.Context, tx *store.Tx, id string, photo *imp
 // kept out of the book until the user decides (DeviceRemovals), so that a
 // mis-swipe never loses a history.
 func (a *App) DeleteDavCard(ctx context.Context, href, ifMatch, device string) error {
-	return a.DB.Update(ctx, func(tx *store.Tx) error {
+	return a.update(ctx, func(tx *store.Tx) error {
 		c, err := tx.DavCardByHref(ctx, href)
 		if err != nil {
 			return err
@@ -536,13 +536,13 @@ type DeviceRemoval = store.DeviceRemoval
 
 // DeviceRemovals lists the people a device deleted, for the user to decide.
 func (a *App) DeviceRemovals(ctx context.Context) ([]DeviceRemoval, error) {
-	return a.DB.View().DeviceRemovals(ctx)
+	return a.view(ctx).DeviceRemovals(ctx)
 }
 
 // KeepOnDevices puts a person a device deleted back in the address book.
 func (a *App) KeepOnDevices(ctx context.Context, ref string) (*rapport.PersonRef, error) {
 	var who rapport.PersonRef
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		var err error
 		if who, err = tx.Resolve(ctx, ref); err != nil {
 			return err

@@ -27,7 +27,7 @@ func (a *App) Demo(ctx context.Context, opts demo.Options, progress func(done, t
 		return nil, err
 	}
 	res := &DemoResult{People: len(net.People)}
-	err = a.DB.BulkUpdate(ctx, func(tx *store.Tx) error {
+	err = a.bulk(ctx, func(tx *store.Tx) error {
 		n, err := tx.CountPeople(ctx)
 		if err != nil {
 			return err

@@ -21,7 +21,7 @@ type Dupe struct {
 // of them only gives as an initial ("Ada L." and "Ada Lovelace"). They are
 // never merged silently: `rapport merge` does it when you say so.
 func (a *App) Dupes(ctx context.Context) ([]Dupe, error) {
-	rows, err := a.DB.View().People(ctx)
+	rows, err := a.view(ctx).People(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +91,7 @@ func (a *App) Dupes(ctx context.Context) ([]Dupe, error) {
 // one transaction, and recomputes the tie.
 func (a *App) Merge(ctx context.Context, keepRef, dropRef string) (*PersonDetail, error) {
 	var keep rapport.PersonRef
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		var err error
 		if keep, err = tx.Resolve(ctx, keepRef); err != nil {
 			return err

@@ -31,7 +31,7 @@ func (a *App) exportPeople(ctx context.Context, f ExportFilter) ([]*PersonDetail
 	if err != nil {
 		return nil, err
 	}
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	out := make([]*PersonDetail, 0, len(list))
 	for _, s := range list {
 		p, err := tx.Person(ctx, s.ID)
@@ -57,7 +57,7 @@ func (a *App) ExportVCard(ctx context.Context, w io.Writer, f ExportFilter) erro
 	if err != nil {
 		return err
 	}
-	photos, err := a.DB.View().Photos(ctx)
+	photos, err := a.view(ctx).Photos(ctx)
 	if err != nil {
 		return err
 	}

@@ -44,7 +44,7 @@ func (a *App) AddGoal(ctx context.Context, text string, tags []string, due *time
 		}
 		g.Due = &d
 	}
-	if err := a.DB.Update(ctx, func(tx *store.Tx) error { return tx.InsertGoal(ctx, g) }); err != nil {
+	if err := a.update(ctx, func(tx *store.Tx) error { return tx.InsertGoal(ctx, g) }); err != nil {
 		return nil, err
 	}
 	return g, nil
@@ -52,13 +52,13 @@ func (a *App) AddGoal(ctx context.Context, text string, tags []string, due *time
 
 // Goals lists the goals, open ones first.
 func (a *App) Goals(ctx context.Context) ([]rapport.Goal, error) {
-	return a.DB.View().Goals(ctx)
+	return a.view(ctx).Goals(ctx)
 }
 
 // GoalDone marks a goal reached.
 func (a *App) GoalDone(ctx context.Context, ref string) (*rapport.Goal, error) {
 	var g rapport.Goal
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		var err error
 		if g, err = tx.Goal(ctx, ref); err != nil {
 			return err
@@ -87,7 +87,7 @@ type GoalView struct {
 
 // ShowGoal returns a goal and the people who can help, ranked.
 func (a *App) ShowGoal(ctx context.Context, ref string, limit int) (*GoalView, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	g, err := tx.Goal(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -265,7 +265,7 @@ func (a *App) AddFollowup(ctx context.Context, ref, text string, due *time.Time)
 		return nil, err
 	}
 	f.Due = d
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+	err = a.update(ctx, func(tx *store.Tx) error {
 		if f.Person, err = tx.Resolve(ctx, ref); err != nil {
 			return err
 		}
@@ -287,7 +287,7 @@ type FollowupView struct {
 // Followups lists the open follow-ups, overdue first, then by due date (all
 // of them, closed ones last, with all).
 func (a *App) Followups(ctx context.Context, all bool) ([]FollowupView, error) {
-	list, err := a.DB.View().Followups(ctx, !all)
+	list, err := a.view(ctx).Followups(ctx, !all)
 	if err != nil {
 		return nil, err
 	}
@@ -313,7 +313,7 @@ func (a *App) daysBetween(from, to time.Time) int {
 // FollowupDone closes a follow-up.
 func (a *App) FollowupDone(ctx context.Context, ref string) (string, error) {
 	var id string
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		var err error
 		if id, err = tx.FollowupID(ctx, ref); err != nil {
 			return err
@@ -341,7 +341,7 @@ type Overdue struct {
 // Overdue lists the people past their cadence (their own, else their
 // layer's), inner layers first, then the most overdue for their cadence.
 func (a *App) Overdue(ctx context.Context) ([]Overdue, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	p, sc, err := a.scored(ctx, tx)
 	if err != nil {
 		return nil, err
@@ -455,7 +455,7 @@ func (a *App) EditMe(ctx context.Context, add, rm []string) (*Me, error) {
 		return nil, err
 	}
 	me := &Me{}
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+	err = a.update(ctx, func(tx *store.Tx) error {
 		offers, err := a.myOffers(ctx, tx)
 		if err != nil {
 			return err

@@ -73,7 +73,7 @@ type TrustedPerson struct {
 // (default: the next free one). A sixth name is refused, naming the five.
 func (a *App) Trust(ctx context.Context, topic, ref string, rank int, by string) (*TrustView, error) {
 	var v *TrustView
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		t, who, r, err := trustArgs(ctx, tx, topic, ref, by)
 		if err != nil {
 			return err
@@ -149,7 +149,7 @@ func ids(ts []TrustedPerson) []string {
 // Untrust removes a line.
 func (a *App) Untrust(ctx context.Context, topic, ref, by string) (*TrustView, error) {
 	var v *TrustView
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		t, who, r, err := trustArgs(ctx, tx, topic, ref, by)
 		if err != nil {
 			return err
@@ -169,7 +169,7 @@ func (a *App) Untrust(ctx context.Context, topic, ref, by string) (*TrustView, e
 
 // Trusts lists the lines of a truster (you by default) on one topic or all.
 func (a *App) Trusts(ctx context.Context, topic, by string) ([]TrustView, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	who, err := truster(ctx, tx, by)
 	if err != nil {
 		return nil, err
@@ -206,7 +206,7 @@ func (a *App) Trusts(ctx context.Context, topic, by string) ([]TrustView, error)
 
 // AliasTopic makes alias stand for canonical.
 func (a *App) AliasTopic(ctx context.Context, alias, canonical string) error {
-	return a.DB.Update(ctx, func(tx *store.Tx) error {
+	return a.update(ctx, func(tx *store.Tx) error {
 		alias, _ = rapport.Clean(alias, false)
 		al := strings.Join(strings.Fields(strings.ToLower(alias)), " ")
 		if err := rapport.CheckText("alias", al, rapport.MaxText); err != nil {
@@ -244,7 +244,7 @@ func (a *App) Learn(ctx context.Context, topic string, depth, limit int) (*Learn
 	if depth < 1 || depth > 6 {
 		return nil, rapport.FieldErrorf(rapport.EINVALID, "depth", "%d: expected 1 to 6", depth)
 	}
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	t, err := topicOf(ctx, tx, topic)
 	if err != nil {
 		return nil, err
@@ -307,7 +307,7 @@ func (a *App) Knows(ctx context.Context, refA, refB string, strength float64) er
 	if !(strength >= 0 && strength <= 100) { // NaN too
 		return rapport.FieldErrorf(rapport.EINVALID, "strength", "%v: expected 0 to 100", strength)
 	}
-	return a.DB.Update(ctx, func(tx *store.Tx) error {
+	return a.update(ctx, func(tx *store.Tx) error {
 		x, err := tx.Resolve(ctx, refA)
 		if err != nil {
 			return err
@@ -368,7 +368,7 @@ type TeamIntroPath struct {
 // introducer is said; if not, the gives that would close the gap are
 // suggested, as the ask guard would.
 func (a *App) Intro(ctx context.Context, ref string, limit int) (*Intro, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	target, err := tx.Resolve(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -523,7 +523,7 @@ type Lead struct {
 // rung) whom you barely know (strength under 10), whose tags or offers match
 // a goal: new leads to reach by introduction, not by a cold ask (I10).
 func (a *App) Leads(ctx context.Context, goalRef string, limit int) ([]Lead, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	goal, err := a.pickGoal(ctx, tx, goalRef)
 	if err != nil {
 		return nil, err

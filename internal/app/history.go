@@ -10,7 +10,7 @@ import (
 // StrengthHistory is a person's strength over the last days: the strength
 // recorded just before each touch, then today's.
 func (a *App) StrengthHistory(ctx context.Context, ref string, days int) ([]rapport.StrengthPoint, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	r, err := tx.Resolve(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -44,7 +44,7 @@ func (a *App) LadderHistory(ctx context.Context, months int) ([]LadderPoint, err
 	if err := a.buildSnapshots(ctx, a.now()); err != nil {
 		return nil, err
 	}
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	p, kinds, err := a.modelOf(ctx, tx)
 	if err != nil {
 		return nil, err

@@ -76,7 +76,7 @@ func (a *App) importThen(ctx context.Context, source string, res *importer.Resul
 	sum.Errors = append(sum.Errors, res.Notes...)
 	sum.Errors = append(sum.Errors, cleanImport(res)...)
 	read := sum.Errors
-	err = a.DB.BulkUpdate(ctx, func(tx *store.Tx) error {
+	err = a.bulk(ctx, func(tx *store.Tx) error {
 		// A transaction run again (PostgreSQL, after losing to a concurrent
 		// one) starts its summary over.
 		sum.Errors, sum.Merges, sum.InteractionsCreated = append([]string(nil), read...), []ImportMerge{}, 0

@@ -26,7 +26,7 @@ type indexed struct {
 
 // PeopleIndex reads everyone once.
 func (a *App) PeopleIndex(ctx context.Context) (*PeopleIndex, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	p, sc, err := a.scored(ctx, tx)
 	if err != nil {
 		return nil, err

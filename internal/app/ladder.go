@@ -26,7 +26,7 @@ type Ladder struct {
 
 // Ladder counts, for each rung in ascending threshold, the people at or above it.
 func (a *App) Ladder(ctx context.Context) (*Ladder, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	p, err := a.params(ctx, tx)
 	if err != nil {
 		return nil, err
@@ -73,7 +73,7 @@ type WhoPerson struct {
 
 // Who lists the people at or above the threshold of a rung, strongest first.
 func (a *App) Who(ctx context.Context, action string, limit int) (*Who, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	k, err := a.rung(ctx, tx, action)
 	if err != nil {
 		return nil, err
@@ -114,7 +114,7 @@ func (a *App) rung(ctx context.Context, tx *store.Tx, action string) (rapport.Ki
 
 // Kinds lists the catalogue of kinds.
 func (a *App) Kinds(ctx context.Context) ([]rapport.Kind, error) {
-	return a.DB.View().Kinds(ctx)
+	return a.view(ctx).Kinds(ctx)
 }
 
 // RungEdit changes a rung; nil fields stay as they are.
@@ -129,7 +129,7 @@ type RungEdit struct {
 // LadderSet changes a rung, or puts an existing kind on the ladder.
 func (a *App) LadderSet(ctx context.Context, action string, e RungEdit) (rapport.Kind, error) {
 	var out rapport.Kind
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		k, err := tx.Kind(ctx, strings.ToLower(strings.TrimSpace(action)))
 		if err != nil {
 			return err
@@ -169,7 +169,7 @@ func (a *App) LadderAdd(ctx context.Context, action string, e RungEdit) (rapport
 	k := rapport.Kind{Name: name, Mode: rapport.ModeHelp, Minutes: 30}
 	// A favour that needs a stronger tie says more when it is done.
 	k.Weight = 1 + *e.Threshold/10
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		if _, err := tx.Kind(ctx, name); err == nil {
 			return rapport.Errorf(rapport.ECONFLICT, "%s already exists: use `rapport ladder set %s`", name, name)
 		}
@@ -184,7 +184,7 @@ func (a *App) LadderAdd(ctx context.Context, action string, e RungEdit) (rapport
 // LadderRemove takes an action off the ladder. A kind that ships with
 // Rapport or that interactions use stays in the catalogue, without a threshold.
 func (a *App) LadderRemove(ctx context.Context, action string) error {
-	return a.DB.Update(ctx, func(tx *store.Tx) error {
+	return a.update(ctx, func(tx *store.Tx) error {
 		k, err := a.rung(ctx, tx, action)
 		if err != nil {
 			return err

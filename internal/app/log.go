@@ -41,7 +41,7 @@ func (a *App) Log(ctx context.Context, in LogInput) (*rapport.Interaction, error
 	if err != nil {
 		return nil, err
 	}
-	err = a.DB.Update(ctx, func(tx *store.Tx) error { return a.logTx(ctx, tx, it, in) })
+	err = a.update(ctx, func(tx *store.Tx) error { return a.logTx(ctx, tx, it, in) })
 	if err != nil {
 		return nil, err
 	}
@@ -216,7 +216,7 @@ type WhyTouch struct {
 // Why explains the strength of the tie with the person ref names: its
 // components, which add up to it, and the interactions that gave most.
 func (a *App) Why(ctx context.Context, ref string, top int) (*Why, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	r, err := tx.Resolve(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -272,7 +272,7 @@ func (a *App) DonePlanItem(ctx context.Context, d PlanDone) (it *rapport.Interac
 	if it, err = a.parseLog(in); err != nil {
 		return nil, false, err
 	}
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+	err = a.update(ctx, func(tx *store.Tx) error {
 		who, err := tx.Resolve(ctx, d.Ref)
 		if err != nil {
 			return err

@@ -1,6 +1,7 @@
 package app
 
 import (
+	"cmp"
 	"context"
 	"math"
 	"slices"
@@ -51,7 +52,7 @@ func (a *App) AddPerson(ctx context.Context, name string, e PersonEdit) (*Person
 	if e.Cadence != nil && (*e.Cadence < 0 || *e.Cadence > 3650) {
 		return nil, rapport.FieldErrorf(rapport.EINVALID, "cadence", "%d: expected 0 (the layer's) to 3650 days", *e.Cadence)
 	}
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		if !e.Force {
 			same, err := tx.PeopleNamed(ctx, p.Name)
 			if err != nil {
@@ -86,7 +87,7 @@ func (a *App) EditPerson(ctx context.Context, ref string, e PersonEdit) (*Person
 		return nil, err
 	}
 	var id string
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		r, err := tx.Resolve(ctx, ref)
 		if err != nil {
 			return err
@@ -338,7 +339,7 @@ func lastContact(t model.Tie) *time.Time {
 // People lists people matching f. Without a search or a sort by name it ranks
 // ids from the tie scan and reads the details of only the people it returns.
 func (a *App) People(ctx context.Context, f PeopleFilter) ([]PersonSummary, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	p, err := a.params(ctx, tx)
 	if err != nil {
 		return nil, err
@@ -549,7 +550,7 @@ type PersonDetail struct {
 
 // Show returns the whole person ref names, with their timeline, newest first.
 func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	r, err := tx.Resolve(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -593,9 +594,16 @@ func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 	if err := tx.Participants(ctx, d.Timeline); err != nil {
 		return nil, err
 	}
+	var team map[string]Member
 	for i := range d.Timeline {
 		if a.teammates(ctx, d.Timeline[i].MemberID) {
+			if team == nil {
+				if team, _, err = a.roster(ctx); err != nil {
+					return nil, err
+				}
+			}
 			d.Timeline[i].Note = "" // who, when and how: not what
+			d.Timeline[i].Teammate = cmp.Or(team[d.Timeline[i].MemberID].Name, "a former teammate")
 		}
 	}
 	if p.Notes, err = a.notesFor(ctx, p.Notes); err != nil {
@@ -609,5 +617,5 @@ func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 
 // CountPeople counts everyone (one index count, no scores).
 func (a *App) CountPeople(ctx context.Context) (int, error) {
-	return a.DB.View().CountPeople(ctx)
+	return a.view(ctx).CountPeople(ctx)
 }

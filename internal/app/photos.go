@@ -8,7 +8,7 @@ import (
 
 // Photo returns the picture of the person ref names, or ENOTFOUND.
 func (a *App) Photo(ctx context.Context, ref string) (*store.Photo, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	r, err := tx.Resolve(ctx, ref)
 	if err != nil {
 		return nil, err
@@ -18,7 +18,7 @@ func (a *App) Photo(ctx context.Context, ref string) (*store.Photo, error) {
 
 // RemovePhoto forgets the picture of the person ref names; back to initials.
 func (a *App) RemovePhoto(ctx context.Context, ref string) error {
-	return a.DB.Update(ctx, func(tx *store.Tx) error {
+	return a.update(ctx, func(tx *store.Tx) error {
 		r, err := tx.Resolve(ctx, ref)
 		if err != nil {
 			return err

@@ -41,7 +41,7 @@ func (a *App) budget(ctx context.Context, tx *store.Tx) (Budget, error) {
 
 // Budget returns the time budget.
 func (a *App) Budget(ctx context.Context) (*Budget, error) {
-	b, err := a.budget(ctx, a.DB.View())
+	b, err := a.budget(ctx, a.view(ctx))
 	if err != nil {
 		return nil, err
 	}
@@ -55,7 +55,7 @@ func (a *App) SetBudget(ctx context.Context, day, week *int) (*Budget, error) {
 		return nil, err
 	}
 	var b Budget
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+	err = a.update(ctx, func(tx *store.Tx) error {
 		if err := a.storeBudget(ctx, tx, d, w); err != nil {
 			return err
 		}
@@ -196,7 +196,7 @@ var upkeepMinutes = map[string]float64{"inner": 10, "close": 20, "active": 15}
 // Plan builds the plan for today or the week within the budget (or the
 // override, in minutes, when positive).
 func (a *App) Plan(ctx context.Context, week bool, override int) (*PlanView, error) {
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	now := a.now()
 	b, err := a.budget(ctx, tx)
 	if err != nil {

@@ -113,7 +113,7 @@ func (a *App) Report(ctx context.Context, since, until *time.Time) (*Report, err
 	if err := a.buildSnapshots(ctx, end); err != nil {
 		return nil, err
 	}
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	p, kinds, err := a.modelOf(ctx, tx)
 	if err != nil {
 		return nil, err
@@ -176,7 +176,7 @@ func (a *App) Report(ctx context.Context, since, until *time.Time) (*Report, err
 	fromErr := make(chan error, 1)
 	go func() {
 		var err error
-		from, _, err = a.strengthsAt(ctx, a.DB.View(), start, kinds, p)
+		from, _, err = a.strengthsAt(ctx, a.view(ctx), start, kinds, p)
 		fromErr <- err
 	}()
 	to, states, err := a.strengthsAt(ctx, tx, end, kinds, p)
@@ -279,11 +279,11 @@ func (a *App) buildSnapshots(ctx context.Context, t time.Time) error {
 	if a.DB.ReadOnly() {
 		return nil
 	}
-	snaps, days, ok, err := a.DB.View().SnapshotsBuilt(ctx)
+	snaps, days, ok, err := a.view(ctx).SnapshotsBuilt(ctx)
 	if err != nil || ok && !snaps.Before(store.SnapshotStart(t)) && !days.Before(store.DayStart(t)) {
 		return err
 	}
-	return a.DB.Update(ctx, func(tx *store.Tx) error {
+	return a.update(ctx, func(tx *store.Tx) error {
 		p, kinds, err := a.modelOf(ctx, tx)
 		if err != nil {
 			return err

@@ -38,7 +38,7 @@ func (a *App) serveWant(ctx context.Context, tx *store.Tx, id, which string) (st
 // WantDone marks one of a person's wants as served.
 func (a *App) WantDone(ctx context.Context, ref, which string) (*PersonDetail, error) {
 	var id string
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		r, err := tx.Resolve(ctx, ref)
 		if err != nil {
 			return err
@@ -68,7 +68,7 @@ func (a *App) Snooze(ctx context.Context, ref string, until *time.Time) (*rappor
 		t = &v
 	}
 	var who rapport.PersonRef
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		var err error
 		if who, err = tx.Resolve(ctx, ref); err != nil {
 			return err

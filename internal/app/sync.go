@@ -128,7 +128,7 @@ func (a *App) syncIMAP(ctx context.Context, acct mailsync.Account, me []string, 
 		sum.Errors = append(sum.Errors, "no sent folder found (none is marked \\Sent or named Sent): only the inbox was read")
 	}
 	hr := email.NewHeaderReader()
-	wrote, err := a.DB.View().EmailedAddresses(ctx) // then kept up batch by batch
+	wrote, err := a.view(ctx).EmailedAddresses(ctx) // then kept up batch by batch
 	if err != nil {
 		return sum, err
 	}
@@ -137,7 +137,7 @@ func (a *App) syncIMAP(ctx context.Context, acct mailsync.Account, me []string, 
 			continue
 		}
 		fs := FolderSummary{Name: folder}
-		v, last, err := a.DB.View().SyncFolder(ctx, acct.URL, folder)
+		v, last, err := a.view(ctx).SyncFolder(ctx, acct.URL, folder)
 		if err != nil {
 			return sum, err
 		}
@@ -198,7 +198,7 @@ func (a *App) syncIMAP(ctx context.Context, acct mailsync.Account, me []string, 
 
 // SyncSources lists the sources `rapport sync` reads.
 func (a *App) SyncSources(ctx context.Context) ([]SyncSource, error) {
-	return a.DB.View().SyncSources(ctx)
+	return a.view(ctx).SyncSources(ctx)
 }
 
 // ForgetSync stops reading a source; what it added stays.
@@ -208,7 +208,7 @@ func (a *App) ForgetSync(ctx context.Context, url string) error {
 	} else if acct, err := davsync.ParseAccount(url); err == nil {
 		url = acct.Key()
 	}
-	return a.DB.Update(ctx, func(tx *store.Tx) error { return tx.DeleteSyncSource(ctx, url) })
+	return a.update(ctx, func(tx *store.Tx) error { return tx.DeleteSyncSource(ctx, url) })
 }
 
 // SyncAll runs every source, each with the password password gives for it
@@ -225,7 +225,7 @@ func (a *App) SyncAll(ctx context.Context, password func(context.Context, SyncSo
 		pw, err := password(ctx, s)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("%s: %w", s.URL, err))
-			_ = a.DB.Update(ctx, func(tx *store.Tx) error { return tx.SyncRan(ctx, s.URL, a.now(), 0, rapport.ErrorMessage(err)) })
+			_ = a.update(ctx, func(tx *store.Tx) error { return tx.SyncRan(ctx, s.URL, a.now(), 0, rapport.ErrorMessage(err)) })
 			continue
 		}
 		var sum *SyncSummary
@@ -325,7 +325,7 @@ func (a *App) syncDAV(ctx context.Context, kind davKind, acct davsync.Account, m
 	if err != nil {
 		return nil, err
 	}
-	seen, err := a.DB.View().SyncItems(ctx, key)
+	seen, err := a.view(ctx).SyncItems(ctx, key)
 	if err != nil {
 		return nil, err
 	}

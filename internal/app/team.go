@@ -70,7 +70,7 @@ func (a *App) Space() *Workspace { return a.space }
 // App of its own over the workspace's schema, on the same clock, that
 // reaches the directory through a. Close it when done.
 func (a *App) Workspace(ctx context.Context, id string) (*App, error) {
-	ws, err := a.DB.View().Workspaces(ctx)
+	ws, err := a.view(ctx).Workspaces(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -103,10 +103,10 @@ func (a *App) Workspace(ctx context.Context, id string) (*App, error) {
 // ensureMemberTies makes the members' ties from their histories when none
 // are stored (a workspace whose history was written before they were).
 func (a *App) ensureMemberTies(ctx context.Context) error {
-	if has, err := a.DB.View().HasMemberTies(ctx); err != nil || has {
+	if has, err := a.view(ctx).HasMemberTies(ctx); err != nil || has {
 		return err
 	}
-	return a.DB.Update(ctx, func(tx *store.Tx) error {
+	return a.update(ctx, func(tx *store.Tx) error {
 		p, kinds, err := a.modelOf(ctx, tx)
 		if err != nil {
 			return err
@@ -204,7 +204,7 @@ func (a *App) TeamInit(ctx context.Context, name, owner string) (*Invitation, er
 	schema, role := store.SchemaNames(w.ID)
 	w.Schema = schema
 	var inv *Invitation
-	err = a.DB.Update(ctx, func(tx *store.Tx) error {
+	err = a.update(ctx, func(tx *store.Tx) error {
 		if err := tx.InsertWorkspace(ctx, w); err != nil {
 			return err
 		}
@@ -312,7 +312,7 @@ func (a *App) TeamMode(ctx context.Context) (bool, error) {
 	if !a.DB.Postgres() {
 		return false, nil
 	}
-	ws, err := a.DB.View().Workspaces(ctx)
+	ws, err := a.view(ctx).Workspaces(ctx)
 	return len(ws) > 0, err
 }
 
@@ -518,7 +518,7 @@ func (a *App) TeamLadder(ctx context.Context) (*TeamLadder, error) {
 	if err := a.inTeam("the team ladder", "`rapport ladder`"); err != nil {
 		return nil, err
 	}
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	p, kinds, err := a.modelOf(ctx, tx)
 	if err != nil {
 		return nil, err
@@ -656,7 +656,7 @@ func (a *App) TeamReport(ctx context.Context, since, until *time.Time) (*TeamRep
 	if !r.Since.Before(r.Until) {
 		return nil, rapport.FieldErrorf(rapport.EINVALID, "since", "%s is not before the end of the period", r.Since.In(a.Zone()).Format("2006-01-02"))
 	}
-	tx := a.DB.View()
+	tx := a.view(ctx)
 	_, members, err := a.roster(ctx)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"math"
 	"strings"
 	"testing"
@@ -480,5 +481,61 @@ func TestTeammatesSeeNoContent(t *testing.T) {
 	}
 	if err := a.ExportJSON(asPat, &vcf); err == nil || !strings.Contains(err.Error(), "pg_dump") {
 		t.Errorf("a workspace's JSON export: %v", err)
+	}
+}
+
+// The team's 5 + 5: each member's assignment, goals and follow-ups are
+// their own, and no one is in two members' slots in one period: a
+// teammate's people are left out of yours (and cannot be swapped in), and
+// your view shows who on the team is giving to whom.
+func TestTeamAssignmentsDoNotDoubleBook(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
+	}
+	dir := newApp(t, now)
+	ctx := context.Background()
+	pat := must[*Invitation](t)(dir.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
+	ann := must[*Invitation](t)(dir.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "member")).Member
+	a := space(t, dir, pat)
+	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
+	for i := range 14 {
+		must[*PersonDetail](t)(a.AddPerson(asPat, fmt.Sprintf("Founder %d", i), PersonEdit{AddWants: []string{"a designer"}, AddTags: []string{"investor"}}))
+	}
+	must[*rapport.Goal](t)(a.AddGoal(asPat, "raise a seed round", []string{"investor"}, nil))
+	if g := must[[]rapport.Goal](t)(a.Goals(asAnn)); len(g) != 0 {
+		t.Errorf("ann sees pat's goals: %+v", g)
+	}
+	mine := must[*AssignmentView](t)(a.NewAssignment(asPat, "", 30, false))
+	if len(mine.Slots) == 0 || mine.Goal == nil {
+		t.Fatalf("pat's assignment: %+v", mine)
+	}
+	patPeople := map[string]bool{}
+	for _, s := range mine.Slots {
+		patPeople[s.Person.ID] = true
+	}
+	theirs := must[*AssignmentView](t)(a.NewAssignment(asAnn, "none", 30, false))
+	for _, s := range theirs.Slots {
+		if patPeople[s.Person.ID] {
+			t.Errorf("%s is in both pat's and ann's slots", s.Person.Name)
+		}
+	}
+	if len(theirs.Team) != len(mine.Slots) || theirs.Team[0].Member.Email != "pat@acme.example" {
+		t.Errorf("ann's view of the team: %+v", theirs.Team)
+	}
+	if theirs.Goal != nil {
+		t.Errorf("ann's assignment is toward pat's goal %q", *theirs.Goal)
+	}
+	if mineAgain := must[*AssignmentView](t)(a.Assignment(asPat)); mineAgain.ID != mine.ID {
+		t.Errorf("ann's assignment replaced pat's: %s, was %s", mineAgain.ID, mine.ID)
+	}
+	if _, err := a.SwapSlot(asAnn, 1, mine.Slots[0].Person.ID); rapport.ErrorCode(err) != rapport.ECONFLICT {
+		t.Errorf("ann swapped in pat's person: %v", err)
+	}
+	fu := must[*rapport.Followup](t)(a.AddFollowup(asPat, "founder 1", "send the deck", ptr(now.AddDate(0, 0, 3))))
+	if l := must[[]FollowupView](t)(a.Followups(asAnn, true)); len(l) != 0 {
+		t.Errorf("ann sees pat's follow-ups: %+v", l)
+	}
+	if _, err := a.FollowupDone(asAnn, fu.ID); rapport.ErrorCode(err) != rapport.ENOTFOUND {
+		t.Errorf("ann closed pat's follow-up: %v", err)
 	}
 }

@@ -50,7 +50,7 @@ func (a *App) CreateAppToken(ctx context.Context, name string) (*AppToken, strin
 		return nil, "", err
 	}
 	t := store.AppToken{ID: newID(), Name: name, Created: a.now()}
-	err = a.DB.Update(ctx, func(tx *store.Tx) error { return tx.InsertAppToken(ctx, t, secretHash(secret)) })
+	err = a.update(ctx, func(tx *store.Tx) error { return tx.InsertAppToken(ctx, t, secretHash(secret)) })
 	if err != nil {
 		return nil, "", err
 	}
@@ -58,13 +58,13 @@ func (a *App) CreateAppToken(ctx context.Context, name string) (*AppToken, strin
 }
 
 // AppTokens lists the app passwords.
-func (a *App) AppTokens(ctx context.Context) ([]AppToken, error) { return a.DB.View().AppTokens(ctx) }
+func (a *App) AppTokens(ctx context.Context) ([]AppToken, error) { return a.view(ctx).AppTokens(ctx) }
 
 // RevokeAppToken removes an app password, by its name or id: the device
 // signed in with it is refused from its next request.
 func (a *App) RevokeAppToken(ctx context.Context, ref string) (*AppToken, error) {
 	var t AppToken
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		var err error
 		t, err = tx.DeleteAppToken(ctx, strings.TrimSpace(ref))
 		return err
@@ -81,13 +81,13 @@ func (a *App) CheckAppToken(ctx context.Context, secret string) (*AppToken, bool
 	if strings.TrimSpace(secret) == "" {
 		return nil, false, nil
 	}
-	t, ok, err := a.DB.View().AppTokenByHash(ctx, secretHash(secret))
+	t, ok, err := a.view(ctx).AppTokenByHash(ctx, secretHash(secret))
 	if err != nil || !ok {
 		return nil, false, err
 	}
 	now := a.now()
 	if (t.Used == nil || now.Sub(*t.Used) >= time.Minute) && !a.DB.ReadOnly() {
-		if err := a.DB.Update(ctx, func(tx *store.Tx) error { return tx.UseAppToken(ctx, t.ID, now) }); err != nil {
+		if err := a.update(ctx, func(tx *store.Tx) error { return tx.UseAppToken(ctx, t.ID, now) }); err != nil {
 			return nil, false, err
 		}
 		t.Used = &now

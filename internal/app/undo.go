@@ -18,7 +18,7 @@ import (
 // of 6+ characters) and rebuilds its people's ties.
 func (a *App) DeleteInteraction(ctx context.Context, ref string) (*rapport.Interaction, error) {
 	var in rapport.Interaction
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		var err error
 		if in, err = a.ownInteraction(ctx, tx, ref); err != nil {
 			return err
@@ -34,7 +34,7 @@ func (a *App) DeleteInteraction(ctx context.Context, ref string) (*rapport.Inter
 // Undo takes back the interaction logged last, whatever it was.
 func (a *App) Undo(ctx context.Context) (*rapport.Interaction, error) {
 	var in rapport.Interaction
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		id, err := tx.LastLogged(ctx, a.memberID(ctx))
 		if err != nil {
 			return err
@@ -92,7 +92,7 @@ type InteractionEdit struct {
 func (a *App) EditInteraction(ctx context.Context, ref string, e InteractionEdit) (*rapport.Interaction, error) {
 	now := a.now()
 	var in rapport.Interaction
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		var err error
 		if in, err = a.ownInteraction(ctx, tx, ref); err != nil {
 			return err
@@ -157,7 +157,7 @@ type DeleteResult struct {
 // refused, saying what would go.
 func (a *App) DeletePerson(ctx context.Context, ref string, force bool) (*DeleteResult, error) {
 	res := &DeleteResult{}
-	err := a.DB.Update(ctx, func(tx *store.Tx) error {
+	err := a.update(ctx, func(tx *store.Tx) error {
 		var err error
 		if res.Person, err = tx.Resolve(ctx, ref); err != nil {
 			return err

@@ -46,9 +46,10 @@ func (tx *Tx) AsksOf(ctx context.Context, personID string) ([]rapport.Ask, error
 	return tx.asks(ctx, `WHERE a.person_id = ? ORDER BY a.at_ms, a.id`, personID)
 }
 
-// AsksBetween returns every ask made in [from, to), oldest first.
+// AsksBetween returns every ask made in [from, to) by whoever the
+// transaction is for (its lens), oldest first.
 func (tx *Tx) AsksBetween(ctx context.Context, from, to time.Time) ([]rapport.Ask, error) {
-	return tx.asks(ctx, `WHERE a.at_ms >= ? AND a.at_ms < ? ORDER BY a.at_ms, a.id`, ms(from), ms(to))
+	return tx.asks(ctx, `WHERE a.at_ms >= ? AND a.at_ms < ? AND a.member_id = ? ORDER BY a.at_ms, a.id`, ms(from), ms(to), tx.lens)
 }
 
 // AnsweredAsks returns every ask with an outcome: the calibration's evidence.
@@ -56,12 +57,15 @@ func (tx *Tx) AnsweredAsks(ctx context.Context) ([]rapport.Ask, error) {
 	return tx.asks(ctx, `WHERE a.outcome <> '' ORDER BY a.at_ms, a.id`)
 }
 
-// Ask returns one ask by id, a prefix or a suffix of it, or by the person
-// asked: their latest ask still waiting for an answer.
+// Ask returns one ask of whoever the transaction is for (its lens) by id,
+// a prefix or a suffix of it, or by the person asked: their latest ask
+// still waiting for an answer.
 func (tx *Tx) Ask(ctx context.Context, ref string) (rapport.Ask, error) {
 	id, err := tx.resolveID(ctx, "asks", "ask", ref)
 	if rapport.ErrorCode(err) == rapport.ENOTFOUND {
-		id, err = tx.byPerson(ctx, ref, "ask", `SELECT id FROM asks WHERE person_id = ? AND outcome = '' ORDER BY at_ms DESC, id DESC LIMIT 1`)
+		id, err = tx.byPerson(ctx, ref, "ask", `SELECT id FROM asks WHERE person_id = ? AND outcome = '' AND member_id = ? ORDER BY at_ms DESC, id DESC LIMIT 1`, tx.lens)
+	} else if err == nil {
+		err = tx.owns(ctx, "asks", "ask", id, ref)
 	}
 	if err != nil {
 		return rapport.Ask{}, err

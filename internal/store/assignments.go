@@ -11,8 +11,8 @@ import (
 
 // InsertAssignment stores an assignment and its slots.
 func (tx *Tx) InsertAssignment(ctx context.Context, a *rapport.Assignment, createdMs int64) error {
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO assignments (id, goal_id, start_ms, end_ms, created_ms) VALUES (?, ?, ?, ?, ?)`,
-		a.ID, a.GoalID, ms(a.Start), ms(a.End), createdMs)
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO assignments (id, goal_id, start_ms, end_ms, created_ms, member_id) VALUES (?, ?, ?, ?, ?, ?)`,
+		a.ID, a.GoalID, ms(a.Start), ms(a.End), createdMs, tx.lens)
 	if err != nil {
 		return fmt.Errorf("record assignment: %w", mapErr(err))
 	}
@@ -49,13 +49,13 @@ func (tx *Tx) DeleteAssignment(ctx context.Context, id string) error {
 }
 
 // LatestAssignment returns the assignment created last that had started by
-// now, or a not-found error.
+// now, of whoever the transaction is for (its lens), or a not-found error.
 func (tx *Tx) LatestAssignment(ctx context.Context, now time.Time) (*rapport.Assignment, error) {
 	a := &rapport.Assignment{Slots: []rapport.Slot{}}
 	var start, end int64
 	var goal sql.NullString
-	err := tx.q.QueryRowContext(ctx, `SELECT id, goal_id, start_ms, end_ms FROM assignments WHERE start_ms <= ?
-		ORDER BY start_ms DESC, created_ms DESC, id DESC LIMIT 1`, ms(now)).Scan(&a.ID, &goal, &start, &end)
+	err := tx.q.QueryRowContext(ctx, `SELECT id, goal_id, start_ms, end_ms FROM assignments WHERE start_ms <= ? AND member_id = ?
+		ORDER BY start_ms DESC, created_ms DESC, id DESC LIMIT 1`, ms(now), tx.lens).Scan(&a.ID, &goal, &start, &end)
 	if err == sql.ErrNoRows {
 		return nil, rapport.Errorf(rapport.ENOTFOUND, "no assignment yet: draft one with `rapport assignment new`")
 	}
@@ -74,4 +74,28 @@ func (tx *Tx) LatestAssignment(ctx context.Context, now time.Time) (*rapport.Ass
 		return err
 	})
 	return a, err
+}
+
+// TeamSlot is a person in a teammate's running assignment.
+type TeamSlot struct {
+	MemberID string
+	Person   rapport.PersonRef
+	Side     string
+	Action   string
+}
+
+// TeamSlots returns the people in the running assignments (at now) of every
+// member but the one the transaction is for.
+func (tx *Tx) TeamSlots(ctx context.Context, now time.Time) ([]TeamSlot, error) {
+	var out []TeamSlot
+	err := tx.eachRow(ctx, "read the team's assignments", `SELECT a.member_id, s.person_id, p.name, s.side, s.action
+		FROM assignments a JOIN assignment_slots s ON s.assignment_id = a.id JOIN people p ON p.id = s.person_id
+		WHERE a.start_ms <= ? AND a.end_ms > ? AND a.member_id <> ? AND a.member_id <> ''
+		ORDER BY a.member_id, s.slot`, []any{ms(now), ms(now), tx.lens}, func(rows *sql.Rows) error {
+		var t TeamSlot
+		err := rows.Scan(&t.MemberID, &t.Person.ID, &t.Person.Name, &t.Side, &t.Action)
+		out = append(out, t)
+		return err
+	})
+	return out, err
 }

@@ -11,8 +11,8 @@ import (
 
 // InsertGoal records a goal.
 func (tx *Tx) InsertGoal(ctx context.Context, g *rapport.Goal) error {
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO goals (id, text, due_ms, done_ms, created_ms) VALUES (?, ?, ?, NULL, ?)`,
-		g.ID, g.Text, nullMs(g.Due), ms(g.CreatedAt))
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO goals (id, text, due_ms, done_ms, created_ms, member_id) VALUES (?, ?, ?, NULL, ?, ?)`,
+		g.ID, g.Text, nullMs(g.Due), ms(g.CreatedAt), tx.lens)
 	if err != nil {
 		return fmt.Errorf("record goal: %w", mapErr(err))
 	}
@@ -24,12 +24,13 @@ func (tx *Tx) InsertGoal(ctx context.Context, g *rapport.Goal) error {
 	return nil
 }
 
-// Goals returns the goals, open ones first, then by due date and creation.
+// Goals returns the goals of whoever the transaction is for (its lens),
+// open ones first, then by due date and creation.
 func (tx *Tx) Goals(ctx context.Context) ([]rapport.Goal, error) {
 	out := []rapport.Goal{}
 	index := map[string]int{}
-	err := tx.eachRow(ctx, "read goals", `SELECT id, text, due_ms, done_ms, created_ms FROM goals
-		ORDER BY CASE WHEN done_ms IS NULL THEN 0 ELSE 1 END, CASE WHEN due_ms IS NULL THEN 1 ELSE 0 END, due_ms, created_ms, id`, nil, func(r *sql.Rows) error {
+	err := tx.eachRow(ctx, "read goals", `SELECT id, text, due_ms, done_ms, created_ms FROM goals WHERE member_id = ?
+		ORDER BY CASE WHEN done_ms IS NULL THEN 0 ELSE 1 END, CASE WHEN due_ms IS NULL THEN 1 ELSE 0 END, due_ms, created_ms, id`, []any{tx.lens}, func(r *sql.Rows) error {
 		var g rapport.Goal
 		var due, done sql.NullInt64
 		var created int64

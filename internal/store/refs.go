@@ -36,7 +36,7 @@ func (tx *Tx) resolveID(ctx context.Context, table, what, ref string) (string, e
 
 // byPerson reads the row q picks for the person ref names; an error names
 // what was looked for, or why the person is not known.
-func (tx *Tx) byPerson(ctx context.Context, ref, what, q string) (string, error) {
+func (tx *Tx) byPerson(ctx context.Context, ref, what, q string, more ...any) (string, error) {
 	p, err := tx.Resolve(ctx, ref)
 	if rapport.ErrorCode(err) == rapport.ENOTFOUND {
 		return "", rapport.Errorf(rapport.ENOTFOUND, "no %s with id %q, and no person %q", what, ref, ref)
@@ -44,7 +44,7 @@ func (tx *Tx) byPerson(ctx context.Context, ref, what, q string) (string, error)
 	if err != nil {
 		return "", err
 	}
-	ids, err := tx.strings(ctx, q, p.ID)
+	ids, err := tx.strings(ctx, q, append([]any{p.ID}, more...)...)
 	if err != nil {
 		return "", fmt.Errorf("find %s of %s: %w", what, p.Name, err)
 	}
