@@ -3,6 +3,8 @@ package app
 import (
 	"cmp"
 	"context"
+	"fmt"
+	"math"
 	"net/mail"
 	"slices"
 	"sort"
@@ -734,4 +736,90 @@ func (a *App) ownWorkspaceOnly(what string) error {
 		schema = "public"
 	}
 	return rapport.Errorf(rapport.EINVALID, "%s of a team's workspace would carry the members' private notes: the operator backs it up (pg_dump -n %s); export vCard or CSV for the people", what, schema)
+}
+
+// TieCheck is how the members' stored ties compare with a rebuild from
+// their histories.
+type TieCheck struct {
+	Checked    int      `json:"checked"`
+	Mismatched int      `json:"mismatched"`
+	Examples   []string `json:"examples,omitempty"`
+}
+
+// CheckMemberTies rebuilds every member's ties in memory from their
+// histories and compares them with the stored ones (strength now, touch
+// count): what a load test checks after its writes.
+func (a *App) CheckMemberTies(ctx context.Context) (*TieCheck, error) {
+	tx := a.DB.View()
+	p, kinds, err := a.modelOf(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	want := map[[2]string]*model.Tie{}
+	err = tx.EachMemberTouch(ctx, func(t store.MemberTouch) error {
+		k := [2]string{t.MemberID, t.PersonID}
+		if want[k] == nil {
+			want[k] = &model.Tie{}
+		}
+		want[k].Add(model.TouchOf(kinds[t.Kind], t.At, t.By, t.Minutes, t.Participants), p)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	now := a.now()
+	c := &TieCheck{}
+	bad := func(format string, args ...any) {
+		c.Mismatched++
+		if len(c.Examples) < 5 {
+			c.Examples = append(c.Examples, fmt.Sprintf(format, args...))
+		}
+	}
+	err = tx.EachMemberTie(ctx, "", func(t store.MemberTie) error {
+		c.Checked++
+		got, err := decodeTie(t.State)
+		if err != nil {
+			return err
+		}
+		k := [2]string{t.MemberID, t.PersonID}
+		w := want[k]
+		delete(want, k)
+		if w == nil {
+			bad("%s/%s: stored, but no history", t.MemberID, t.PersonID)
+			return nil
+		}
+		if g, e := got.Strength(now, p), w.Strength(now, p); math.Abs(g-e) > 1e-6 || got.Touches != w.Touches {
+			bad("%s/%s: stored %.4f (%d touches), rebuilt %.4f (%d)", t.MemberID, t.PersonID, g, got.Touches, e, w.Touches)
+		}
+		return nil
+	})
+	for k := range want {
+		bad("%s/%s: a history, but no stored tie", k[0], k[1])
+	}
+	return c, err
+}
+
+// WorkspaceNamed is Workspace by the workspace's name.
+func (a *App) WorkspaceNamed(ctx context.Context, name string) (*App, error) {
+	w, err := a.workspace(ctx, a.DB.View(), name)
+	if err != nil {
+		return nil, err
+	}
+	return a.Workspace(ctx, w.ID)
+}
+
+// MissingInteractions returns those of ids that are not stored (a load
+// test's acknowledged writes).
+func (a *App) MissingInteractions(ctx context.Context, ids []string) ([]string, error) {
+	known, err := a.DB.View().KnownInteractions(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	var out []string
+	for _, id := range ids {
+		if !known[id] {
+			out = append(out, id)
+		}
+	}
+	return out, nil
 }

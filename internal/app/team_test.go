@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/rapport-app/rapport"
+	"github.com/rapport-app/rapport/internal/demo"
 	"github.com/rapport-app/rapport/internal/importer"
 	"github.com/rapport-app/rapport/internal/model"
 	"github.com/rapport-app/rapport/internal/store/pgtest"
@@ -537,5 +538,48 @@ func TestTeamAssignmentsDoNotDoubleBook(t *testing.T) {
 	}
 	if _, err := a.FollowupDone(asAnn, fu.ID); rapport.ErrorCode(err) != rapport.ENOTFOUND {
 		t.Errorf("ann closed pat's follow-up: %v", err)
+	}
+}
+
+// The demo team: a workspace of members whose generated interactions are
+// each a member's, people known by one member or two, every stored member
+// tie equal to a rebuild, and a token for each member that signs them in.
+func TestDemoTeam(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
+	}
+	dir := newApp(t, now)
+	ctx := context.Background()
+	res := must[*TeamDemoResult](t)(dir.DemoTeam(ctx, "Demo Team", 4, demo.Options{People: 300, Years: 2, Seed: 3, Interactions: 6000}, nil))
+	if len(res.Members) != 4 || res.People != 300 || res.Interactions < 5000 {
+		t.Fatalf("demo: %+v", res)
+	}
+	m, ok, err := dir.MemberForToken(ctx, res.Members[2].Token)
+	if err != nil || !ok || m.Email != "m03@demo.example" {
+		t.Fatalf("member 3's token: %+v %v %v", m, ok, err)
+	}
+	ws := must[*App](t)(dir.WorkspaceNamed(ctx, "Demo Team"))
+	defer ws.Close()
+	c := must[*TieCheck](t)(ws.CheckMemberTies(ctx))
+	if c.Checked < 300 || c.Mismatched != 0 {
+		t.Errorf("ties: %+v", c)
+	}
+	l := must[*TeamLadder](t)(ws.TeamLadder(WithMember(ctx, m)))
+	if l.Contacts != 300 || len(l.Members) != 4 {
+		t.Fatalf("team ladder: %+v", l)
+	}
+	for i, n := range l.Rungs[0].Members {
+		if n == 0 || n >= l.Rungs[0].Team {
+			t.Errorf("member %d stands above the first rung with %d of the team's %d", i, n, l.Rungs[0].Team)
+		}
+	}
+	two := 0
+	for _, p := range must[[]PersonSummary](t)(ws.People(WithMember(ctx, m), PeopleFilter{})) {
+		if d := must[*PersonDetail](t)(ws.Show(WithMember(ctx, m), p.ID)); len(d.Team) > 1 {
+			two++
+		}
+	}
+	if two == 0 {
+		t.Error("no one known by two members")
 	}
 }

@@ -14,11 +14,18 @@ import (
 
 func (r *runner) demoCmd() *cobra.Command {
 	var opts demo.Options
+	var team bool
+	var members int
+	var workspace string
 	c := &cobra.Command{
 		Use:   "demo",
 		Short: "Fill an empty database with a realistic synthetic network",
+		Long: `Fill an empty database with a realistic synthetic network. With --team (on
+PostgreSQL), make a workspace of --members members instead, whose interactions
+with the network are the members' own, and print each member's API token.`,
 		Example: `  rapport --db demo.db demo
-  rapport --db bench.db demo --people 20000 --interactions 2000000 --years 5`,
+  rapport --db bench.db demo --people 20000 --interactions 2000000 --years 5
+  rapport --db postgres:///team demo --team --members 20 --people 200000 --interactions 10000000 --json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			a, err := r.open(cmd.Context())
@@ -31,6 +38,23 @@ func (r *runner) demoCmd() *cobra.Command {
 				progress = func(done, total int) {
 					fmt.Fprintf(r.env.Stderr, "\r  %d / ~%d interactions", done, total)
 				}
+			}
+			if team {
+				res, err := a.DemoTeam(cmd.Context(), workspace, members, opts, progress)
+				if progress != nil {
+					fmt.Fprintln(r.env.Stderr)
+				}
+				if err != nil {
+					return err
+				}
+				r.log.Debug("team demo generated", "took", time.Since(start))
+				return r.emit(res, func(w io.Writer) {
+					fmt.Fprintf(w, "Made the workspace %q: %d members, %d people, %d interactions.\nEach member's token (RAPPORT_MEMBER_TOKEN=… rapport today, or Authorization: Bearer …):\n",
+						res.Workspace, len(res.Members), res.People, res.Interactions)
+					for _, m := range res.Members {
+						fmt.Fprintf(w, "%s\t%s\n", m.Email, m.Token)
+					}
+				})
 			}
 			res, err := a.Demo(cmd.Context(), opts, progress)
 			if progress != nil {
@@ -54,6 +78,9 @@ func (r *runner) demoCmd() *cobra.Command {
 	c.Flags().IntVar(&opts.Years, "years", 5, "how many years of history")
 	c.Flags().Uint64Var(&opts.Seed, "seed", 1, "random seed: the same seed gives the same network")
 	c.Flags().IntVar(&opts.Interactions, "interactions", 0, "aim for this many interactions in all (0: what the people's rhythms give)")
+	c.Flags().BoolVar(&team, "team", false, "make a team's workspace (PostgreSQL)")
+	c.Flags().IntVar(&members, "members", 20, "with --team: how many members")
+	c.Flags().StringVar(&workspace, "workspace", "Demo Team", "with --team: the workspace's name")
 	return c
 }
 

@@ -381,8 +381,12 @@ func (tx *Tx) DeleteInteraction(ctx context.Context, id string) error {
 // TouchedBetween returns the people with an interaction in [from, to).
 func (tx *Tx) TouchedBetween(ctx context.Context, from, to time.Time) (map[string]bool, error) {
 	out := map[string]bool{}
-	err := tx.eachRow(ctx, "read who was touched", `SELECT DISTINCT ip.person_id FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id
-		WHERE i.at_ms >= ? AND i.at_ms < ?`, []any{ms(from), ms(to)}, func(rows *sql.Rows) error {
+	q, args := `SELECT DISTINCT ip.person_id FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id
+		WHERE i.at_ms >= ? AND i.at_ms < ?`, []any{ms(from), ms(to)}
+	if tx.lens != "" { // whom a member was in touch with
+		q, args = q+` AND i.member_id = ?`, append(args, tx.lens)
+	}
+	err := tx.eachRow(ctx, "read who was touched", q, args, func(rows *sql.Rows) error {
 		var id string
 		err := rows.Scan(&id)
 		out[id] = true
@@ -487,4 +491,27 @@ func (tx *Tx) UpdateInteraction(ctx context.Context, in rapport.Interaction, was
 		return fmt.Errorf("change interaction %s: %w", in.ID, mapErr(err))
 	}
 	return nil
+}
+
+// KnownInteractions returns which of ids are stored.
+func (tx *Tx) KnownInteractions(ctx context.Context, ids []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		err := tx.eachRow(ctx, "find interactions", `SELECT id FROM interactions WHERE id IN (?`+strings.Repeat(", ?", n-1)+`)`, args, func(rows *sql.Rows) error {
+			var id string
+			err := rows.Scan(&id)
+			out[id] = true
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		ids = ids[n:]
+	}
+	return out, nil
 }

@@ -313,7 +313,7 @@ func (s *ActivitySum) add(minutes int) {
 
 // ActivitySums counts the interactions in [from, to) by kind, side and
 // favour: whole days from activity_days where built, the rest from the
-// interactions themselves.
+// interactions themselves (through a member's lens, all from theirs).
 func (tx *Tx) ActivitySums(ctx context.Context, from, to time.Time) ([]ActivitySum, error) {
 	m, err := tx.builtMarks(ctx)
 	if err != nil {
@@ -352,10 +352,14 @@ func (tx *Tx) ActivitySums(ctx context.Context, from, to time.Time) ([]ActivityS
 		if !a.Before(b) {
 			return nil
 		}
+		if tx.lens != "" { // a member's: the day counts are everyone's
+			return read(`SELECT kind, by_side, favour, COUNT(*), COALESCE(SUM(minutes), 0), SUM(CASE WHEN minutes > 0 THEN 0 ELSE 1 END)
+			FROM interactions WHERE at_ms >= ? AND at_ms < ? AND member_id = ? GROUP BY kind, by_side, favour`, ms(a), ms(b), tx.lens)
+		}
 		return read(`SELECT kind, by_side, favour, COUNT(*), COALESCE(SUM(minutes), 0), SUM(CASE WHEN minutes > 0 THEN 0 ELSE 1 END)
 			FROM interactions WHERE at_ms >= ? AND at_ms < ? GROUP BY kind, by_side, favour`, ms(a), ms(b))
 	}
-	if m.built && first.Before(last) {
+	if m.built && first.Before(last) && tx.lens == "" {
 		if err := read(`SELECT kind, by_side, favour, SUM(n), SUM(minutes), SUM(unrecorded)
 			FROM activity_days WHERE day_ms >= ? AND day_ms < ? GROUP BY kind, by_side, favour`, ms(first), ms(last)); err != nil {
 			return nil, err
