@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -38,6 +39,13 @@ type App struct {
 	dir   *App
 	space *Workspace
 	as    *Member
+
+	// replica, when set, serves the team views and searches (see
+	// SetReplica); wrote is when each member last wrote (time.Time by
+	// member id), whose reads stay on the primary for fresh after it.
+	replica *App
+	fresh   time.Duration
+	wrote   sync.Map
 }
 
 // zoneKey is where the time_zone setting is kept: an IANA name.
@@ -118,8 +126,13 @@ func Open(ctx context.Context, path string, now func() time.Time) (*App, error) 
 	return New(db, now), nil
 }
 
-// Close closes the database.
-func (a *App) Close() error { return a.DB.Close() }
+// Close closes the database (and a workspace's replica handle).
+func (a *App) Close() error {
+	if a.replica != nil && a.dir != nil {
+		a.replica.DB.Close()
+	}
+	return a.DB.Close()
+}
 
 // DefaultPath is the database used when none is named (see store.DefaultPath).
 func DefaultPath() (string, error) { return store.DefaultPath() }
@@ -142,12 +155,42 @@ func (a *App) Where() string { return a.DB.Path() }
 // server the member's own ties, goals, follow-ups and assignments (see
 // lens); elsewhere the database as it is.
 func (a *App) update(ctx context.Context, fn func(*store.Tx) error) error {
+	defer a.noteWrite(ctx)
 	return a.DB.Update(ctx, func(tx *store.Tx) error { return fn(a.lens(ctx, tx)) })
 }
 
 // bulk is update for large writes (store.DB.BulkUpdate).
 func (a *App) bulk(ctx context.Context, fn func(*store.Tx) error) error {
+	defer a.noteWrite(ctx)
 	return a.DB.BulkUpdate(ctx, func(tx *store.Tx) error { return fn(a.lens(ctx, tx)) })
+}
+
+// SetReplica sends the reads of the team's views and of searches to r, an
+// App open on a streaming replica of a's database (serve --read-replica),
+// except a member's own for fresh after each of their writes: a replica
+// lags, and what one just did must show. Workspaces opened after this read
+// their replica's schema too.
+func (a *App) SetReplica(r *App, fresh time.Duration) { a.replica, a.fresh = r, fresh }
+
+// noteWrite remembers when the one acting last wrote (for the replica's
+// reads; a write that failed is remembered too, which only keeps them on
+// the primary a little longer).
+func (a *App) noteWrite(ctx context.Context) {
+	if a.replica != nil {
+		a.wrote.Store(a.memberID(ctx), time.Now())
+	}
+}
+
+// readView is a reader for the team's views and searches: the replica's,
+// unless there is none or the one acting wrote within fresh.
+func (a *App) readView(ctx context.Context) *store.Tx {
+	if a.replica == nil {
+		return a.view(ctx)
+	}
+	if t, ok := a.wrote.Load(a.memberID(ctx)); ok && time.Since(t.(time.Time)) < a.fresh {
+		return a.view(ctx)
+	}
+	return a.lens(ctx, a.replica.DB.View())
 }
 
 // view is a reader seen by whoever acts (see update).
@@ -160,3 +203,6 @@ func newID() string { return uuid.Must(uuid.NewV7()).String() }
 func sortEntries(e []LedgerEntry) {
 	sort.SliceStable(e, func(i, j int) bool { return e[i].At.Before(e[j].At) })
 }
+
+// IsURL reports whether a database path is a PostgreSQL URL.
+func IsURL(path string) bool { return store.IsURL(path) }

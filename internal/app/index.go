@@ -26,7 +26,7 @@ type indexed struct {
 
 // PeopleIndex reads everyone once.
 func (a *App) PeopleIndex(ctx context.Context) (*PeopleIndex, error) {
-	tx := a.view(ctx)
+	tx := a.readView(ctx) // searches may be served by a read replica
 	p, sc, err := a.scored(ctx, tx)
 	if err != nil {
 		return nil, err

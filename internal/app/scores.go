@@ -64,6 +64,19 @@ func WithScores(ctx context.Context) context.Context {
 	return context.WithValue(ctx, scoresMemoKey{}, &scoresMemo{})
 }
 
+// WithScoresOf is WithScores with the scores already at hand (a server's
+// cached ranking of the one acting, from Ranking).
+func WithScoresOf(ctx context.Context, sc *Scores) context.Context {
+	return context.WithValue(ctx, scoresMemoKey{}, &scoresMemo{sc: sc})
+}
+
+// Ranking is everyone's scores now, as the one acting sees them: what a
+// server may cache and hand back with WithScoresOf.
+func (a *App) Ranking(ctx context.Context) (*Scores, error) {
+	_, sc, err := a.scored(ctx, a.view(ctx))
+	return sc, err
+}
+
 // readScores is scores for a read: from the context's memo when it has one.
 func (a *App) readScores(ctx context.Context, tx *store.Tx, p model.Params) (*Scores, error) {
 	m, _ := ctx.Value(scoresMemoKey{}).(*scoresMemo)

@@ -87,6 +87,15 @@ func (a *App) Workspace(ctx context.Context, id string) (*App, error) {
 		return nil, err
 	}
 	wa := &App{DB: db, Now: a.Now, Warn: a.Warn, dir: a, space: &w}
+	if a.replica != nil {
+		// A replica that has not caught up with the workspace yet (made,
+		// or migrated, moments ago) serves none of its reads.
+		if rdb, err := a.replica.DB.OpenSchema(ctx, w.Schema, role); err == nil {
+			wa.replica, wa.fresh = &App{DB: rdb, Now: a.Now, space: &w}, a.fresh
+		} else if a.Warn != nil {
+			a.Warn(fmt.Sprintf("the read replica does not serve %q yet: %v", w.Name, err))
+		}
+	}
 	if err := wa.LoadZone(ctx, a.envZone.Load()); err != nil {
 		db.Close()
 		return nil, err
@@ -520,7 +529,7 @@ func (a *App) TeamLadder(ctx context.Context) (*TeamLadder, error) {
 	if err := a.inTeam("the team ladder", "`rapport ladder`"); err != nil {
 		return nil, err
 	}
-	tx := a.view(ctx)
+	tx := a.readView(ctx)
 	p, kinds, err := a.modelOf(ctx, tx)
 	if err != nil {
 		return nil, err
@@ -658,7 +667,7 @@ func (a *App) TeamReport(ctx context.Context, since, until *time.Time) (*TeamRep
 	if !r.Since.Before(r.Until) {
 		return nil, rapport.FieldErrorf(rapport.EINVALID, "since", "%s is not before the end of the period", r.Since.In(a.Zone()).Format("2006-01-02"))
 	}
-	tx := a.view(ctx)
+	tx := a.readView(ctx)
 	_, members, err := a.roster(ctx)
 	if err != nil {
 		return nil, err

@@ -20,8 +20,8 @@ import (
 )
 
 func (r *runner) serveCmd() *cobra.Command {
-	var addr, token, certFile, keyFile string
-	var syncEvery time.Duration
+	var addr, token, certFile, keyFile, replica string
+	var syncEvery, fresh time.Duration
 	var withDemo, newToken bool
 	c := &cobra.Command{
 		Use:   "serve",
@@ -72,6 +72,17 @@ HTTP the token crosses the network in clear text.`,
 				if _, err := a.Demo(ctx, demo.Options{People: 500, Years: 5, Seed: 1}, nil); err != nil {
 					return err
 				}
+			}
+			if replica != "" {
+				if !app.IsURL(replica) || !app.IsURL(a.Where()) {
+					return usageError{fmt.Errorf("--read-replica: expected a postgres:// URL, beside a PostgreSQL --db")}
+				}
+				ra, err := app.Open(ctx, replica, r.env.Clock)
+				if err != nil {
+					return fmt.Errorf("--read-replica: %w", err)
+				}
+				defer ra.Close()
+				a.SetReplica(ra, fresh)
 			}
 			opts := web.Options{Loopback: loopback}
 			team, err := a.TeamMode(ctx)
@@ -135,6 +146,8 @@ HTTP the token crosses the network in clear text.`,
 	c.Flags().StringVar(&token, "token", "", "the secret token to require (default $RAPPORT_TOKEN, else the stored one, else a new one)")
 	c.Flags().BoolVar(&newToken, "new-token", false, "make a new token, print it once and require it (older sessions end)")
 	c.Flags().DurationVar(&syncEvery, "sync-every", 15*time.Minute, "run the sources of rapport sync this often, in the background (0: never)")
+	c.Flags().StringVar(&replica, "read-replica", "", "a streaming replica of the PostgreSQL database (postgres://…): the team's views and searches are read there")
+	c.Flags().DurationVar(&fresh, "replica-fresh", 5*time.Second, "with --read-replica: how long after a member's write their reads stay on the primary")
 	c.Flags().StringVar(&certFile, "tls-cert", "", "serve HTTPS with this certificate (PEM)")
 	c.Flags().StringVar(&keyFile, "tls-key", "", "and this private key (PEM)")
 	return c

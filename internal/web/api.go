@@ -202,7 +202,7 @@ func (s *Server) apiPostPeople(r *http.Request) (int, any, error) {
 
 // apiGetPeopleOne serves GET /api/v1/people/{id}.
 func (s *Server) apiGetPeopleOne(r *http.Request) (int, any, error) {
-	d, err := s.app.Show(r.Context(), r.PathValue("id"))
+	d, err := s.app.Show(s.withScores(r.Context()), r.PathValue("id"))
 	return http.StatusOK, d, err
 }
 
@@ -527,7 +527,7 @@ func (s *Server) apiGetMe(r *http.Request) (int, any, error) {
 
 // apiGetTeamLadder serves GET /api/v1/team/ladder.
 func (s *Server) apiGetTeamLadder(r *http.Request) (int, any, error) {
-	l, err := s.app.TeamLadder(r.Context())
+	l, err := s.teamLadder.get(r.Context())
 	return http.StatusOK, l, err
 }
 
@@ -537,6 +537,10 @@ func (s *Server) apiGetTeamReport(r *http.Request) (int, any, error) {
 	since, until, err := rapport.ReadPeriod(s.app.Local(), q.Get("since"), q.Get("until"))
 	if err != nil {
 		return 0, nil, err
+	}
+	if since == nil && until == nil { // the last 30 days: the same for the whole team
+		v, err := s.teamReport.get(r.Context())
+		return http.StatusOK, v, err
 	}
 	v, err := s.app.TeamReport(r.Context(), since, until)
 	return http.StatusOK, v, err

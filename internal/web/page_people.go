@@ -184,7 +184,7 @@ func linkOf(u string) (personLink, bool) {
 }
 
 func (s *Server) personPage(r *http.Request) (string, pageData, error) {
-	ctx, id := app.WithScores(r.Context()), r.PathValue("id")
+	ctx, id := s.withScores(r.Context()), r.PathValue("id")
 	d, err := s.app.Show(ctx, id)
 	if err != nil {
 		return "", pageData{}, err

@@ -56,15 +56,33 @@ type Server struct {
 
 	viewsMu sync.Mutex
 	views   map[string]*views // by member ("" for one person's Rapport)
+
+	// The team's views, the same for every member of a workspace.
+	teamLadder *cache[*app.TeamLadder]
+	teamReport *cache[*app.TeamReport]
 }
 
 // views are the cached views of one reader: each member of a workspace
 // has their own plan, people and ladder (their ties are their own).
 type views struct {
+	scores *cache[*app.Scores]
 	today  *cache[*todayView]
 	people *cache[*app.PeopleIndex]
 	ladder *cache[*app.Ladder]
 	hist   *cache[[]app.LadderPoint]
+}
+
+// withScores is ctx with the ranking of whoever it acts as (a person's page
+// reads it three times): on a team's server the member's cached one, which
+// their own writes refresh at once and teammates' (which leave their ties
+// alone) within teamRebuildEvery; elsewhere made for the request.
+func (s *Server) withScores(ctx context.Context) context.Context {
+	if MemberOf(ctx) != nil {
+		if sc, err := s.viewsOf(ctx).scores.get(ctx); err == nil {
+			return app.WithScoresOf(ctx, sc)
+		}
+	}
+	return app.WithScores(ctx)
 }
 
 // viewsOf are the cached views of whoever a request acts as.
@@ -80,10 +98,14 @@ func (s *Server) viewsOf(ctx context.Context) *views {
 	}
 	a := s.app
 	v := &views{
+		scores: newCache(s.version, a.Ranking),
 		today:  newCache(s.version, s.buildToday),
 		people: newCache(s.version, a.PeopleIndex),
 		ladder: newCache(s.version, a.Ladder),
 		hist:   newCache(s.version, func(ctx context.Context) ([]app.LadderPoint, error) { return a.LadderHistory(ctx, 6) }),
+	}
+	if id != "" {
+		v.scores.every, v.today.every, v.people.every, v.ladder.every, v.hist.every = teamRebuildEvery, teamRebuildEvery, teamRebuildEvery, teamRebuildEvery, teamRebuildEvery
 	}
 	s.views[id] = v
 	return v
@@ -108,6 +130,11 @@ func New(ctx context.Context, a *app.App, log *slog.Logger, opts Options) (*Serv
 		return nil, err
 	}
 	s.views = map[string]*views{}
+	s.teamLadder = newCache(s.version, a.TeamLadder)
+	s.teamReport = newCache(s.version, func(ctx context.Context) (*app.TeamReport, error) { return a.TeamReport(ctx, nil, nil) })
+	// Everyone's writes move the team's views, a little each: rebuilt at
+	// most every few seconds under a stream of them.
+	s.teamLadder.every, s.teamReport.every = teamViewsEvery, teamViewsEvery
 	if _, team := opts.Auth.(*TeamAuth); team && !opts.inner {
 		s.spaces = &spaces{dir: a, log: log, opts: opts, by: map[string]*Server{}}
 	}
@@ -140,6 +167,7 @@ func (s *Server) version(ctx context.Context) (string, error) {
 // now, so the page the user is sent to next shows what they just did.
 func (s *Server) changed(ctx context.Context) {
 	v := s.viewsOf(ctx)
+	v.scores.refresh(ctx)
 	v.today.refresh(ctx)
 	v.people.refresh(ctx)
 	v.ladder.refresh(ctx)
@@ -392,15 +420,27 @@ type cache[T any] struct {
 	key      string
 	val      T
 	building bool
-	started  time.Time // of the last background rebuild
+	started  time.Time     // of the last background rebuild
+	every    time.Duration // rebuildEvery, unless a view says otherwise
+	fillMu   sync.Mutex    // one build at a time: a view wanted by many at once is built once
 }
 
 // rebuildEvery bounds background rebuilds: under a stream of writes a view
 // is rebuilt at most this often, so serving never starves for CPU.
 const rebuildEvery = 500 * time.Millisecond
 
+// teamRebuildEvery bounds the rebuilds of a member's own views on a team's
+// server under their teammates' writes, which do not change the member's
+// ties (their own writes rebuild them at once, see changed): what a
+// teammate changed of the people themselves (a name, someone new) shows
+// within this.
+const teamRebuildEvery = time.Minute
+
+// teamViewsEvery bounds the rebuilds of the team's views (ladder, report).
+const teamViewsEvery = 5 * time.Second
+
 func newCache[T any](version func(context.Context) (string, error), build func(context.Context) (T, error)) *cache[T] {
-	return &cache[T]{version: version, build: build}
+	return &cache[T]{version: version, build: build, every: rebuildEvery}
 }
 
 func (c *cache[T]) get(ctx context.Context) (T, error) {
@@ -417,7 +457,7 @@ func (c *cache[T]) get(ctx context.Context) (T, error) {
 	}
 	if c.have {
 		v := c.val
-		if !c.building && time.Since(c.started) >= rebuildEvery {
+		if !c.building && time.Since(c.started) >= c.every {
 			c.building, c.started = true, time.Now()
 			go c.rebuild(context.WithoutCancel(ctx), key)
 		}
@@ -436,12 +476,24 @@ func (c *cache[T]) rebuild(ctx context.Context, key string) {
 }
 
 func (c *cache[T]) fill(ctx context.Context, key string) (T, error) {
+	c.fillMu.Lock()
+	defer c.fillMu.Unlock()
+	c.mu.Lock()
+	if c.have && c.key == key { // built meanwhile by whoever held fillMu
+		v := c.val
+		c.mu.Unlock()
+		return v, nil
+	}
+	c.mu.Unlock()
 	v, err := c.build(ctx)
 	if err != nil {
 		return v, err
 	}
 	c.mu.Lock()
 	c.have, c.key, c.val = true, key, v
+	if c.started.IsZero() {
+		c.started = time.Now() // the next rebuild waits its turn after the first build too
+	}
 	c.mu.Unlock()
 	return v, nil
 }

@@ -50,14 +50,15 @@ func main() {
 	dbURL := flag.String("db", "", "the database, to check the writes and the ties after the load")
 	clients := flag.Int("clients", 50, "concurrent clients")
 	dur := flag.Duration("for", time.Minute, "how long to run")
+	think := flag.Duration("think", 0, "each client's pause between requests (0: as fast as the server answers)")
 	flag.Parse()
-	if err := run(*base, *teamFile, *dbURL, *clients, *dur); err != nil {
+	if err := run(*base, *teamFile, *dbURL, *clients, *dur, *think); err != nil {
 		fmt.Fprintln(os.Stderr, "loadteam:", err)
 		os.Exit(1)
 	}
 }
 
-func run(base, teamFile, dbURL string, clients int, dur time.Duration) error {
+func run(base, teamFile, dbURL string, clients int, dur, think time.Duration) error {
 	b, err := os.ReadFile(teamFile)
 	if err != nil {
 		return err
@@ -113,6 +114,19 @@ func run(base, teamFile, dbURL string, clients int, dur time.Duration) error {
 			return fmt.Errorf("%s has no people", m.Email)
 		}
 	}
+	// Warm up, untimed: each member's first visit builds their views (plan,
+	// people, ladder), as the first page of a member's day would.
+	var warm sync.WaitGroup
+	for _, m := range t.Members {
+		warm.Add(1)
+		go func() {
+			defer warm.Done()
+			for _, p := range []string{"/api/v1/today", "/api/v1/people?q=a", "/api/v1/ladder", "/api/v1/team/ladder", "/api/v1/team/report"} {
+				_, _, _, _ = do("GET", p, m.Token, nil)
+			}
+		}()
+	}
+	warm.Wait()
 	results := make(chan result, 1024)
 	var wg sync.WaitGroup
 	stop := time.Now().Add(dur)
@@ -166,6 +180,9 @@ func run(base, teamFile, dbURL string, clients int, dur time.Duration) error {
 					res.err = fmt.Sprintf("%d %.200s", code, body)
 				}
 				results <- res
+				if think > 0 {
+					time.Sleep(think/2 + time.Duration(r.Int64N(int64(think)))) // think ± half
+				}
 			}
 		}()
 	}
@@ -184,7 +201,7 @@ func run(base, teamFile, dbURL string, clients int, dur time.Duration) error {
 			wrote = append(wrote, r.wrote)
 		}
 	}
-	fmt.Printf("%d requests by %d clients in %s (%.0f/s), %d errors, %d writes acknowledged\n", n, clients, dur, float64(n)/dur.Seconds(), len(errs), len(wrote))
+	fmt.Printf("%d requests by %d clients (pausing %s) in %s (%.0f/s), %d errors, %d writes acknowledged\n", n, clients, think, dur, float64(n)/dur.Seconds(), len(errs), len(wrote))
 	classes := make([]string, 0, len(took))
 	for c := range took {
 		classes = append(classes, c)

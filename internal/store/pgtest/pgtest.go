@@ -195,3 +195,41 @@ func lastLines(s string, n int) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return strings.Join(lines[max(0, len(lines)-n):], " | ")
 }
+
+// Replica returns the URLs of a new database on the cluster and of the same
+// database on a streaming replica of the cluster, made for t with
+// pg_basebackup and started on a port of its own (stopped and removed after
+// t). The replica is a hot standby: it serves reads, refuses writes, and
+// replays the primary's changes as they come.
+func Replica(t testing.TB) (primary, replica string) {
+	t.Helper()
+	primary = URL(t)
+	c := started
+	dir, err := os.MkdirTemp("", "rapport-pg-replica-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chmod(dir, 0o777); err != nil {
+		t.Fatal(err)
+	}
+	data := filepath.Join(dir, "data")
+	if err := c.run("pg_basebackup", "-D", data, "-R", "-X", "stream", "--checkpoint=fast", "-d", "host=127.0.0.1 port="+c.port+" user=rapport"); err != nil {
+		os.RemoveAll(dir)
+		t.Fatalf("pg_basebackup: %v", err)
+	}
+	port, err := freePort()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := "-p " + port + " -k " + filepath.Join(c.dir, "sock") + " -c listen_addresses=127.0.0.1 -c hot_standby=on -c max_connections=200"
+	if err := c.run("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "log"), "-w", "-t", "60", "start"); err != nil {
+		log, _ := os.ReadFile(filepath.Join(dir, "log"))
+		os.RemoveAll(dir)
+		t.Fatalf("start the replica: %v; its log: %s", err, lastLines(string(log), 5))
+	}
+	t.Cleanup(func() {
+		_ = c.run("pg_ctl", "-D", data, "-m", "immediate", "-w", "stop")
+		os.RemoveAll(dir)
+	})
+	return primary, strings.Replace(primary, "127.0.0.1:"+c.port+"/", "127.0.0.1:"+port+"/", 1)
+}
