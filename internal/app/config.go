@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -232,6 +233,8 @@ func (a *App) UpdateSettings(ctx context.Context, in SettingsInput) error {
 		if err != nil {
 			return err
 		}
+		orig := p
+		orig.Layers = slices.Clone(p.Layers) // set writes the layers in place
 		stored := map[string]string{}
 		for _, k := range keys {
 			s, value := byKey[k], in.Config[k]
@@ -249,6 +252,25 @@ func (a *App) UpdateSettings(ctx context.Context, in SettingsInput) error {
 		}
 		if err := a.storeBudget(ctx, tx, day, week); err != nil {
 			return err
+		}
+		// The model and the zone are the workspace's on a team's server:
+		// a member sends them back unchanged with their budget, and only
+		// an owner or an admin changes them.
+		now, err := tx.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		for _, k := range keys {
+			if byKey[k].get(&orig) != byKey[k].get(&p) {
+				if err := a.sharedChange(ctx, "the model's settings"); err != nil {
+					return err
+				}
+			}
+		}
+		if setZone && strings.TrimSpace(strings.TrimPrefix(zone, "default")) != now[zoneKey] {
+			if err := a.sharedChange(ctx, "the time zone"); err != nil {
+				return err
+			}
 		}
 		for _, k := range keys {
 			if err := tx.SetSetting(ctx, "model."+k, stored[k]); err != nil {

@@ -128,6 +128,9 @@ type RungEdit struct {
 
 // LadderSet changes a rung, or puts an existing kind on the ladder.
 func (a *App) LadderSet(ctx context.Context, action string, e RungEdit) (rapport.Kind, error) {
+	if err := a.sharedChange(ctx, "the ladder's rungs"); err != nil {
+		return rapport.Kind{}, err
+	}
 	var out rapport.Kind
 	err := a.update(ctx, func(tx *store.Tx) error {
 		k, err := tx.Kind(ctx, strings.ToLower(strings.TrimSpace(action)))
@@ -159,6 +162,9 @@ func (a *App) LadderSet(ctx context.Context, action string, e RungEdit) (rapport
 
 // LadderAdd adds a new action to the catalogue and the ladder.
 func (a *App) LadderAdd(ctx context.Context, action string, e RungEdit) (rapport.Kind, error) {
+	if err := a.sharedChange(ctx, "the ladder's rungs"); err != nil {
+		return rapport.Kind{}, err
+	}
 	name := strings.ToLower(strings.TrimSpace(action))
 	if err := rapport.ValidateKindName(name); err != nil {
 		return rapport.Kind{}, err
@@ -184,6 +190,9 @@ func (a *App) LadderAdd(ctx context.Context, action string, e RungEdit) (rapport
 // LadderRemove takes an action off the ladder. A kind that ships with
 // Rapport or that interactions use stays in the catalogue, without a threshold.
 func (a *App) LadderRemove(ctx context.Context, action string) error {
+	if err := a.sharedChange(ctx, "the ladder's rungs"); err != nil {
+		return err
+	}
 	return a.update(ctx, func(tx *store.Tx) error {
 		k, err := a.rung(ctx, tx, action)
 		if err != nil {

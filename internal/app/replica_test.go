@@ -39,10 +39,13 @@ func TestTeamViewsReadFromAReplica(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { rep.Close() })
+	// The primary's insert position (not its write position: the test
+	// cluster commits without waiting for the WAL writer) reached by the
+	// replica's replay.
 	caughtUp := func() {
 		t.Helper()
 		var lsn string
-		if err := prim.QueryRowContext(ctx, `SELECT pg_current_wal_lsn()::text`).Scan(&lsn); err != nil {
+		if err := prim.QueryRowContext(ctx, `SELECT pg_current_wal_insert_lsn()::text`).Scan(&lsn); err != nil {
 			t.Fatal(err)
 		}
 		for range 200 {
@@ -60,7 +63,7 @@ func TestTeamViewsReadFromAReplica(t *testing.T) {
 		t.Fatalf("open the replica: %v", err)
 	}
 	t.Cleanup(func() { r.Close() })
-	dir.SetReplica(r, 300*time.Millisecond)
+	dir.SetReplica(r, 3*time.Second)
 	a := must[*App](t)(dir.Workspace(ctx, pat.Workspace.ID))
 	t.Cleanup(func() { a.Close() })
 	if a.replica == nil {
@@ -68,7 +71,7 @@ func TestTeamViewsReadFromAReplica(t *testing.T) {
 	}
 	must[*PersonDetail](t)(a.AddPerson(asPat, "Xavier Xu", PersonEdit{}))
 	caughtUp()
-	time.Sleep(350 * time.Millisecond) // past Pat's fresh window
+	time.Sleep(3100 * time.Millisecond) // past Pat's fresh window
 	// The replica stops replaying: what is written now reaches it later.
 	if _, err := rep.ExecContext(ctx, `SELECT pg_wal_replay_pause()`); err != nil {
 		t.Fatal(err)

@@ -832,3 +832,15 @@ func (a *App) MissingInteractions(ctx context.Context, ids []string) ([]string, 
 	}
 	return out, nil
 }
+
+// sharedChange refuses a change of what a workspace shares (the model, the
+// ladder, the time zone) to a member who is neither its owner nor an admin.
+func (a *App) sharedChange(ctx context.Context, what string) error {
+	if a.space == nil {
+		return nil
+	}
+	if m := a.actor(ctx); m != nil && (m.Role == RoleOwner || m.Role == RoleAdmin) {
+		return nil
+	}
+	return rapport.Errorf(rapport.EINVALID, "%s are the workspace's: only its owner or an admin changes them", what)
+}

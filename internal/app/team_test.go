@@ -583,3 +583,42 @@ func TestDemoTeam(t *testing.T) {
 		t.Error("no one known by two members")
 	}
 }
+
+// On a team's server each member keeps their own budget and offers, and
+// what the workspace shares (the model, the ladder, the zone) is changed by
+// its owner or an admin only; a member's form that sends it back unchanged
+// passes.
+func TestWorkspaceSettingsAreTheAdmins(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
+	}
+	dir := newApp(t, now)
+	ctx := context.Background()
+	pat := must[*Invitation](t)(dir.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
+	ann := must[*Invitation](t)(dir.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "member")).Member
+	a := space(t, dir, pat)
+	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
+	must[*Budget](t)(a.SetBudget(asAnn, ptr(40), nil))
+	if b := must[*Budget](t)(a.Budget(asAnn)); b.DayMinutes != 40 {
+		t.Errorf("ann's budget: %+v", b)
+	}
+	if b := must[*Budget](t)(a.Budget(asPat)); b.DayMinutes == 40 {
+		t.Errorf("pat's budget is ann's: %+v", b)
+	}
+	if err := a.SetConfig(asAnn, "half_life", "200"); err == nil || !strings.Contains(err.Error(), "owner or an admin") {
+		t.Errorf("a member changed the model: %v", err)
+	}
+	if _, err := a.LadderSet(asAnn, "call", RungEdit{Threshold: ptr(30.0)}); err == nil {
+		t.Error("a member moved a rung")
+	}
+	cur := map[string]string{}
+	for _, s := range must[[]Setting](t)(a.Config(asAnn)) {
+		cur[s.Key] = s.Value
+	}
+	if err := a.UpdateSettings(asAnn, SettingsInput{Day: ptr(35), Config: map[string]string{"half_life": cur["half_life"]}}); err != nil {
+		t.Errorf("ann's settings form, the model unchanged: %v", err)
+	}
+	if err := a.SetConfig(asPat, "half_life", "200"); err != nil {
+		t.Errorf("the owner changed the model: %v", err)
+	}
+}
