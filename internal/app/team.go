@@ -615,7 +615,8 @@ func (a *App) TeamLadder(ctx context.Context) (*TeamLadder, error) {
 }
 
 // TeamReport is gives against asks, per member and for the team, in a
-// period (who grew and who faded waits for the members' own ties).
+// period, and (when asked: it replays every member's history) how many of
+// each member's ties grew and faded, with the most moved.
 type TeamReport struct {
 	Since   time.Time      `json:"since"`
 	Until   time.Time      `json:"until"`
@@ -633,6 +634,13 @@ type MemberReport struct {
 	No      int            `json:"no"`
 	None    int            `json:"none"`
 	Pending int            `json:"pending"`
+	// With moves: how many ties grew and faded over the period (each
+	// member's own; the team's, a person's strongest member tie), and the
+	// three that moved most each way.
+	GrewCount  int    `json:"grew_count"`
+	FadedCount int    `json:"faded_count"`
+	Grew       []Move `json:"grew,omitempty"`
+	Faded      []Move `json:"faded,omitempty"`
 }
 
 func (r *MemberReport) add(a *store.MemberActivity) {
@@ -647,7 +655,7 @@ func (r *MemberReport) add(a *store.MemberActivity) {
 
 // TeamReport counts what each member did in [since, until) (the last 30
 // days by default): touches, gives, and asks with their outcomes.
-func (a *App) TeamReport(ctx context.Context, since, until *time.Time) (*TeamReport, error) {
+func (a *App) TeamReport(ctx context.Context, since, until *time.Time, moves bool) (*TeamReport, error) {
 	if err := a.inTeam("the team report", "`rapport report`"); err != nil {
 		return nil, err
 	}
@@ -680,15 +688,140 @@ func (a *App) TeamReport(ctx context.Context, since, until *time.Time) (*TeamRep
 	if err != nil {
 		return nil, err
 	}
+	var from, to map[[2]string]float64
+	if moves {
+		if from, to, err = a.memberStrengths(ctx, tx, r.Since, r.Until); err != nil {
+			return nil, err
+		}
+	}
 	for _, m := range members {
 		mr := MemberReport{Member: &TeamMemberRef{Name: m.Name, Email: m.Email}}
 		if act := acts[m.ID]; act != nil {
 			mr.add(act)
 			r.Team.add(act)
 		}
+		if moves {
+			mr.moved(from, to, func(k [2]string) (string, bool) { return k[1], k[0] == m.ID })
+		}
 		r.Members = append(r.Members, mr)
 	}
+	if moves {
+		// The team's: each person's strongest member tie at each end.
+		best := func(in map[[2]string]float64) map[[2]string]float64 {
+			out := map[[2]string]float64{}
+			for k, v := range in {
+				t := [2]string{"", k[1]}
+				out[t] = max(out[t], v)
+			}
+			return out
+		}
+		r.Team.moved(best(from), best(to), func(k [2]string) (string, bool) { return k[1], true })
+		names := func(ms []Move) error {
+			return a.name(ctx, tx, len(ms), func(i int) *rapport.PersonRef { return &ms[i].Person })
+		}
+		for _, mr := range append([]*MemberReport{&r.Team}, func() []*MemberReport {
+			out := make([]*MemberReport, len(r.Members))
+			for i := range r.Members {
+				out[i] = &r.Members[i]
+			}
+			return out
+		}()...) {
+			if err := names(mr.Grew); err != nil {
+				return nil, err
+			}
+			if err := names(mr.Faded); err != nil {
+				return nil, err
+			}
+		}
+	}
 	return r, nil
+}
+
+// moved counts the ties (of the keys pick takes, each naming a person)
+// whose strength rose and fell from one end of the period to the other, and
+// keeps the three that moved most each way.
+func (r *MemberReport) moved(from, to map[[2]string]float64, pick func([2]string) (string, bool)) {
+	var ms []Move
+	seen := map[[2]string]bool{}
+	for _, m := range []map[[2]string]float64{from, to} {
+		for k := range m {
+			id, ok := pick(k)
+			if !ok || seen[k] {
+				continue
+			}
+			seen[k] = true
+			if d := to[k] - from[k]; d != 0 {
+				ms = append(ms, Move{Person: rapport.PersonRef{ID: id}, From: from[k], To: to[k]})
+			}
+		}
+	}
+	sort.Slice(ms, func(i, j int) bool {
+		di, dj := ms[i].To-ms[i].From, ms[j].To-ms[j].From
+		if di != dj {
+			return di > dj
+		}
+		return ms[i].Person.ID < ms[j].Person.ID
+	})
+	r.Grew, r.Faded = []Move{}, []Move{}
+	for _, m := range ms {
+		if m.To > m.From {
+			r.GrewCount++
+			if len(r.Grew) < 3 {
+				r.Grew = append(r.Grew, m)
+			}
+		}
+	}
+	for i := len(ms) - 1; i >= 0; i-- {
+		if ms[i].To < ms[i].From {
+			r.FadedCount++
+			if len(r.Faded) < 3 {
+				r.Faded = append(r.Faded, ms[i])
+			}
+		}
+	}
+}
+
+// memberStrengths replays every member's history once and returns each
+// member's tie strength with each person at the start and at the end of a
+// period, rounded as shown.
+func (a *App) memberStrengths(ctx context.Context, tx *store.Tx, start, end time.Time) (from, to map[[2]string]float64, err error) {
+	p, kinds, err := a.modelOf(ctx, tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ties := map[[2]string]*model.Tie{}
+	from, to = map[[2]string]float64{}, map[[2]string]float64{}
+	passed := false
+	mark := func(at time.Time, into map[[2]string]float64) {
+		for k, t := range ties {
+			if s := round1(t.Strength(at, p)); s > 0 {
+				into[k] = s
+			}
+		}
+	}
+	err = tx.EachMemberTouch(ctx, func(t store.MemberTouch) error {
+		if !t.At.Before(end) {
+			return nil // the rows come in time order: the rest are after it too
+		}
+		if !passed && !t.At.Before(start) {
+			mark(start, from)
+			passed = true
+		}
+		k := [2]string{t.MemberID, t.PersonID}
+		if ties[k] == nil {
+			ties[k] = &model.Tie{}
+		}
+		ties[k].Add(model.TouchOf(kinds[t.Kind], t.At, t.By, t.Minutes, t.Participants), p)
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if !passed {
+		mark(start, from)
+	}
+	mark(end, to)
+	return from, to, nil
 }
 
 // Privacy on a team's server: teammates see that you know someone, how

@@ -6,6 +6,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/demo"
@@ -243,7 +244,7 @@ func TestTeamLadder(t *testing.T) {
 // period, and the team's as their sum.
 func TestTeamReport(t *testing.T) {
 	if !pgtest.Enabled() {
-		if _, err := newApp(t, now).TeamReport(context.Background(), nil, nil); rapport.ErrorCode(err) != rapport.EINVALID {
+		if _, err := newApp(t, now).TeamReport(context.Background(), nil, nil, false); rapport.ErrorCode(err) != rapport.EINVALID {
 			t.Errorf("a team report without a team: %v", err)
 		}
 		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs the rest")
@@ -259,7 +260,7 @@ func TestTeamReport(t *testing.T) {
 	must[*rapport.Interaction](t)(a.Log(asPat, LogInput{Ref: "xavier", Kind: "introduce", By: rapport.ByMe, Favour: true, At: ptr(now.AddDate(0, 0, -2))}))
 	must[*rapport.Interaction](t)(a.Log(asAnn, LogInput{Ref: "xavier", Kind: "call", At: ptr(now.AddDate(0, 0, -60))})) // before the period
 	must[*AskResult](t)(a.Ask(asAnn, AskInput{Ref: "xavier", Action: "call", Force: true}))
-	r := must[*TeamReport](t)(a.TeamReport(ctx, nil, nil))
+	r := must[*TeamReport](t)(a.TeamReport(ctx, nil, nil, false))
 	if len(r.Members) != 2 || r.Members[0].Member.Email != "ann@acme.example" {
 		t.Fatalf("members: %+v", r.Members)
 	}
@@ -270,8 +271,32 @@ func TestTeamReport(t *testing.T) {
 	if r.Team.Touches != 2 || r.Team.Gives != 1 || r.Team.Asks != 1 {
 		t.Errorf("team %+v", r.Team)
 	}
-	if _, err := a.TeamReport(ctx, ptr(now), ptr(now.AddDate(0, 0, -1))); rapport.ErrorField(err) != "since" {
+	if _, err := a.TeamReport(ctx, ptr(now), ptr(now.AddDate(0, 0, -1)), false); rapport.ErrorField(err) != "since" {
 		t.Errorf("an empty period: %v", err)
+	}
+	// Whose ties moved: Pat's with Xavier grew (he called and introduced in
+	// the period); Ann's, untouched since two months ago, faded; the team's
+	// best tie with Xavier (Ann's before, Pat's now) grew. Each equals the
+	// member's own tie replayed to each end.
+	m := must[*TeamReport](t)(a.TeamReport(ctx, nil, nil, true))
+	annM, patM := m.Members[0], m.Members[1]
+	if patM.GrewCount != 1 || patM.FadedCount != 0 || len(patM.Grew) != 1 || patM.Grew[0].Person.Name != "Xavier Xu" || patM.Grew[0].From != 0 {
+		t.Errorf("pat's moves: %+v", patM)
+	}
+	if annM.FadedCount != 1 || annM.GrewCount != 0 || annM.Faded[0].To >= annM.Faded[0].From {
+		t.Errorf("ann's moves: %+v", annM)
+	}
+	p, kinds := must[model.Params](t)(a.params(ctx, a.DB.View())), must[map[string]rapport.Kind](t)(a.kindMap(ctx, a.DB.View()))
+	x := must[*PersonDetail](t)(a.Show(asAnn, "xavier"))
+	old := WithMember(ctx, &ann)
+	a.Now = func() time.Time { return now.AddDate(0, 0, -30) }
+	annThen := must[model.Tie](t)(a.tieAt(old, a.DB.View(), x.ID, kinds, p))
+	a.Now = func() time.Time { return now }
+	if want := round1(annThen.Strength(now.AddDate(0, 0, -30), p)); annM.Faded[0].From != want || annM.Faded[0].To != x.Strength {
+		t.Errorf("ann's move %+v, her tie then %v and now %v", annM.Faded[0], want, x.Strength)
+	}
+	if m.Team.GrewCount != 1 || m.Team.Grew[0].To != patM.Grew[0].To {
+		t.Errorf("the team's moves: %+v", m.Team)
 	}
 }
 

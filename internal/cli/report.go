@@ -15,7 +15,7 @@ import (
 
 func (r *runner) reportCmd() *cobra.Command {
 	var since, until string
-	var team bool
+	var team, moves bool
 	c := &cobra.Command{
 		Use:   "report",
 		Short: "Activity versus progress: where the minutes went and what moved on the ladder",
@@ -30,7 +30,7 @@ func (r *runner) reportCmd() *cobra.Command {
 				return err
 			}
 			if team {
-				tr, err := a.TeamReport(cmd.Context(), from, to)
+				tr, err := a.TeamReport(cmd.Context(), from, to, moves)
 				if err != nil {
 					return err
 				}
@@ -46,6 +46,7 @@ func (r *runner) reportCmd() *cobra.Command {
 	c.Flags().StringVar(&since, "since", "", "start of the period (default 30 days ago)")
 	c.Flags().StringVar(&until, "until", "", "end of the period (default now)")
 	c.Flags().BoolVar(&team, "team", false, "on a team's server: gives against asks, per member and for the team")
+	c.Flags().BoolVar(&moves, "moves", false, "with --team: also whose ties grew and faded (replays every member's history)")
 	return c
 }
 
@@ -149,5 +150,26 @@ func printTeamReport(w io.Writer, r *app.TeamReport, zone *time.Location) {
 		row(m.Member.Name, m)
 	}
 	row("the team", r.Team)
+	tw.Flush()
+	if r.Team.Grew == nil {
+		return
+	}
+	fmt.Fprintln(w)
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "MEMBER\tGREW\tFADED\tMOST GREW\tMOST FADED")
+	movesRow := func(name string, m app.MemberReport) {
+		say := func(ms []app.Move) string {
+			var out []string
+			for _, x := range ms {
+				out = append(out, fmt.Sprintf("%s %.0f→%.0f", x.Person.Name, x.From, x.To))
+			}
+			return strings.Join(out, ", ")
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s\n", name, m.GrewCount, m.FadedCount, say(m.Grew), say(m.Faded))
+	}
+	for _, m := range r.Members {
+		movesRow(m.Member.Name, m)
+	}
+	movesRow("the team", r.Team)
 	tw.Flush()
 }

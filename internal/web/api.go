@@ -538,10 +538,11 @@ func (s *Server) apiGetTeamReport(r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	if since == nil && until == nil { // the last 30 days: the same for the whole team
+	moves := q.Get("moves") != "" && q.Get("moves") != "0" && q.Get("moves") != "false"
+	if since == nil && until == nil && !moves { // the last 30 days: the same for the whole team
 		v, err := s.teamReport.get(r.Context())
 		return http.StatusOK, v, err
 	}
-	v, err := s.app.TeamReport(r.Context(), since, until)
+	v, err := s.app.TeamReport(r.Context(), since, until, moves)
 	return http.StatusOK, v, err
 }

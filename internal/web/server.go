@@ -131,7 +131,7 @@ func New(ctx context.Context, a *app.App, log *slog.Logger, opts Options) (*Serv
 	}
 	s.views = map[string]*views{}
 	s.teamLadder = newCache(s.version, a.TeamLadder)
-	s.teamReport = newCache(s.version, func(ctx context.Context) (*app.TeamReport, error) { return a.TeamReport(ctx, nil, nil) })
+	s.teamReport = newCache(s.version, func(ctx context.Context) (*app.TeamReport, error) { return a.TeamReport(ctx, nil, nil, false) })
 	// Everyone's writes move the team's views, a little each: rebuilt at
 	// most every few seconds under a stream of them.
 	s.teamLadder.every, s.teamReport.every = teamViewsEvery, teamViewsEvery
