@@ -42,6 +42,17 @@ type Move struct {
 	To     float64           `json:"to"`
 }
 
+// sortMoves orders moves from the most grown to the most faded.
+func sortMoves(ms []Move) {
+	sort.Slice(ms, func(i, j int) bool {
+		di, dj := ms[i].To-ms[i].From, ms[j].To-ms[j].From
+		if di != dj {
+			return di > dj
+		}
+		return ms[i].Person.ID < ms[j].Person.ID
+	})
+}
+
 // Outcome is one thing that happened for you: a favour someone did, an ask
 // answered yes, a goal done.
 type Outcome struct {
@@ -222,13 +233,7 @@ func (a *App) Report(ctx context.Context, since, until *time.Time) (*Report, err
 			moves = append(moves, Move{Person: rapport.PersonRef{ID: id}, From: from[id], To: to[id]})
 		}
 	}
-	sort.Slice(moves, func(i, j int) bool {
-		di, dj := moves[i].To-moves[i].From, moves[j].To-moves[j].From
-		if di != dj {
-			return di > dj
-		}
-		return moves[i].Person.ID < moves[j].Person.ID
-	})
+	sortMoves(moves)
 	for i := 0; i < len(moves) && i < 5 && moves[i].To > moves[i].From; i++ {
 		r.Grew = append(r.Grew, moves[i])
 	}

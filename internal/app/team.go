@@ -755,13 +755,7 @@ func (r *MemberReport) moved(from, to map[[2]string]float64, pick func([2]string
 			}
 		}
 	}
-	sort.Slice(ms, func(i, j int) bool {
-		di, dj := ms[i].To-ms[i].From, ms[j].To-ms[j].From
-		if di != dj {
-			return di > dj
-		}
-		return ms[i].Person.ID < ms[j].Person.ID
-	})
+	sortMoves(ms)
 	r.Grew, r.Faded = []Move{}, []Move{}
 	for _, m := range ms {
 		if m.To > m.From {
