@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/rapport-app/rapport/internal/model"
+	"github.com/rapport-app/rapport/internal/store"
 )
 
 // PeopleIndex is everyone with their figures, held in memory to answer many
@@ -26,23 +27,49 @@ type indexed struct {
 
 // PeopleIndex reads everyone once.
 func (a *App) PeopleIndex(ctx context.Context) (*PeopleIndex, error) {
-	tx := a.readView(ctx) // searches may be served by a read replica
-	p, sc, err := a.scored(ctx, tx)
+	base, err := a.PeopleBase(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.People(ctx)
+	return a.PeopleIndexOver(ctx, base)
+}
+
+// PeopleBase is everyone as they are, the same for every reader: their
+// details and what a search looks in. On a team's server one is shared by
+// the members' indexes (PeopleIndexOver), each with its own figures.
+type PeopleBase struct {
+	rows []store.PersonRow
+	hay  []string
+}
+
+// PeopleBase reads everyone's details (searches may be served by a read
+// replica).
+func (a *App) PeopleBase(ctx context.Context) (*PeopleBase, error) {
+	rows, err := a.readView(ctx).People(ctx)
 	if err != nil {
 		return nil, err
 	}
-	ix := &PeopleIndex{layers: model.LayerNames(p.Layers), list: make([]indexed, 0, len(rows))}
-	for _, r := range rows {
+	b := &PeopleBase{rows: rows, hay: make([]string, len(rows))}
+	for i, r := range rows {
+		b.hay[i] = searchHay(r)
+	}
+	return b, nil
+}
+
+// PeopleIndexOver is the index of base with the figures of whoever ctx acts
+// as.
+func (a *App) PeopleIndexOver(ctx context.Context, base *PeopleBase) (*PeopleIndex, error) {
+	p, sc, err := a.scored(ctx, a.view(ctx))
+	if err != nil {
+		return nil, err
+	}
+	ix := &PeopleIndex{layers: model.LayerNames(p.Layers), list: make([]indexed, 0, len(base.rows))}
+	for i, r := range base.rows {
 		s := sc.Of(r.ID)
-		it := indexed{PersonSummary: summary(r, s), name: strings.ToLower(r.Name), seen: -1 << 63}
+		it := indexed{PersonSummary: summary(r, s), name: strings.ToLower(r.Name), seen: -1 << 63, hay: base.hay[i]}
 		if s.Tie.Touches > 0 {
 			it.seen = s.Tie.Seen.UnixMilli()
 		}
-		it.hay = searchHay(r)
 		ix.list = append(ix.list, it)
 	}
 	sort.Slice(ix.list, func(i, j int) bool {
