@@ -201,11 +201,54 @@ type matcher struct {
 	allTags []string // every tag in use
 	myOffer []string
 	stems   map[string][]string // memo: the same texts recur across people
+	shared  map[string][]string // the stems of everyone's wants and offers, from a shared reading (read only)
 	only    map[string]bool     // when set, helpers looks at these people alone
+}
+
+// Wants is everyone's wants and offers, with the tags in use and the stems
+// of every text: the same for every reader, so that on a team's server the
+// members' plans share one reading of them (ReadWants, WithWants).
+type Wants struct {
+	wants, offers map[string][]rapport.Item
+	tags          []string
+	stems         map[string][]string
+}
+
+// ReadWants reads everyone's wants and offers once.
+func (a *App) ReadWants(ctx context.Context) (*Wants, error) {
+	tx := a.readView(ctx)
+	w := &Wants{stems: map[string][]string{}}
+	var err error
+	if w.wants, w.offers, err = tx.Items(ctx); err != nil {
+		return nil, err
+	}
+	if w.tags, err = tx.DistinctTags(ctx); err != nil {
+		return nil, err
+	}
+	for _, m := range []map[string][]rapport.Item{w.wants, w.offers} {
+		for _, items := range m {
+			for _, it := range items {
+				if _, ok := w.stems[it.Text]; !ok {
+					w.stems[it.Text] = model.Stems(it.Text)
+				}
+			}
+		}
+	}
+	return w, nil
+}
+
+type wantsKey struct{}
+
+// WithWants is ctx whose plans read w rather than the database.
+func WithWants(ctx context.Context, w *Wants) context.Context {
+	return context.WithValue(ctx, wantsKey{}, w)
 }
 
 // stemsOf is model.Stems, remembered.
 func (m *matcher) stemsOf(s string) []string {
+	if st, ok := m.shared[s]; ok {
+		return st
+	}
 	if st, ok := m.stems[s]; ok {
 		return st
 	}
@@ -226,11 +269,15 @@ func (a *App) matcher(ctx context.Context, tx *store.Tx) (*matcher, error) {
 	if m.kinds, err = tx.Kinds(ctx); err != nil {
 		return nil, err
 	}
-	if m.wants, m.offers, err = tx.Items(ctx); err != nil {
-		return nil, err
-	}
-	if m.allTags, err = tx.DistinctTags(ctx); err != nil {
-		return nil, err
+	if w, ok := ctx.Value(wantsKey{}).(*Wants); ok {
+		m.wants, m.offers, m.allTags, m.shared = w.wants, w.offers, w.tags, w.stems
+	} else {
+		if m.wants, m.offers, err = tx.Items(ctx); err != nil {
+			return nil, err
+		}
+		if m.allTags, err = tx.DistinctTags(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if m.myOffer, err = a.myOffers(ctx, tx); err != nil {
 		return nil, err

@@ -62,6 +62,7 @@ type Server struct {
 	// The team's views, the same for every member of a workspace, and the
 	// people as they are, which each member's index ranks their way.
 	base       *cache[*app.PeopleBase]
+	wants      *cache[*app.Wants]
 	teamLadder *cache[*app.TeamLadder]
 	teamReport *cache[*app.TeamReport]
 }
@@ -127,7 +128,15 @@ func (s *Server) viewsOf(ctx context.Context) *views {
 	}
 	if id != "" {
 		v.scores.every, v.today.every, v.people.every, v.ladder.every, v.hist.every = teamRebuildEvery, teamRebuildEvery, teamRebuildEvery, teamRebuildEvery, teamRebuildEvery
-		// The members' indexes share one reading of the people.
+		// The members' plans share one reading of everyone's wants and
+		// offers, and their indexes one reading of the people.
+		v.today.build = queued(s.builds, func(ctx context.Context) (*todayView, error) {
+			w, err := s.wants.get(ctx)
+			if err != nil {
+				return nil, err
+			}
+			return s.buildToday(app.WithWants(ctx, w))
+		})
 		v.people.build = queued(s.builds, func(ctx context.Context) (*app.PeopleIndex, error) {
 			base, err := s.base.get(ctx)
 			if err != nil {
@@ -160,7 +169,8 @@ func New(ctx context.Context, a *app.App, log *slog.Logger, opts Options) (*Serv
 	}
 	s.views, s.builds = map[string]*views{}, make(chan struct{}, runtime.NumCPU())
 	s.base = newCache(s.version, a.PeopleBase)
-	s.base.every = teamRebuildEvery
+	s.wants = newCache(s.version, a.ReadWants)
+	s.base.every, s.wants.every = teamRebuildEvery, teamRebuildEvery
 	s.teamLadder = newCache(s.version, a.TeamLadder)
 	s.teamReport = newCache(s.version, func(ctx context.Context) (*app.TeamReport, error) { return a.TeamReport(ctx, nil, nil, false) })
 	// Everyone's writes move the team's views, a little each: rebuilt at
@@ -199,6 +209,7 @@ func (s *Server) version(ctx context.Context) (string, error) {
 func (s *Server) changed(ctx context.Context) {
 	if MemberOf(ctx) != nil {
 		s.base.refresh(ctx) // someone new, or renamed, shows in their search at once
+		s.wants.refresh(ctx)
 	}
 	v := s.viewsOf(ctx)
 	v.scores.refresh(ctx)
