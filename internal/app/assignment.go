@@ -363,7 +363,7 @@ func (a *App) helpable(ctx context.Context, tx *store.Tx, m *matcher, skip map[s
 	now := a.now()
 	var cs []cand
 	for id, ws := range m.wants {
-		if skip[id] {
+		if skip[id] || m.hidden[id] {
 			continue
 		}
 		best := cand{id: id}

@@ -161,8 +161,8 @@ func (a *App) helpers(ctx context.Context, tx *store.Tx, m *matcher, g rapport.G
 	}
 	var out []Helper
 	for id := range candidates {
-		if skip[id] || len(prospects[id]) > 0 || m.only != nil && !m.only[id] {
-			continue // people you sell to are not the ones who help you sell
+		if skip[id] || m.hidden[id] || len(prospects[id]) > 0 || m.only != nil && !m.only[id] {
+			continue // people you sell to are not the ones who help you sell; a teammate's private people are theirs
 		}
 		var why []string
 		match := 0.0

@@ -450,12 +450,16 @@ func (a *App) teamIntro(ctx context.Context, tx *store.Tx, target rapport.Person
 		return nil, err
 	}
 	me, now := a.memberID(ctx), a.now()
+	priv, err := tx.PrivatePeople(ctx)
+	if err != nil {
+		return nil, err
+	}
 	out := []TeamIntroPath{}
 	walk := func(first string, rest []Hop, knows float64) error {
 		return tx.EachMemberTie(ctx, first, func(t store.MemberTie) error {
 			m, ok := team[t.MemberID]
-			if !ok || t.MemberID == me {
-				return nil // yours are in Paths; a member removed since is no way in
+			if !ok || t.MemberID == me || priv[first] == t.MemberID {
+				return nil // yours are in Paths; a member removed since is no way in, nor one's private people
 			}
 			tie, err := decodeTie(t.State)
 			if err != nil {

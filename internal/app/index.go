@@ -64,8 +64,12 @@ func (a *App) PeopleIndexOver(ctx context.Context, base *PeopleBase) (*PeopleInd
 		return nil, err
 	}
 	ix := &PeopleIndex{layers: model.LayerNames(p.Layers), list: make([]indexed, 0, len(base.rows))}
+	me := a.lensMember(ctx)
 	for i, r := range base.rows {
 		s := sc.Of(r.ID)
+		if r.PrivateTo != "" && r.PrivateTo != me && s.Tie.Touches == 0 && a.space != nil {
+			continue // a teammate keeps them private, and you do not know them
+		}
 		it := indexed{PersonSummary: summary(r, s), name: strings.ToLower(r.Name), seen: -1 << 63, hay: base.hay[i]}
 		if s.Tie.Touches > 0 {
 			it.seen = s.Tie.Seen.UnixMilli()

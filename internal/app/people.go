@@ -427,6 +427,12 @@ func (a *App) People(ctx context.Context, f PeopleFilter) ([]PersonSummary, erro
 			rows = rows[:f.Limit]
 		}
 	}
+	if a.space != nil { // a teammate's private people, unless you know them too
+		me := a.lensMember(ctx)
+		rows = slices.DeleteFunc(rows, func(r store.PersonRow) bool {
+			return r.PrivateTo != "" && r.PrivateTo != me && sc.Of(r.ID).Tie.Touches == 0
+		})
+	}
 	out := make([]PersonSummary, len(rows))
 	for i, r := range rows {
 		out[i] = summary(r, sc.Of(r.ID))
@@ -546,6 +552,9 @@ type PersonDetail struct {
 	// Team ranks the members of a team who know them, by their own tie
 	// (on a team's server; absent elsewhere).
 	Team []TeamTie `json:"team,omitempty"`
+	// Private: you keep them to yourself (a team's server: your teammates
+	// do not see them, unless they know them too).
+	Private bool `json:"private,omitempty"`
 }
 
 // Show returns the whole person ref names, with their timeline, newest first.
@@ -609,7 +618,16 @@ func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 	if p.Notes, err = a.notesFor(ctx, p.Notes); err != nil {
 		return nil, err
 	}
-	if d.Team, err = a.teamTies(ctx, tx, hist); err != nil {
+	var keeper string
+	if a.space != nil {
+		priv, err := tx.PrivatePeople(ctx)
+		if err != nil {
+			return nil, err
+		}
+		keeper = priv[p.ID]
+		d.Private = keeper != "" && keeper == a.memberID(ctx)
+	}
+	if d.Team, err = a.teamTies(ctx, tx, hist, keeper); err != nil {
 		return nil, err
 	}
 	return d, nil

@@ -203,6 +203,7 @@ type matcher struct {
 	stems   map[string][]string // memo: the same texts recur across people
 	shared  map[string][]string // the stems of everyone's wants and offers, from a shared reading (read only)
 	only    map[string]bool     // when set, helpers looks at these people alone
+	hidden  map[string]bool     // people a teammate keeps private, whom the one acting does not know
 }
 
 // Wants is everyone's wants and offers, with the tags in use and the stems
@@ -282,7 +283,30 @@ func (a *App) matcher(ctx context.Context, tx *store.Tx) (*matcher, error) {
 	if m.myOffer, err = a.myOffers(ctx, tx); err != nil {
 		return nil, err
 	}
+	if m.hidden, err = a.hiddenPeople(ctx, tx, m.sc); err != nil {
+		return nil, err
+	}
 	return m, nil
+}
+
+// hiddenPeople are those a teammate keeps private and the one acting has no
+// tie with (nil off a team's server).
+func (a *App) hiddenPeople(ctx context.Context, tx *store.Tx, sc *Scores) (map[string]bool, error) {
+	if a.space == nil {
+		return nil, nil
+	}
+	priv, err := tx.PrivatePeople(ctx)
+	if err != nil {
+		return nil, err
+	}
+	me := a.memberID(ctx)
+	hidden := map[string]bool{}
+	for id, owner := range priv {
+		if owner != me && sc.Of(id).Tie.Touches == 0 {
+			hidden[id] = true
+		}
+	}
+	return hidden, nil
 }
 
 // matcherFor is a matcher that looks at a few people alone, reading only

@@ -468,8 +468,9 @@ type TeamMemberRef struct {
 }
 
 // teamTies ranks the members who know a person by their own tie with them,
-// strongest first, from the person's history (h, oldest first).
-func (a *App) teamTies(ctx context.Context, tx *store.Tx, hist []store.HistoryItem) ([]TeamTie, error) {
+// strongest first, from the person's history (h, oldest first); the member
+// who keeps them private (keeper) shows only to themselves.
+func (a *App) teamTies(ctx context.Context, tx *store.Tx, hist []store.HistoryItem, keeper string) ([]TeamTie, error) {
 	if !slices.ContainsFunc(hist, func(h store.HistoryItem) bool { return h.MemberID != "" }) {
 		return nil, nil // one person's Rapport, or no teammate has met them
 	}
@@ -493,6 +494,9 @@ func (a *App) teamTies(ctx context.Context, tx *store.Tx, hist []store.HistoryIt
 		m, ok := team[id]
 		if !ok {
 			continue // a member removed since
+		}
+		if id == keeper && id != a.memberID(ctx) {
+			continue // they keep this person to themselves
 		}
 		tie := model.TieOf(ts, now, p)
 		out = append(out, TeamTie{Member: TeamMemberRef{Name: m.Name, Email: m.Email}, Strength: round1(tie.Strength(now, p)), LastContact: lastContact(tie)})
@@ -970,4 +974,41 @@ func (a *App) sharedChange(ctx context.Context, what string) error {
 		return nil
 	}
 	return rapport.Errorf(rapport.EINVALID, "%s are the workspace's: only its owner or an admin changes them", what)
+}
+
+// SetPrivate keeps a person to the member acting (private), or gives them
+// back to the team: teammates do not see a private person, unless they know
+// them too, and never see that this member does.
+func (a *App) SetPrivate(ctx context.Context, ref string, private bool) (*PersonDetail, error) {
+	if a.space == nil {
+		return nil, rapport.Errorf(rapport.EINVALID, "keeping a person private is a team's server's: in your own Rapport everyone is yours alone")
+	}
+	me := a.memberID(ctx)
+	if me == "" {
+		return nil, rapport.Errorf(rapport.EINVALID, "only a member keeps a person private")
+	}
+	var id string
+	err := a.update(ctx, func(tx *store.Tx) error {
+		r, err := tx.Resolve(ctx, ref)
+		if err != nil {
+			return err
+		}
+		id = r.ID
+		priv, err := tx.PrivatePeople(ctx)
+		if err != nil {
+			return err
+		}
+		if owner := priv[r.ID]; owner != "" && owner != me {
+			return rapport.Errorf(rapport.ECONFLICT, "a teammate keeps %s private: only they change that", r.Name)
+		}
+		to := ""
+		if private {
+			to = me
+		}
+		return tx.SetPrivate(ctx, r.ID, to)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a.Show(ctx, id)
 }

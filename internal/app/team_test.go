@@ -647,3 +647,59 @@ func TestWorkspaceSettingsAreTheAdmins(t *testing.T) {
 		t.Errorf("the owner changed the model: %v", err)
 	}
 }
+
+// A person a member keeps private is invisible to their teammates (lists,
+// searches, references, plans), unless a teammate knows them too, and even
+// then the keeper's tie is not shown.
+func TestPrivatePeople(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
+	}
+	dir := newApp(t, now)
+	ctx := context.Background()
+	pat := must[*Invitation](t)(dir.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
+	ann := must[*Invitation](t)(dir.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "member")).Member
+	a := space(t, dir, pat)
+	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
+	x := must[*PersonDetail](t)(a.AddPerson(asAnn, "Xavier Xu", PersonEdit{AddEmails: []string{"x@fund.example"}, AddWants: []string{"a designer"}}))
+	must[*rapport.Interaction](t)(a.Log(asAnn, LogInput{Ref: x.ID, Kind: "meal", At: ptr(now.AddDate(0, 0, -5))}))
+	if d := must[*PersonDetail](t)(a.SetPrivate(asAnn, x.ID, true)); !d.Private {
+		t.Fatalf("ann's private person: %+v", d)
+	}
+	for _, ref := range []string{x.ID, "xavier", "x@fund.example"} {
+		if _, err := a.Show(asPat, ref); rapport.ErrorCode(err) != rapport.ENOTFOUND {
+			t.Errorf("pat resolves %q: %v", ref, err)
+		}
+	}
+	if l := must[[]PersonSummary](t)(a.People(asPat, PeopleFilter{})); len(l) != 0 {
+		t.Errorf("pat lists %+v", l)
+	}
+	if ix := must[*PeopleIndex](t)(a.PeopleIndex(asPat)); ix.Len() != 0 {
+		t.Errorf("pat's index holds %d", ix.Len())
+	}
+	if l := must[[]PersonSummary](t)(a.People(asAnn, PeopleFilter{})); len(l) != 1 {
+		t.Errorf("ann lists %+v", l)
+	}
+	if _, err := a.NewAssignment(asPat, "none", 30, false); rapport.ErrorCode(err) != rapport.EINVALID {
+		t.Errorf("pat's 5 + 5 drafted ann's private person: %v", err)
+	}
+	if _, err := a.SetPrivate(asPat, x.ID, false); err == nil {
+		t.Error("pat changed ann's private person")
+	}
+	// Pat knows Xavier too (his own mail): he sees him, not Ann's tie.
+	res := &importer.Result{Touches: []importer.Touch{{Key: "p1", At: now.AddDate(0, 0, -1), Kind: "email",
+		People: []importer.Person{{Name: "Xavier Xu", Emails: []string{"x@fund.example"}}}, Where: "m:1"}}}
+	must[*ImportSummary](t)(a.Import(asPat, "test", res, false))
+	d := must[*PersonDetail](t)(a.Show(asPat, "x@fund.example"))
+	if d.ID != x.ID || d.Private {
+		t.Fatalf("pat's xavier: %+v", d)
+	}
+	for _, tt := range d.Team {
+		if tt.Member.Email == "ann@acme.example" {
+			t.Errorf("pat sees ann's tie with her private person: %+v", d.Team)
+		}
+	}
+	if mine := must[*PersonDetail](t)(a.Show(asAnn, x.ID)); len(mine.Team) != 2 {
+		t.Errorf("ann's own view of who knows xavier: %+v", mine.Team)
+	}
+}

@@ -44,3 +44,34 @@ imported either.`,
 	c.Flags().StringArrayVar(&rm, "remove", nil, "take an entry off (repeatable)")
 	return c
 }
+
+func (r *runner) privateCmd() *cobra.Command {
+	var undo bool
+	c := &cobra.Command{
+		Use:   "private PERSON",
+		Short: "On a team's server, keep a person to yourself: teammates do not see them (unless they know them too)",
+		Long: `On a team's server, keep a person to yourself: your teammates do not see them
+(in their lists, searches, plans, address books), unless they know them too, and
+never see that you do. --undo gives them back to the team.`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			d, err := a.SetPrivate(cmd.Context(), args[0], !undo)
+			if err != nil {
+				return err
+			}
+			return r.emit(d, func(w io.Writer) {
+				if d.Private {
+					fmt.Fprintf(w, "%s is yours alone: your teammates do not see them.\n", d.Name)
+				} else {
+					fmt.Fprintf(w, "%s is the team's again.\n", d.Name)
+				}
+			})
+		},
+	}
+	c.Flags().BoolVar(&undo, "undo", false, "give them back to the team")
+	return c
+}

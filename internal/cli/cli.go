@@ -187,7 +187,7 @@ $XDG_DATA_HOME/rapport/rapport.db (~/.local/share/rapport/rapport.db).`,
 	root.AddCommand(r.dupesCmds()...)
 	root.AddCommand(r.retireCmds()...)
 	root.AddCommand(r.graphCmds()...)
-	root.AddCommand(r.serveCmd(), r.tokenCmd(), r.removedCmd(), r.syncCmd(), r.teamCmd(), r.blocklistCmd())
+	root.AddCommand(r.serveCmd(), r.tokenCmd(), r.removedCmd(), r.syncCmd(), r.teamCmd(), r.blocklistCmd(), r.privateCmd())
 	for _, c := range root.Commands() {
 		wrapArgs(c)
 	}

@@ -221,10 +221,12 @@ type CardRow struct {
 // CardRows reads the address book: everyone but the people a device
 // removed (until the user decides), or only the person id names.
 func (tx *Tx) CardRows(ctx context.Context, id string) ([]CardRow, error) {
-	where, args := ` WHERE p.id NOT IN (SELECT person_id FROM device_removals)`, []any{}
+	// A person a member keeps private is on no one's device: a team's
+	// address book is the workspace's, shared by its members.
+	where, args := ` WHERE p.id NOT IN (SELECT person_id FROM device_removals) AND p.private_to = ''`, []any{}
 	sub := ` WHERE person_id NOT IN (SELECT person_id FROM device_removals)`
 	if id != "" {
-		where, sub, args = ` WHERE p.id = ?`, ` WHERE person_id = ?`, []any{id}
+		where, sub, args = ` WHERE p.id = ? AND p.private_to = ''`, ` WHERE person_id = ?`, []any{id}
 	}
 	var out []CardRow
 	index := map[string]int{}

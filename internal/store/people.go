@@ -214,6 +214,9 @@ func (tx *Tx) Resolve(ctx context.Context, ref string) (rapport.PersonRef, error
 		if err != nil {
 			return rapport.PersonRef{}, fmt.Errorf("resolve %q: %w", ref, err)
 		}
+		if found, err = tx.visible(ctx, found); err != nil {
+			return rapport.PersonRef{}, fmt.Errorf("resolve %q: %w", ref, err)
+		}
 		switch {
 		case len(found) == 1:
 			return found[0], nil
@@ -230,6 +233,59 @@ func (tx *Tx) Resolve(ctx context.Context, ref string) (rapport.PersonRef, error
 		}
 	}
 	return rapport.PersonRef{}, rapport.Errorf(rapport.ENOTFOUND, "no person matches %q", ref)
+}
+
+// visible keeps of found the people whoever the transaction is for (its
+// lens) may see: on a team's server, not those a teammate keeps to
+// themselves, unless they know them too (a tie of their own).
+func (tx *Tx) visible(ctx context.Context, found []rapport.PersonRef) ([]rapport.PersonRef, error) {
+	if tx.lens == "" || len(found) == 0 {
+		return found, nil
+	}
+	ids := make([]string, len(found))
+	for i, f := range found {
+		ids[i] = f.ID
+	}
+	hidden := map[string]bool{}
+	err := tx.eachRow(ctx, "see who is private", `SELECT p.id FROM people p WHERE p.id IN `+placeholders(len(ids))+`
+		AND p.private_to <> '' AND p.private_to <> ?
+		AND NOT EXISTS (SELECT 1 FROM member_ties t WHERE t.member_id = ? AND t.person_id = p.id)`,
+		append(anys(ids), tx.lens, tx.lens), func(rows *sql.Rows) error {
+			var id string
+			err := rows.Scan(&id)
+			hidden[id] = true
+			return err
+		})
+	if err != nil || len(hidden) == 0 {
+		return found, err
+	}
+	out := found[:0:0]
+	for _, f := range found {
+		if !hidden[f.ID] {
+			out = append(out, f)
+		}
+	}
+	return out, nil
+}
+
+// SetPrivate keeps a person to a member ("" gives them back to the team).
+func (tx *Tx) SetPrivate(ctx context.Context, personID, member string) error {
+	if _, err := tx.q.ExecContext(ctx, `UPDATE people SET private_to = ? WHERE id = ?`, member, personID); err != nil {
+		return fmt.Errorf("keep private: %w", mapErr(err))
+	}
+	return nil
+}
+
+// PrivatePeople returns the people kept private, and by whom.
+func (tx *Tx) PrivatePeople(ctx context.Context) (map[string]string, error) {
+	out := map[string]string{}
+	err := tx.eachRow(ctx, "read who is private", `SELECT id, private_to FROM people WHERE private_to <> ''`, nil, func(rows *sql.Rows) error {
+		var id, m string
+		err := rows.Scan(&id, &m)
+		out[id] = m
+		return err
+	})
+	return out, err
 }
 
 func (tx *Tx) refs(ctx context.Context, query string, args ...any) ([]rapport.PersonRef, error) {
@@ -251,11 +307,14 @@ type PersonRow struct {
 	Title  string
 	Tags   []string
 	Emails []string
+	// PrivateTo is the member who keeps them to themselves ("" when
+	// everyone on the team may see them).
+	PrivateTo string
 }
 
 // People returns every person, ordered by id.
 func (tx *Tx) People(ctx context.Context) ([]PersonRow, error) {
-	return tx.personRows(ctx, `SELECT id, name, org, title FROM people ORDER BY id`, nil, "")
+	return tx.personRows(ctx, `SELECT id, name, org, title, private_to FROM people ORDER BY id`, nil, "")
 }
 
 // PeopleByID returns the people with the given ids, in that order.
@@ -265,7 +324,7 @@ func (tx *Tx) PeopleByID(ctx context.Context, ids []string) ([]PersonRow, error)
 	for start := 0; start < len(ids); start += batch {
 		chunk := ids[start:min(start+batch, len(ids))]
 		in := placeholders(len(chunk))
-		rows, err := tx.personRows(ctx, `SELECT id, name, org, title FROM people WHERE id IN `+in, anys(chunk), ` WHERE person_id IN `+in)
+		rows, err := tx.personRows(ctx, `SELECT id, name, org, title, private_to FROM people WHERE id IN `+in, anys(chunk), ` WHERE person_id IN `+in)
 		if err != nil {
 			return nil, err
 		}
@@ -289,7 +348,7 @@ func (tx *Tx) personRows(ctx context.Context, query string, args []any, where st
 	index := map[string]int{}
 	err := tx.eachRow(ctx, "list people", query, args, func(rows *sql.Rows) error {
 		r := PersonRow{Tags: []string{}}
-		if err := rows.Scan(&r.ID, &r.Name, &r.Org, &r.Title); err != nil {
+		if err := rows.Scan(&r.ID, &r.Name, &r.Org, &r.Title, &r.PrivateTo); err != nil {
 			return err
 		}
 		index[r.ID] = len(out)

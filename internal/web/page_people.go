@@ -397,3 +397,18 @@ func (s *Server) mergeDupes(r *http.Request) (string, error) {
 	}
 	return s.flash.url("/dupes", "Merged into "+d.Name+"."), nil
 }
+
+// keepPrivate keeps a person to the member (private=1), or gives them back
+// to the team.
+func (s *Server) keepPrivate(r *http.Request) (string, error) {
+	private := r.PostForm.Get("private") == "1"
+	d, err := s.app.SetPrivate(r.Context(), r.PathValue("id"), private)
+	if err != nil {
+		return "", err
+	}
+	say := d.Name + " is the team's again."
+	if private {
+		say = d.Name + " is yours alone: your teammates do not see them."
+	}
+	return s.flash.url("/people/"+url.PathEscape(d.ID), say), nil
+}

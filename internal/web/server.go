@@ -273,6 +273,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /settings/password", s.form(s.setPassword))
 	mux.HandleFunc("POST /settings/devices/{id}/revoke", s.form(s.revokeDevice))
 	mux.HandleFunc("POST /people/{id}/keep", s.form(s.keepOnDevices))
+	mux.HandleFunc("POST /people/{id}/private", s.form(s.keepPrivate))
 
 	s.apiRoutes(mux)
 	dav := s.davHandler()
