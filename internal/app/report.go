@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"time"
 
@@ -163,6 +164,17 @@ func (a *App) Report(ctx context.Context, since, until *time.Time) (*Report, err
 	if err != nil {
 		return nil, err
 	}
+	if a.space != nil { // a member's report: their own favours
+		gives = slices.DeleteFunc(gives, func(f rapport.Favour) bool { return a.teammates(ctx, f.MemberID) })
+		var mine []rapport.Favour
+		var mineFrom []string
+		for i, f := range got {
+			if !a.teammates(ctx, f.MemberID) {
+				mine, mineFrom = append(mine, f), append(mineFrom, gotFrom[i])
+			}
+		}
+		got, gotFrom = mine, mineFrom
+	}
 	r.Gives, r.FavoursReceived = len(gives), len(got)
 	asks, err := tx.AsksBetween(ctx, start, end)
 	if err != nil {
@@ -196,6 +208,25 @@ func (a *App) Report(ctx context.Context, since, until *time.Time) (*Report, err
 	}
 	if err != nil {
 		return nil, err
+	}
+	if me := a.lensMember(ctx); me != "" {
+		// A member's ties at both ends are their own (the snapshots are the
+		// workspace's): their history replayed.
+		all, allTo, err := a.memberStrengths(ctx, tx, start, end, me)
+		if err != nil {
+			return nil, err
+		}
+		from, to = map[string]float64{}, map[string]float64{}
+		for k, v := range all {
+			if k[0] == me {
+				from[k[1]] = v
+			}
+		}
+		for k, v := range allTo {
+			if k[0] == me {
+				to[k[1]] = v
+			}
+		}
 	}
 	if r.Outcomes, err = a.outcomes(ctx, tx, start, end, got, gotFrom, asks, len(gives), states); err != nil {
 		return nil, err

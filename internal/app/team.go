@@ -694,7 +694,7 @@ func (a *App) TeamReport(ctx context.Context, since, until *time.Time, moves boo
 	}
 	var from, to map[[2]string]float64
 	if moves {
-		if from, to, err = a.memberStrengths(ctx, tx, r.Since, r.Until); err != nil {
+		if from, to, err = a.memberStrengths(ctx, tx, r.Since, r.Until, ""); err != nil {
 			return nil, err
 		}
 	}
@@ -779,10 +779,10 @@ func (r *MemberReport) moved(from, to map[[2]string]float64, pick func([2]string
 	}
 }
 
-// memberStrengths replays every member's history once and returns each
-// member's tie strength with each person at the start and at the end of a
-// period, rounded as shown.
-func (a *App) memberStrengths(ctx context.Context, tx *store.Tx, start, end time.Time) (from, to map[[2]string]float64, err error) {
+// memberStrengths replays every member's history (or only's alone) once and
+// returns each member's tie strength with each person at the start and at
+// the end of a period, rounded as shown.
+func (a *App) memberStrengths(ctx context.Context, tx *store.Tx, start, end time.Time, only string) (from, to map[[2]string]float64, err error) {
 	p, kinds, err := a.modelOf(ctx, tx)
 	if err != nil {
 		return nil, nil, err
@@ -797,7 +797,7 @@ func (a *App) memberStrengths(ctx context.Context, tx *store.Tx, start, end time
 			}
 		}
 	}
-	err = tx.EachMemberTouch(ctx, func(t store.MemberTouch) error {
+	err = tx.EachTouchOf(ctx, only, func(t store.MemberTouch) error {
 		if !t.At.Before(end) {
 			return nil // the rows come in time order: the rest are after it too
 		}

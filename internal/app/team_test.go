@@ -298,6 +298,17 @@ func TestTeamReport(t *testing.T) {
 	if m.Team.GrewCount != 1 || m.Team.Grew[0].To != patM.Grew[0].To {
 		t.Errorf("the team's moves: %+v", m.Team)
 	}
+	// Each member's own report is theirs: their gives, their ties' moves.
+	pr, ar := must[*Report](t)(a.Report(asPat, nil, nil)), must[*Report](t)(a.Report(asAnn, nil, nil))
+	if pr.Gives != 1 || ar.Gives != 0 {
+		t.Errorf("gives: pat %d, ann %d", pr.Gives, ar.Gives)
+	}
+	if len(pr.Grew) != 1 || pr.Grew[0].Person.ID != x.ID || pr.Grew[0].To != patM.Grew[0].To {
+		t.Errorf("pat's report, grew: %+v", pr.Grew)
+	}
+	if len(ar.Grew) != 0 || len(ar.Faded) != 1 || ar.Faded[0].To != x.Strength {
+		t.Errorf("ann's report: grew %+v, faded %+v", ar.Grew, ar.Faded)
+	}
 }
 
 // Each member's ties are their own: whatever members log, import, undo,

@@ -227,9 +227,19 @@ type MemberTouch struct {
 // EachMemberTouch calls fn with every person's part in every interaction a
 // member logged or imported, in time order.
 func (tx *Tx) EachMemberTouch(ctx context.Context, fn func(MemberTouch) error) error {
+	return tx.EachTouchOf(ctx, "", fn)
+}
+
+// EachTouchOf is EachMemberTouch for one member's interactions alone ("":
+// every member's).
+func (tx *Tx) EachTouchOf(ctx context.Context, member string, fn func(MemberTouch) error) error {
+	where, args := `i.member_id <> ''`, []any(nil)
+	if member != "" {
+		where, args = `i.member_id = ?`, []any{member}
+	}
 	return tx.eachRow(ctx, "read the team's touches", `SELECT i.member_id, ip.person_id, i.at_ms, i.kind, i.by_side, i.minutes, i.participants
 		FROM interactions i JOIN interaction_people ip ON ip.interaction_id = i.id
-		WHERE i.member_id <> '' ORDER BY i.at_ms, i.id, ip.person_id`, nil, func(rows *sql.Rows) error {
+		WHERE `+where+` ORDER BY i.at_ms, i.id, ip.person_id`, args, func(rows *sql.Rows) error {
 		var t MemberTouch
 		var at int64
 		var by string
