@@ -54,10 +54,10 @@ func (a *App) SetBlocklist(ctx context.Context, add, rm []string) ([]string, err
 			}
 			if domain, ok := strings.CutPrefix(e, "@"); ok {
 				if domain == "" || strings.ContainsAny(domain, "@ \t") || !strings.Contains(domain, ".") {
-					return rapport.FieldErrorf(rapport.EINVALID, "blocklist", "%q: expected an address or @domain", e)
+					return rapport.Errorf(rapport.EINVALID, "blocklist entry %q: expected an address or @domain, nothing was changed", e)
 				}
 			} else if addr, _, err := checkEmail(e); err != nil {
-				return rapport.FieldErrorf(rapport.EINVALID, "blocklist", "%q: expected an address or @domain", e)
+				return rapport.Errorf(rapport.EINVALID, "blocklist entry %q: expected an address or @domain, nothing was changed", e)
 			} else {
 				e = addr
 			}
