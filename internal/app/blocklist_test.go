@@ -61,11 +61,8 @@ func TestTeamImportsLeaveColleaguesOut(t *testing.T) {
 	if !pgtest.Enabled() {
 		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
 	}
-	dir := newApp(t, now)
 	ctx := context.Background()
-	pat := must[*Invitation](t)(dir.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
-	ann := must[*Invitation](t)(dir.TeamInvite(ctx, "Acme Partners", "Ann <ann@gmail.com>", "member")).Member
-	a := space(t, dir, pat)
+	_, a, pat, ann := acme(t, "Pat <pat@acme.example>", "Ann <ann@gmail.com>", "member")
 	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
 	must[[]string](t)(a.SetBlocklist(asPat, []string{"mum@example.com"}, nil))
 	if l := must[[]string](t)(a.Blocklist(asAnn)); len(l) != 0 {

@@ -15,6 +15,18 @@ import (
 	"github.com/rapport-app/rapport/internal/store/pgtest"
 )
 
+// acme makes the workspace "Acme Partners", owned by pat (an address, a
+// name before it if wanted) with ann as a member of annRole, and opens it:
+// the server's App, the workspace's, and the two members.
+func acme(t *testing.T, pat, ann, annRole string) (dir, a *App, patM, annM Member) {
+	t.Helper()
+	ctx := context.Background()
+	dir = newApp(t, now)
+	patM = must[*Invitation](t)(dir.TeamInit(ctx, "Acme Partners", pat)).Member
+	annM = must[*Invitation](t)(dir.TeamInvite(ctx, "Acme Partners", ann, annRole)).Member
+	return dir, space(t, dir, patM), patM, annM
+}
+
 // space opens a workspace's App for a test, closed after it.
 func space(t *testing.T, a *App, m Member) *App {
 	t.Helper()
@@ -125,11 +137,8 @@ func TestTeamAskGuardNamesTheTeammate(t *testing.T) {
 	if !pgtest.Enabled() {
 		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
 	}
-	a := newApp(t, now)
 	ctx := context.Background()
-	pat := must[*Invitation](t)(a.TeamInit(ctx, "Acme Partners", "Pat Partner <pat@acme.example>")).Member
-	ann := must[*Invitation](t)(a.TeamInvite(ctx, "Acme Partners", "Ann Admin <ann@acme.example>", "admin")).Member
-	a = space(t, a, pat)
+	_, a, pat, ann := acme(t, "Pat Partner <pat@acme.example>", "Ann Admin <ann@acme.example>", "admin")
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Ivan Investor", PersonEdit{}))
 	for d := 60; d > 20; d -= 10 {
 		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: "ivan", Kind: "meal", At: ptr(now.AddDate(0, 0, -d))}))
@@ -163,11 +172,8 @@ func TestWhoOnTheTeamKnowsThemBest(t *testing.T) {
 	if !pgtest.Enabled() {
 		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
 	}
-	a := newApp(t, now)
 	ctx := context.Background()
-	pat := must[*Invitation](t)(a.TeamInit(ctx, "Acme Partners", "Pat Partner <pat@acme.example>")).Member
-	ann := must[*Invitation](t)(a.TeamInvite(ctx, "Acme Partners", "Ann Admin <ann@acme.example>", "member")).Member
-	a = space(t, a, pat)
+	_, a, pat, ann := acme(t, "Pat Partner <pat@acme.example>", "Ann Admin <ann@acme.example>", "member")
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Xavier Xu", PersonEdit{}))
 	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
 	for d := 90; d > 0; d -= 15 {
@@ -202,11 +208,8 @@ func TestTeamLadder(t *testing.T) {
 		}
 		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs the rest")
 	}
-	a := newApp(t, now)
 	ctx := context.Background()
-	pat := must[*Invitation](t)(a.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
-	ann := must[*Invitation](t)(a.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "member")).Member
-	a = space(t, a, pat)
+	_, a, pat, ann := acme(t, "Pat <pat@acme.example>", "Ann <ann@acme.example>", "member")
 	for _, n := range []string{"Xavier Xu", "Yara Yi", "Zed Zhu"} {
 		must[*PersonDetail](t)(a.AddPerson(ctx, n, PersonEdit{}))
 	}
@@ -249,11 +252,8 @@ func TestTeamReport(t *testing.T) {
 		}
 		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs the rest")
 	}
-	a := newApp(t, now)
 	ctx := context.Background()
-	pat := must[*Invitation](t)(a.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
-	ann := must[*Invitation](t)(a.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "member")).Member
-	a = space(t, a, pat)
+	_, a, pat, ann := acme(t, "Pat <pat@acme.example>", "Ann <ann@acme.example>", "member")
 	must[*PersonDetail](t)(a.AddPerson(ctx, "Xavier Xu", PersonEdit{}))
 	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
 	must[*rapport.Interaction](t)(a.Log(asPat, LogInput{Ref: "xavier", Kind: "call", At: ptr(now.AddDate(0, 0, -3))}))
@@ -320,11 +320,8 @@ func TestMembersTiesAreTheirOwn(t *testing.T) {
 	if !pgtest.Enabled() {
 		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
 	}
-	dir := newApp(t, now)
 	ctx := context.Background()
-	pat := must[*Invitation](t)(dir.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
-	ann := must[*Invitation](t)(dir.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "member")).Member
-	a := space(t, dir, pat)
+	_, a, pat, ann := acme(t, "Pat <pat@acme.example>", "Ann <ann@acme.example>", "member")
 	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
 	for _, n := range []string{"Xavier Xu", "Yara Yi", "Xavier X."} {
 		must[*PersonDetail](t)(a.AddPerson(asPat, n, PersonEdit{AddEmails: []string{strings.NewReplacer(" ", "", ".", "").Replace(strings.ToLower(n)) + "@example.com"}}))
@@ -413,12 +410,9 @@ func TestTeamIntroPaths(t *testing.T) {
 	if !pgtest.Enabled() {
 		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
 	}
-	dir := newApp(t, now)
 	ctx := context.Background()
-	pat := must[*Invitation](t)(dir.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
-	ann := must[*Invitation](t)(dir.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "member")).Member
+	dir, a, pat, ann := acme(t, "Pat <pat@acme.example>", "Ann <ann@acme.example>", "member")
 	cal := must[*Invitation](t)(dir.TeamInvite(ctx, "Acme Partners", "Cal <cal@acme.example>", "member")).Member
-	a := space(t, dir, pat)
 	asPat, asAnn, asCal := WithMember(ctx, &pat), WithMember(ctx, &ann), WithMember(ctx, &cal)
 	for _, n := range []string{"Xavier Xu", "Yara Yi"} {
 		must[*PersonDetail](t)(a.AddPerson(asPat, n, PersonEdit{}))
@@ -462,11 +456,8 @@ func TestTeammatesSeeNoContent(t *testing.T) {
 	if !pgtest.Enabled() {
 		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
 	}
-	dir := newApp(t, now)
 	ctx := context.Background()
-	pat := must[*Invitation](t)(dir.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
-	ann := must[*Invitation](t)(dir.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "admin")).Member
-	a := space(t, dir, pat)
+	_, a, pat, ann := acme(t, "Pat <pat@acme.example>", "Ann <ann@acme.example>", "admin")
 	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
 	must[*PersonDetail](t)(a.AddPerson(asPat, "Xavier Xu", PersonEdit{AddNotes: []string{"pat's private thought"}, AddEmails: []string{"x@example.com"}}))
 	must[*PersonDetail](t)(a.EditPerson(asPat, "xavier", PersonEdit{AddNotes: []string{"pat's shared fact"}, ShareNotes: true}))
@@ -529,11 +520,8 @@ func TestTeamAssignmentsDoNotDoubleBook(t *testing.T) {
 	if !pgtest.Enabled() {
 		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
 	}
-	dir := newApp(t, now)
 	ctx := context.Background()
-	pat := must[*Invitation](t)(dir.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
-	ann := must[*Invitation](t)(dir.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "member")).Member
-	a := space(t, dir, pat)
+	_, a, pat, ann := acme(t, "Pat <pat@acme.example>", "Ann <ann@acme.example>", "member")
 	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
 	for i := range 14 {
 		must[*PersonDetail](t)(a.AddPerson(asPat, fmt.Sprintf("Founder %d", i), PersonEdit{AddWants: []string{"a designer"}, AddTags: []string{"investor"}}))
@@ -628,11 +616,8 @@ func TestWorkspaceSettingsAreTheAdmins(t *testing.T) {
 	if !pgtest.Enabled() {
 		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
 	}
-	dir := newApp(t, now)
 	ctx := context.Background()
-	pat := must[*Invitation](t)(dir.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
-	ann := must[*Invitation](t)(dir.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "member")).Member
-	a := space(t, dir, pat)
+	_, a, pat, ann := acme(t, "Pat <pat@acme.example>", "Ann <ann@acme.example>", "member")
 	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
 	must[*Budget](t)(a.SetBudget(asAnn, ptr(40), nil))
 	if b := must[*Budget](t)(a.Budget(asAnn)); b.DayMinutes != 40 {
@@ -666,11 +651,8 @@ func TestPrivatePeople(t *testing.T) {
 	if !pgtest.Enabled() {
 		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
 	}
-	dir := newApp(t, now)
 	ctx := context.Background()
-	pat := must[*Invitation](t)(dir.TeamInit(ctx, "Acme Partners", "Pat <pat@acme.example>")).Member
-	ann := must[*Invitation](t)(dir.TeamInvite(ctx, "Acme Partners", "Ann <ann@acme.example>", "member")).Member
-	a := space(t, dir, pat)
+	_, a, pat, ann := acme(t, "Pat <pat@acme.example>", "Ann <ann@acme.example>", "member")
 	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
 	x := must[*PersonDetail](t)(a.AddPerson(asAnn, "Xavier Xu", PersonEdit{AddEmails: []string{"x@fund.example"}, AddWants: []string{"a designer"}}))
 	must[*rapport.Interaction](t)(a.Log(asAnn, LogInput{Ref: x.ID, Kind: "meal", At: ptr(now.AddDate(0, 0, -5))}))

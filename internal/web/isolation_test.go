@@ -5,8 +5,6 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -14,7 +12,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/app"
@@ -62,9 +59,7 @@ func TestWorkspacesIsolatedOnEveryRoute(t *testing.T) {
 	}
 	before := dump()
 
-	auth := must[*TeamAuth](t)(NewTeamAuth(ctx, f.app, func() time.Time { return now }))
-	s := must[*Server](t)(New(ctx, f.app, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Loopback: true, Auth: auth}))
-	defer s.Close()
+	s := f.teamServer()
 	// The routes a workspace serves: its server's, once Bea has arrived.
 	call := func(method, target, ctype string, body []byte) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(method, "http://127.0.0.1"+target, bytes.NewReader(body))

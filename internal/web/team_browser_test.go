@@ -3,8 +3,6 @@ package web
 import (
 	"context"
 	"fmt"
-	"io"
-	"log/slog"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
@@ -32,9 +30,7 @@ func TestBrowserTeamFirstDay(t *testing.T) {
 	ctx, f, _ := browserWith(t, 0)
 	bg := context.Background()
 	owner := must[*app.Invitation](t)(f.app.TeamInit(bg, "Acme Partners", "Pat Partner <pat@acme.example>"))
-	auth := must[*TeamAuth](t)(NewTeamAuth(bg, f.app, func() time.Time { return now }))
-	s := must[*Server](t)(New(bg, f.app, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Loopback: true, Auth: auth}))
-	t.Cleanup(func() { s.Close() })
+	s := f.teamServer()
 	ts := httptest.NewServer(s)
 	t.Cleanup(ts.Close)
 	base := ts.URL

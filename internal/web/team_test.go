@@ -31,15 +31,7 @@ func TestTeamServerSignsMembersIn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth, err := NewTeamAuth(ctx, f.app, func() time.Time { return now })
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(ctx, f.app, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Loopback: true, Auth: auth})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := f.teamServer()
 	get := func(path string, hdr ...string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(http.MethodGet, "http://127.0.0.1"+path, nil)
 		for i := 0; i+1 < len(hdr); i += 2 {
@@ -105,15 +97,7 @@ func TestTeamInvitesFromTheBrowser(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	auth, err := NewTeamAuth(ctx, f.app, func() time.Time { return now })
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := New(ctx, f.app, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Loopback: true, Auth: auth})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := f.teamServer()
 	do := func(method, path, cookie, body string) *httptest.ResponseRecorder {
 		req := httptest.NewRequest(method, "http://127.0.0.1"+path, strings.NewReader(body))
 		if body != "" {
@@ -196,4 +180,21 @@ func TestTeamInvitesFromTheBrowser(t *testing.T) {
 			t.Errorf("%s: ann's strength %s, pat's %s (want ann's > 0, pat's 0)", path, a, p)
 		}
 	}
+}
+
+// teamServer is a team's server on the fixture's database (its members
+// sign in; closed after the test).
+func (f *fixture) teamServer() *Server {
+	f.t.Helper()
+	ctx := context.Background()
+	auth, err := NewTeamAuth(ctx, f.app, func() time.Time { return now })
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	s, err := New(ctx, f.app, slog.New(slog.NewTextHandler(io.Discard, nil)), Options{Loopback: true, Auth: auth})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(func() { s.Close() })
+	return s
 }
