@@ -620,11 +620,9 @@ func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 	}
 	var keeper string
 	if a.space != nil {
-		priv, err := tx.PrivatePeople(ctx)
-		if err != nil {
+		if keeper, err = tx.KeeperOf(ctx, p.ID); err != nil {
 			return nil, err
 		}
-		keeper = priv[p.ID]
 		d.Private = keeper != "" && keeper == a.memberID(ctx)
 	}
 	if d.Team, err = a.teamTies(ctx, tx, hist, keeper); err != nil {

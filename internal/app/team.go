@@ -994,11 +994,11 @@ func (a *App) SetPrivate(ctx context.Context, ref string, private bool) (*Person
 			return err
 		}
 		id = r.ID
-		priv, err := tx.PrivatePeople(ctx)
+		owner, err := tx.KeeperOf(ctx, r.ID)
 		if err != nil {
 			return err
 		}
-		if owner := priv[r.ID]; owner != "" && owner != me {
+		if owner != "" && owner != me {
 			return rapport.Errorf(rapport.ECONFLICT, "a teammate keeps %s private: only they change that", r.Name)
 		}
 		to := ""

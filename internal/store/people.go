@@ -276,6 +276,19 @@ func (tx *Tx) SetPrivate(ctx context.Context, personID, member string) error {
 	return nil
 }
 
+// KeeperOf is the member who keeps a person private ("" for no one).
+func (tx *Tx) KeeperOf(ctx context.Context, personID string) (string, error) {
+	var m string
+	err := tx.q.QueryRowContext(ctx, `SELECT private_to FROM people WHERE id = ?`, personID).Scan(&m)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read who keeps %s: %w", personID, err)
+	}
+	return m, nil
+}
+
 // PrivatePeople returns the people kept private, and by whom.
 func (tx *Tx) PrivatePeople(ctx context.Context) (map[string]string, error) {
 	out := map[string]string{}
