@@ -362,12 +362,13 @@ func (a *App) helpable(ctx context.Context, tx *store.Tx, m *matcher, skip map[s
 	}
 	now := a.now()
 	var cs []cand
-	for id, ws := range m.wants {
+	today := a.dayStart(now)
+	pool(m, m.wants, func(id string) {
 		if skip[id] || m.hidden[id] {
-			continue
+			return
 		}
 		best := cand{id: id}
-		for _, w := range openItems(ws, a.dayStart(now)) {
+		for _, w := range openItems(m.wants[id], today) {
 			ws := m.stemsOf(w.Text)
 			if len(mine) == 0 && best.score < 0.5 {
 				best.score, best.want = 0.5, w.Text
@@ -379,7 +380,7 @@ func (a *App) helpable(ctx context.Context, tx *store.Tx, m *matcher, skip map[s
 			}
 		}
 		if best.score == 0 {
-			continue
+			return
 		}
 		gives := model.SuggestGives(m.sc.Of(id).Tie, m.kinds, now, m.p, 1)
 		if len(gives) > 0 {
@@ -387,7 +388,7 @@ func (a *App) helpable(ctx context.Context, tx *store.Tx, m *matcher, skip map[s
 		}
 		best.score *= 1 + best.gain/10
 		cs = append(cs, best)
-	}
+	})
 	sort.Slice(cs, func(i, j int) bool {
 		if cs[i].score != cs[j].score {
 			return cs[i].score > cs[j].score

@@ -114,7 +114,8 @@ var prospectTags = []string{"prospect", "lead"}
 // names (up to two: someone who already referred two clients, for "land
 // clients"), half a point for any other favour (up to two). The match is
 // weighted by the tie (0.25 + strength/100), since help comes easier from
-// people who know you.
+// people who know you. On a team's server a member's helpers are among their
+// own ties, and the favours counted are those done for them.
 // People in skip are left out; at most limit are returned (0: all).
 func (a *App) helpers(ctx context.Context, tx *store.Tx, m *matcher, g rapport.Goal, skip map[string]bool, limit int) ([]Helper, error) {
 	goalStems := model.Stems(g.Text + " " + strings.Join(g.Tags, " "))
@@ -132,29 +133,28 @@ func (a *App) helpers(ctx context.Context, tx *store.Tx, m *matcher, g rapport.G
 		return nil, err
 	}
 	candidates := map[string]bool{}
-	for id := range tags {
-		candidates[id] = true
-	}
+	pool(m, tags, func(id string) { candidates[id] = true })
 	got, from, err := tx.Favours(ctx, "", rapport.ByThem, time.Time{}, a.now().Add(time.Millisecond))
 	if err != nil {
 		return nil, err
 	}
 	related, other := map[string]map[string]int{}, map[string]int{}
 	for i, f := range got {
+		if a.teammates(ctx, f.MemberID) {
+			continue // done for a teammate, not for you
+		}
 		k := m.kind(f.Kind)
 		if len(model.Shared(m.stemsOf(k.Name+" "+k.Description), goalStems)) > 0 {
 			if related[from[i]] == nil {
 				related[from[i]] = map[string]int{}
 			}
 			related[from[i]][f.Kind]++
-			candidates[from[i]] = true
+			candidates[from[i]] = true // a favour done you is a tie of yours
 		} else {
 			other[from[i]]++
 		}
 	}
-	for id := range m.offers {
-		candidates[id] = true
-	}
+	pool(m, m.offers, func(id string) { candidates[id] = true })
 	prospects, err := tx.TagsAmong(ctx, prospectTags)
 	if err != nil {
 		return nil, err

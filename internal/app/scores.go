@@ -204,6 +204,31 @@ type matcher struct {
 	shared  map[string][]string // the stems of everyone's wants and offers, from a shared reading (read only)
 	only    map[string]bool     // when set, helpers looks at these people alone
 	hidden  map[string]bool     // people a teammate keeps private, whom the one acting does not know
+	own     bool                // a member's: helpers and the people to help are drawn from their own ties
+	untied  []string            // with own: the people no member knows yet
+}
+
+// pool calls yield with the people in all a match may pick: on a team's
+// server a member's own ties and the people no member knows yet (a fresh
+// import), since someone only a teammate knows is reached through them
+// (an intro) rather than from your plan; elsewhere everyone in all.
+func pool[V any](m *matcher, all map[string]V, yield func(id string)) {
+	if !m.own {
+		for id := range all {
+			yield(id)
+		}
+		return
+	}
+	for _, s := range m.sc.List {
+		if _, ok := all[s.ID]; ok && s.Tie.Touches > 0 {
+			yield(s.ID)
+		}
+	}
+	for _, id := range m.untied {
+		if _, ok := all[id]; ok {
+			yield(id)
+		}
+	}
 }
 
 // Wants is everyone's wants and offers, with the tags in use and the stems
@@ -213,6 +238,7 @@ type Wants struct {
 	wants, offers map[string][]rapport.Item
 	tags          []string
 	stems         map[string][]string
+	untied        []string // on a team's server, the people no member knows
 }
 
 // ReadWants reads everyone's wants and offers once.
@@ -225,6 +251,11 @@ func (a *App) ReadWants(ctx context.Context) (*Wants, error) {
 	}
 	if w.tags, err = tx.DistinctTags(ctx); err != nil {
 		return nil, err
+	}
+	if a.space != nil {
+		if w.untied, err = tx.Untied(ctx); err != nil {
+			return nil, err
+		}
 	}
 	for _, m := range []map[string][]rapport.Item{w.wants, w.offers} {
 		for _, items := range m {
@@ -270,14 +301,20 @@ func (a *App) matcher(ctx context.Context, tx *store.Tx) (*matcher, error) {
 	if m.kinds, err = tx.Kinds(ctx); err != nil {
 		return nil, err
 	}
+	m.own = a.lensMember(ctx) != ""
 	if w, ok := ctx.Value(wantsKey{}).(*Wants); ok {
-		m.wants, m.offers, m.allTags, m.shared = w.wants, w.offers, w.tags, w.stems
+		m.wants, m.offers, m.allTags, m.shared, m.untied = w.wants, w.offers, w.tags, w.stems, w.untied
 	} else {
 		if m.wants, m.offers, err = tx.Items(ctx); err != nil {
 			return nil, err
 		}
 		if m.allTags, err = tx.DistinctTags(ctx); err != nil {
 			return nil, err
+		}
+		if m.own {
+			if m.untied, err = tx.Untied(ctx); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if m.myOffer, err = a.myOffers(ctx, tx); err != nil {

@@ -696,3 +696,47 @@ func TestPrivatePeople(t *testing.T) {
 		t.Errorf("ann's own view of who knows xavier: %+v", mine.Team)
 	}
 }
+
+// A member's plan draws on their own ties and on the people no one on the
+// team knows yet: someone only a teammate knows is reached through them, not
+// proposed to you; a favour done for a teammate does not make its giver your
+// helper.
+func TestMembersPlansDrawOnTheirOwnPeople(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
+	}
+	ctx := context.Background()
+	_, a, pat, ann := acme(t, "Pat <pat@acme.example>", "Ann <ann@acme.example>", "member")
+	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
+	for _, name := range []string{"Xavier Pats", "Zed Anns", "Yara New"} {
+		must[*PersonDetail](t)(a.AddPerson(asPat, name, PersonEdit{AddWants: []string{"a designer"}, AddOffers: []string{"fundraising intros"}, AddTags: []string{"investor"}}))
+	}
+	must[*rapport.Interaction](t)(a.Log(asPat, LogInput{Ref: "xavier", Kind: "introduce", By: rapport.ByThem, Favour: true, At: ptr(now.AddDate(0, 0, -20))}))
+	must[*rapport.Interaction](t)(a.Log(asAnn, LogInput{Ref: "zed", Kind: "meal", At: ptr(now.AddDate(0, 0, -10))}))
+	for _, c := range []struct {
+		who      context.Context
+		name     string
+		mine, no string
+	}{{asPat, "pat", "Xavier Pats", "Zed Anns"}, {asAnn, "ann", "Zed Anns", "Xavier Pats"}} {
+		g := must[*rapport.Goal](t)(a.AddGoal(c.who, "get introduced to seed investors", []string{"investor"}, nil))
+		plan := must[*PlanView](t)(a.Plan(c.who, true, 600))
+		helped := map[string]bool{}
+		for _, it := range append(plan.Items, plan.Unplanned...) {
+			helped[it.Person.Name] = true
+		}
+		gv := must[*GoalView](t)(a.ShowGoal(c.who, g.ID, 0))
+		helpers := map[string]bool{}
+		for _, h := range gv.Helpers {
+			helpers[h.Person.Name] = true
+			if did := strings.Contains(strings.Join(h.Why, " "), "did introduce"); did != (c.name == "pat" && h.Person.Name == "Xavier Pats") {
+				t.Errorf("%s's helper %s: the favour Xavier did pat counted wrong: %v", c.name, h.Person.Name, h.Why)
+			}
+		}
+		for _, got := range []map[string]bool{helped, helpers} {
+			if !got[c.mine] || !got["Yara New"] || got[c.no] {
+				t.Errorf("%s's plan or helpers: want %s and Yara New, not %s: plan %v, helpers %v", c.name, c.mine, c.no, helped, helpers)
+				break
+			}
+		}
+	}
+}

@@ -467,6 +467,17 @@ func (tx *Tx) items(ctx context.Context, where string, args ...any) (map[string]
 	return wants, offers, err
 }
 
+// Untied lists the people no member of a team has a history with (a fresh
+// import): on a team's server, they and a member's own ties are whom the
+// member's plan draws on.
+func (tx *Tx) Untied(ctx context.Context) ([]string, error) {
+	ids, err := tx.strings(ctx, `SELECT p.id FROM people p WHERE NOT EXISTS (SELECT 1 FROM member_ties t WHERE t.person_id = p.id) ORDER BY p.id`)
+	if err != nil {
+		return nil, fmt.Errorf("list the people no member knows: %w", err)
+	}
+	return ids, nil
+}
+
 // DistinctTags lists every tag in use.
 func (tx *Tx) DistinctTags(ctx context.Context) ([]string, error) {
 	tags, err := tx.strings(ctx, `SELECT DISTINCT tag FROM tags ORDER BY tag`)
