@@ -145,3 +145,18 @@ func BenchmarkIndexBuild(b *testing.B) {
 		}
 	}
 }
+
+// A member's index over the people read once (what a team's server rebuilds
+// for each member): their figures and an order, not a copy of the people.
+func BenchmarkIndexOver(b *testing.B) {
+	a := benchApp(b)
+	base, err := a.PeopleBase(context.Background())
+	if err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		if _, err := a.PeopleIndexOver(context.Background(), base); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
