@@ -24,11 +24,11 @@ func (a *App) StrengthHistory(ctx context.Context, ref string, days int) ([]rapp
 	if err != nil {
 		return nil, err
 	}
-	sc, err := a.readScores(ctx, tx, p)
+	s, err := a.scoreOf(ctx, tx, p, r.ID)
 	if err != nil {
 		return nil, err
 	}
-	return append(pts, rapport.StrengthPoint{At: now, Strength: sc.Of(r.ID).Strength}), nil
+	return append(pts, rapport.StrengthPoint{At: now, Strength: s.Strength}), nil
 }
 
 // LadderPoint is how many people stood at or above each rung at a moment.

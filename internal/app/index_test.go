@@ -91,3 +91,38 @@ func TestSearchHayFoldsLikeNameKey(t *testing.T) {
 		}
 	}
 }
+
+// A person's page read against a server's cached ranking shows a write of
+// one's own at once: after logging with someone, their strength, layer and
+// last contact against the ranking from before the write equal those against
+// a fresh one (only their tie changed), for people at every layer.
+func TestShowAgainstACachedRankingSeesTheWrite(t *testing.T) {
+	ctx := context.Background()
+	a := newApp(t, now)
+	must[*DemoResult](t)(a.Demo(ctx, demo.Options{People: 300, Years: 4, Seed: 3}, nil))
+	list := must[[]PersonSummary](t)(a.People(ctx, PeopleFilter{}))
+	rng := rand.New(rand.NewPCG(5, 6))
+	kinds := []string{"meal", "call", "message", "help-hour", "introduce"}
+	moved := 0
+	for range 40 {
+		p := list[rng.IntN(len(list))]
+		cached := must[*Scores](t)(a.Ranking(ctx))
+		before := cached.Of(p.ID)
+		must[*rapport.Interaction](t)(a.Log(ctx, LogInput{Ref: p.ID, Kind: kinds[rng.IntN(len(kinds))], Favour: rng.IntN(2) == 0}))
+		got := must[*PersonDetail](t)(a.Show(WithScoresOf(ctx, cached), p.ID))
+		want := must[*PersonDetail](t)(a.Show(WithScores(ctx), p.ID))
+		if got.Strength != want.Strength || got.Layer != want.Layer || !reflect.DeepEqual(got.LastContact, want.LastContact) {
+			t.Fatalf("%s against the cached ranking: %.1f %s %v, fresh: %.1f %s %v", p.Name, got.Strength, got.Layer, got.LastContact, want.Strength, want.Layer, want.LastContact)
+		}
+		why := must[*Why](t)(a.Why(WithScoresOf(ctx, cached), p.ID, 3))
+		if why.Layer != want.Layer {
+			t.Fatalf("%s: why's layer %s, fresh %s", p.Name, why.Layer, want.Layer)
+		}
+		if want.Layer != before.Layer {
+			moved++
+		}
+	}
+	if moved == 0 {
+		t.Error("no write moved anyone to another layer: the test shows nothing")
+	}
+}

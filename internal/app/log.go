@@ -239,11 +239,11 @@ func (a *App) Why(ctx context.Context, ref string, top int) (*Why, error) {
 		h := hist[c.Index]
 		w.Top = append(w.Top, WhyTouch{At: h.At, Kind: h.Kind, By: h.By, Note: h.Note, Points: round1(c.Points)})
 	}
-	sc, err := a.readScores(ctx, tx, p)
+	s, err := a.scoreOf(ctx, tx, p, r.ID)
 	if err != nil {
 		return nil, err
 	}
-	w.Layer = sc.Of(r.ID).Layer
+	w.Layer = s.Layer
 	return w, nil
 }
 

@@ -572,11 +572,10 @@ func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 	if err != nil {
 		return nil, err
 	}
-	sc, err := a.readScores(ctx, tx, params)
+	s, err := a.scoreOf(ctx, tx, params, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	s := sc.Of(p.ID)
 	d := &PersonDetail{Person: p, Strength: s.Strength, Layer: s.Layer, LastContact: lastContact(s.Tie), Timeline: []rapport.Interaction{},
 		CadenceDays: int(params.CadenceOf(s.Layer) / model.Day)}
 	own, err := tx.Cadences(ctx)

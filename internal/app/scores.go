@@ -50,8 +50,9 @@ func (a *App) scored(ctx context.Context, tx *store.Tx) (model.Params, *Scores, 
 
 // scoresMemo holds the network's scores for the reads of one request.
 type scoresMemo struct {
-	mu sync.Mutex
-	sc *Scores
+	mu     sync.Mutex
+	sc     *Scores
+	cached bool // sc is a server's cached ranking, which a write may have outdated
 }
 
 type scoresMemoKey struct{}
@@ -67,7 +68,7 @@ func WithScores(ctx context.Context) context.Context {
 // WithScoresOf is WithScores with the scores already at hand (a server's
 // cached ranking of the one acting, from Ranking).
 func WithScoresOf(ctx context.Context, sc *Scores) context.Context {
-	return context.WithValue(ctx, scoresMemoKey{}, &scoresMemo{sc: sc})
+	return context.WithValue(ctx, scoresMemoKey{}, &scoresMemo{sc: sc, cached: true})
 }
 
 // Ranking is everyone's scores now, as the one acting sees them: what a
@@ -93,6 +94,68 @@ func (a *App) readScores(ctx context.Context, tx *store.Tx, p model.Params) (*Sc
 		m.sc = sc
 	}
 	return m.sc, nil
+}
+
+// scoreOf is one person's score for a read. Against a server's cached
+// ranking (WithScoresOf), which a write of one's own may have outdated, the
+// person's tie is read afresh and their layer found by where it falls among
+// everyone else's: their page shows the interaction just logged.
+func (a *App) scoreOf(ctx context.Context, tx *store.Tx, p model.Params, id string) (Score, error) {
+	sc, err := a.readScores(ctx, tx, p)
+	if err != nil {
+		return Score{}, err
+	}
+	old := sc.Of(id)
+	if m, _ := ctx.Value(scoresMemoKey{}).(*scoresMemo); m == nil || !m.cached {
+		return old, nil
+	}
+	tie, err := a.loadTie(ctx, tx, id)
+	if err != nil {
+		return Score{}, err
+	}
+	now := a.now()
+	if tie.Touches > 0 && tie.Seen.After(now) {
+		kinds, err := a.kindMap(ctx, tx)
+		if err != nil {
+			return Score{}, err
+		}
+		if tie, err = a.tieAt(ctx, tx, id, kinds, p); err != nil {
+			return Score{}, err
+		}
+	}
+	s := Score{ID: id, Tie: tie, Strength: round1(tie.Strength(now, p))}
+	if s.Strength == old.Strength {
+		s.Layer = old.Layer
+		return s, nil
+	}
+	s.Layer = sc.layerAmong(s, p.Layers)
+	return s, nil
+}
+
+// layerAmong is the layer s takes among everyone else in sc: AssignLayers
+// walked down to where s falls.
+func (sc *Scores) layerAmong(s Score, rules []model.LayerRule) string {
+	li, count := 0, 0
+	place := func(strength float64) string {
+		for li < len(rules) && (count >= rules[li].Capacity || strength < rules[li].Min) {
+			li++
+		}
+		if li == len(rules) || strength <= 0 {
+			return model.Known
+		}
+		count++
+		return rules[li].Name
+	}
+	for _, o := range sc.List {
+		if o.ID == s.ID {
+			continue
+		}
+		if s.Strength > o.Strength || s.Strength == o.Strength && s.ID < o.ID {
+			break
+		}
+		place(o.Strength)
+	}
+	return place(s.Strength)
 }
 
 // scores computes everyone's strength and layer at now from the stored tie
