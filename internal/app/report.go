@@ -210,13 +210,19 @@ func (a *App) Report(ctx context.Context, since, until *time.Time) (*Report, err
 		return nil, err
 	}
 	if me := a.lensMember(ctx); me != "" {
-		// A member's ties at both ends are their own (the snapshots are the
-		// workspace's): their history replayed.
-		all, allTo, err := a.memberStrengths(ctx, tx, start, end, me)
+		// A member's ties at both ends, and whom they reached and who
+		// answered, are their own (the snapshots are the workspace's): their
+		// history replayed.
+		all, allTo, reach, err := a.memberStrengths(ctx, tx, start, end, me)
 		if err != nil {
 			return nil, err
 		}
-		from, to = map[string]float64{}, map[string]float64{}
+		from, to, states = map[string]float64{}, map[string]float64{}, map[string]*tieState{}
+		for k, r := range reach {
+			if k[0] == me {
+				states[k[1]] = &tieState{Reach: *r}
+			}
+		}
 		for k, v := range all {
 			if k[0] == me {
 				from[k[1]] = v

@@ -694,7 +694,7 @@ func (a *App) TeamReport(ctx context.Context, since, until *time.Time, moves boo
 	}
 	var from, to map[[2]string]float64
 	if moves {
-		if from, to, err = a.memberStrengths(ctx, tx, r.Since, r.Until, ""); err != nil {
+		if from, to, _, err = a.memberStrengths(ctx, tx, r.Since, r.Until, ""); err != nil {
 			return nil, err
 		}
 	}
@@ -781,14 +781,15 @@ func (r *MemberReport) moved(from, to map[[2]string]float64, pick func([2]string
 
 // memberStrengths replays every member's history (or only's alone) once and
 // returns each member's tie strength with each person at the start and at
-// the end of a period, rounded as shown.
-func (a *App) memberStrengths(ctx context.Context, tx *store.Tx, start, end time.Time, only string) (from, to map[[2]string]float64, err error) {
+// the end of a period, rounded as shown, and who reached out and answered
+// by its end (model.Reach), member by member.
+func (a *App) memberStrengths(ctx context.Context, tx *store.Tx, start, end time.Time, only string) (from, to map[[2]string]float64, reach map[[2]string]*model.Reach, err error) {
 	p, kinds, err := a.modelOf(ctx, tx)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	ties := map[[2]string]*model.Tie{}
-	from, to = map[[2]string]float64{}, map[[2]string]float64{}
+	from, to, reach = map[[2]string]float64{}, map[[2]string]float64{}, map[[2]string]*model.Reach{}
 	passed := false
 	mark := func(at time.Time, into map[[2]string]float64) {
 		for k, t := range ties {
@@ -807,19 +808,20 @@ func (a *App) memberStrengths(ctx context.Context, tx *store.Tx, start, end time
 		}
 		k := [2]string{t.MemberID, t.PersonID}
 		if ties[k] == nil {
-			ties[k] = &model.Tie{}
+			ties[k], reach[k] = &model.Tie{}, &model.Reach{}
 		}
 		ties[k].Add(model.TouchOf(kinds[t.Kind], t.At, t.By, t.Minutes, t.Participants), p)
+		reach[k].Add(t.At, t.By)
 		return nil
 	})
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
 	}
 	if !passed {
 		mark(start, from)
 	}
 	mark(end, to)
-	return from, to, nil
+	return from, to, reach, nil
 }
 
 // Privacy on a team's server: teammates see that you know someone, how

@@ -309,6 +309,32 @@ func TestTeamReport(t *testing.T) {
 	if len(ar.Grew) != 0 || len(ar.Faded) != 1 || ar.Faded[0].To != x.Strength {
 		t.Errorf("ann's report: grew %+v, faded %+v", ar.Grew, ar.Faded)
 	}
+	// Whom each reached out to in the period, and their rungs at both ends:
+	// Pat called Xavier, Ann's call was before it.
+	if pr.Outcomes.Reached != 1 || ar.Outcomes.Reached != 0 {
+		t.Errorf("reached: pat %d, ann %d", pr.Outcomes.Reached, ar.Outcomes.Reached)
+	}
+	for i, rung := range pr.Rungs {
+		want := RungMove{Action: rung.Action, Threshold: rung.Threshold}
+		for _, mv := range pr.Grew {
+			if mv.From >= rung.Threshold {
+				want.Start++
+			}
+			if mv.To >= rung.Threshold {
+				want.End++
+			}
+		}
+		if rung != want || ar.Rungs[i].End != btoi(x.Strength >= rung.Threshold) {
+			t.Errorf("rung %s: pat %+v (want %+v), ann %+v", rung.Action, rung, want, ar.Rungs[i])
+		}
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Each member's ties are their own: whatever members log, import, undo,
