@@ -429,6 +429,10 @@ func (a *App) Ledger(ctx context.Context, ref string) (*Ledger, error) {
 		return nil, err
 	}
 	now := a.now()
+	hidden, err := a.contentHidden(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	l := &Ledger{Person: r, Entries: []LedgerEntry{}}
 	for _, side := range []rapport.By{rapport.ByMe, rapport.ByThem} {
 		favours, _, err := tx.Favours(ctx, r.ID, side, time.Time{}, now.Add(time.Millisecond))
@@ -437,7 +441,7 @@ func (a *App) Ledger(ctx context.Context, ref string) (*Ledger, error) {
 		}
 		for _, f := range favours {
 			e := LedgerEntry{At: f.At, Type: "give", Action: f.Kind, Value: kinds[f.Kind].Weight, Note: f.Note}
-			if a.teammates(ctx, f.MemberID) {
+			if hidden(f.MemberID) {
 				e.Note = ""
 			}
 			if side == rapport.ByThem {

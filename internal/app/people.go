@@ -603,6 +603,10 @@ func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 		return nil, err
 	}
 	var team map[string]Member
+	hidden, err := a.contentHidden(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
 	for i := range d.Timeline {
 		if a.teammates(ctx, d.Timeline[i].MemberID) {
 			if team == nil {
@@ -610,7 +614,9 @@ func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 					return nil, err
 				}
 			}
-			d.Timeline[i].Note = "" // who, when and how: not what
+			if hidden(d.Timeline[i].MemberID) {
+				d.Timeline[i].Note = "" // who, when and how: not what, unless they share it
+			}
 			d.Timeline[i].Teammate = cmp.Or(team[d.Timeline[i].MemberID].Name, "a former teammate")
 		}
 	}

@@ -1014,3 +1014,46 @@ func (a *App) SetPrivate(ctx context.Context, ref string, private bool) (*Person
 	}
 	return a.Show(ctx, id)
 }
+
+// shareContentKey is the setting by which a member shows their teammates what
+// their interactions say (a mail's subject, a meeting's title, a note).
+func shareContentKey(memberID string) string { return "team.share_content." + memberID }
+
+// ShareContent says whether the one acting shows their teammates what their
+// interactions say; off until they turn it on.
+func (a *App) ShareContent(ctx context.Context) (bool, error) {
+	if a.space == nil {
+		return false, nil
+	}
+	s, err := a.view(ctx).Settings(ctx)
+	return s[shareContentKey(a.memberID(ctx))] == "on", err
+}
+
+// SetShareContent turns on or off, for the one acting on a team's server,
+// showing their teammates what their interactions say: by default teammates
+// see who, when and how (the metadata), never what.
+func (a *App) SetShareContent(ctx context.Context, on bool) error {
+	if a.space == nil || a.memberID(ctx) == "" {
+		return rapport.Errorf(rapport.EINVALID, "sharing what your interactions say is for a member of a team's server (RAPPORT_MEMBER_TOKEN, or signed in)")
+	}
+	v := ""
+	if on {
+		v = "on"
+	}
+	return a.update(ctx, func(tx *store.Tx) error { return tx.SetSetting(ctx, shareContentKey(a.memberID(ctx)), v) })
+}
+
+// hidesContent is, for the one acting, whether what an interaction by
+// memberID says is hidden: a teammate's, unless they share it.
+type hidesContent func(memberID string) bool
+
+func (a *App) contentHidden(ctx context.Context, tx *store.Tx) (hidesContent, error) {
+	if a.space == nil {
+		return func(string) bool { return false }, nil
+	}
+	s, err := tx.Settings(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return func(m string) bool { return a.teammates(ctx, m) && s[shareContentKey(m)] != "on" }, nil
+}

@@ -536,6 +536,49 @@ func TestTeammatesSeeNoContent(t *testing.T) {
 	if err := a.ExportJSON(asPat, &vcf); err == nil || !strings.Contains(err.Error(), "pg_dump") {
 		t.Errorf("a workspace's JSON export: %v", err)
 	}
+	// Pat opts in: Ann now reads what his interactions say (not his private
+	// notes, nor why he asked); opting out hides it again. Ann's choice is
+	// hers: Pat's turning it on shows nothing of hers.
+	must[*rapport.Interaction](t)(a.Log(asAnn, LogInput{Ref: "xavier", Kind: "call", By: rapport.ByThem, Favour: true, Note: "ann's call notes", At: ptr(now.AddDate(0, 0, -1))}))
+	if on := must[bool](t)(a.ShareContent(asPat)); on {
+		t.Error("sharing content is on before pat turned it on")
+	}
+	if err := a.SetShareContent(asPat, true); err != nil {
+		t.Fatal(err)
+	}
+	if !must[bool](t)(a.ShareContent(asPat)) || must[bool](t)(a.ShareContent(asAnn)) {
+		t.Error("pat's choice is not pat's alone")
+	}
+	says := func(who context.Context) string {
+		var s []string
+		for _, it := range must[*PersonDetail](t)(a.Show(who, "xavier")).Timeline {
+			s = append(s, it.Note)
+		}
+		return strings.Join(s, "|")
+	}
+	if got := says(asAnn); got != "ann's call notes|pat's lunch secrets" {
+		t.Errorf("ann's timeline with pat sharing: %q", got)
+	}
+	if got := says(asPat); got != "|pat's lunch secrets" {
+		t.Errorf("pat's timeline, ann not sharing: %q", got)
+	}
+	if got := notes(must[*PersonDetail](t)(a.Show(asAnn, "xavier"))); strings.Contains(got, "private thought") {
+		t.Errorf("pat's sharing what his interactions say showed his private note: %s", got)
+	}
+	for _, x := range must[[]rapport.Ask](t)(a.OpenAsks(asAnn, "xavier")) {
+		if x.Note != "" {
+			t.Errorf("pat's sharing showed why he asked: %+v", x)
+		}
+	}
+	if err := a.SetShareContent(asPat, false); err != nil {
+		t.Fatal(err)
+	}
+	if got := says(asAnn); got != "ann's call notes|" {
+		t.Errorf("ann's timeline after pat stopped sharing: %q", got)
+	}
+	if err := newApp(t, now).SetShareContent(ctx, true); rapport.ErrorCode(err) != rapport.EINVALID {
+		t.Errorf("sharing on a single user's Rapport: %v", err)
+	}
 }
 
 // The team's 5 + 5: each member's assignment, goals and follow-ups are

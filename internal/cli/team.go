@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 
+	"github.com/rapport-app/rapport"
 	"github.com/spf13/cobra"
 )
 
@@ -66,6 +67,42 @@ workspace for now.`,
 	}
 	invite.Flags().StringVar(&role, "role", "member", "admin or member")
 	invite.Flags().StringVar(&workspace, "workspace", "", "the workspace's name (required)")
+	share := &cobra.Command{
+		Use:   "share-content [on|off]",
+		Short: "As a member: show your teammates what your interactions say (off: who, when and how only)",
+		Long: `As a member of a team's server (RAPPORT_MEMBER_TOKEN=…): teammates always see that
+you were in touch with someone, when and how (a call, an email); what it said (a
+mail's subject, a meeting's title, your note on it) only if you turn this on. Alone,
+prints whether it is on.`,
+		Example:   `  RAPPORT_MEMBER_TOKEN=… rapport --db postgres:///rapport team share-content on`,
+		Args:      cobra.MaximumNArgs(1),
+		ValidArgs: []string{"on", "off"},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			a, err := r.open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			if len(args) == 1 {
+				if args[0] != "on" && args[0] != "off" {
+					return rapport.Errorf(rapport.EINVALID, "share-content %q: expected on or off", args[0])
+				}
+				if err := a.SetShareContent(cmd.Context(), args[0] == "on"); err != nil {
+					return err
+				}
+			}
+			on, err := a.ShareContent(cmd.Context())
+			if err != nil {
+				return err
+			}
+			return r.emit(map[string]bool{"share_content": on}, func(w io.Writer) {
+				if on {
+					fmt.Fprintln(w, "Your teammates see what your interactions say, and who, when and how.")
+				} else {
+					fmt.Fprintln(w, "Your teammates see who, when and how of your interactions, not what they say.")
+				}
+			})
+		},
+	}
 	var tokenWorkspace string
 	token := &cobra.Command{
 		Use:   "token EMAIL --workspace NAME",
@@ -123,6 +160,6 @@ workspace for now.`,
 		},
 	}
 	remove.Flags().StringVar(&removeWorkspace, "workspace", "", "the workspace's name (required)")
-	c.AddCommand(initCmd, invite, token, revoke, remove)
+	c.AddCommand(initCmd, invite, token, revoke, remove, share)
 	return c
 }

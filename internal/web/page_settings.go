@@ -25,6 +25,8 @@ type settingsView struct {
 	Members    []app.Member
 	Invited    *app.Invitation
 	InviteLink string
+	// ShareContent: the member shows teammates what their interactions say.
+	ShareContent bool
 }
 
 func (s *Server) settingsPage(r *http.Request) (string, pageData, error) {
@@ -60,6 +62,9 @@ func (s *Server) settingsWith(r *http.Request, v settingsView) (string, pageData
 	}
 	if v.Me = MemberOf(ctx); v.Me != nil {
 		if v.Members, err = s.app.Members(ctx, v.Me.Workspace.ID); err != nil {
+			return "", pageData{}, err
+		}
+		if v.ShareContent, err = s.app.ShareContent(ctx); err != nil {
 			return "", pageData{}, err
 		}
 	}
@@ -186,6 +191,19 @@ func (s *Server) invite(w http.ResponseWriter, r *http.Request) {
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	s.render(w, r, http.StatusOK, name, data)
+}
+
+// shareContent turns on or off showing teammates what one's interactions say.
+func (s *Server) shareContent(r *http.Request) (string, error) {
+	on := r.PostForm.Get("content") == "on"
+	if err := s.app.SetShareContent(r.Context(), on); err != nil {
+		return "", err
+	}
+	msg := "Your teammates see who, when and how of your interactions, not what they say."
+	if on {
+		msg = "Your teammates see what your interactions say too."
+	}
+	return s.flash.url("/settings#team-h", msg), nil
 }
 
 // setPassword sets the signed-in member's password.

@@ -271,6 +271,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /settings/devices", s.createDevice)
 	mux.HandleFunc("POST /settings/members", s.invite)
 	mux.HandleFunc("POST /settings/password", s.form(s.setPassword))
+	mux.HandleFunc("POST /settings/share", s.form(s.shareContent))
 	mux.HandleFunc("POST /settings/devices/{id}/revoke", s.form(s.revokeDevice))
 	mux.HandleFunc("POST /people/{id}/keep", s.form(s.keepOnDevices))
 	mux.HandleFunc("POST /people/{id}/private", s.form(s.keepPrivate))

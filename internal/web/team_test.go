@@ -180,6 +180,26 @@ func TestTeamInvitesFromTheBrowser(t *testing.T) {
 			t.Errorf("%s: ann's strength %s, pat's %s (want ann's > 0, pat's 0)", path, a, p)
 		}
 	}
+	// What Ann's interactions say is hers until she shares it from her
+	// settings: Pat sees that she called, then what about.
+	if w := do(http.MethodPost, "/people/"+d.ID+"/log", ann, "kind=call&at=2026-11-21&note=the+Series+A+terms"); w.Code != http.StatusSeeOther {
+		t.Fatalf("log: %d %s", w.Code, w.Body)
+	}
+	if page := do(http.MethodGet, "/people/"+d.ID, pat, "").Body.String(); strings.Contains(page, "Series A") || !strings.Contains(page, `<strong>call</strong> <span class="sub">ann's</span>`) {
+		t.Errorf("pat's view of ann's call, before she shares: %v", strings.Contains(page, "Series A"))
+	}
+	if page := do(http.MethodGet, "/settings", ann, "").Body.String(); !strings.Contains(page, `action="/settings/share"`) || strings.Contains(page, `value="on" checked`) {
+		t.Errorf("ann's settings page offers no sharing, or has it on")
+	}
+	if w := do(http.MethodPost, "/settings/share", ann, "content=on"); w.Code != http.StatusSeeOther {
+		t.Fatalf("share: %d %s", w.Code, w.Body)
+	}
+	if page := do(http.MethodGet, "/people/"+d.ID, pat, "").Body.String(); !strings.Contains(page, "the Series A terms") {
+		t.Errorf("pat does not see what ann's call said once she shares it")
+	}
+	if page := do(http.MethodGet, "/settings", ann, "").Body.String(); !strings.Contains(page, `value="on" checked`) {
+		t.Errorf("ann's settings page does not show her sharing")
+	}
 }
 
 // teamServer is a team's server on the fixture's database (its members
