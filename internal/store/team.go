@@ -305,3 +305,93 @@ func (tx *Tx) TeamActivity(ctx context.Context, from, to time.Time) (map[string]
 	})
 	return out, err
 }
+
+// Passkey is a member's WebAuthn credential as stored: Credential is
+// go-webauthn's verified credential (JSON), kept opaque here.
+type Passkey struct {
+	ID         string // the credential's id, base64url
+	MemberID   string
+	Name       string
+	Credential []byte
+	Created    time.Time
+	Used       *time.Time
+}
+
+// InsertPasskey stores a member's new passkey.
+func (tx *Tx) InsertPasskey(ctx context.Context, p Passkey) error {
+	if _, err := tx.q.ExecContext(ctx, `INSERT INTO member_passkeys (id, member_id, name, credential, created_ms) VALUES (?, ?, ?, ?, ?)`,
+		p.ID, p.MemberID, p.Name, string(p.Credential), ms(p.Created)); err != nil {
+		return fmt.Errorf("store the passkey: %w", mapErr(err))
+	}
+	return nil
+}
+
+// Passkeys lists a member's passkeys, oldest first.
+func (tx *Tx) Passkeys(ctx context.Context, memberID string) ([]Passkey, error) {
+	out := []Passkey{}
+	err := tx.eachRow(ctx, "read passkeys", `SELECT id, member_id, name, credential, created_ms, used_ms FROM member_passkeys
+		WHERE member_id = ? ORDER BY created_ms, id`, []any{memberID}, func(r *sql.Rows) error {
+		var p Passkey
+		var cred string
+		var created int64
+		var used sql.NullInt64
+		if err := r.Scan(&p.ID, &p.MemberID, &p.Name, &cred, &created, &used); err != nil {
+			return err
+		}
+		p.Credential, p.Created, p.Used = []byte(cred), fromMs(created), msPtr(used)
+		out = append(out, p)
+		return nil
+	})
+	return out, err
+}
+
+// UsePasskey stores a passkey's credential as it stands after a sign-in
+// (its signature counter moves) and when it was used.
+func (tx *Tx) UsePasskey(ctx context.Context, id string, credential []byte, at time.Time) error {
+	if _, err := tx.q.ExecContext(ctx, `UPDATE member_passkeys SET credential = ?, used_ms = ? WHERE id = ?`, string(credential), ms(at), id); err != nil {
+		return fmt.Errorf("note the passkey's use: %w", mapErr(err))
+	}
+	return nil
+}
+
+// DeletePasskey removes one of a member's passkeys; it says whether there
+// was one.
+func (tx *Tx) DeletePasskey(ctx context.Context, memberID, id string) (bool, error) {
+	r, err := tx.q.ExecContext(ctx, `DELETE FROM member_passkeys WHERE member_id = ? AND id = ?`, memberID, id)
+	if err != nil {
+		return false, fmt.Errorf("remove the passkey: %w", mapErr(err))
+	}
+	n, _ := r.RowsAffected()
+	return n > 0, nil
+}
+
+// PutCeremony stores a passkey ceremony's state under the hash of its
+// secret (memberID is ” for a sign-in), and drops those expired.
+func (tx *Tx) PutCeremony(ctx context.Context, hash, memberID string, session []byte, expires, now time.Time) error {
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM passkey_ceremonies WHERE expires_ms <= ?`, ms(now)); err != nil {
+		return fmt.Errorf("drop old passkey ceremonies: %w", mapErr(err))
+	}
+	if _, err := tx.q.ExecContext(ctx, `INSERT INTO passkey_ceremonies (hash, member_id, session, expires_ms) VALUES (?, ?, ?, ?)`,
+		hash, memberID, string(session), ms(expires)); err != nil {
+		return fmt.Errorf("store the passkey ceremony: %w", mapErr(err))
+	}
+	return nil
+}
+
+// TakeCeremony returns and removes a ceremony's state (once: a replayed
+// answer finds nothing); ok is false when there is none, or it expired.
+func (tx *Tx) TakeCeremony(ctx context.Context, hash string, now time.Time) (memberID string, session []byte, ok bool, err error) {
+	var s string
+	var expires int64
+	err = tx.q.QueryRowContext(ctx, `SELECT member_id, session, expires_ms FROM passkey_ceremonies WHERE hash = ?`, hash).Scan(&memberID, &s, &expires)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil, false, nil
+	}
+	if err != nil {
+		return "", nil, false, fmt.Errorf("read the passkey ceremony: %w", err)
+	}
+	if _, err := tx.q.ExecContext(ctx, `DELETE FROM passkey_ceremonies WHERE hash = ?`, hash); err != nil {
+		return "", nil, false, fmt.Errorf("close the passkey ceremony: %w", mapErr(err))
+	}
+	return memberID, []byte(s), expires > ms(now), nil
+}

@@ -79,7 +79,7 @@ func (s *Server) guard(h http.Handler) http.Handler {
 		}
 		// The address book signs its clients in with app passwords, always.
 		dav := strings.HasPrefix(r.URL.Path, "/dav/") || r.URL.Path == "/.well-known/carddav"
-		open := r.URL.Path == "/login" || strings.HasPrefix(r.URL.Path, "/signin/") || strings.HasPrefix(r.URL.Path, "/static/")
+		open := r.URL.Path == "/login" || strings.HasPrefix(r.URL.Path, "/login/passkey") || strings.HasPrefix(r.URL.Path, "/signin/") || strings.HasPrefix(r.URL.Path, "/static/")
 		if t, ok := s.opts.Auth.(*TeamAuth); ok && !open {
 			// A team's server: each member's request goes to their
 			// workspace's server; the front serves no data of its own.

@@ -27,6 +27,7 @@ type settingsView struct {
 	InviteLink string
 	// ShareContent: the member shows teammates what their interactions say.
 	ShareContent bool
+	Passkeys     []app.Passkey
 }
 
 func (s *Server) settingsPage(r *http.Request) (string, pageData, error) {
@@ -65,6 +66,9 @@ func (s *Server) settingsWith(r *http.Request, v settingsView) (string, pageData
 			return "", pageData{}, err
 		}
 		if v.ShareContent, err = s.app.ShareContent(ctx); err != nil {
+			return "", pageData{}, err
+		}
+		if v.Passkeys, err = s.app.Passkeys(ctx, v.Me); err != nil {
 			return "", pageData{}, err
 		}
 	}

@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/webauthn"
 	"github.com/chromedp/chromedp"
 
 	"github.com/rapport-app/rapport/internal/app"
@@ -134,5 +135,68 @@ func TestBrowserTeamFirstDay(t *testing.T) {
 	}
 	for _, v := range axeViolations(t, ctx) {
 		t.Errorf("the verdict: accessibility: %s", v)
+	}
+}
+
+// A member adds a passkey from their settings and signs in with it, with no
+// email or password (a virtual authenticator stands in for the phone);
+// once removed, it signs no one in.
+func TestBrowserPasskey(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
+	}
+	ctx, f, _ := browserWith(t, 0)
+	bg := context.Background()
+	owner := must[*app.Invitation](t)(f.app.TeamInit(bg, "Acme Partners", "Pat Partner <pat@acme.example>"))
+	ts := httptest.NewServer(f.teamServer())
+	t.Cleanup(ts.Close)
+	// A passkey belongs to a host name (an address like 127.0.0.1 is not one).
+	base := strings.Replace(ts.URL, "127.0.0.1", "localhost", 1)
+	var text string
+	run(t, ctx, "a virtual authenticator", chromedp.ActionFunc(func(ctx context.Context) error {
+		if err := webauthn.Enable().Do(ctx); err != nil {
+			return err
+		}
+		_, err := webauthn.AddVirtualAuthenticator(&webauthn.VirtualAuthenticatorOptions{Protocol: webauthn.AuthenticatorProtocolCtap2,
+			Transport: webauthn.AuthenticatorTransportInternal, HasResidentKey: true, HasUserVerification: true,
+			IsUserVerified: true, AutomaticPresenceSimulation: true}).Do(ctx)
+		return err
+	}))
+	run(t, ctx, "pat signs in with the link and adds a passkey",
+		chromedp.Navigate(base+owner.Link), chromedp.WaitVisible(`main`, chromedp.ByQuery),
+		chromedp.Navigate(base+"/settings"), chromedp.WaitVisible(`[data-passkey-add]`, chromedp.ByQuery),
+		chromedp.SetValue(`#passkey-name`, "laptop", chromedp.ByQuery),
+		chromedp.Click(`[data-passkey-add]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`form[action$="/delete"][action^="/settings/passkeys/"]`, chromedp.ByQuery),
+		chromedp.Text(`#passkeys`, &text, chromedp.ByQuery))
+	if !strings.Contains(text, "laptop") {
+		t.Errorf("pat's passkeys: %q", text)
+	}
+	keys := must[[]app.Passkey](t)(f.app.Passkeys(bg, &owner.Member))
+	if len(keys) != 1 || keys[0].Name != "laptop" || keys[0].Used != nil {
+		t.Fatalf("stored passkeys: %+v", keys)
+	}
+	run(t, ctx, "pat signs out, and in with the passkey",
+		chromedp.Submit(`form[action="/logout"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-passkey-signin]`, chromedp.ByQuery),
+		chromedp.Click(`[data-passkey-signin]`, chromedp.ByQuery),
+		chromedp.WaitNotPresent(`[data-passkey-signin]`, chromedp.ByQuery),
+		chromedp.Navigate(base+"/settings"), chromedp.WaitVisible(`#team-h`, chromedp.ByQuery), chromedp.Text(`main`, &text, chromedp.ByQuery))
+	if !strings.Contains(text, "pat@acme.example, owner") {
+		t.Errorf("after the passkey sign-in, settings say: %q", text)
+	}
+	if keys := must[[]app.Passkey](t)(f.app.Passkeys(bg, &owner.Member)); len(keys) != 1 || keys[0].Used == nil {
+		t.Errorf("the passkey's use is not noted: %+v", keys)
+	}
+	run(t, ctx, "pat removes it, signs out, and the passkey no longer signs in",
+		chromedp.Submit(`form[action^="/settings/passkeys/"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`#team-h`, chromedp.ByQuery),
+		chromedp.Submit(`form[action="/logout"]`, chromedp.ByQuery),
+		chromedp.WaitVisible(`[data-passkey-signin]`, chromedp.ByQuery),
+		chromedp.Click(`[data-passkey-signin]`, chromedp.ByQuery),
+		chromedp.Poll(`document.querySelector("#passkey-status").textContent`, &text),
+		chromedp.Text(`#passkey-status`, &text, chromedp.ByQuery))
+	if !strings.Contains(text, "does not sign anyone in") {
+		t.Errorf("a removed passkey: %q", text)
 	}
 }

@@ -75,4 +75,65 @@
 
   // The ladder's history is built in the background: look again shortly.
   if (document.querySelector("[data-reload-soon]")) setTimeout(() => location.reload(), 3000);
+
+  // Passkeys (a team's server): adding one from /settings, signing in with
+  // one on the sign-in page. The server's options and the browser's answer
+  // travel as JSON, binary fields in base64url.
+  const unb64 = (s) => Uint8Array.from(atob(s.replace(/-/g, "+").replace(/_/g, "/") + "===".slice((s.length + 3) % 4)), (c) => c.charCodeAt(0)).buffer;
+  const b64 = (b) => btoa(String.fromCharCode(...new Uint8Array(b))).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  const answer = (c) => {
+    const r = c.response, out = { id: c.id, rawId: b64(c.rawId), type: c.type, authenticatorAttachment: c.authenticatorAttachment,
+      clientExtensionResults: c.getClientExtensionResults(), response: { clientDataJSON: b64(r.clientDataJSON) } };
+    if (r.attestationObject) {
+      out.response.attestationObject = b64(r.attestationObject);
+      if (r.getTransports) out.response.transports = r.getTransports();
+    } else {
+      out.response.authenticatorData = b64(r.authenticatorData);
+      out.response.signature = b64(r.signature);
+      if (r.userHandle) out.response.userHandle = b64(r.userHandle);
+    }
+    return JSON.stringify(out);
+  };
+  const post = async (url, body) => {
+    const res = await fetch(url, { method: "POST", body: body || "", headers: { "Content-Type": "application/json", Accept: "application/json" } });
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error((data.error && data.error.message) || res.statusText);
+    return data;
+  };
+  const passkey = (button, run) => {
+    const status = document.querySelector(button.dataset.status);
+    button.hidden = !window.PublicKeyCredential;
+    button.addEventListener("click", async () => {
+      status.textContent = "";
+      button.disabled = true;
+      try {
+        await run();
+      } catch (e) {
+        status.textContent = e.name === "NotAllowedError" ? "No passkey was used." : "Passkey: " + e.message;
+      } finally {
+        button.disabled = false;
+      }
+    });
+  };
+  const add = document.querySelector("[data-passkey-add]");
+  if (add) passkey(add, async () => {
+    const opts = (await post("/settings/passkeys/options")).publicKey;
+    opts.challenge = unb64(opts.challenge);
+    opts.user.id = unb64(opts.user.id);
+    (opts.excludeCredentials || []).forEach((c) => (c.id = unb64(c.id)));
+    const cred = await navigator.credentials.create({ publicKey: opts });
+    const name = document.querySelector(add.dataset.name).value;
+    await post("/settings/passkeys?name=" + encodeURIComponent(name), answer(cred));
+    location.assign("/settings#team-h");
+    location.reload();
+  });
+  const signin = document.querySelector("[data-passkey-signin]");
+  if (signin) passkey(signin, async () => {
+    const opts = (await post("/login/passkey/options")).publicKey;
+    opts.challenge = unb64(opts.challenge);
+    (opts.allowCredentials || []).forEach((c) => (c.id = unb64(c.id)));
+    const cred = await navigator.credentials.get({ publicKey: opts });
+    const done = await post("/login/passkey?next=" + encodeURIComponent(signin.dataset.next || "/"), answer(cred));
+    location.assign(done.next);
+  });
 })();
