@@ -557,6 +557,15 @@ type PersonDetail struct {
 	Private bool `json:"private,omitempty"`
 }
 
+type timelineKey struct{}
+
+// WithTimeline is ctx whose Show returns the newest n of a person's
+// interactions (Interactions still counts them all): a page that shows 50
+// reads the people of 50.
+func WithTimeline(ctx context.Context, n int) context.Context {
+	return context.WithValue(ctx, timelineKey{}, n)
+}
+
 // Show returns the whole person ref names, with their timeline, newest first.
 func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 	tx := a.view(ctx)
@@ -588,7 +597,7 @@ func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 	if d.Photo, err = tx.HasPhoto(ctx, p.ID); err != nil {
 		return nil, err
 	}
-	hist, err := tx.History(ctx, p.ID)
+	hist, err := a.historyOf(ctx, tx, p.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -599,6 +608,9 @@ func (a *App) Show(ctx context.Context, ref string) (*PersonDetail, error) {
 		}
 	}
 	d.Interactions = len(d.Timeline)
+	if n, ok := ctx.Value(timelineKey{}).(int); ok && n < len(d.Timeline) {
+		d.Timeline = d.Timeline[:n]
+	}
 	if err := tx.Participants(ctx, d.Timeline); err != nil {
 		return nil, err
 	}

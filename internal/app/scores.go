@@ -52,7 +52,35 @@ func (a *App) scored(ctx context.Context, tx *store.Tx) (model.Params, *Scores, 
 type scoresMemo struct {
 	mu     sync.Mutex
 	sc     *Scores
-	cached bool // sc is a server's cached ranking, which a write may have outdated
+	cached bool                           // sc is a server's cached ranking, which a write may have outdated
+	hist   map[string][]store.HistoryItem // the histories read, by person: a page reads one twice (its timeline, why)
+}
+
+// historyOf is a person's history, read once per request in a context made
+// for reads (WithScores, WithScoresOf): a page of someone with 1,800
+// interactions read them twice. Callers do not change what it returns.
+func (a *App) historyOf(ctx context.Context, tx *store.Tx, personID string) ([]store.HistoryItem, error) {
+	m, _ := ctx.Value(scoresMemoKey{}).(*scoresMemo)
+	if m == nil {
+		return tx.History(ctx, personID)
+	}
+	m.mu.Lock()
+	h, ok := m.hist[personID]
+	m.mu.Unlock()
+	if ok {
+		return h, nil
+	}
+	h, err := tx.History(ctx, personID)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	if m.hist == nil {
+		m.hist = map[string][]store.HistoryItem{}
+	}
+	m.hist[personID] = h
+	m.mu.Unlock()
+	return h, nil
 }
 
 type scoresMemoKey struct{}
@@ -211,13 +239,13 @@ func (a *App) tieAt(ctx context.Context, tx *store.Tx, personID string, kinds ma
 }
 
 func (a *App) touches(ctx context.Context, tx *store.Tx, personID string, kinds map[string]rapport.Kind) ([]model.Touch, []store.HistoryItem, error) {
-	hist, err := tx.History(ctx, personID)
+	hist, err := a.historyOf(ctx, tx, personID)
 	if err != nil {
 		return nil, nil, err
 	}
 	if m := a.lensMember(ctx); m != "" {
 		// A member's tie is made of their own history alone.
-		hist = slices.DeleteFunc(hist, func(h store.HistoryItem) bool { return h.MemberID != m })
+		hist = slices.DeleteFunc(slices.Clone(hist), func(h store.HistoryItem) bool { return h.MemberID != m })
 	}
 	touches := make([]model.Touch, len(hist))
 	for i, h := range hist {

@@ -185,13 +185,17 @@ func linkOf(u string) (personLink, bool) {
 
 func (s *Server) personPage(r *http.Request) (string, pageData, error) {
 	ctx, id := s.withScores(r.Context()), r.PathValue("id")
-	d, err := s.app.Show(ctx, id)
+	all := r.URL.Query().Get("timeline") == "all"
+	shown := ctx
+	if !all {
+		shown = app.WithTimeline(ctx, 50)
+	}
+	d, err := s.app.Show(shown, id)
 	if err != nil {
 		return "", pageData{}, err
 	}
 	v := personView{PersonDetail: d, Today: s.app.Now().In(s.app.Zone()).Format("2006-01-02"), TeamMode: MemberOf(ctx) != nil}
-	if len(d.Timeline) > 50 && r.URL.Query().Get("timeline") != "all" {
-		d.Timeline = d.Timeline[:50]
+	if d.Interactions > len(d.Timeline) {
 		v.More = "/people/" + url.PathEscape(d.ID) + "?timeline=all#tl-h"
 	}
 	for _, u := range d.URLs {

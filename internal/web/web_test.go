@@ -675,9 +675,16 @@ func TestPersonPageShowsThePerson(t *testing.T) {
 			t.Errorf("%q became a link: %v", bad, l)
 		}
 	}
+	if n := strings.Count(body, "<strong>message</strong>"); n != 50 || !strings.Contains(body, `Timeline <span class="count">60</span>`) {
+		t.Errorf("the page shows %d of 60 (want the newest 50, and a count of 60)", n)
+	}
 	all := f.get("/people/" + d.ID + "?timeline=all").Body.String()
-	if n := strings.Count(all, "<strong>message</strong>"); n != 60 {
+	if n := strings.Count(all, "<strong>message</strong>"); n != 60 || strings.Contains(all, "Show the whole timeline") {
 		t.Errorf("the whole timeline shows %d of 60", n)
+	}
+	// The API's person carries the whole timeline.
+	if n := strings.Count(f.get("/api/v1/people/"+d.ID).Body.String(), `"kind": "message"`); n != 60 {
+		t.Errorf("the API's timeline has %d of 60", n)
 	}
 }
 
