@@ -329,11 +329,25 @@ func (a *App) TeamMode(ctx context.Context) (bool, error) {
 
 // MemberForToken returns the member whose personal API token this is.
 func (a *App) MemberForToken(ctx context.Context, secret string) (*Member, bool, error) {
+	return a.memberFor(ctx, secret, store.TokenAPI)
+}
+
+// MemberForDevice returns the member whose device app password (or personal
+// token) this is: what opens their address book.
+func (a *App) MemberForDevice(ctx context.Context, secret string) (*Member, bool, error) {
+	m, ok, err := a.memberFor(ctx, secret, store.TokenDevice)
+	if err != nil || ok {
+		return m, ok, err
+	}
+	return a.memberFor(ctx, secret, store.TokenAPI)
+}
+
+func (a *App) memberFor(ctx context.Context, secret, kind string) (*Member, bool, error) {
 	if strings.TrimSpace(secret) == "" {
 		return nil, false, nil
 	}
 	hash := secretHash(secret)
-	t, ok, err := a.directory().View().MemberByToken(ctx, hash, store.TokenAPI)
+	t, ok, err := a.directory().View().MemberByToken(ctx, hash, kind)
 	if err != nil || !ok {
 		return nil, false, err
 	}

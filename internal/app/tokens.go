@@ -49,6 +49,19 @@ func (a *App) CreateAppToken(ctx context.Context, name string) (*AppToken, strin
 	if err != nil {
 		return nil, "", err
 	}
+	if m := a.deviceOwner(ctx); m != "" {
+		err := a.directory().Update(ctx, func(tx *store.Tx) error { return tx.InsertMemberDevice(ctx, secretHash(secret), m, name, a.now()) })
+		if err != nil {
+			return nil, "", err
+		}
+		ds, err := a.AppTokens(ctx)
+		for _, d := range ds {
+			if d.Name == name {
+				return &d, secret, err
+			}
+		}
+		return nil, "", err
+	}
 	t := store.AppToken{ID: newID(), Name: name, Created: a.now()}
 	err = a.update(ctx, func(tx *store.Tx) error { return tx.InsertAppToken(ctx, t, secretHash(secret)) })
 	if err != nil {
@@ -57,18 +70,43 @@ func (a *App) CreateAppToken(ctx context.Context, name string) (*AppToken, strin
 	return &t, secret, nil
 }
 
-// AppTokens lists the app passwords.
-func (a *App) AppTokens(ctx context.Context) ([]AppToken, error) { return a.view(ctx).AppTokens(ctx) }
+// deviceOwner is, on a team's server, the member whose devices app
+// passwords are for (” elsewhere): there each member's are their own, kept
+// in the directory, where the address book finds whose they are.
+func (a *App) deviceOwner(ctx context.Context) string {
+	if a.space == nil {
+		return ""
+	}
+	return a.memberID(ctx)
+}
+
+// AppTokens lists the app passwords (on a team's server, the member's).
+func (a *App) AppTokens(ctx context.Context) ([]AppToken, error) {
+	if m := a.deviceOwner(ctx); m != "" {
+		return a.directory().View().MemberDevices(ctx, m)
+	}
+	return a.view(ctx).AppTokens(ctx)
+}
 
 // RevokeAppToken removes an app password, by its name or id: the device
 // signed in with it is refused from its next request.
 func (a *App) RevokeAppToken(ctx context.Context, ref string) (*AppToken, error) {
 	var t AppToken
-	err := a.update(ctx, func(tx *store.Tx) error {
+	del := func(tx *store.Tx) error {
 		var err error
 		t, err = tx.DeleteAppToken(ctx, strings.TrimSpace(ref))
 		return err
-	})
+	}
+	up := a.update
+	if m := a.deviceOwner(ctx); m != "" {
+		del = func(tx *store.Tx) error {
+			var err error
+			t, err = tx.DeleteMemberDevice(ctx, m, strings.TrimSpace(ref))
+			return err
+		}
+		up = a.directory().Update
+	}
+	err := up(ctx, del)
 	if err != nil {
 		return nil, err
 	}

@@ -35,6 +35,7 @@ type Member struct {
 const (
 	TokenAPI    = "api"    // a personal API token, until revoked
 	TokenSignIn = "signin" // a one-time sign-in link, until used or expired
+	TokenDevice = "device" // an app password of a member's device, for the address book
 )
 
 // InsertWorkspace stores a workspace; a name in use is a conflict.
@@ -394,4 +395,63 @@ func (tx *Tx) TakeCeremony(ctx context.Context, hash string, now time.Time) (mem
 		return "", nil, false, fmt.Errorf("close the passkey ceremony: %w", mapErr(err))
 	}
 	return memberID, []byte(s), expires > ms(now), nil
+}
+
+// InsertMemberDevice stores an app password of a member's device, named; a
+// name the member already uses is a conflict. Its id is the start of its
+// hash (AppToken.ID).
+func (tx *Tx) InsertMemberDevice(ctx context.Context, hash, memberID, name string, created time.Time) error {
+	var n int
+	if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM member_tokens WHERE member_id = ? AND kind = ? AND name = ?`, memberID, TokenDevice, name).Scan(&n); err != nil {
+		return fmt.Errorf("store the app password: %w", err)
+	}
+	if n > 0 {
+		return rapport.FieldErrorf(rapport.ECONFLICT, "name", "%q already names one of your devices", name)
+	}
+	if _, err := tx.q.ExecContext(ctx, `INSERT INTO member_tokens (hash, member_id, kind, created_ms, name) VALUES (?, ?, ?, ?, ?)`,
+		hash, memberID, TokenDevice, ms(created), name); err != nil {
+		return fmt.Errorf("store the app password: %w", mapErr(err))
+	}
+	return nil
+}
+
+// deviceID is how a member's app password is named in lists: the start of
+// its hash (the hash is of a random secret, so this reveals nothing).
+func deviceID(hash string) string { return hash[:16] }
+
+// MemberDevices lists a member's app passwords, oldest first.
+func (tx *Tx) MemberDevices(ctx context.Context, memberID string) ([]AppToken, error) {
+	out := []AppToken{}
+	err := tx.eachRow(ctx, "read devices", `SELECT hash, name, created_ms, used_ms FROM member_tokens WHERE member_id = ? AND kind = ?
+		ORDER BY created_ms, name`, []any{memberID, TokenDevice}, func(r *sql.Rows) error {
+		var t AppToken
+		var hash string
+		var created int64
+		var used sql.NullInt64
+		if err := r.Scan(&hash, &t.Name, &created, &used); err != nil {
+			return err
+		}
+		t.ID, t.Created, t.Used = deviceID(hash), fromMs(created), msPtr(used)
+		out = append(out, t)
+		return nil
+	})
+	return out, err
+}
+
+// DeleteMemberDevice removes one of a member's app passwords, by its id or
+// name, and returns it.
+func (tx *Tx) DeleteMemberDevice(ctx context.Context, memberID, ref string) (AppToken, error) {
+	ds, err := tx.MemberDevices(ctx, memberID)
+	if err != nil {
+		return AppToken{}, err
+	}
+	for _, d := range ds {
+		if d.ID == ref || d.Name == ref {
+			if _, err := tx.q.ExecContext(ctx, `DELETE FROM member_tokens WHERE member_id = ? AND kind = ? AND name = ?`, memberID, TokenDevice, d.Name); err != nil {
+				return d, fmt.Errorf("revoke the app password: %w", mapErr(err))
+			}
+			return d, nil
+		}
+	}
+	return AppToken{}, rapport.Errorf(rapport.ENOTFOUND, "no app password %q of yours", ref)
 }

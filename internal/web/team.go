@@ -227,6 +227,6 @@ func (t *TeamAuth) davMember(r *http.Request) (*app.Member, bool) {
 	if !ok {
 		return nil, false
 	}
-	m, ok, err := t.app.MemberForToken(r.Context(), secret)
+	m, ok, err := t.app.MemberForDevice(r.Context(), secret)
 	return m, err == nil && ok
 }

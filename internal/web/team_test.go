@@ -11,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/rapport-app/rapport"
 	"github.com/rapport-app/rapport/internal/app"
 	"github.com/rapport-app/rapport/internal/store/pgtest"
 )
@@ -74,6 +75,56 @@ func TestTeamServerSignsMembersIn(t *testing.T) {
 	}
 	if w := get(inv.Link); w.Code != http.StatusUnauthorized || w.Header().Get("Set-Cookie") != "" {
 		t.Errorf("the link a second time: %d", w.Code)
+	}
+	// An app password Pat makes for his phone (as /settings offers) opens
+	// his address book, not the API, and stops when he revokes it; it is
+	// listed among his devices, not a teammate's.
+	acme, err := f.app.Workspace(ctx, inv.Member.Workspace.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer acme.Close()
+	asPat := app.WithMember(ctx, &inv.Member)
+	_, phone, err := acme.CreateAppToken(asPat, "phone")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := acme.CreateAppToken(asPat, "phone"); rapport.ErrorCode(err) != rapport.ECONFLICT {
+		t.Errorf("a second phone of the same name: %v", err)
+	}
+	book := func(secret string) int {
+		req := httptest.NewRequest("PROPFIND", "http://127.0.0.1"+davBook, nil)
+		req.SetBasicAuth("anyone", secret)
+		req.Header.Set("Depth", "0")
+		w := httptest.NewRecorder()
+		s.ServeHTTP(w, req)
+		return w.Code
+	}
+	if code := book(phone); code != http.StatusMultiStatus {
+		t.Errorf("the address book with pat's phone's app password: %d", code)
+	}
+	if w := get("/api/v1/people", "Authorization", "Bearer "+phone); w.Code != http.StatusUnauthorized {
+		t.Errorf("an app password as an API token: %d", w.Code)
+	}
+	ann, err := f.app.TeamInvite(ctx, "Acme Partners", "ann@acme.example", "member")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, err := acme.AppTokens(app.WithMember(ctx, &ann.Member)); err != nil || len(l) != 0 {
+		t.Errorf("ann's devices: %+v %v", l, err)
+	}
+	if _, err := acme.RevokeAppToken(app.WithMember(ctx, &ann.Member), "phone"); rapport.ErrorCode(err) != rapport.ENOTFOUND {
+		t.Errorf("ann revoked pat's phone: %v", err)
+	}
+	l, err := acme.AppTokens(asPat)
+	if err != nil || len(l) != 1 || l[0].Name != "phone" || l[0].Used == nil {
+		t.Fatalf("pat's devices: %+v %v", l, err)
+	}
+	if _, err := acme.RevokeAppToken(asPat, l[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if code := book(phone); code != http.StatusUnauthorized {
+		t.Errorf("the address book with a revoked app password: %d", code)
 	}
 }
 
