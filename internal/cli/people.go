@@ -247,8 +247,13 @@ func printPerson(w io.Writer, d *app.PersonDetail, limit int, now time.Time) {
 			}
 		}
 		extra := []string{}
+		to := "you"
+		if in.Teammate != "" {
+			extra = append(extra, in.Teammate+"'s") // a teammate's interaction, not yours
+			to = in.Teammate
+		}
 		if in.Favour {
-			extra = append(extra, map[rapport.By]string{rapport.ByMe: "a give", rapport.ByThem: "a favour to you"}[in.By])
+			extra = append(extra, map[rapport.By]string{rapport.ByMe: "a give", rapport.ByThem: "a favour to " + to}[in.By])
 		}
 		if len(with) > 0 {
 			extra = append(extra, "with "+strings.Join(with, ", "))
