@@ -809,3 +809,50 @@ func TestMembersPlansDrawOnTheirOwnPeople(t *testing.T) {
 		}
 	}
 }
+
+// Each member has an address book of their own: a person Pat keeps private
+// is on Pat's devices and not on Ann's; a card Ann's phone deletes leaves
+// Pat's book, and the removal is Ann's to decide about.
+func TestMembersAddressBooksAreTheirOwn(t *testing.T) {
+	if !pgtest.Enabled() {
+		t.Skip("the team server runs on PostgreSQL: RAPPORT_TEST_ENGINE=postgres runs this")
+	}
+	ctx := context.Background()
+	_, a, pat, ann := acme(t, "Pat <pat@acme.example>", "Ann <ann@acme.example>", "member")
+	asPat, asAnn := WithMember(ctx, &pat), WithMember(ctx, &ann)
+	x := must[*PersonDetail](t)(a.AddPerson(asPat, "Xavier Secret", PersonEdit{AddEmails: []string{"x@fund.example"}}))
+	y := must[*PersonDetail](t)(a.AddPerson(asPat, "Yara Shared", PersonEdit{AddEmails: []string{"y@example.com"}}))
+	must[*PersonDetail](t)(a.SetPrivate(asPat, x.ID, true))
+	book := func(who context.Context) map[string]string {
+		if _, err := a.DavSync(who); err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]string{}
+		for _, c := range must[[]DavCardObject](t)(a.DavCards(who)) {
+			out[c.Row.Name] = c.Href
+		}
+		return out
+	}
+	pb, ab := book(asPat), book(asAnn)
+	if pb["Xavier Secret"] == "" || pb["Yara Shared"] == "" {
+		t.Errorf("pat's book: %v", pb)
+	}
+	if ab["Xavier Secret"] != "" || ab["Yara Shared"] == "" {
+		t.Errorf("ann's book: %v", ab)
+	}
+	if err := a.DeleteDavCard(asAnn, ab["Yara Shared"], "", "ann's phone"); err != nil {
+		t.Fatal(err)
+	}
+	if b := book(asAnn); b["Yara Shared"] != "" {
+		t.Errorf("ann's book after her phone deleted yara: %v", b)
+	}
+	if b := book(asPat); b["Yara Shared"] == "" {
+		t.Errorf("ann's phone deleted yara from pat's book: %v", b)
+	}
+	if r := must[[]DeviceRemoval](t)(a.DeviceRemovals(asAnn)); len(r) != 1 || r[0].Person.ID != y.ID {
+		t.Errorf("ann's removals: %+v", r)
+	}
+	if r := must[[]DeviceRemoval](t)(a.DeviceRemovals(asPat)); len(r) != 0 {
+		t.Errorf("pat's removals: %+v", r)
+	}
+}

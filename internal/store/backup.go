@@ -39,7 +39,7 @@ var backupTables = []struct{ name, order string }{
 	{"trust", "topic, truster, trustee"},
 	{"knows", "a, b"},
 	{"photos", "person_id"},
-	{"device_removals", "person_id"},
+	{"device_removals", "member_id, person_id"},
 }
 
 // BackupFormat names Rapport's JSON backup.

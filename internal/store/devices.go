@@ -110,7 +110,7 @@ type DavCard struct {
 // DavCards returns every card and tombstone, by href.
 func (tx *Tx) DavCards(ctx context.Context) ([]DavCard, error) {
 	var out []DavCard
-	err := tx.eachRow(ctx, "read the address book", `SELECT person_id, href, etag, seq FROM dav_cards ORDER BY href`, nil, func(rows *sql.Rows) error {
+	err := tx.eachRow(ctx, "read the address book", `SELECT person_id, href, etag, seq FROM dav_cards WHERE member_id = ? ORDER BY href`, []any{tx.lens}, func(rows *sql.Rows) error {
 		var c DavCard
 		err := rows.Scan(&c.PersonID, &c.Href, &c.ETag, &c.Seq)
 		out = append(out, c)
@@ -122,7 +122,7 @@ func (tx *Tx) DavCards(ctx context.Context) ([]DavCard, error) {
 // DavCardByHref returns the card (or tombstone) of that name.
 func (tx *Tx) DavCardByHref(ctx context.Context, href string) (DavCard, error) {
 	var c DavCard
-	err := tx.q.QueryRowContext(ctx, `SELECT person_id, href, etag, seq FROM dav_cards WHERE href = ?`, href).Scan(&c.PersonID, &c.Href, &c.ETag, &c.Seq)
+	err := tx.q.QueryRowContext(ctx, `SELECT person_id, href, etag, seq FROM dav_cards WHERE member_id = ? AND href = ?`, tx.lens, href).Scan(&c.PersonID, &c.Href, &c.ETag, &c.Seq)
 	if errors.Is(err, sql.ErrNoRows) {
 		return c, rapport.Errorf(rapport.ENOTFOUND, "no card %s", href)
 	}
@@ -136,7 +136,7 @@ func (tx *Tx) DavCardByHref(ctx context.Context, href string) (DavCard, error) {
 // the order of their changes.
 func (tx *Tx) DavChangesSince(ctx context.Context, seq int64) ([]DavCard, error) {
 	var out []DavCard
-	err := tx.eachRow(ctx, "read the address book's changes", `SELECT person_id, href, etag, seq FROM dav_cards WHERE seq > ? ORDER BY seq, href`, []any{seq}, func(rows *sql.Rows) error {
+	err := tx.eachRow(ctx, "read the address book's changes", `SELECT person_id, href, etag, seq FROM dav_cards WHERE member_id = ? AND seq > ? ORDER BY seq, href`, []any{tx.lens, seq}, func(rows *sql.Rows) error {
 		var c DavCard
 		err := rows.Scan(&c.PersonID, &c.Href, &c.ETag, &c.Seq)
 		out = append(out, c)
@@ -148,7 +148,7 @@ func (tx *Tx) DavChangesSince(ctx context.Context, seq int64) ([]DavCard, error)
 // DavSeq is the address book's last change (0 for none).
 func (tx *Tx) DavSeq(ctx context.Context) (int64, error) {
 	var n sql.NullInt64
-	if err := tx.q.QueryRowContext(ctx, `SELECT MAX(seq) FROM dav_cards`).Scan(&n); err != nil {
+	if err := tx.q.QueryRowContext(ctx, `SELECT MAX(seq) FROM dav_cards WHERE member_id = ?`, tx.lens).Scan(&n); err != nil {
 		return 0, fmt.Errorf("read the address book's version: %w", err)
 	}
 	return n.Int64, nil
@@ -156,8 +156,8 @@ func (tx *Tx) DavSeq(ctx context.Context) (int64, error) {
 
 // PutDavCard stores a card's state (a tombstone with an empty ETag).
 func (tx *Tx) PutDavCard(ctx context.Context, c DavCard) error {
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO dav_cards (href, person_id, etag, seq) VALUES (?, ?, ?, ?)
-		ON CONFLICT (href) DO UPDATE SET person_id = excluded.person_id, etag = excluded.etag, seq = excluded.seq`, c.Href, c.PersonID, c.ETag, c.Seq)
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO dav_cards (member_id, href, person_id, etag, seq) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (member_id, href) DO UPDATE SET person_id = excluded.person_id, etag = excluded.etag, seq = excluded.seq`, tx.lens, c.Href, c.PersonID, c.ETag, c.Seq)
 	if err != nil {
 		return fmt.Errorf("update the address book: %w", mapErr(err))
 	}
@@ -174,8 +174,8 @@ type DeviceRemoval struct {
 
 // PutDeviceRemoval records that a device deleted a person.
 func (tx *Tx) PutDeviceRemoval(ctx context.Context, personID string, at time.Time, device string) error {
-	_, err := tx.q.ExecContext(ctx, `INSERT INTO device_removals (person_id, at_ms, device) VALUES (?, ?, ?)
-		ON CONFLICT (person_id) DO UPDATE SET at_ms = excluded.at_ms, device = excluded.device`, personID, ms(at), device)
+	_, err := tx.q.ExecContext(ctx, `INSERT INTO device_removals (member_id, person_id, at_ms, device) VALUES (?, ?, ?, ?)
+		ON CONFLICT (member_id, person_id) DO UPDATE SET at_ms = excluded.at_ms, device = excluded.device`, tx.lens, personID, ms(at), device)
 	if err != nil {
 		return fmt.Errorf("record a removal on a device: %w", mapErr(err))
 	}
@@ -185,7 +185,7 @@ func (tx *Tx) PutDeviceRemoval(ctx context.Context, personID string, at time.Tim
 // DeleteDeviceRemoval forgets a removal (the user keeps the person); it
 // reports whether there was one.
 func (tx *Tx) DeleteDeviceRemoval(ctx context.Context, personID string) (bool, error) {
-	r, err := tx.q.ExecContext(ctx, `DELETE FROM device_removals WHERE person_id = ?`, personID)
+	r, err := tx.q.ExecContext(ctx, `DELETE FROM device_removals WHERE member_id = ? AND person_id = ?`, tx.lens, personID)
 	if err != nil {
 		return false, fmt.Errorf("keep %s: %w", personID, mapErr(err))
 	}
@@ -197,7 +197,7 @@ func (tx *Tx) DeleteDeviceRemoval(ctx context.Context, personID string) (bool, e
 func (tx *Tx) DeviceRemovals(ctx context.Context) ([]DeviceRemoval, error) {
 	out := []DeviceRemoval{}
 	err := tx.eachRow(ctx, "list removals on devices", `SELECT p.id, p.name, d.at_ms, d.device FROM device_removals d JOIN people p ON p.id = d.person_id
-		ORDER BY d.at_ms DESC, p.name`, nil, func(rows *sql.Rows) error {
+		WHERE d.member_id = ? ORDER BY d.at_ms DESC, p.name`, []any{tx.lens}, func(rows *sql.Rows) error {
 		var r DeviceRemoval
 		var at int64
 		err := rows.Scan(&r.Person.ID, &r.Person.Name, &at, &r.Device)
@@ -221,12 +221,14 @@ type CardRow struct {
 // CardRows reads the address book: everyone but the people a device
 // removed (until the user decides), or only the person id names.
 func (tx *Tx) CardRows(ctx context.Context, id string) ([]CardRow, error) {
-	// A person a member keeps private is on no one's device: a team's
-	// address book is the workspace's, shared by its members.
-	where, args := ` WHERE p.id NOT IN (SELECT person_id FROM device_removals) AND p.private_to = ''`, []any{}
-	sub := ` WHERE person_id NOT IN (SELECT person_id FROM device_removals)`
+	// On a team's server each member has their own book (the transaction's
+	// lens): a person a teammate keeps private is not in it, unless the
+	// member knows them too; one they keep private themselves is.
+	seen := ` AND (p.private_to = '' OR p.private_to = ? OR EXISTS (SELECT 1 FROM member_ties t WHERE t.member_id = ? AND t.person_id = p.id))`
+	where, args := ` WHERE p.id NOT IN (SELECT person_id FROM device_removals WHERE member_id = ?)`+seen, []any{tx.lens, tx.lens, tx.lens}
+	sub, subArgs := ` WHERE person_id NOT IN (SELECT person_id FROM device_removals WHERE member_id = ?)`, []any{tx.lens}
 	if id != "" {
-		where, sub, args = ` WHERE p.id = ? AND p.private_to = ''`, ` WHERE person_id = ?`, []any{id}
+		where, sub, args, subArgs = ` WHERE p.id = ?`+seen, ` WHERE person_id = ?`, []any{id, tx.lens, tx.lens}, []any{id}
 	}
 	var out []CardRow
 	index := map[string]int{}
@@ -245,7 +247,7 @@ func (tx *Tx) CardRows(ctx context.Context, id string) ([]CardRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = tx.eachRow(ctx, "read the address book", `SELECT person_id, kind, value FROM handles`+sub+` ORDER BY person_id, kind, ord`, args, func(rows *sql.Rows) error {
+	err = tx.eachRow(ctx, "read the address book", `SELECT person_id, kind, value FROM handles`+sub+` ORDER BY person_id, kind, ord`, subArgs, func(rows *sql.Rows) error {
 		var pid, kind, v string
 		if err := rows.Scan(&pid, &kind, &v); err != nil {
 			return err
@@ -267,7 +269,7 @@ func (tx *Tx) CardRows(ctx context.Context, id string) ([]CardRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	err = tx.eachRow(ctx, "read the address book", `SELECT person_id, tag FROM tags`+sub+` ORDER BY person_id, tag`, args, func(rows *sql.Rows) error {
+	err = tx.eachRow(ctx, "read the address book", `SELECT person_id, tag FROM tags`+sub+` ORDER BY person_id, tag`, subArgs, func(rows *sql.Rows) error {
 		var pid, tag string
 		if err := rows.Scan(&pid, &tag); err != nil {
 			return err

@@ -116,11 +116,14 @@ func (s *Server) davSync(ctx context.Context) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
+	who := ""
+	if m := app.MemberFrom(ctx); m != nil {
+		who = m.ID // on a team's server each member has a book of their own
+	}
 	s.dav.mu.Lock()
-	if s.dav.have && s.dav.version == v {
-		seq := s.dav.seq
+	if st, ok := s.dav.of[who]; ok && st.version == v {
 		s.dav.mu.Unlock()
-		return seq, nil
+		return st.seq, nil
 	}
 	s.dav.mu.Unlock()
 	seq, err := s.app.DavSync(ctx)
@@ -128,15 +131,22 @@ func (s *Server) davSync(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	s.dav.mu.Lock()
-	s.dav.have, s.dav.version, s.dav.seq = true, v, seq
+	if s.dav.of == nil {
+		s.dav.of = map[string]bookState{}
+	}
+	s.dav.of[who] = bookState{version: v, seq: seq}
 	s.dav.mu.Unlock()
 	return seq, nil
 }
 
-// davState is what the server last knew of the book.
+// davState is what the server last knew of each book (one for one person's
+// Rapport, by member on a team's server).
 type davState struct {
-	mu      sync.Mutex
-	have    bool
+	mu sync.Mutex
+	of map[string]bookState
+}
+
+type bookState struct {
 	version int64 // the data's version then
 	seq     int64 // the book's change then
 }
