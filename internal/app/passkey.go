@@ -10,6 +10,7 @@ import (
 	"context"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -286,7 +287,7 @@ func (a *App) FinishPasskeySignIn(ctx context.Context, rp RelyingParty, secret s
 // protocolDetail is what went wrong in a WebAuthn answer, in go-webauthn's
 // words.
 func protocolDetail(err error) string {
-	if pe, ok := err.(*protocol.Error); ok && pe.Details != "" {
+	if pe := (*protocol.Error)(nil); errors.As(err, &pe) && pe.Details != "" {
 		return pe.Details
 	}
 	return err.Error()

@@ -50,17 +50,16 @@ func (a *App) CreateAppToken(ctx context.Context, name string) (*AppToken, strin
 		return nil, "", err
 	}
 	if m := a.deviceOwner(ctx); m != "" {
-		err := a.directory().Update(ctx, func(tx *store.Tx) error { return tx.InsertMemberDevice(ctx, secretHash(secret), m, name, a.now()) })
+		var t AppToken
+		err := a.directory().Update(ctx, func(tx *store.Tx) error {
+			var err error
+			t, err = tx.InsertMemberDevice(ctx, secretHash(secret), m, name, a.now())
+			return err
+		})
 		if err != nil {
 			return nil, "", err
 		}
-		ds, err := a.AppTokens(ctx)
-		for _, d := range ds {
-			if d.Name == name {
-				return &d, secret, err
-			}
-		}
-		return nil, "", err
+		return &t, secret, nil
 	}
 	t := store.AppToken{ID: newID(), Name: name, Created: a.now()}
 	err = a.update(ctx, func(tx *store.Tx) error { return tx.InsertAppToken(ctx, t, secretHash(secret)) })

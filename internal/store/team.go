@@ -400,19 +400,19 @@ func (tx *Tx) TakeCeremony(ctx context.Context, hash string, now time.Time) (mem
 // InsertMemberDevice stores an app password of a member's device, named; a
 // name the member already uses is a conflict. Its id is the start of its
 // hash (AppToken.ID).
-func (tx *Tx) InsertMemberDevice(ctx context.Context, hash, memberID, name string, created time.Time) error {
+func (tx *Tx) InsertMemberDevice(ctx context.Context, hash, memberID, name string, created time.Time) (AppToken, error) {
 	var n int
 	if err := tx.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM member_tokens WHERE member_id = ? AND kind = ? AND name = ?`, memberID, TokenDevice, name).Scan(&n); err != nil {
-		return fmt.Errorf("store the app password: %w", err)
+		return AppToken{}, fmt.Errorf("store the app password: %w", err)
 	}
 	if n > 0 {
-		return rapport.FieldErrorf(rapport.ECONFLICT, "name", "%q already names one of your devices", name)
+		return AppToken{}, rapport.FieldErrorf(rapport.ECONFLICT, "name", "%q already names one of your devices", name)
 	}
 	if _, err := tx.q.ExecContext(ctx, `INSERT INTO member_tokens (hash, member_id, kind, created_ms, name) VALUES (?, ?, ?, ?, ?)`,
 		hash, memberID, TokenDevice, ms(created), name); err != nil {
-		return fmt.Errorf("store the app password: %w", mapErr(err))
+		return AppToken{}, fmt.Errorf("store the app password: %w", mapErr(err))
 	}
-	return nil
+	return AppToken{ID: deviceID(hash), Name: name, Created: created}, nil
 }
 
 // deviceID is how a member's app password is named in lists: the start of
